@@ -1,0 +1,522 @@
+/**
+ * The board model: typed snapshots read from a board's Y.Doc, and the named write functions that
+ * change it. Every write runs in one `doc.transact` with a typed origin, so undo, persistence and
+ * the UI can tell whose change it was.
+ *
+ * What deleting does to children (chosen so that no one's work disappears as a side effect):
+ * - deleting a problem keeps its ideas, detached (`problemId: null`, shown as "Not linked to a problem");
+ * - deleting an idea keeps its prototype notes, detached (`ideaId: null`);
+ * - deleting a theme keeps its ideas, out of any theme (`themeId: null`).
+ * A concurrent edit can leave the same dangling links (an idea added to a problem someone else
+ * deleted), and `readBoard` repairs those the same way, so both paths look alike.
+ */
+import * as Y from 'yjs';
+import {
+  CARD,
+  CARD_KINDS,
+  LIMITS,
+  META,
+  SCHEMA_VERSION,
+  SECTORS,
+  TEMPLATES,
+  boardMaps,
+  createBody,
+  findCard,
+  laneMap,
+  type CardKind,
+  type Sector,
+  type Template,
+} from './schema.ts';
+import { keyAfter, keyBetween, isOrderKey } from './order.ts';
+
+export type Author = {
+  participantId: string;
+  name: string;
+  organisation: string;
+  /** 'unknown' only when a malformed record had to be repaired on read */
+  sector: Sector | 'unknown';
+};
+
+type CardBase = {
+  id: string;
+  title: string;
+  author: Author;
+  createdAt: number;
+  updatedAt: number;
+  order: string;
+};
+export type Problem = CardBase & { kind: 'problem' };
+export type Idea = CardBase & { kind: 'idea'; problemId: string | null; themeId: string | null };
+export type Note = CardBase & { kind: 'note'; ideaId: string | null };
+export type Card = Problem | Idea | Note;
+export type Theme = {
+  id: string;
+  title: string;
+  order: string;
+  createdAt: number;
+  author: Author;
+};
+
+export type BoardMeta = {
+  title: string;
+  challenge: string;
+  sponsor: string;
+  template: Template;
+  schemaVersion: number;
+  createdAt: number;
+};
+
+export type BoardSnapshot = {
+  meta: BoardMeta;
+  /** each lane sorted by order key, ties broken by id so every peer sees the same order */
+  problems: Problem[];
+  ideas: Idea[];
+  notes: Note[];
+  themes: Theme[];
+};
+
+/** Who made a change. Local edits carry the participant, so per-person undo can track them. */
+export type BoardOrigin =
+  | { kind: 'local'; participantId: string }
+  | { kind: 'seed' }
+  | { kind: 'server' };
+
+export const SEED_ORIGIN: BoardOrigin = { kind: 'seed' };
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+const UNKNOWN_AUTHOR: Author = {
+  participantId: 'unknown',
+  name: 'Unknown participant',
+  organisation: '',
+  sector: 'unknown',
+};
+
+function str(value: unknown, max = Infinity): string | undefined {
+  return typeof value === 'string' ? value.slice(0, max) : undefined;
+}
+
+function time(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
+}
+
+function readText(value: unknown, max: number): string {
+  if (value instanceof Y.Text) return value.toString().slice(0, max);
+  return str(value, max) ?? '';
+}
+
+export function readAuthor(value: unknown): Author {
+  if (typeof value !== 'object' || value === null) return UNKNOWN_AUTHOR;
+  const raw = value as Record<string, unknown>;
+  const sector = SECTORS.find((s) => s === raw.sector) ?? 'unknown';
+  return {
+    participantId: str(raw.participantId, 100) || UNKNOWN_AUTHOR.participantId,
+    name: str(raw.name, LIMITS.name)?.trim() || UNKNOWN_AUTHOR.name,
+    organisation: str(raw.organisation, LIMITS.organisation)?.trim() ?? '',
+    sector,
+  };
+}
+
+function readBase(key: string, record: Y.Map<unknown>): CardBase {
+  const order = record.get(CARD.order);
+  return {
+    id: key,
+    title: readText(record.get(CARD.title), LIMITS.title),
+    author: readAuthor(record.get(CARD.author)),
+    createdAt: time(record.get(CARD.createdAt)),
+    updatedAt: time(record.get(CARD.updatedAt)),
+    order: isOrderKey(order) ? order : '',
+  };
+}
+
+function byOrder(a: { order: string; id: string }, b: { order: string; id: string }): number {
+  if (a.order !== b.order) return a.order < b.order ? -1 : 1;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+function records(map: Y.Map<unknown>): Array<[string, Y.Map<unknown>]> {
+  const out: Array<[string, Y.Map<unknown>]> = [];
+  map.forEach((value, key) => {
+    if (value instanceof Y.Map) out.push([key, value]);
+  });
+  return out;
+}
+
+export function readMeta(doc: Y.Doc): BoardMeta {
+  const meta = boardMaps(doc).meta;
+  const template = TEMPLATES.find((t) => t === meta.get(META.template)) ?? 'open';
+  const version = meta.get(META.schemaVersion);
+  return {
+    title: str(meta.get(META.title), LIMITS.metaTitle) || 'Untitled board',
+    challenge: str(meta.get(META.challenge), LIMITS.challenge) ?? '',
+    sponsor: str(meta.get(META.sponsor), LIMITS.sponsor) ?? '',
+    template,
+    schemaVersion: typeof version === 'number' ? version : SCHEMA_VERSION,
+    createdAt: time(meta.get(META.createdAt)),
+  };
+}
+
+/**
+ * A validated plain snapshot of the board. Records that are not maps are skipped; fields of the
+ * wrong type are repaired to safe defaults; links to cards that do not exist become null.
+ * Never throws on document content.
+ */
+export function readBoard(doc: Y.Doc): BoardSnapshot {
+  const maps = boardMaps(doc);
+  const problems: Problem[] = records(maps.problems).map(([key, r]) => ({
+    ...readBase(key, r),
+    kind: 'problem',
+  }));
+  const themes: Theme[] = records(maps.themes).map(([key, r]) => {
+    const base = readBase(key, r);
+    return {
+      id: base.id,
+      title: base.title,
+      order: base.order,
+      createdAt: base.createdAt,
+      author: base.author,
+    };
+  });
+  const problemIds = new Set(problems.map((p) => p.id));
+  const themeIds = new Set(themes.map((t) => t.id));
+  const ideas: Idea[] = records(maps.ideas).map(([key, r]) => {
+    const problemId = str(r.get(CARD.problemId));
+    const themeId = str(r.get(CARD.themeId));
+    return {
+      ...readBase(key, r),
+      kind: 'idea',
+      problemId: problemId !== undefined && problemIds.has(problemId) ? problemId : null,
+      themeId: themeId !== undefined && themeIds.has(themeId) ? themeId : null,
+    };
+  });
+  const ideaIds = new Set(ideas.map((i) => i.id));
+  const notes: Note[] = records(maps.notes).map(([key, r]) => {
+    const ideaId = str(r.get(CARD.ideaId));
+    return {
+      ...readBase(key, r),
+      kind: 'note',
+      ideaId: ideaId !== undefined && ideaIds.has(ideaId) ? ideaId : null,
+    };
+  });
+  problems.sort(byOrder);
+  ideas.sort(byOrder);
+  notes.sort(byOrder);
+  themes.sort(byOrder);
+  return { meta: readMeta(doc), problems, ideas, notes, themes };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+export class BoardWriteError extends Error {
+  override name = 'BoardWriteError';
+}
+
+/** 96 random bits, URL-safe. Uses getRandomValues, which (unlike randomUUID) works on plain http. */
+export function newId(): string {
+  const bytes = new Uint8Array(12);
+  globalThis.crypto.getRandomValues(bytes);
+  let s = '';
+  for (const b of bytes) s += String.fromCharCode(b);
+  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_');
+}
+
+function cleanTitle(title: string): string {
+  return title.replace(/\s+/g, ' ').trim().slice(0, LIMITS.title);
+}
+
+function cleanAuthor(author: Author): Author {
+  if (!SECTORS.includes(author.sector as Sector)) {
+    throw new BoardWriteError(`author.sector must be one of: ${SECTORS.join(', ')}`);
+  }
+  return readAuthor(author);
+}
+
+/** Writes the board's meta; used once when a board is created. */
+export function initBoard(
+  doc: Y.Doc,
+  meta: { title: string; challenge?: string; sponsor?: string; template?: Template; createdAt?: number },
+  origin: BoardOrigin = { kind: 'server' },
+): void {
+  doc.transact(() => {
+    const m = boardMaps(doc).meta;
+    m.set(META.title, meta.title.trim().slice(0, LIMITS.metaTitle));
+    m.set(META.challenge, (meta.challenge ?? '').trim().slice(0, LIMITS.challenge));
+    m.set(META.sponsor, (meta.sponsor ?? '').trim().slice(0, LIMITS.sponsor));
+    m.set(META.template, meta.template ?? 'open');
+    m.set(META.schemaVersion, SCHEMA_VERSION);
+    m.set(META.createdAt, meta.createdAt ?? Date.now());
+  }, origin);
+}
+
+export function updateMeta(
+  doc: Y.Doc,
+  patch: Partial<Pick<BoardMeta, 'title' | 'challenge' | 'sponsor'>>,
+  origin: BoardOrigin,
+): void {
+  doc.transact(() => {
+    const m = boardMaps(doc).meta;
+    if (patch.title !== undefined) m.set(META.title, patch.title.trim().slice(0, LIMITS.metaTitle));
+    if (patch.challenge !== undefined) m.set(META.challenge, patch.challenge.slice(0, LIMITS.challenge));
+    if (patch.sponsor !== undefined) m.set(META.sponsor, patch.sponsor.trim().slice(0, LIMITS.sponsor));
+  }, origin);
+}
+
+/** Order keys of the siblings a new or moved card is placed among, sorted. */
+function siblingOrders(
+  doc: Y.Doc,
+  kind: CardKind,
+  sameGroup: (record: Y.Map<unknown>) => boolean,
+  excludeId?: string,
+): Array<{ id: string; order: string }> {
+  const out: Array<{ id: string; order: string }> = [];
+  for (const [id, record] of records(laneMap(doc, kind))) {
+    if (id === excludeId || !sameGroup(record)) continue;
+    const order = record.get(CARD.order);
+    out.push({ id, order: isOrderKey(order) ? order : '' });
+  }
+  return out.sort(byOrder);
+}
+
+/**
+ * Where to put a card among its siblings: right before `beforeId`, right after `afterId`, or at
+ * the end. Unknown neighbours fall back to the end rather than failing a user's move.
+ */
+function placeAmong(
+  siblings: Array<{ id: string; order: string }>,
+  position: { beforeId?: string | null; afterId?: string | null },
+): string {
+  const last = siblings.at(-1)?.order || null;
+  if (position.beforeId) {
+    const i = siblings.findIndex((s) => s.id === position.beforeId);
+    if (i >= 0) return keyBetween(siblings[i - 1]?.order || null, siblings[i]!.order || null);
+  }
+  if (position.afterId) {
+    const i = siblings.findIndex((s) => s.id === position.afterId);
+    if (i >= 0) return keyBetween(siblings[i]!.order || null, siblings[i + 1]?.order || null);
+  }
+  return keyAfter(last);
+}
+
+function groupOf(kind: CardKind, record: Y.Map<unknown>): string | null {
+  if (kind === 'idea') return str(record.get(CARD.problemId)) ?? null;
+  if (kind === 'note') return str(record.get(CARD.ideaId)) ?? null;
+  return null;
+}
+
+function newCardRecord(id: string, title: string, author: Author, order: string): Y.Map<unknown> {
+  const now = Date.now();
+  const record = new Y.Map<unknown>();
+  const titleText = new Y.Text();
+  titleText.insert(0, cleanTitle(title));
+  record.set(CARD.id, id);
+  record.set(CARD.title, titleText);
+  record.set(CARD.body, createBody());
+  record.set(CARD.author, cleanAuthor(author));
+  record.set(CARD.createdAt, now);
+  record.set(CARD.updatedAt, now);
+  record.set(CARD.order, order);
+  return record;
+}
+
+export type Placement = { beforeId?: string | null; afterId?: string | null };
+
+export function addProblem(
+  doc: Y.Doc,
+  input: { title: string; author: Author; id?: string } & Placement,
+  origin: BoardOrigin,
+): string {
+  const id = input.id ?? newId();
+  doc.transact(() => {
+    const order = placeAmong(siblingOrders(doc, 'problem', () => true), input);
+    laneMap(doc, 'problem').set(id, newCardRecord(id, input.title, input.author, order));
+  }, origin);
+  return id;
+}
+
+export function addIdea(
+  doc: Y.Doc,
+  input: { title: string; author: Author; problemId: string | null; themeId?: string | null; id?: string } & Placement,
+  origin: BoardOrigin,
+): string {
+  const id = input.id ?? newId();
+  doc.transact(() => {
+    const siblings = siblingOrders(doc, 'idea', (r) => groupOf('idea', r) === input.problemId);
+    const record = newCardRecord(id, input.title, input.author, placeAmong(siblings, input));
+    record.set(CARD.problemId, input.problemId);
+    record.set(CARD.themeId, input.themeId ?? null);
+    laneMap(doc, 'idea').set(id, record);
+  }, origin);
+  return id;
+}
+
+export function addNote(
+  doc: Y.Doc,
+  input: { title: string; author: Author; ideaId: string | null; id?: string } & Placement,
+  origin: BoardOrigin,
+): string {
+  const id = input.id ?? newId();
+  doc.transact(() => {
+    const siblings = siblingOrders(doc, 'note', (r) => groupOf('note', r) === input.ideaId);
+    const record = newCardRecord(id, input.title, input.author, placeAmong(siblings, input));
+    record.set(CARD.ideaId, input.ideaId);
+    laneMap(doc, 'note').set(id, record);
+  }, origin);
+  return id;
+}
+
+export function addTheme(
+  doc: Y.Doc,
+  input: { title: string; author: Author; id?: string },
+  origin: BoardOrigin,
+): string {
+  const id = input.id ?? newId();
+  doc.transact(() => {
+    const themes = boardMaps(doc).themes;
+    const siblings = records(themes).map(([tid, r]) => {
+      const order = r.get(CARD.order);
+      return { id: tid, order: isOrderKey(order) ? order : '' };
+    });
+    const record = new Y.Map<unknown>();
+    const title = new Y.Text();
+    title.insert(0, cleanTitle(input.title));
+    record.set(CARD.id, id);
+    record.set(CARD.title, title);
+    record.set(CARD.author, cleanAuthor(input.author));
+    record.set(CARD.createdAt, Date.now());
+    record.set(CARD.order, keyAfter(siblings.sort(byOrder).at(-1)?.order || null));
+    themes.set(id, record);
+  }, origin);
+  return id;
+}
+
+function requireRecord(doc: Y.Doc, id: string, kind?: CardKind): Y.Map<unknown> {
+  const found = findCard(doc, id);
+  if (!found || (kind && found.kind !== kind)) {
+    throw new BoardWriteError(`no ${kind ?? 'card'} with id ${id}`);
+  }
+  return found.record;
+}
+
+/**
+ * Replaces a card's (or theme's) title with the smallest edit: common prefix and suffix are kept,
+ * so two people fixing different words of one title at once both keep their change.
+ */
+export function updateCardTitle(doc: Y.Doc, id: string, title: string, origin: BoardOrigin): void {
+  const record = findCard(doc, id)?.record ?? boardMaps(doc).themes.get(id);
+  if (!(record instanceof Y.Map)) throw new BoardWriteError(`no card or theme with id ${id}`);
+  const next = title.slice(0, LIMITS.title);
+  doc.transact(() => {
+    let text = record.get(CARD.title);
+    if (!(text instanceof Y.Text)) {
+      text = new Y.Text();
+      record.set(CARD.title, text);
+    }
+    const yText = text as Y.Text;
+    const prev = yText.toString();
+    if (prev === next) return;
+    let start = 0;
+    while (start < prev.length && start < next.length && prev[start] === next[start]) start++;
+    let endPrev = prev.length;
+    let endNext = next.length;
+    while (endPrev > start && endNext > start && prev[endPrev - 1] === next[endNext - 1]) {
+      endPrev--;
+      endNext--;
+    }
+    if (endPrev > start) yText.delete(start, endPrev - start);
+    if (endNext > start) yText.insert(start, next.slice(start, endNext));
+    if (record.has(CARD.updatedAt)) record.set(CARD.updatedAt, Date.now());
+  }, origin);
+}
+
+/** Marks a card as changed now (called when its body is edited). */
+export function touchCard(doc: Y.Doc, id: string, origin: BoardOrigin): void {
+  const record = findCard(doc, id)?.record;
+  if (!record) return;
+  doc.transact(() => record.set(CARD.updatedAt, Date.now()), origin);
+}
+
+/** Moves a card within its own group (problems: the lane; ideas: their problem; notes: their idea). */
+export function reorderCard(doc: Y.Doc, id: string, placement: Placement, origin: BoardOrigin): void {
+  const found = findCard(doc, id);
+  if (!found) throw new BoardWriteError(`no card with id ${id}`);
+  const group = groupOf(found.kind, found.record);
+  doc.transact(() => {
+    const siblings = siblingOrders(doc, found.kind, (r) => groupOf(found.kind, r) === group, id);
+    found.record.set(CARD.order, placeAmong(siblings, placement));
+  }, origin);
+}
+
+/** Moves an idea to another problem (or detaches it with null), optionally into a theme. */
+export function moveIdea(
+  doc: Y.Doc,
+  ideaId: string,
+  target: { problemId: string | null; themeId?: string | null } & Placement,
+  origin: BoardOrigin,
+): void {
+  const record = requireRecord(doc, ideaId, 'idea');
+  if (target.problemId !== null) requireRecord(doc, target.problemId, 'problem');
+  if (target.themeId && !boardMaps(doc).themes.has(target.themeId)) {
+    throw new BoardWriteError(`no theme with id ${target.themeId}`);
+  }
+  doc.transact(() => {
+    const siblings = siblingOrders(doc, 'idea', (r) => groupOf('idea', r) === target.problemId, ideaId);
+    record.set(CARD.problemId, target.problemId);
+    if (target.themeId !== undefined) record.set(CARD.themeId, target.themeId);
+    record.set(CARD.order, placeAmong(siblings, target));
+  }, origin);
+}
+
+/** Moves a prototype note to another idea (or detaches it with null). */
+export function moveNote(
+  doc: Y.Doc,
+  noteId: string,
+  target: { ideaId: string | null } & Placement,
+  origin: BoardOrigin,
+): void {
+  const record = requireRecord(doc, noteId, 'note');
+  if (target.ideaId !== null) requireRecord(doc, target.ideaId, 'idea');
+  doc.transact(() => {
+    const siblings = siblingOrders(doc, 'note', (r) => groupOf('note', r) === target.ideaId, noteId);
+    record.set(CARD.ideaId, target.ideaId);
+    record.set(CARD.order, placeAmong(siblings, target));
+  }, origin);
+}
+
+/** Puts an idea into a theme, or out of any theme with null. */
+export function setIdeaTheme(doc: Y.Doc, ideaId: string, themeId: string | null, origin: BoardOrigin): void {
+  const record = requireRecord(doc, ideaId, 'idea');
+  if (themeId !== null && !boardMaps(doc).themes.has(themeId)) {
+    throw new BoardWriteError(`no theme with id ${themeId}`);
+  }
+  doc.transact(() => record.set(CARD.themeId, themeId), origin);
+}
+
+/**
+ * Deletes a card or theme. Children are kept and detached (see the module comment), all in the
+ * same transaction, so one undo restores the card and every link it had.
+ */
+export function deleteCard(doc: Y.Doc, id: string, origin: BoardOrigin): void {
+  const maps = boardMaps(doc);
+  const found = findCard(doc, id);
+  const isTheme = !found && maps.themes.has(id);
+  if (!found && !isTheme) throw new BoardWriteError(`no card or theme with id ${id}`);
+  doc.transact(() => {
+    const detach = (lane: Y.Map<Y.Map<unknown>>, key: string) => {
+      for (const [, record] of records(lane)) {
+        if (record.get(key) === id) record.set(key, null);
+      }
+    };
+    if (isTheme) {
+      detach(maps.ideas, CARD.themeId);
+      maps.themes.delete(id);
+      return;
+    }
+    if (found!.kind === 'problem') detach(maps.ideas, CARD.problemId);
+    if (found!.kind === 'idea') detach(maps.notes, CARD.ideaId);
+    laneMap(doc, found!.kind).delete(id);
+  }, origin);
+}
+
+export { CARD_KINDS };

@@ -1,0 +1,150 @@
+/**
+ * The layout of a board's Y.Doc — the only module that knows Yjs key strings.
+ *
+ * One board = one Y.Doc:
+ *   meta      Y.Map   title, challenge, sponsor, template, schemaVersion, createdAt
+ *   problems  Y.Map<id, Y.Map>   problem statements ("How might we ...?")
+ *   ideas     Y.Map<id, Y.Map>   each linked to a problem, optionally to a theme
+ *   notes     Y.Map<id, Y.Map>   prototype notes, each linked to an idea
+ *   themes    Y.Map<id, Y.Map>   clusters of ideas
+ *
+ * A card record is a Y.Map with the fields in `CARD`; its title is a Y.Text (so concurrent edits
+ * to one title merge character by character) and its body a Y.XmlText bound to a Lexical editor.
+ *
+ * Anything in the document may have been written by any peer, so nothing here is trusted:
+ * `readBoard` validates on read. Trusted state (votes, phase, timer, lock, roles) never lives in
+ * this document.
+ */
+import * as Y from 'yjs';
+
+/** Bump when the layout changes incompatibly; `readBoard` reports it so clients can refuse. */
+export const SCHEMA_VERSION = 1;
+
+export const SECTORS = [
+  'public sector',
+  'private sector',
+  'academia',
+  'voluntary and community',
+  'citizen',
+] as const;
+export type Sector = (typeof SECTORS)[number];
+
+export const TEMPLATES = ['open', 'design-sprint', 'hackathon', 'lightning-decision-jam'] as const;
+export type Template = (typeof TEMPLATES)[number];
+
+export const CARD_KINDS = ['problem', 'idea', 'note'] as const;
+export type CardKind = (typeof CARD_KINDS)[number];
+
+/** Top-level shared types of the document. */
+export const ROOT = {
+  meta: 'meta',
+  problems: 'problems',
+  ideas: 'ideas',
+  notes: 'notes',
+  themes: 'themes',
+} as const;
+
+/** Keys of the `meta` map. */
+export const META = {
+  title: 'title',
+  challenge: 'challenge',
+  sponsor: 'sponsor',
+  template: 'template',
+  schemaVersion: 'schemaVersion',
+  createdAt: 'createdAt',
+} as const;
+
+/** Keys of a card or theme record. */
+export const CARD = {
+  id: 'id',
+  title: 'title',
+  body: 'body',
+  author: 'author',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+  order: 'order',
+  /** ideas: the problem the idea answers (null when detached) */
+  problemId: 'problemId',
+  /** ideas: the theme the idea is clustered in (null when none) */
+  themeId: 'themeId',
+  /** notes: the idea the note belongs to (null when detached) */
+  ideaId: 'ideaId',
+} as const;
+
+export const LIMITS = {
+  title: 300,
+  metaTitle: 200,
+  challenge: 2000,
+  sponsor: 200,
+  name: 80,
+  organisation: 120,
+} as const;
+
+/** The attributes Lexical 0.52 gives the XmlText of an empty paragraph (see STACK.md). */
+export const EMPTY_PARAGRAPH_ATTRIBUTES = {
+  __type: 'paragraph',
+  __format: 0,
+  __style: '',
+  __indent: 0,
+  __dir: null,
+  __textFormat: 0,
+  __textStyle: '',
+} as const;
+
+const LANE_ROOT: Record<CardKind, (typeof ROOT)[keyof typeof ROOT]> = {
+  problem: ROOT.problems,
+  idea: ROOT.ideas,
+  note: ROOT.notes,
+};
+
+export type BoardMaps = {
+  meta: Y.Map<unknown>;
+  problems: Y.Map<Y.Map<unknown>>;
+  ideas: Y.Map<Y.Map<unknown>>;
+  notes: Y.Map<Y.Map<unknown>>;
+  themes: Y.Map<Y.Map<unknown>>;
+};
+
+/** The top-level shared types of a board document (created on first access, as Yjs does). */
+export function boardMaps(doc: Y.Doc): BoardMaps {
+  return {
+    meta: doc.getMap(ROOT.meta),
+    problems: doc.getMap(ROOT.problems),
+    ideas: doc.getMap(ROOT.ideas),
+    notes: doc.getMap(ROOT.notes),
+    themes: doc.getMap(ROOT.themes),
+  };
+}
+
+export function laneMap(doc: Y.Doc, kind: CardKind): Y.Map<Y.Map<unknown>> {
+  return doc.getMap(LANE_ROOT[kind]);
+}
+
+/** Finds which lane holds a card id, with its record, or undefined. */
+export function findCard(
+  doc: Y.Doc,
+  id: string,
+): { kind: CardKind; record: Y.Map<unknown> } | undefined {
+  for (const kind of CARD_KINDS) {
+    const record = laneMap(doc, kind).get(id);
+    if (record instanceof Y.Map) return { kind, record };
+  }
+  return undefined;
+}
+
+/** The nested rich-text body of a card, if it is well formed. */
+export function cardBody(record: Y.Map<unknown>): Y.XmlText | undefined {
+  const body = record.get(CARD.body);
+  return body instanceof Y.XmlText ? body : undefined;
+}
+
+/** A fresh body: one empty paragraph shaped exactly as Lexical writes it, so no editor bootstraps. */
+export function createBody(): Y.XmlText {
+  const body = new Y.XmlText();
+  const paragraph = new Y.XmlText();
+  for (const [key, value] of Object.entries(EMPTY_PARAGRAPH_ATTRIBUTES)) {
+    paragraph.setAttribute(key, value as never);
+  }
+  body.insertEmbed(0, paragraph);
+  return body;
+}
