@@ -503,7 +503,7 @@ export function deleteCard(doc: Y.Doc, id: string, origin: BoardOrigin): void {
   const isTheme = !found && maps.themes.has(id);
   if (!found && !isTheme) throw new BoardWriteError(`no card or theme with id ${id}`);
   doc.transact(() => {
-    const detach = (lane: Y.Map<Y.Map<unknown>>, key: string) => {
+    const detach = (lane: Y.Map<unknown>, key: string) => {
       for (const [, record] of records(lane)) {
         if (record.get(key) === id) record.set(key, null);
       }

@@ -99,10 +99,10 @@ const LANE_ROOT: Record<CardKind, (typeof ROOT)[keyof typeof ROOT]> = {
 
 export type BoardMaps = {
   meta: Y.Map<unknown>;
-  problems: Y.Map<Y.Map<unknown>>;
-  ideas: Y.Map<Y.Map<unknown>>;
-  notes: Y.Map<Y.Map<unknown>>;
-  themes: Y.Map<Y.Map<unknown>>;
+  problems: Y.Map<unknown>;
+  ideas: Y.Map<unknown>;
+  notes: Y.Map<unknown>;
+  themes: Y.Map<unknown>;
 };
 
 /** The top-level shared types of a board document (created on first access, as Yjs does). */
@@ -116,7 +116,7 @@ export function boardMaps(doc: Y.Doc): BoardMaps {
   };
 }
 
-export function laneMap(doc: Y.Doc, kind: CardKind): Y.Map<Y.Map<unknown>> {
+export function laneMap(doc: Y.Doc, kind: CardKind): Y.Map<unknown> {
   return doc.getMap(LANE_ROOT[kind]);
 }
 

@@ -1,0 +1,165 @@
+/**
+ * Load-generator clients that speak just enough of the y-websocket protocol. Readers never build
+ * a Y.Doc: they find the writer's sequence markers (`#s<n>;`, ASCII inside the Yjs update's
+ * string content) in the raw frame bytes, so the clients are not what is measured.
+ */
+import WebSocket from 'ws';
+import * as Y from 'yjs';
+import * as encoding from 'lib0/encoding';
+import { MessageType, SyncMessageType } from '../shared/protocol.ts';
+
+export function connect(url: string): Promise<WebSocket> {
+  return new Promise((ok, fail) => {
+    const ws = new WebSocket(url, { perMessageDeflate: false });
+    ws.binaryType = 'nodebuffer';
+    ws.once('open', () => ok(ws));
+    ws.once('error', fail);
+    ws.once('unexpected-response', (_req, res) => fail(new Error(`upgrade refused: ${res.statusCode}`)));
+  });
+}
+
+/** Opens many sockets, `parallel` at a time. */
+export async function connectMany(urls: string[], parallel = 100): Promise<WebSocket[]> {
+  const out: WebSocket[] = new Array(urls.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(parallel, urls.length) }, async () => {
+      while (next < urls.length) {
+        const i = next++;
+        out[i] = await connect(urls[i]!);
+      }
+    }),
+  );
+  return out;
+}
+
+export function syncUpdateFrame(update: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.sync);
+  encoding.writeVarUint(e, SyncMessageType.update);
+  encoding.writeVarUint8Array(e, update);
+  return encoding.toUint8Array(e);
+}
+
+export function syncStep1Frame(stateVector: Uint8Array = new Uint8Array([0])): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.sync);
+  encoding.writeVarUint(e, SyncMessageType.step1);
+  encoding.writeVarUint8Array(e, stateVector);
+  return encoding.toUint8Array(e);
+}
+
+/** An awareness update for one client id, encoded by hand (no Awareness instance needed). */
+export function awarenessFrame(clientId: number, clock: number, state: unknown): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.awareness);
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, 1);
+  encoding.writeVarUint(inner, clientId);
+  encoding.writeVarUint(inner, clock);
+  encoding.writeVarString(inner, JSON.stringify(state));
+  encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+  return encoding.toUint8Array(e);
+}
+
+const HASH = 0x23; // '#'
+const S = 0x73; // 's'
+const SEMI = 0x3b; // ';'
+
+/** Calls `found` with every marker number in a frame. */
+export function scanMarkers(frame: Buffer, found: (seq: number) => void): void {
+  let i = frame.indexOf(HASH);
+  while (i >= 0 && i + 2 < frame.length) {
+    if (frame[i + 1] === S) {
+      let n = 0;
+      let j = i + 2;
+      let digits = 0;
+      while (j < frame.length && frame[j]! >= 0x30 && frame[j]! <= 0x39) {
+        n = n * 10 + (frame[j]! - 0x30);
+        j++;
+        digits++;
+      }
+      if (digits > 0 && frame[j] === SEMI) found(n);
+      i = frame.indexOf(HASH, j);
+    } else {
+      i = frame.indexOf(HASH, i + 1);
+    }
+  }
+}
+
+/** Writes numbered markers into a Y.Text and sends each resulting update as one frame. */
+export class Writer {
+  readonly doc = new Y.Doc();
+  readonly sentAt = new Map<number, number>();
+  private seq = 0;
+  private readonly text = this.doc.getText('bench');
+  private padding: string;
+
+  constructor(readonly ws: WebSocket, paddingBytes = 0) {
+    this.padding = 'x'.repeat(paddingBytes);
+  }
+
+  /** Sends one update; returns its sequence number. */
+  write(): number {
+    const seq = ++this.seq;
+    let update: Uint8Array | undefined;
+    const capture = (u: Uint8Array) => (update = u);
+    this.doc.once('update', capture);
+    this.text.insert(this.text.length, `#s${seq};${this.padding}`);
+    this.sentAt.set(seq, performance.now());
+    this.ws.send(syncUpdateFrame(update!));
+    return seq;
+  }
+
+  get count(): number {
+    return this.seq;
+  }
+}
+
+/** Records the latency of every marker it receives (first sighting only). */
+export class Reader {
+  readonly latencies: number[] = [];
+  readonly seen = new Set<number>();
+
+  constructor(readonly ws: WebSocket, sentAt: Map<number, number>) {
+    ws.on('message', (data: Buffer) => {
+      const now = performance.now();
+      scanMarkers(data, (seq) => {
+        if (this.seen.has(seq)) return;
+        this.seen.add(seq);
+        const t = sentAt.get(seq);
+        if (t !== undefined) this.latencies.push(now - t);
+      });
+    });
+  }
+}
+
+/** Calls `tick` `rate` times a second for `seconds`, catching up after a late timer. */
+export async function paced(rate: number, seconds: number, tick: () => void): Promise<void> {
+  const interval = 1000 / rate;
+  const start = performance.now();
+  const total = Math.round(rate * seconds);
+  let done = 0;
+  while (done < total) {
+    const due = start + done * interval;
+    const now = performance.now();
+    if (now < due) await new Promise((r) => setTimeout(r, Math.max(0, due - now - 0.5)));
+    else {
+      tick();
+      done++;
+    }
+  }
+}
+
+/** Resolves when `cond` is true, checking on every event-loop turn; rejects after `timeoutMs`. */
+export async function until(cond: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (!cond()) {
+    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+export function closeAll(sockets: WebSocket[]): void {
+  for (const ws of sockets) ws.terminate();
+}

@@ -1,0 +1,156 @@
+/**
+ * `npm run bench`: the issue-6 workloads against Crossboard, the y-websocket reference server and
+ * a plain relay, in one run on one machine, printed as one table with ratios.
+ *   npm run bench                 all workloads
+ *   npm run bench -- --quick      shorter runs (for a smoke check)
+ *   npm run bench -- --only B1,B9 a subset
+ * Results are also written to bench/results/latest.json.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { coldLoad, killCycles } from './durability.ts';
+import { median, ms, ratio } from './stats.ts';
+import { startTarget, type Target, type TargetName } from './targets.ts';
+import { fanOut, idleConnections, manyBoards, saturation } from './workloads.ts';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const only = args.find((a, i) => args[i - 1] === '--only')?.split(',');
+const wanted = (id: string) => !only || only.includes(id);
+const names: TargetName[] = (process.env.BENCH_TARGETS?.split(',') as TargetName[] | undefined) ?? ['crossboard', 'reference', 'relay'];
+const results: Record<string, unknown> = {};
+const rows: string[][] = [];
+
+const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
+console.log(`Crossboard benchmark — ${new Date().toISOString()}\n${machine}\n`);
+
+async function perTarget<T>(id: string, run: (t: Target) => Promise<T>, targets = names): Promise<Partial<Record<TargetName, T>>> {
+  const out: Partial<Record<TargetName, T>> = {};
+  for (const name of targets) {
+    const target = await startTarget(name);
+    try {
+      out[name] = await run(target);
+      console.log(`${id} ${name}: ${JSON.stringify(out[name])}`);
+    } catch (error) {
+      console.log(`${id} ${name}: failed — ${(error as Error).message}`);
+    } finally {
+      await target.stop();
+    }
+  }
+  results[id] = out;
+  return out;
+}
+
+/**
+ * Runs `run` on every target in turn, `repeats` times, interleaved (A B C A B C ...) so that drift
+ * in the machine's load hits every target alike; returns each target's runs.
+ */
+async function interleaved<T>(id: string, repeats: number, run: (t: Target) => Promise<T>): Promise<Partial<Record<TargetName, T[]>>> {
+  const targets = await Promise.all(names.map((n) => startTarget(n)));
+  const out: Partial<Record<TargetName, T[]>> = {};
+  try {
+    for (let r = 0; r < repeats; r++) {
+      for (const t of targets) {
+        try {
+          (out[t.name] ??= []).push(await run(t));
+        } catch (error) {
+          console.log(`${id} ${t.name}: failed — ${(error as Error).message}`);
+        }
+      }
+    }
+  } finally {
+    await Promise.all(targets.map((t) => t.stop()));
+  }
+  results[id] = out;
+  return out;
+}
+
+/** The median over repeated runs of one field. */
+function med<T>(runs: T[] | undefined, pick: (r: T) => number): number {
+  return runs && runs.length ? median(runs.map(pick)) : NaN;
+}
+
+function row(id: string, what: string, cb: number, ref: number, relay: number, fmt = ms) {
+  rows.push([id, what, fmt(cb), fmt(ref), fmt(relay), ratio(cb, ref), ratio(cb, relay)]);
+}
+
+const seconds = quick ? 4 : 10;
+const repeats = quick ? 2 : 5;
+
+if (wanted('B1')) {
+  const r = await interleaved('B1', repeats, (t) => fanOut(t, { readers: 50, rate: 30, seconds }));
+  for (const k of ['p50', 'p99', 'p999'] as const) {
+    row('B1', `fan-out 1→50 @30/s ${k} (median of ${repeats})`, med(r.crossboard, (x) => x[k]), med(r.reference, (x) => x[k]), med(r.relay, (x) => x[k]));
+  }
+}
+
+if (wanted('B2')) {
+  const rates = quick ? [200, 600, 1200] : [100, 200, 400, 600, 800, 1000, 1200, 1500, 2000];
+  const r = await perTarget('B2', (t) => saturation(t, { readers: 50, rates, seconds: quick ? 2 : 3 }));
+  const f = (n: number) => `${Math.round(n).toLocaleString('en-GB')}/s`;
+  rows.push(['B2', 'deliveries/s with p99 < 50 ms', f(r.crossboard?.deliveriesPerSecond ?? NaN), f(r.reference?.deliveriesPerSecond ?? NaN), f(r.relay?.deliveriesPerSecond ?? NaN),
+    ratio(r.crossboard?.deliveriesPerSecond ?? NaN, r.reference?.deliveriesPerSecond ?? NaN), ratio(r.crossboard?.deliveriesPerSecond ?? NaN, r.relay?.deliveriesPerSecond ?? NaN)]);
+}
+
+if (wanted('B3')) {
+  const boards = quick ? 200 : 1000;
+  const r = await perTarget('B3', (t) => manyBoards(t, { boards, clientsPerBoard: 5, ratePerBoard: 2, seconds }));
+  row('B3', `${boards} boards x 5, 2/s each: p99`, r.crossboard?.p99 ?? NaN, r.reference?.p99 ?? NaN, r.relay?.p99 ?? NaN);
+  row('B3', 'event-loop lag p99 (server)', r.crossboard?.lagP99 ?? NaN, r.reference?.lagP99 ?? NaN, r.relay?.lagP99 ?? NaN);
+}
+
+if (wanted('B4')) {
+  const connections = quick ? 500 : 2000;
+  const r = await perTarget('B4', (t) => idleConnections(t, { connections, perBoard: 100 }));
+  const kb = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} KB` : 'n/a');
+  row('B4', `memory per idle connection (RSS, ${connections} with presence)`, r.crossboard?.rssPerConnKB ?? NaN, r.reference?.rssPerConnKB ?? NaN, r.relay?.rssPerConnKB ?? NaN, kb);
+  row('B4', 'heap per idle connection', r.crossboard?.heapPerConnKB ?? NaN, r.reference?.heapPerConnKB ?? NaN, r.relay?.heapPerConnKB ?? NaN, kb);
+}
+
+if (wanted('B6')) {
+  const repeats = quick ? 3 : 7;
+  const compacted = await perTarget('B6', (t) => coldLoad(t, { repeats, kill: true }), ['crossboard']);
+  const target = await startTarget('crossboard', { limits: { compactAfterUpdates: 1_000_000 } });
+  let logOnly: { median: number } | undefined;
+  try {
+    logOnly = await coldLoad(target, { repeats, kill: true });
+    console.log(`B6 crossboard (no compaction): ${JSON.stringify(logOnly)}`);
+  } finally {
+    await target.stop();
+  }
+  results.B6log = logOnly;
+  rows.push(['B6', 'cold load 200 cards / 12,700 updates → first sync reply (median)', ms(compacted.crossboard?.median ?? NaN), '—', '—', 'target ≤ 60 ms', '']);
+  rows.push(['B6', '  same, log never compacted (12,700 rows in one transaction)', ms(logOnly?.median ?? NaN), '—', '—', '', '']);
+}
+
+if (wanted('B7')) {
+  const cycles = quick ? 3 : 10;
+  const r = await perTarget('B7', (t) => killCycles(t, { writers: 10, rate: 20, cycles, secondsBetween: quick ? 1 : 2 }), ['crossboard']);
+  const c = r.crossboard;
+  rows.push(['B7', `kill -9 x${cycles} during 10 x 20 updates/s: lost of ${c?.broadcastSeen ?? '?'} seen`, String(c?.lost ?? 'n/a'), '—', '—', 'target 0', '']);
+  rows.push(['B7', '  writes never stored (incl. unacknowledged)', String(c?.unsyncedWrites ?? 'n/a'), '—', '—', '', '']);
+  rows.push(['B7', '  kill → serving again (median, includes process start)', ms(c ? [...c.recoverMs].sort((a, b) => a - b)[c.recoverMs.length >> 1]! : NaN), '—', '—', '', '']);
+}
+
+if (wanted('B9')) {
+  const opts = { readers: 20, rate: 100, seconds, paddingBytes: 4096 };
+  // Pairs (without, with) back to back on the same target, so each ratio compares like with like.
+  const r = await interleaved('B9', repeats, async (t) => ({ without: await fanOut(t, opts), with: await fanOut(t, { ...opts, slowReader: true }) }));
+  for (const name of names) {
+    const runs = r[name];
+    console.log(`B9 ${name}: p99 ${ms(med(runs, (x) => x.without.p99))} without, ${ms(med(runs, (x) => x.with.p99))} with a reader that never reads; slow reader closed: ${runs?.map((x) => x.with.slowClosed).join(',')}`);
+  }
+  row('B9', 'others p99, no slow reader', med(r.crossboard, (x) => x.without.p99), med(r.reference, (x) => x.without.p99), med(r.relay, (x) => x.without.p99));
+  row('B9', 'others p99, one reader never reads', med(r.crossboard, (x) => x.with.p99), med(r.reference, (x) => x.with.p99), med(r.relay, (x) => x.with.p99));
+  rows.push(['B9', '  with / without (median of per-pair ratios)', ...names.map((n) => ratio(med(r[n], (x) => x.with.p99 / x.without.p99), 1)), 'target ≤ 1.10x', '']);
+}
+
+const header = ['id', 'what', 'crossboard', 'reference', 'relay', 'vs reference', 'vs relay'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
+console.log('\n' + line(header));
+console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+for (const r of rows) console.log(line(r));
+
+mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
+writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ machine, at: new Date().toISOString(), quick, results, rows }, null, 2));

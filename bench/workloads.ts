@@ -1,0 +1,136 @@
+/**
+ * The workloads of `npm run bench` (issue 6). Each takes a started target and returns plain
+ * figures; run.ts prints them side by side with ratios.
+ */
+import type WebSocket from 'ws';
+import { Reader, Writer, awarenessFrame, closeAll, connect, connectMany, paced, until } from './clients.ts';
+import { median, summarize, type Summary } from './stats.ts';
+import type { Target } from './targets.ts';
+
+const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One writer, `readers` readers on one room, `rate` updates/s for `seconds`. */
+export async function fanOut(
+  target: Target,
+  opts: { readers: number; rate: number; seconds: number; paddingBytes?: number; slowReader?: boolean },
+): Promise<Summary & { delivered: number; expected: number; slowClosed?: boolean }> {
+  const url = await target.newRoom();
+  const writerWs = await connect(url);
+  const writer = new Writer(writerWs, opts.paddingBytes ?? 0);
+  const sockets = await connectMany(Array.from({ length: opts.readers }, () => url));
+  const readers = sockets.map((ws) => new Reader(ws, writer.sentAt));
+  let slow: WebSocket | undefined;
+  let slowClosed = false;
+  if (opts.slowReader) {
+    slow = await connect(url);
+    slow.on('close', () => (slowClosed = true));
+    // Stop reading from the TCP socket: the server's send buffer for it fills and stays full.
+    (slow as unknown as { _socket: { pause(): void } })._socket.pause();
+  }
+  // Let the initial sync traffic pass before measuring.
+  writer.write();
+  await until(() => readers.every((r) => r.seen.has(1)), 10_000, 'warm-up update');
+  for (const r of readers) r.latencies.length = 0;
+
+  await paced(opts.rate, opts.seconds, () => writer.write());
+  const last = writer.count;
+  await until(() => readers.every((r) => r.seen.has(last)), 15_000, 'last update').catch(() => {});
+  const samples = readers.flatMap((r) => r.latencies);
+  const expected = (last - 1) * readers.length;
+  closeAll([writerWs, ...sockets]);
+  slow?.terminate();
+  return { ...summarize(samples), delivered: samples.length, expected, ...(opts.slowReader ? { slowClosed } : {}) };
+}
+
+/** B2: raise the rate until p99 crosses 50 ms; report the last rate that held, in deliveries/s. */
+export async function saturation(
+  target: Target,
+  opts: { readers: number; rates: number[]; seconds: number },
+): Promise<{ deliveriesPerSecond: number; steps: Array<{ rate: number; p99: number; lossless: boolean }> }> {
+  const steps: Array<{ rate: number; p99: number; lossless: boolean }> = [];
+  let best = 0;
+  for (const rate of opts.rates) {
+    const r = await fanOut(target, { readers: opts.readers, rate, seconds: opts.seconds });
+    const lossless = r.delivered >= r.expected;
+    steps.push({ rate, p99: r.p99, lossless });
+    if (r.p99 <= 50 && lossless) best = rate * opts.readers;
+    else break;
+  }
+  return { deliveriesPerSecond: best, steps };
+}
+
+/** B3: many boards, a few clients each, a steady trickle per board. */
+export async function manyBoards(
+  target: Target,
+  opts: { boards: number; clientsPerBoard: number; ratePerBoard: number; seconds: number },
+): Promise<Summary & { lagP99: number; lagMax: number; connections: number }> {
+  const urls = await Promise.all(Array.from({ length: opts.boards }, () => target.newRoom()));
+  const writers: Writer[] = [];
+  const readers: Reader[] = [];
+  const sockets: WebSocket[] = [];
+  for (let b = 0; b < urls.length; b += 50) {
+    const chunk = urls.slice(b, b + 50);
+    await Promise.all(
+      chunk.map(async (url) => {
+        const w = await connect(url);
+        const writer = new Writer(w);
+        const rs = await connectMany(Array.from({ length: opts.clientsPerBoard - 1 }, () => url), 10);
+        writers.push(writer);
+        sockets.push(w, ...rs);
+        readers.push(...rs.map((ws) => new Reader(ws, writer.sentAt)));
+      }),
+    );
+  }
+  const start = performance.now();
+  // Spread the boards' writes evenly over each interval instead of all at once.
+  let i = 0;
+  await paced(opts.ratePerBoard * writers.length, opts.seconds, () => {
+    writers[i++ % writers.length]!.write();
+  });
+  await settle(500);
+  const probes = target.probesSince(start);
+  const samples = readers.flatMap((r) => r.latencies);
+  closeAll(sockets);
+  return {
+    ...summarize(samples),
+    lagP99: Math.max(...probes.map((p) => p.lagP99)),
+    lagMax: Math.max(...probes.map((p) => p.lagMax)),
+    connections: sockets.length,
+  };
+}
+
+/** B4: idle connections, each with an awareness state; memory per connection from the probe. */
+export async function idleConnections(
+  target: Target,
+  opts: { connections: number; perBoard: number },
+): Promise<{ connections: number; rssPerConnKB: number; heapPerConnKB: number }> {
+  await settle(1100);
+  const before = target.probes.at(-1)!;
+  const boards = Math.ceil(opts.connections / opts.perBoard);
+  const urls: string[] = [];
+  for (let b = 0; b < boards; b++) {
+    const url = await target.newRoom();
+    for (let c = 0; c < opts.perBoard && urls.length < opts.connections; c++) urls.push(url);
+  }
+  const sockets = await connectMany(urls, 50);
+  sockets.forEach((ws, n) =>
+    ws.send(
+      awarenessFrame(100_000 + n, 1, {
+        user: { name: `Person ${n}`, organisation: 'Bench Ltd', sector: 'private sector', color: '#1d70b8' },
+        card: null,
+      }),
+    ),
+  );
+  // Two probe reports after the last awareness message, so the figure includes it.
+  const since = performance.now();
+  await until(() => target.probesSince(since).length >= 2, 5_000, 'probe');
+  const after = target.probes.at(-1)!;
+  closeAll(sockets);
+  return {
+    connections: sockets.length,
+    rssPerConnKB: (after.rss - before.rss) / 1024 / sockets.length,
+    heapPerConnKB: (after.heapUsed - before.heapUsed) / 1024 / sockets.length,
+  };
+}
+
+export { median };
