@@ -1,0 +1,16 @@
+/** Card bodies as rich text: the Lexical node list, and headless conversion to and from Yjs. */
+export { RICH_TEXT_NODES, RICH_TEXT_TRANSFORMERS } from './nodes.ts';
+export { writeMarkdownToBody } from './writeMarkdownToBody.ts';
+export {
+  readBody,
+  bodyToMarkdown,
+  bodyToPlainText,
+  blocksToPlainText,
+  isLinkRun,
+  isSafeUrl,
+  type RichBlock,
+  type Inline,
+  type TextRun,
+  type LinkRun,
+  type HeadingLevel,
+} from './readBody.ts';

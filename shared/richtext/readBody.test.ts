@@ -1,0 +1,246 @@
+import { describe, expect, test } from 'vitest';
+import * as Y from 'yjs';
+import { EMPTY_PARAGRAPH_ATTRIBUTES } from '../schema.ts';
+import { blocksToPlainText, bodyToMarkdown, bodyToPlainText, isSafeUrl, readBody } from './readBody.ts';
+import { docWithCard, dumpYjs } from './testHelpers.ts';
+import { writeMarkdownToBody } from './writeMarkdownToBody.ts';
+
+const TEXT_NODE = { __type: 'text', __format: 0, __style: '', __mode: 0, __detail: 0 };
+
+/** A paragraph as Lexical writes it: a text-node map, then its text, in a paragraph XmlText. */
+function lexicalParagraph(text: string, attributes: Record<string, unknown> = EMPTY_PARAGRAPH_ATTRIBUTES) {
+  const paragraph = new Y.XmlText();
+  for (const [k, v] of Object.entries(attributes)) paragraph.setAttribute(k, v as never);
+  paragraph.insertEmbed(0, new Y.Map(Object.entries(TEXT_NODE)));
+  paragraph.insert(1, text);
+  return paragraph;
+}
+
+/** Runs `fn` and fails if it changed the document. */
+function expectUnchanged(doc: Y.Doc, fn: () => void): void {
+  const before = Y.encodeStateVector(doc);
+  let updates = 0;
+  const count = () => updates++;
+  doc.on('update', count);
+  fn();
+  doc.off('update', count);
+  expect(updates).toBe(0);
+  expect(Y.encodeStateVector(doc)).toEqual(before);
+}
+
+describe('readBody', () => {
+  test('a fresh body reads as one empty paragraph', () => {
+    const { body } = docWithCard();
+    expect(readBody(body)).toEqual([{ type: 'paragraph', children: [] }]);
+    expect(bodyToPlainText(body)).toBe('');
+    expect(bodyToMarkdown(body)).toBe('');
+  });
+
+  test('headings, quotes, formats and nested lists', () => {
+    const { doc, body } = docWithCard();
+    writeMarkdownToBody(doc, body, '# Title\n\n> Said *once*\n\n3. three\n4. four\n    - sub `code`\n\nA ~~b~~ c');
+    expect(readBody(body)).toEqual([
+      { type: 'heading', level: 1, children: [{ text: 'Title' }] },
+      { type: 'quote', children: [{ text: 'Said ' }, { text: 'once', italic: true }] },
+      {
+        type: 'list',
+        ordered: true,
+        start: 3,
+        items: [
+          [{ type: 'paragraph', children: [{ text: 'three' }] }],
+          [
+            { type: 'paragraph', children: [{ text: 'four' }] },
+            {
+              type: 'list',
+              ordered: false,
+              start: 1,
+              items: [[{ type: 'paragraph', children: [{ text: 'sub ' }, { text: 'code', code: true }] }]],
+            },
+          ],
+        ],
+      },
+      { type: 'paragraph', children: [{ text: 'A ' }, { text: 'b', strikethrough: true }, { text: ' c' }] },
+    ]);
+    expect(bodyToPlainText(body)).toBe('Title\nSaid once\nthree\nfour\nsub code\nA b c');
+  });
+
+  test('never changes the document it reads', () => {
+    const { doc, body } = docWithCard();
+    writeMarkdownToBody(doc, body, '## A\n\n- b [c](https://c.org)');
+    body.insert(0, 'stray text Lexical would delete'); // the binding "repairs" this by deleting it
+    expectUnchanged(doc, () => {
+      readBody(body);
+      bodyToMarkdown(body);
+      bodyToPlainText(body);
+    });
+  });
+
+  test('links with unsafe URLs are read as their text', () => {
+    const { doc, body } = docWithCard();
+    writeMarkdownToBody(doc, body, '[ok](https://ok.org) [bad](javascript:alert(1)) [rel](/boards/x)');
+    const [paragraph] = readBody(body);
+    expect(paragraph).toEqual({
+      type: 'paragraph',
+      children: [
+        { type: 'link', url: 'https://ok.org', children: [{ text: 'ok' }] },
+        { text: ' bad ' },
+        { type: 'link', url: '/boards/x', children: [{ text: 'rel' }] },
+      ],
+    });
+    expect(bodyToMarkdown(body)).not.toContain('javascript');
+  });
+
+  test('isSafeUrl', () => {
+    for (const url of ['https://a.org', 'http://a', 'mailto:x@y.z', 'tel:+44', '/x', '#top', 'page.html']) {
+      expect(isSafeUrl(url), url).toBe(true);
+    }
+    for (const url of ['javascript:alert(1)', ' JavaScript:x', 'java\tscript:x', 'data:text/html,x', 'vbscript:x', '', 7]) {
+      expect(isSafeUrl(url), String(url)).toBe(false);
+    }
+  });
+});
+
+describe('readBody on malformed bodies (any peer can write anything)', () => {
+  const cases: Record<string, (body: Y.XmlText) => void> = {
+    'random attributes on a paragraph': (body) => {
+      const p = lexicalParagraph('kept text');
+      p.setAttribute('__format', 'not a number' as never);
+      p.setAttribute('__indent', { evil: true } as never);
+      p.setAttribute('__first', 'k99' as never);
+      p.setAttribute('__randomThing', [1, 2] as never);
+      body.insertEmbed(body.length, p);
+    },
+    'a Y.Map embedded where a paragraph should be': (body) => {
+      body.insertEmbed(0, new Y.Map([['hello', 'world']]));
+      body.insertEmbed(1, lexicalParagraph('kept text'));
+    },
+    'text directly at the root': (body) => {
+      body.insert(0, 'kept text');
+    },
+    'an unregistered node type': (body) => {
+      body.insertEmbed(0, lexicalParagraph('kept text', { ...EMPTY_PARAGRAPH_ATTRIBUTES, __type: 'table' }));
+    },
+    'a text node at the root': (body) => {
+      body.insertEmbed(0, new Y.Map(Object.entries(TEXT_NODE)));
+      body.insert(1, 'kept text');
+    },
+    'a heading with a script tag': (body) => {
+      body.insertEmbed(0, lexicalParagraph('kept text', { ...EMPTY_PARAGRAPH_ATTRIBUTES, __type: 'heading', __tag: 'script' }));
+    },
+    'a list with an odd type and start': (body) => {
+      const list = new Y.XmlText();
+      for (const [k, v] of Object.entries({ ...EMPTY_PARAGRAPH_ATTRIBUTES, __type: 'list', __tag: 'iframe', __listType: 'x', __start: 'y' })) {
+        list.setAttribute(k, v as never);
+      }
+      list.insertEmbed(0, lexicalParagraph('kept text', { ...EMPTY_PARAGRAPH_ATTRIBUTES, __type: 'listitem', __value: 1 }));
+      body.insertEmbed(0, list);
+    },
+    'an XmlElement and an embedded object': (body) => {
+      body.insertEmbed(0, new Y.XmlElement('img'));
+      body.insertEmbed(1, { image: 'x.png' });
+      body.insertEmbed(2, lexicalParagraph('kept text'));
+    },
+    'deep nesting': (body) => {
+      let inner = lexicalParagraph('kept text');
+      for (let i = 0; i < 200; i++) {
+        const outer = new Y.XmlText();
+        outer.setAttribute('__type', 'quote' as never);
+        outer.insertEmbed(0, inner);
+        inner = outer;
+      }
+      body.insertEmbed(0, inner);
+    },
+    'text with formatting attributes at the root': (body) => {
+      body.insert(0, 'kept text', { bold: true, __type: 'heading' });
+    },
+  };
+
+  for (const [name, corrupt] of Object.entries(cases)) {
+    test(name, () => {
+      const { doc, body } = docWithCard();
+      doc.transact(() => corrupt(body));
+      expectUnchanged(doc, () => {
+        const blocks = readBody(body);
+        expect(blocksToPlainText(blocks)).toContain('kept text');
+        expect(bodyToPlainText(body)).toContain('kept text');
+        expect(bodyToMarkdown(body)).toContain('kept text');
+      });
+      // A writer can always recover the body.
+      writeMarkdownToBody(doc, body, 'Recovered **text**.');
+      expect(bodyToMarkdown(body)).toBe('Recovered **text**.');
+    });
+  }
+
+  test('shared types of other kinds are copied, never moved out of the document', () => {
+    const { doc, body } = docWithCard();
+    const text = new Y.Text();
+    const element = new Y.XmlElement('div');
+    const inner = new Y.XmlText();
+    doc.transact(() => {
+      body.insertEmbed(0, text);
+      text.insertEmbed(0, new Y.Map([['k', 'v']]));
+      body.insertEmbed(1, element);
+      element.insert(0, [inner]);
+      inner.insertEmbed(0, new Y.Array());
+      body.insertEmbed(2, Y.Array.from([new Y.Map()]));
+      body.insertEmbed(3, lexicalParagraph('kept text'));
+    });
+    expectUnchanged(doc, () => expect(bodyToPlainText(body)).toContain('kept text'));
+    const embedded = [text, element, inner, (text.toDelta()[0] as { insert: Y.Map<unknown> }).insert];
+    expect(embedded.map((t) => t.doc)).toEqual(embedded.map(() => doc));
+  });
+
+  test('a heading with a bad tag reads as a paragraph', () => {
+    const { doc, body } = docWithCard();
+    doc.transact(() => cases['a heading with a script tag']!(body));
+    expect(readBody(body).find((b) => b.type === 'heading')).toBeUndefined();
+  });
+
+  test('fuzz: random edits to a real body never make readers throw or write', () => {
+    const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 100000);
+    let state = seed;
+    const rand = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const types = (root: Y.XmlText): Y.XmlText[] => {
+      const out = [root];
+      for (const op of root.toDelta() as Array<{ insert: unknown }>) {
+        if (op.insert instanceof Y.XmlText) out.push(...types(op.insert));
+      }
+      return out;
+    };
+    const values = ['', 'h9', 'script', 0, -1, 1e9, null, true, { a: 1 }, [1], 'number', 'bullet', 'javascript:x'];
+    const keys = ['__type', '__tag', '__format', '__indent', '__listType', '__start', '__url', '__value', '__dir', '__x'];
+    try {
+      for (let round = 0; round < 40; round++) {
+        const { doc, body } = docWithCard();
+        writeMarkdownToBody(doc, body, '## H\n\n- a **b** [c](https://c.org)\n    - d\n\n1. e\n\n> f *g*');
+        doc.transact(() => {
+          for (let i = 0; i < 3; i++) {
+            const all = types(body);
+            const target = all[Math.floor(rand() * all.length)]!;
+            const pos = Math.floor(rand() * (target.length + 1));
+            const kind = Math.floor(rand() * 5);
+            if (kind === 0) target.setAttribute(keys[Math.floor(rand() * keys.length)]!, values[Math.floor(rand() * values.length)] as never);
+            else if (kind === 1) target.insert(pos, 'zz');
+            else if (kind === 2 && target.length > 0) target.delete(Math.min(pos, target.length - 1), 1);
+            else if (kind === 3) target.insertEmbed(pos, new Y.Map([['__type', rand() < 0.5 ? 'text' : 'linebreak']]));
+            else target.insertEmbed(pos, lexicalParagraph('p'));
+          }
+        });
+        expectUnchanged(doc, () => {
+          expect(() => readBody(body)).not.toThrow();
+          expect(() => bodyToMarkdown(body)).not.toThrow();
+        });
+      }
+    } catch (error) {
+      throw new Error(`fuzz failed with FUZZ_SEED=${seed}: ${String(error)}`, { cause: error });
+    }
+  });
+});
+
+describe('dumpYjs helper', () => {
+  test('sees attributes and nested text', () => {
+    const { doc, body } = docWithCard();
+    writeMarkdownToBody(doc, body, 'x');
+    expect(JSON.stringify(dumpYjs(body))).toContain('"insert":"x"');
+  });
+});

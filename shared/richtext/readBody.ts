@@ -1,0 +1,276 @@
+/**
+ * Reading card bodies without an editor on screen: a small typed tree for static rendering and
+ * the brief, Markdown, and plain text. Bodies are read through Lexical (a headless editor
+ * hydrated from a copy of the body), so they read as the client's editors show them. Any peer can
+ * write anything into a body, so nothing here throws on content: what Lexical cannot load falls
+ * back to the plain text found in the Yjs structure, and what it loads is sanitised first
+ * (unsafe link URLs, heading tags and list types are peer-controlled node properties).
+ */
+import { $isLinkNode, type LinkNode } from '@lexical/link';
+import { $isListItemNode, $isListNode, type ListNode } from '@lexical/list';
+import { $convertToMarkdownString } from '@lexical/markdown';
+import { $isHeadingNode, $isQuoteNode } from '@lexical/rich-text';
+import {
+  $createParagraphNode,
+  $getRoot,
+  $isDecoratorNode,
+  $isElementNode,
+  $isLineBreakNode,
+  $isTextNode,
+  type ElementNode,
+  type LexicalNode,
+  type TextNode,
+} from 'lexical';
+import * as Y from 'yjs';
+import { hydrateCopy } from './bodyEditor.ts';
+import { RICH_TEXT_TRANSFORMERS } from './nodes.ts';
+
+export type TextRun = {
+  text: string;
+  bold?: boolean;
+  italic?: boolean;
+  underline?: boolean;
+  code?: boolean;
+  strikethrough?: boolean;
+};
+export type LinkRun = { type: 'link'; url: string; children: TextRun[] };
+export type Inline = TextRun | LinkRun;
+export type HeadingLevel = 1 | 2 | 3 | 4 | 5 | 6;
+
+export type RichBlock =
+  | { type: 'paragraph'; children: Inline[] }
+  | { type: 'heading'; level: HeadingLevel; children: Inline[] }
+  | { type: 'quote'; children: Inline[] }
+  /** each item is a list of blocks: its own text as a paragraph, then any nested lists */
+  | { type: 'list'; ordered: boolean; start: number; items: RichBlock[][] };
+
+export function isLinkRun(inline: Inline): inline is LinkRun {
+  return 'type' in inline && inline.type === 'link';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Public API
+
+/** The body as typed blocks. Never throws; an unreadable body reads as its plain text. */
+export function readBody(body: Y.XmlText): RichBlock[] {
+  return readSanitised(body, $readBlocks) ?? plainTextBlocks(scrapeText(body));
+}
+
+/** The body as Markdown (Lexical's exporter, the inverse of `writeMarkdownToBody`). Never throws. */
+export function bodyToMarkdown(body: Y.XmlText): string {
+  return (
+    readSanitised(body, () => $convertToMarkdownString([...RICH_TEXT_TRANSFORMERS])) ??
+    scrapeText(body).join('\n\n')
+  );
+}
+
+/** The body's text, one line per block or list item, for announcements and search. Never throws. */
+export function bodyToPlainText(body: Y.XmlText): string {
+  return blocksToPlainText(readBody(body));
+}
+
+export function blocksToPlainText(blocks: RichBlock[]): string {
+  const lines: string[] = [];
+  const walk = (list: RichBlock[]): void => {
+    for (const block of list) {
+      if (block.type === 'list') block.items.forEach(walk);
+      else lines.push(inlineText(block.children));
+    }
+  };
+  walk(blocks);
+  return lines.join('\n').trim();
+}
+
+function inlineText(inlines: Inline[]): string {
+  return inlines.map((i) => (isLinkRun(i) ? i.children.map((c) => c.text).join('') : i.text)).join('');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Through Lexical
+
+/** Hydrates a copy, sanitises it, then reads; undefined when Lexical could not load the body. */
+function readSanitised<T>(body: Y.XmlText, $read: () => T): T | undefined {
+  try {
+    const session = hydrateCopy(body, $sanitise);
+    if (session.failure()) return undefined;
+    return session.editor.getEditorState().read($read);
+  } catch {
+    return undefined;
+  }
+}
+
+const SAFE_URL_SCHEMES = new Set(['http', 'https', 'mailto', 'tel', 'sms']);
+const MAX_URL_LENGTH = 2048;
+
+/** http(s), mailto, tel, sms, or relative; never javascript:, data: and the like. */
+export function isSafeUrl(url: unknown): url is string {
+  if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL_LENGTH) return false;
+  // Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:").
+  // eslint-disable-next-line no-control-regex
+  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.replace(/[\u0000-\u0020]/g, ''));
+  return scheme === null || SAFE_URL_SCHEMES.has(scheme[1]!.toLowerCase());
+}
+
+/**
+ * Makes the private copy safe and well formed before it is read: links with unsafe URLs are
+ * unwrapped to their text, and inline nodes a peer put directly at the root are wrapped in
+ * paragraphs (Lexical's Markdown export would skip them). Other peer-controlled properties are
+ * validated where they are read: a heading tag other than h1-h6 reads as a paragraph, an unknown
+ * list type as bullets.
+ */
+function $sanitise(): void {
+  const unsafe: LinkNode[] = [];
+  const visit = (node: LexicalNode): void => {
+    if ($isLinkNode(node) && !isSafeUrl(node.getURL())) unsafe.push(node);
+    if ($isElementNode(node)) node.getChildren().forEach(visit);
+  };
+  visit($getRoot());
+  for (const link of unsafe) {
+    for (const child of link.getChildren()) link.insertBefore(child);
+    link.remove();
+  }
+  let wrapper: ElementNode | null = null;
+  for (const child of $getRoot().getChildren()) {
+    if ($isElementNode(child) && !child.isInline()) {
+      wrapper = null;
+    } else {
+      if (wrapper === null) {
+        wrapper = $createParagraphNode();
+        child.insertBefore(wrapper);
+      }
+      wrapper.append(child);
+    }
+  }
+}
+
+function $readBlocks(): RichBlock[] {
+  return $readBlockChildren($getRoot());
+}
+
+/** Block children of an element; runs of inline children in between become paragraphs. */
+function $readBlockChildren(element: ElementNode): RichBlock[] {
+  const blocks: RichBlock[] = [];
+  let inline: LexicalNode[] = [];
+  const flush = () => {
+    if (inline.length > 0) blocks.push({ type: 'paragraph', children: $readInlines(inline) });
+    inline = [];
+  };
+  for (const child of element.getChildren()) {
+    if ($isElementNode(child) && !child.isInline()) {
+      flush();
+      blocks.push(...$readBlock(child));
+    } else {
+      inline.push(child);
+    }
+  }
+  flush();
+  return blocks;
+}
+
+function $readBlock(node: ElementNode): RichBlock[] {
+  if ($isListNode(node)) return [$readList(node)];
+  if ($isHeadingNode(node)) {
+    const level = /^h([1-6])$/.exec(String(node.getTag()))?.[1];
+    const children = $readInlines(node.getChildren());
+    return [level ? { type: 'heading', level: Number(level) as HeadingLevel, children } : { type: 'paragraph', children }];
+  }
+  if ($isQuoteNode(node)) return [{ type: 'quote', children: $readInlines(node.getChildren()) }];
+  // Paragraphs, and any element Lexical nests where it should not (read through, not dropped).
+  if (node.getChildren().some((c) => $isElementNode(c) && !c.isInline())) return $readBlockChildren(node);
+  return [{ type: 'paragraph', children: $readInlines(node.getChildren()) }];
+}
+
+function $readList(list: ListNode): RichBlock {
+  const listType: unknown = list.getListType();
+  const start = Number(list.getStart());
+  const items: RichBlock[][] = [];
+  for (const child of list.getChildren()) {
+    const blocks = $isElementNode(child) ? $readBlockChildren(child) : [{ type: 'paragraph' as const, children: $readInlines([child]) }];
+    // Lexical nests a list as an item holding only that list, right after the parent item.
+    const nestedOnly = $isListItemNode(child) && blocks.length > 0 && blocks.every((b) => b.type === 'list');
+    const previous = items.at(-1);
+    if (nestedOnly && previous) previous.push(...blocks);
+    else items.push(blocks);
+  }
+  return {
+    type: 'list',
+    ordered: listType === 'number',
+    start: Number.isSafeInteger(start) && start >= 0 ? start : 1,
+    items,
+  };
+}
+
+/** Inline content as runs; adjacent runs with the same formatting are merged. */
+function $readInlines(nodes: LexicalNode[]): Inline[] {
+  const out: Inline[] = [];
+  const pushText = (run: TextRun, into: Inline[]) => {
+    if (run.text === '') return;
+    const last = into.at(-1);
+    if (last && !isLinkRun(last) && sameFormat(last, run)) last.text += run.text;
+    else into.push(run);
+  };
+  const visit = (node: LexicalNode, into: Inline[]): void => {
+    if ($isTextNode(node)) pushText($readTextRun(node), into);
+    else if ($isLineBreakNode(node)) pushText({ text: '\n' }, into);
+    else if ($isLinkNode(node) && into === out) {
+      const children: Inline[] = [];
+      node.getChildren().forEach((c) => visit(c, children));
+      if (children.length > 0) out.push({ type: 'link', url: node.getURL(), children: children as TextRun[] });
+    } else if ($isElementNode(node)) node.getChildren().forEach((c) => visit(c, into));
+    else if ($isDecoratorNode(node)) pushText({ text: node.getTextContent() }, into);
+  };
+  nodes.forEach((node) => visit(node, out));
+  return out;
+}
+
+function $readTextRun(node: TextNode): TextRun {
+  const run: TextRun = { text: String(node.getTextContent()) };
+  if (node.hasFormat('bold')) run.bold = true;
+  if (node.hasFormat('italic')) run.italic = true;
+  if (node.hasFormat('underline')) run.underline = true;
+  if (node.hasFormat('code')) run.code = true;
+  if (node.hasFormat('strikethrough')) run.strikethrough = true;
+  return run;
+}
+
+const FORMATS = ['bold', 'italic', 'underline', 'code', 'strikethrough'] as const;
+
+function sameFormat(a: TextRun, b: TextRun): boolean {
+  return FORMATS.every((f) => Boolean(a[f]) === Boolean(b[f]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fallback: the plain text in the Yjs structure
+
+const MAX_DEPTH = 64;
+
+/**
+ * The text of a body straight from Yjs, one string per element that directly holds text, in
+ * document order. Text-node maps and attributes are ignored. Never throws.
+ */
+export function scrapeText(body: Y.XmlText): string[] {
+  const lines: string[] = [];
+  const visit = (type: Y.XmlText, depth: number): void => {
+    let line = '';
+    for (const op of type.toDelta() as Array<{ insert?: unknown }>) {
+      if (typeof op.insert === 'string') line += op.insert;
+      else if (op.insert instanceof Y.XmlText && depth < MAX_DEPTH) {
+        if (line.trim()) lines.push(line);
+        line = '';
+        visit(op.insert, depth + 1);
+      }
+    }
+    if (line.trim()) lines.push(line);
+  };
+  try {
+    visit(body, 0);
+  } catch {
+    // a body too odd even for this: keep what was found
+  }
+  return lines;
+}
+
+function plainTextBlocks(lines: string[]): RichBlock[] {
+  if (lines.length === 0) return [{ type: 'paragraph', children: [] }];
+  return lines.map((text) => ({ type: 'paragraph', children: [{ text }] }));
+}
