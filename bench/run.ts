@@ -110,7 +110,7 @@ if (wanted('B4')) {
 if (wanted('B6')) {
   const repeats = quick ? 3 : 7;
   const compacted = await perTarget('B6', (t) => coldLoad(t, { repeats, kill: true }), ['crossboard']);
-  const target = await startTarget('crossboard', { limits: { compactAfterUpdates: 1_000_000 } });
+  const target = await startTarget('crossboard', { limits: { COMPACT_AFTER_UPDATES: 1_000_000 } });
   let logOnly: { median: number } | undefined;
   try {
     logOnly = await coldLoad(target, { repeats, kill: true });

@@ -1,0 +1,158 @@
+/**
+ * The JSON API: create a board (returns its three capability links), read a board's metadata
+ * with a token, and a health check.
+ */
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { initBoard, readMeta } from '../../shared/board.ts';
+import { ROLES, type Role } from '../../shared/protocol.ts';
+import { LIMITS, TEMPLATES } from '../../shared/schema.ts';
+import { generateBoardId, generateToken, hashToken, isTokenShaped } from '../auth/tokens.ts';
+import type { Limits } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Rooms } from '../rooms/rooms.ts';
+import type { BoardRecord, Storage } from '../storage/storage.ts';
+
+export type ApiDeps = {
+  storage: Storage;
+  rooms: Rooms;
+  limits: Limits;
+  logger: Logger;
+  /** origin used in links, e.g. https://crossboard.example; defaults to the request's own */
+  publicUrl?: string;
+  now?: () => number;
+};
+
+function requiredText(max: number) {
+  const message = `must be a non-empty string of at most ${max} characters`;
+  return z.string({ error: message }).trim().min(1, { error: message }).max(max, { error: message });
+}
+
+function optionalText(max: number) {
+  const message = `must be a string of at most ${max} characters`;
+  return z.string({ error: message }).trim().max(max, { error: message }).optional();
+}
+
+export const createBoardBody = z.object({
+  title: requiredText(LIMITS.metaTitle),
+  challenge: optionalText(LIMITS.challenge),
+  sponsor: optionalText(LIMITS.sponsor),
+  template: z.enum(TEMPLATES, { error: `must be one of ${TEMPLATES.join(', ')}` }).optional(),
+});
+
+export type CreateBoardResponse = {
+  id: string;
+  title: string;
+  tokens: Record<Role, string>;
+  links: Record<Role, string>;
+};
+
+export type BoardInfoResponse = {
+  id: string;
+  title: string;
+  challenge: string;
+  sponsor: string;
+  template: string;
+  role: Role;
+  createdAt: string;
+};
+
+/** Bearer header first, then `?token=`. */
+function tokenOf(c: Context): string | undefined {
+  const header = c.req.header('authorization');
+  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
+  return match?.[1] ?? c.req.query('token');
+}
+
+export function createApi(deps: ApiDeps): Hono {
+  const { storage, rooms, limits, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const api = new Hono();
+
+  api.use(
+    '*',
+    bodyLimit({
+      maxSize: limits.maxApiBodyBytes,
+      onError: (c) => c.json({ error: `body larger than ${limits.maxApiBodyBytes} bytes` }, 413),
+    }),
+  );
+
+  api.get('/health', (c) => c.json({ ok: true }));
+
+  api.post('/boards', async (c) => {
+    let json: unknown;
+    try {
+      json = JSON.parse(await c.req.text());
+    } catch {
+      return c.json({ error: 'invalid JSON body' }, 400);
+    }
+    const parsed = createBoardBody.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
+      // a body that is not an object at all has no field to blame
+      return c.json(field ? { error: `${field}: ${issue.message}`, field } : { error: 'body must be a JSON object' }, 400);
+    }
+    const input = parsed.data;
+    const tokens = { facilitator: generateToken(), contributor: generateToken(), viewer: generateToken() };
+    const board: BoardRecord = {
+      id: generateBoardId(),
+      title: input.title,
+      challenge: input.challenge ?? '',
+      sponsor: input.sponsor ?? '',
+      template: input.template ?? 'open',
+      createdAt: now(),
+      tokenHashes: {
+        facilitator: hashToken(tokens.facilitator),
+        contributor: hashToken(tokens.contributor),
+        viewer: hashToken(tokens.viewer),
+      },
+    };
+    const doc = new Y.Doc();
+    initBoard(doc, {
+      title: board.title,
+      challenge: board.challenge,
+      sponsor: board.sponsor,
+      template: board.template,
+      createdAt: board.createdAt,
+    });
+    await storage.createBoard(board, Y.encodeStateAsUpdate(doc));
+    doc.destroy();
+    logger.info('board created', { boardId: board.id });
+
+    const origin = (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+    const links = Object.fromEntries(
+      ROLES.map((role) => [role, `${origin}/b/${board.id}?token=${tokens[role]}`]),
+    ) as Record<Role, string>;
+    const body: CreateBoardResponse = { id: board.id, title: board.title, tokens, links };
+    return c.json(body, 201);
+  });
+
+  api.get('/boards/:id', async (c) => {
+    const id = c.req.param('id');
+    const token = tokenOf(c);
+    if (!token || !isTokenShaped(token)) return c.json({ error: 'missing token' }, 401);
+    const board = await storage.getBoard(id);
+    if (!board) return c.json({ error: 'unknown board' }, 404);
+    const role = await storage.findRoleByTokenHash(id, hashToken(token));
+    if (!role) return c.json({ error: 'invalid token' }, 401);
+    // The document is the source of truth (the title can be edited on the board). Loading it
+    // here also warms the room for the WebSocket that usually follows this request.
+    const meta = readMeta((await rooms.get(id)).doc);
+    const body: BoardInfoResponse = {
+      id,
+      title: meta.title,
+      challenge: meta.challenge,
+      sponsor: meta.sponsor,
+      template: meta.template,
+      role,
+      createdAt: new Date(board.createdAt).toISOString(),
+    };
+    return c.json(body);
+  });
+
+  api.all('*', (c) => c.json({ error: 'not found' }, 404));
+  return api;
+}

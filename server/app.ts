@@ -1,0 +1,80 @@
+/**
+ * Builds the Crossboard server: the JSON API under /api, the board WebSockets under /ws, and the
+ * room registry behind them. It never listens and never reads the environment (main.ts does), so
+ * tests build as many servers as they like on port 0.
+ */
+import { createNodeWebSocket } from '@hono/node-ws';
+import { Hono } from 'hono';
+import type { Server } from 'node:http';
+import { createApi } from './api/boards.ts';
+import { resolveLimits, type Limits } from './config.ts';
+import { consoleLogger, type Logger } from './log.ts';
+import { Rooms } from './rooms/rooms.ts';
+import type { Storage } from './storage/storage.ts';
+import { registerSocketRoute } from './ws/socketRoute.ts';
+
+export type AppDeps = {
+  storage: Storage;
+  /** any subset; the rest are `DEFAULT_LIMITS` */
+  limits?: Partial<Limits>;
+  logger?: Logger;
+  /** origin for the links in API responses (e.g. behind a proxy); default: the request's origin */
+  publicUrl?: string;
+  now?: () => number;
+};
+
+export type CrossboardApp = {
+  /** the Hono app; more routes (static files) may be added after the ones registered here */
+  app: Hono;
+  /** attach WebSocket upgrades to the HTTP server returned by `serve()` */
+  injectWebSocket(server: Server): void;
+  rooms: Rooms;
+  limits: Limits;
+  /**
+   * Closes every socket with 1012, stores every loaded board, then stops timers. Does not close
+   * the HTTP server or the storage: whoever opened them does.
+   */
+  shutdown(): Promise<void>;
+};
+
+export function createApp(deps: AppDeps): CrossboardApp {
+  const limits = resolveLimits(deps.limits);
+  const logger = deps.logger ?? consoleLogger();
+  const { storage } = deps;
+  const rooms = new Rooms({ storage, limits, logger });
+  const app = new Hono();
+  const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
+
+  app.onError((error, c) => {
+    logger.error('request failed', { path: c.req.path, error: String(error) });
+    return c.json({ error: 'internal error' }, 500);
+  });
+
+  app.route(
+    '/api',
+    createApi({ storage, rooms, limits, logger, publicUrl: deps.publicUrl, now: deps.now }),
+  );
+  const socketRoute = registerSocketRoute(app, { storage, rooms, limits, logger, wss, upgradeWebSocket });
+
+  let shuttingDown: Promise<void> | null = null;
+  const shutdown = () => {
+    shuttingDown ??= (async () => {
+      socketRoute.stop();
+      try {
+        await rooms.shutdown();
+      } finally {
+        // sockets that never reached a room (still authenticating or loading) go too
+        for (const ws of wss.clients) ws.close(1012, 'server restarting');
+      }
+    })();
+    return shuttingDown;
+  };
+
+  return {
+    app,
+    injectWebSocket: (server) => injectWebSocket(server),
+    rooms,
+    limits,
+    shutdown,
+  };
+}

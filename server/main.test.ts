@@ -1,0 +1,139 @@
+/**
+ * The real process: `tsx server/main.ts` as a child on PORT=0, killed with SIGKILL in the middle
+ * of a write burst, and stopped with SIGTERM.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CloseCode } from '../shared/protocol.ts';
+import type { CreateBoardResponse } from './api/boards.ts';
+import { SqliteStorage } from './storage/sqlite.ts';
+import { connectProvider, storedText, text, waitFor, whenSynced } from './test/harness.ts';
+
+const root = path.resolve(import.meta.dirname, '..');
+const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
+
+type Child = { process: ChildProcess; url: string; wsUrl: string; exited: Promise<number | null>; output: string[] };
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function startChild(dataDir: string): Promise<Child> {
+  const child = spawn(tsx, ['server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DIST_DIR: path.join(dataDir, 'no-dist') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  cleanups.push(() => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    return exited;
+  });
+  return new Promise((resolve, reject) => {
+    const onData = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const match = output.join('').match(/Crossboard listening on (http:\/\/\S+)/);
+      if (match) {
+        const url = match[1]!;
+        resolve({ process: child, url, wsUrl: url.replace(/^http/, 'ws') + '/ws', exited, output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output.join('')}`)));
+  });
+}
+
+async function createBoard(url: string): Promise<CreateBoardResponse> {
+  const res = await fetch(`${url}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Crash test' }),
+  });
+  expect(res.status).toBe(201);
+  return (await res.json()) as CreateBoardResponse;
+}
+
+function tempDir(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'crossboard-main-'));
+  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+describe('server process', () => {
+  it('SIGKILL right after a burst: every update a client saw broadcast is there after restart', async () => {
+    const dataDir = tempDir();
+    const first = await startChild(dataDir);
+    const board = await createBoard(first.url);
+    const writer = connectProvider(first, board.id, board.tokens.contributor);
+    const watcher = connectProvider(first, board.id, board.tokens.viewer);
+    cleanups.push(() => writer.destroy(), () => watcher.destroy());
+    await Promise.all([whenSynced(writer), whenSynced(watcher)]);
+
+    // everything the server sent the watcher, as Yjs updates
+    const seen: Uint8Array[] = [];
+    watcher.doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin === watcher) seen.push(update);
+    });
+    const burst = writer.doc.getText('t');
+    for (let i = 0; i < 300; i++) burst.insert(burst.length, `${i},`);
+    await waitFor(() => seen.length >= 1, 10_000, 'broadcasts reaching the watcher');
+    first.process.kill('SIGKILL');
+    await first.exited;
+    writer.destroy();
+    watcher.destroy();
+    expect(seen.length).toBeGreaterThan(0);
+
+    const second = await startChild(dataDir);
+    const reader = connectProvider(second, board.id, board.tokens.viewer);
+    cleanups.push(() => reader.destroy());
+    await whenSynced(reader);
+    const restored = text(reader.doc);
+    // applying what was seen to the restored state must change nothing
+    const check = new Y.Doc();
+    Y.applyUpdate(check, Y.encodeStateAsUpdate(reader.doc));
+    const before = Y.encodeStateVector(check);
+    for (const update of seen) Y.applyUpdate(check, update);
+    expect(text(check)).toBe(restored);
+    expect(Array.from(Y.encodeStateVector(check))).toEqual(Array.from(before));
+    expect(restored.length).toBeGreaterThan(0);
+    second.process.kill('SIGTERM');
+    expect(await second.exited).toBe(0);
+  }, 60_000);
+
+  it('SIGTERM: clients get 1012, the board is stored as a snapshot, the process exits 0', async () => {
+    const dataDir = tempDir();
+    const child = await startChild(dataDir);
+    const board = await createBoard(child.url);
+    const writer = connectProvider(child, board.id, board.tokens.facilitator);
+    cleanups.push(() => writer.destroy());
+    const closes: number[] = [];
+    writer.on('connection-close', (event) => {
+      if (event) closes.push(event.code);
+    });
+    await whenSynced(writer);
+    writer.doc.getText('t').insert(0, 'stored at shutdown');
+    const echo = connectProvider(child, board.id, board.tokens.viewer);
+    cleanups.push(() => echo.destroy());
+    await waitFor(() => text(echo.doc) === 'stored at shutdown', 5000, 'write reached the server');
+    echo.destroy();
+
+    child.process.kill('SIGTERM');
+    expect(await child.exited).toBe(0);
+    await waitFor(() => closes.length > 0, 5000, 'close event');
+    expect(closes[0]).toBe(CloseCode.serviceRestart);
+    writer.destroy();
+
+    const storage = SqliteStorage.open(dataDir);
+    cleanups.push(() => storage.close());
+    const stored = await storage.loadDocument(board.id);
+    expect(stored.updates).toHaveLength(0);
+    expect(await storedText(storage, board.id)).toBe('stored at shutdown');
+  }, 60_000);
+});

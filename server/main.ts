@@ -1,0 +1,99 @@
+/**
+ * The process entry point, and the only place that reads the environment:
+ *
+ *   PORT               port to listen on (default 8787; 0 picks a free one)
+ *   HOST               interface to bind (default: all)
+ *   DATA_DIR           where crossboard.sqlite lives (default ./data)
+ *   DIST_DIR           the built client (default ./dist)
+ *   PUBLIC_URL         origin used in board links (default: each request's own origin)
+ *   LOG_LEVEL          info (default), warn, error or silent
+ *   MAX_MESSAGE_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_BOARD, MESSAGES_PER_SECOND,
+ *   MESSAGE_BURST, CONNECTIONS_PER_SECOND_PER_ADDRESS, CONNECTION_BURST_PER_ADDRESS,
+ *   COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS   override the limits in config.ts
+ *
+ * Prints `Crossboard listening on http://HOST:PORT` once ready (tests parse it). On SIGTERM or
+ * SIGINT: closes every socket with 1012, stores every loaded board, closes storage, exits 0.
+ */
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import path from 'node:path';
+import { serve } from '@hono/node-server';
+import { createApp } from './app.ts';
+import type { Limits } from './config.ts';
+import { consoleLogger, type LogLevel } from './log.ts';
+import { serveClient } from './static.ts';
+import { SqliteStorage } from './storage/sqlite.ts';
+
+const LIMIT_ENV: Record<string, keyof Limits> = {
+  MAX_MESSAGE_BYTES: 'maxMessageBytes',
+  MAX_BUFFERED_BYTES: 'maxBufferedBytes',
+  MAX_CONNECTIONS_PER_BOARD: 'maxConnectionsPerBoard',
+  MESSAGES_PER_SECOND: 'messagesPerSecond',
+  MESSAGE_BURST: 'messageBurst',
+  CONNECTIONS_PER_SECOND_PER_ADDRESS: 'connectionsPerSecondPerAddress',
+  CONNECTION_BURST_PER_ADDRESS: 'connectionBurstPerAddress',
+  COMPACT_AFTER_UPDATES: 'compactAfterUpdates',
+  IDLE_UNLOAD_MS: 'idleUnloadMs',
+};
+
+function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
+  const limits: Partial<Limits> = {};
+  for (const [name, key] of Object.entries(LIMIT_ENV)) {
+    const raw = env[name];
+    if (raw === undefined || raw === '') continue;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+    limits[key] = value;
+  }
+  return limits;
+}
+
+function main(): void {
+  const env = process.env;
+  const port = Number(env.PORT ?? 8787);
+  const host = env.HOST || undefined;
+  const dataDir = path.resolve(env.DATA_DIR || './data');
+  const distDir = path.resolve(env.DIST_DIR || './dist');
+  const level = env.LOG_LEVEL || 'info';
+  if (!['info', 'warn', 'error', 'silent'].includes(level)) throw new Error(`LOG_LEVEL must be info, warn, error or silent, got "${level}"`);
+  const logger = consoleLogger(level as LogLevel);
+
+  const storage = SqliteStorage.open(dataDir);
+  const { app, injectWebSocket, shutdown } = createApp({
+    storage,
+    logger,
+    limits: limitsFromEnv(env),
+    publicUrl: env.PUBLIC_URL || undefined,
+  });
+  serveClient(app, distDir);
+
+  const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
+    console.log(`Crossboard listening on http://${host ?? 'localhost'}:${info.port} (data in ${dataDir})`);
+  }) as Server;
+  injectWebSocket(server);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: storing boards and closing connections`);
+    server.close();
+    shutdown()
+      .then(
+        () => 0,
+        (error: unknown) => {
+          logger.error('shutdown incomplete', { error: String(error) });
+          return 1;
+        },
+      )
+      .then((code) => {
+        storage.close();
+        // give the 1012 close frames a moment to leave; nothing is waiting on them
+        setTimeout(() => process.exit(code), 100);
+      });
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main();

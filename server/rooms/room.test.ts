@@ -1,0 +1,221 @@
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { CloseCode, MessageType, SyncMessageType, type Role } from '../../shared/protocol.ts';
+import { resolveLimits, type Limits } from '../config.ts';
+import { testBoard } from '../storage/storage.contract.ts';
+import { FakeSocket, ObservedStorage, decodeFrame, insertUpdate } from '../test/fakes.ts';
+import { captureLogger, waitFor } from '../test/harness.ts';
+import { Rooms } from './rooms.ts';
+
+const turn = () => new Promise((resolve) => setImmediate(resolve));
+
+let rooms: Rooms | null = null;
+afterEach(async () => {
+  await rooms?.shutdown().catch(() => undefined);
+  rooms = null;
+});
+
+async function setup(limits: Partial<Limits> = {}) {
+  const storage = new ObservedStorage();
+  const board = testBoard();
+  storage.createBoard(board, Y.encodeStateAsUpdate(new Y.Doc()));
+  const logger = captureLogger();
+  rooms = new Rooms({ storage, logger, limits: resolveLimits({ idleUnloadMs: 60_000, ...limits }) });
+  const r = rooms;
+  const join = async (role: Role = 'contributor') => {
+    const socket = new FakeSocket();
+    const conn = r.connect(board.id, role, socket);
+    await waitFor(() => socket.sent.length >= 2 || socket.closed !== null, 2000, 'join');
+    return { socket, conn };
+  };
+  return { storage, board, logger, rooms: r, join };
+}
+
+function syncFrame(kind: number, payload: Uint8Array): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.sync);
+  encoding.writeVarUint(e, kind);
+  encoding.writeVarUint8Array(e, payload);
+  return encoding.toUint8Array(e);
+}
+
+const updateMsg = (u: Uint8Array) => syncFrame(SyncMessageType.update, u);
+
+describe('Room', () => {
+  it('a joining connection gets sync step 1 of the fully loaded board, then hello', async () => {
+    const { storage, board, join } = await setup();
+    const writer = new Y.Doc();
+    storage.inner.appendUpdate(board.id, insertUpdate(writer, 'stored'));
+    const { socket } = await join();
+    const first = decodeFrame(socket.sent[0]!);
+    expect(first).toMatchObject({ type: 'sync', kind: SyncMessageType.step1 });
+    expect(Array.from((first as { payload: Uint8Array }).payload)).toEqual(Array.from(Y.encodeStateVector(writer)));
+    expect(decodeFrame(socket.sent[1]!)).toMatchObject({ type: 'control', json: { type: 'hello', role: 'contributor' } });
+  });
+
+  it('replies to a sync step 1 with the missing state as step 2', async () => {
+    const { storage, board, join } = await setup();
+    storage.inner.appendUpdate(board.id, insertUpdate(new Y.Doc(), 'stored'));
+    const { socket, conn } = await join();
+    conn.receive(syncFrame(SyncMessageType.step1, Y.encodeStateVector(new Y.Doc())));
+    const reply = decodeFrame(socket.sent.at(-1)!);
+    expect(reply).toMatchObject({ type: 'sync', kind: SyncMessageType.step2 });
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, (reply as { payload: Uint8Array }).payload);
+    expect(doc.getText('t').toString()).toBe('stored');
+  });
+
+  it('write path order: append (durable), then apply, then broadcast', async () => {
+    const { storage, board, join, rooms } = await setup();
+    const { socket, conn } = await join();
+    const room = rooms.peek(board.id)!;
+    const order: string[] = [];
+    storage.calls = [];
+    const realAppend = storage.appendUpdate.bind(storage);
+    storage.appendUpdate = (id, u) => {
+      order.push(`append(doc has ${room.doc.getText('t').length} chars)`);
+      return realAppend(id, u);
+    };
+    room.doc.on('update', () => order.push('apply'));
+    const realSend = socket.send.bind(socket);
+    socket.send = (d) => {
+      order.push('send');
+      realSend(d);
+    };
+    conn.receive(updateMsg(insertUpdate(new Y.Doc(), 'hi')));
+    await turn();
+    expect(order).toEqual(['append(doc has 0 chars)', 'apply', 'send']);
+  });
+
+  it('updates from one turn are broadcast as one frame, the same buffer to every connection', async () => {
+    const { join } = await setup();
+    const a = await join();
+    const b = await join();
+    const sentA = a.socket.sent.length;
+    const sentB = b.socket.sent.length;
+    const doc = new Y.Doc();
+    for (const s of ['one ', 'two ', 'three']) a.conn.receive(updateMsg(insertUpdate(doc, s)));
+    await turn();
+    expect(a.socket.sent.length - sentA).toBe(1);
+    expect(b.socket.sent.length - sentB).toBe(1);
+    expect(a.socket.sent.at(-1)).toBe(b.socket.sent.at(-1)); // same object: encoded once
+    const merged = decodeFrame(b.socket.sent.at(-1)!) as { payload: Uint8Array };
+    const check = new Y.Doc();
+    Y.applyUpdate(check, merged.payload);
+    expect(check.getText('t').toString()).toBe('one two three');
+  });
+
+  it("a viewer's updates are neither stored, applied nor relayed, and it stays connected", async () => {
+    const { storage, board, join, rooms } = await setup();
+    const viewer = await join('viewer');
+    const other = await join();
+    expect(decodeFrame(viewer.socket.sent[1]!)).toMatchObject({ type: 'control', json: { readOnly: true } });
+    storage.calls = [];
+    const before = other.socket.sent.length;
+    viewer.conn.receive(updateMsg(insertUpdate(new Y.Doc(), 'nope')));
+    viewer.conn.receive(syncFrame(SyncMessageType.step2, insertUpdate(new Y.Doc(), 'nope')));
+    await turn();
+    expect(storage.calls).not.toContain('append');
+    expect(rooms.peek(board.id)!.doc.getText('t').length).toBe(0);
+    expect(other.socket.sent.length).toBe(before);
+    expect(viewer.socket.closed).toBeNull();
+  });
+
+  it('with async storage, nothing is applied or sent before the append resolves, and order holds', async () => {
+    const { storage, board, join, rooms } = await setup();
+    storage.async = true;
+    const a = await join();
+    const b = await join();
+    const before = b.socket.sent.length;
+    const doc = new Y.Doc();
+    for (const s of ['a', 'b', 'c']) a.conn.receive(updateMsg(insertUpdate(doc, s)));
+    await turn();
+    expect(rooms.peek(board.id)!.doc.getText('t').length).toBe(0);
+    expect(b.socket.sent.length).toBe(before);
+    await waitFor(() => rooms.peek(board.id)!.doc.getText('t').toString() === 'abc');
+    expect((await storage.inner.loadDocument(board.id)).updates).toHaveLength(3);
+  });
+
+  it('a failing append closes that connection with 1011 and applies nothing', async () => {
+    const { storage, board, join, rooms, logger } = await setup();
+    const a = await join();
+    const b = await join();
+    storage.failAppend = true;
+    a.conn.receive(updateMsg(insertUpdate(new Y.Doc(), 'lost?')));
+    await turn();
+    expect(a.socket.closed?.code).toBe(CloseCode.internalError);
+    expect(b.socket.closed).toBeNull();
+    expect(rooms.peek(board.id)!.doc.getText('t').length).toBe(0);
+    expect(logger.lines.some((l) => l.level === 'error' && l.message.includes('could not store'))).toBe(true);
+  });
+
+  it('compaction: after the threshold the log becomes a snapshot, content intact', async () => {
+    const { storage, board, join } = await setup({ compactAfterUpdates: 3 });
+    const { conn } = await join();
+    const doc = new Y.Doc();
+    for (const s of ['a', 'b', 'c', 'd']) conn.receive(updateMsg(insertUpdate(doc, s)));
+    await turn();
+    const stored = storage.inner.loadDocument(board.id);
+    expect(stored.updates).toHaveLength(1); // 'd' arrived after the compaction of a, b, c
+    const check = new Y.Doc();
+    Y.applyUpdate(check, stored.snapshot!);
+    for (const u of stored.updates) Y.applyUpdate(check, u);
+    expect(check.getText('t').toString()).toBe('abcd');
+  });
+
+  it('a connection whose send buffer is over the cap is closed with 4408; others still receive', async () => {
+    const { join } = await setup({ maxBufferedBytes: 1000 });
+    const a = await join();
+    const slow = await join();
+    slow.socket.bufferedAmount = 5000;
+    const before = a.socket.sent.length;
+    a.conn.receive(updateMsg(insertUpdate(new Y.Doc(), 'x')));
+    await turn();
+    expect(slow.socket.closed?.code).toBe(CloseCode.clientTooSlow);
+    expect(a.socket.sent.length).toBe(before + 1);
+  });
+
+  it('a change made by the server is stored, then broadcast', async () => {
+    const { storage, board, join, rooms } = await setup();
+    const { socket } = await join();
+    const before = socket.sent.length;
+    storage.calls = [];
+    rooms.peek(board.id)!.changeAsServer((doc) => doc.getText('t').insert(0, 'from the server'));
+    expect(storage.calls).toEqual(['append']);
+    await turn();
+    expect(socket.sent.length).toBe(before + 1);
+    const check = new Y.Doc();
+    for (const u of storage.inner.loadDocument(board.id).updates) Y.applyUpdate(check, u);
+    expect(check.getText('t').toString()).toBe('from the server');
+  });
+
+  it('a join over the board maximum (racing past the upgrade check) is closed with 4503', async () => {
+    const { join } = await setup({ maxConnectionsPerBoard: 1 });
+    await join();
+    const second = await join();
+    expect(second.socket.closed?.code).toBe(CloseCode.boardFull);
+  });
+
+  it('messages that arrive while the board loads are handled after the sync step 1', async () => {
+    const { board, rooms, storage } = await setup();
+    const socket = new FakeSocket();
+    const conn = rooms.connect(board.id, 'contributor', socket);
+    conn.receive(updateMsg(insertUpdate(new Y.Doc(), 'early')));
+    expect(socket.sent).toHaveLength(0);
+    await waitFor(() => rooms.peek(board.id)?.doc.getText('t').toString() === 'early');
+    expect(decodeFrame(socket.sent[0]!)).toMatchObject({ type: 'sync', kind: SyncMessageType.step1 });
+    expect(storage.inner.loadDocument(board.id).updates).toHaveLength(1);
+  });
+
+  it('a stored update that cannot be applied is skipped and logged; the rest of the board loads', async () => {
+    const { storage, board, join, rooms, logger } = await setup();
+    const doc = new Y.Doc();
+    storage.inner.appendUpdate(board.id, insertUpdate(doc, 'good'));
+    storage.inner.appendUpdate(board.id, new Uint8Array([5, 1, 2, 3]));
+    storage.inner.appendUpdate(board.id, insertUpdate(doc, ' too'));
+    await join();
+    expect(rooms.peek(board.id)!.doc.getText('t').toString()).toBe('good too');
+    expect(logger.lines.some((l) => l.level === 'error' && l.message.includes('skipped a stored update'))).toBe(true);
+  });
+});

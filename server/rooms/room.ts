@@ -1,0 +1,527 @@
+/**
+ * A loaded board: its Y.Doc, a server-side Awareness, and the connections on it, speaking the
+ * y-websocket protocol over `SocketLike`.
+ *
+ * The write path, in this order, for every document update a client sends:
+ *   decode the frame -> validate the update completely (nothing is applied yet) ->
+ *   storage.appendUpdate (durable) -> Y.applyUpdate -> queue for broadcast.
+ * So anything a client has seen broadcast is already stored, and a rejected update leaves no
+ * trace in storage or in the document.
+ *
+ * Broadcasts are batched: document updates and awareness changes queued during one event-loop
+ * turn are flushed in one setImmediate, each batch encoded once, and the same buffer is sent to
+ * every connection — including the one that sent the update. Yjs ignores updates it already has,
+ * and one shared buffer is cheaper than an encoding per recipient.
+ */
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import {
+  CloseCode,
+  CloseReason,
+  MessageType,
+  PROTOCOL_VERSION,
+  SyncMessageType,
+  VIEWER_MESSAGE,
+  canWrite,
+} from '../../shared/protocol.ts';
+import type { Limits } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Awaitable, Storage, StoredDocument } from '../storage/storage.ts';
+import type { Connection, ConnectionSink } from './connection.ts';
+import { awarenessFrame, controlFrame, syncStep1Frame, syncStep2Frame, updateFrame } from './messages.ts';
+import { LOAD_ORIGIN, SERVER_ORIGIN, isRoomOrigin, type RoomOrigin } from './origins.ts';
+
+export type RoomDeps = {
+  storage: Storage;
+  limits: Limits;
+  logger: Logger;
+};
+
+/** A step the room runs strictly after the previous one finished (storage may be async). */
+type Task = () => Awaitable<void>;
+
+/** Updates merged into one broadcast frame: enough to amortise sends, small enough to merge fast. */
+const MAX_UPDATES_PER_FRAME = 32;
+const MAX_BYTES_PER_FRAME = 256 * 1024;
+
+class RejectedMessage extends Error {
+  constructor(
+    readonly code: number,
+    readonly reason: string,
+    readonly detail?: string,
+  ) {
+    super(reason);
+  }
+}
+
+function isPromise<T>(value: Awaitable<T>): value is Promise<T> {
+  return typeof (value as Promise<T> | undefined)?.then === 'function';
+}
+
+export class Room implements ConnectionSink {
+  readonly doc: Y.Doc;
+  readonly awareness: awarenessProtocol.Awareness;
+  private readonly connections = new Set<Connection>();
+  /** awareness client id -> the connection that introduced it */
+  private readonly awarenessOwners = new Map<number, Connection>();
+  private lastSeq: number;
+  private appendedSinceSnapshot: number;
+  private tasks: Task[] = [];
+  private running = false;
+  private pendingUpdates: Uint8Array[] = [];
+  private pendingAwareness = new Set<number>();
+  private flushScheduled = false;
+  private compactionQueued = false;
+  private _destroyed = false;
+  /** called whenever the last connection leaves */
+  onEmpty: (room: Room) => void = () => {};
+
+  constructor(
+    readonly boardId: string,
+    stored: StoredDocument,
+    private readonly deps: RoomDeps,
+  ) {
+    this.doc = new Y.Doc({ gc: true });
+    // Snapshot and log in ONE transaction: one pass of integration and no observers per update.
+    // An update that fails is skipped rather than making the whole board unloadable.
+    this.doc.transact(() => {
+      if (stored.snapshot) this.applyStored(stored.snapshot, 'snapshot');
+      for (const update of stored.updates) this.applyStored(update, 'update');
+    }, LOAD_ORIGIN);
+    this.lastSeq = stored.lastSeq;
+    this.appendedSinceSnapshot = stored.updates.length;
+    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    // the server is not a participant: it has no presence of its own
+    this.awareness.setLocalState(null);
+    this.doc.on('update', this.onDocUpdate);
+    this.awareness.on('update', this.onAwarenessUpdate);
+    // after the first sync replies: a cold load should not wait for the snapshot encode
+    setImmediate(() => this.maybeCompact());
+  }
+
+  private applyStored(update: Uint8Array, what: string): void {
+    try {
+      Y.applyUpdate(this.doc, update, LOAD_ORIGIN);
+    } catch (error) {
+      this.deps.logger.error(`skipped a stored ${what} that Yjs could not apply`, {
+        boardId: this.boardId,
+        error: String(error),
+      });
+    }
+  }
+
+  get connectionCount(): number {
+    return this.connections.size;
+  }
+
+  get destroyed(): boolean {
+    return this._destroyed;
+  }
+
+  /**
+   * Adds a connection. The room is fully loaded by construction, so the first thing the client
+   * gets is a sync step 1 for the complete board, then who it is (type 100), then who else is here.
+   */
+  join(conn: Connection): void {
+    if (conn.closed) return;
+    if (this._destroyed) throw new Error('join on a destroyed room');
+    if (this.connections.size >= this.deps.limits.maxConnectionsPerBoard) {
+      conn.close(CloseCode.boardFull, CloseReason.boardFull);
+      return;
+    }
+    this.connections.add(conn);
+    conn.send(syncStep1Frame(this.doc));
+    const readOnly = !canWrite(conn.role);
+    conn.send(
+      controlFrame({
+        type: 'hello',
+        protocolVersion: PROTOCOL_VERSION,
+        role: conn.role,
+        readOnly,
+        ...(readOnly ? { message: VIEWER_MESSAGE } : {}),
+      }),
+    );
+    const present = Array.from(this.awareness.getStates().keys());
+    if (present.length > 0) {
+      conn.send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
+    }
+    conn.attach(this);
+  }
+
+  leave(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    if (conn.ownedClients.size > 0) {
+      const owned = Array.from(conn.ownedClients);
+      for (const id of owned) this.awarenessOwners.delete(id);
+      // broadcast as a removal through onAwarenessUpdate, so the others see this person leave
+      awarenessProtocol.removeAwarenessStates(this.awareness, owned, conn.origin);
+    }
+    if (this.connections.size === 0) this.onEmpty(this);
+  }
+
+  /**
+   * A change the server itself makes (trusted state, later): applied with the server origin,
+   * stored, and only then broadcast.
+   */
+  changeAsServer(change: (doc: Y.Doc) => void): void {
+    this.doc.transact(() => change(this.doc), SERVER_ORIGIN);
+  }
+
+  /** Every connection gets `code`; used for shutdown. */
+  closeAll(code: number, reason: string): void {
+    for (const conn of Array.from(this.connections)) conn.close(code, reason);
+  }
+
+  receive(conn: Connection, data: Uint8Array): void {
+    this.enqueue(() => this.handle(conn, data));
+  }
+
+  // --- the serial task queue -----------------------------------------------------------------
+  // With synchronous storage every task finishes inline; with async storage, later messages wait
+  // for an append to finish, so updates are applied in the order they were stored.
+
+  private enqueue(task: Task): void {
+    this.tasks.push(task);
+    if (!this.running) this.run();
+  }
+
+  private run(): void {
+    this.running = true;
+    while (this.tasks.length > 0) {
+      const task = this.tasks.shift()!;
+      let result: Awaitable<void>;
+      try {
+        result = task();
+      } catch (error) {
+        this.taskFailed(error);
+        continue;
+      }
+      if (isPromise(result)) {
+        result.catch((error: unknown) => this.taskFailed(error)).finally(() => this.run());
+        return;
+      }
+    }
+    this.running = false;
+  }
+
+  private taskFailed(error: unknown): void {
+    this.deps.logger.error('room task failed', { boardId: this.boardId, error: String(error) });
+  }
+
+  // --- incoming messages -----------------------------------------------------------------------
+
+  private handle(conn: Connection, data: Uint8Array): Awaitable<void> {
+    if (conn.closed) return;
+    try {
+      const decoder = decoding.createDecoder(data);
+      const type = readOrReject(() => decoding.readVarUint(decoder));
+      switch (type) {
+        case MessageType.sync:
+          return this.handleSync(conn, decoder);
+        case MessageType.awareness:
+          this.handleAwareness(conn, decoder);
+          return;
+        case MessageType.queryAwareness: {
+          const ids = Array.from(this.awareness.getStates().keys());
+          conn.send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
+          return;
+        }
+        case MessageType.crossboard:
+          this.handleControl(conn, decoder);
+          return;
+        default:
+          throw new RejectedMessage(CloseCode.malformedMessage, `${CloseReason.unknownMessageType} ${type}`);
+      }
+    } catch (error) {
+      this.reject(conn, error);
+    }
+  }
+
+  private reject(conn: Connection, error: unknown): void {
+    if (error instanceof RejectedMessage) {
+      conn.close(error.code, error.reason, error.detail ? { detail: error.detail } : {});
+    } else {
+      conn.close(CloseCode.internalError, CloseReason.internalError, { detail: String(error) });
+    }
+  }
+
+  private handleSync(conn: Connection, decoder: decoding.Decoder): Awaitable<void> {
+    const kind = readOrReject(() => decoding.readVarUint(decoder));
+    const payload = readOrReject(() => decoding.readVarUint8Array(decoder));
+    if (kind === SyncMessageType.step1) {
+      const reply = readOrReject(() => Y.encodeStateAsUpdate(this.doc, payload));
+      conn.send(syncStep2Frame(reply));
+      return;
+    }
+    if (kind !== SyncMessageType.step2 && kind !== SyncMessageType.update) {
+      throw new RejectedMessage(CloseCode.malformedMessage, CloseReason.malformedMessage, `sync type ${kind}`);
+    }
+    // A viewer's writes are not an error: it was told it is read-only, and it stays connected.
+    if (!canWrite(conn.role)) return;
+    let decoded: ReturnType<typeof Y.decodeUpdate>;
+    try {
+      // Parses every struct and the delete set without touching the document, so an update Yjs
+      // cannot read is refused before anything is stored or applied.
+      decoded = Y.decodeUpdate(payload);
+    } catch (error) {
+      throw new RejectedMessage(CloseCode.invalidUpdate, CloseReason.invalidUpdate, String(error));
+    }
+    // Nothing in it (typically a client's sync step 2 with nothing new): nothing to store.
+    if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return;
+    // copy: the payload is a view into the frame, which the storage layer may keep
+    const update = payload.slice();
+    let seq: Awaitable<number>;
+    try {
+      seq = this.deps.storage.appendUpdate(this.boardId, update);
+    } catch (error) {
+      this.storageFailed(conn, error);
+      return;
+    }
+    if (isPromise(seq)) {
+      return seq.then(
+        (s) => this.applyAppended(conn, update, s),
+        (error: unknown) => this.storageFailed(conn, error),
+      );
+    }
+    return this.applyAppended(conn, update, seq);
+  }
+
+  private applyAppended(conn: Connection, update: Uint8Array, seq: number): void {
+    this.lastSeq = seq;
+    this.appendedSinceSnapshot++;
+    try {
+      Y.applyUpdate(this.doc, update, conn.origin);
+    } catch (error) {
+      // Decoded but not applicable. It is in the log; loading skips updates that fail to apply.
+      this.reject(conn, new RejectedMessage(CloseCode.invalidUpdate, CloseReason.invalidUpdate, String(error)));
+    }
+    this.maybeCompact();
+  }
+
+  /** Queues a compaction once the log is long enough; it runs after the message being handled. */
+  private maybeCompact(): void {
+    if (this._destroyed || this.compactionQueued || this.appendedSinceSnapshot < this.deps.limits.compactAfterUpdates) return;
+    this.compactionQueued = true;
+    this.enqueue(() => {
+      this.compactionQueued = false;
+      return this.compact();
+    });
+  }
+
+  private storageFailed(conn: Connection, error: unknown): void {
+    this.deps.logger.error('could not store an update', { boardId: this.boardId, error: String(error) });
+    // the client still has its edit and will send it again when it reconnects
+    conn.close(CloseCode.internalError, CloseReason.internalError);
+  }
+
+  /**
+   * Awareness, with ownership: the first connection to set a client id's state owns that id until
+   * it leaves. Standard providers echo everyone's states back (same clock) and drop states they
+   * consider timed out (same clock, null); those entries are ignored for ids owned by someone
+   * else. Only a real change to someone else's state (a higher clock) is an offence.
+   */
+  private handleAwareness(conn: Connection, decoder: decoding.Decoder): void {
+    const update = readOrReject(() => decoding.readVarUint8Array(decoder));
+    const entries: { clientId: number; clock: number; json: string; removal: boolean }[] = [];
+    // check every entry before applying any
+    readOrReject(() => {
+      const d = decoding.createDecoder(update);
+      const count = decoding.readVarUint(d);
+      for (let i = 0; i < count; i++) {
+        const clientId = decoding.readVarUint(d);
+        const clock = decoding.readVarUint(d);
+        const json = decoding.readVarString(d);
+        if (json.length > this.deps.limits.maxAwarenessStateBytes) {
+          throw new RejectedMessage(CloseCode.awarenessTooBig, CloseReason.awarenessTooBig, `${json.length} chars`);
+        }
+        entries.push({ clientId, clock, json, removal: JSON.parse(json) === null });
+      }
+    });
+    const accepted: typeof entries = [];
+    for (const entry of entries) {
+      const owner = this.awarenessOwners.get(entry.clientId);
+      const current = this.awareness.meta.get(entry.clientId)?.clock ?? 0;
+      if ((owner && owner !== conn) || entry.clientId === this.doc.clientID) {
+        if (entry.clock > current) {
+          throw new RejectedMessage(CloseCode.awarenessConflict, CloseReason.awarenessConflict, `client ${entry.clientId}`);
+        }
+        continue;
+      }
+      accepted.push(entry);
+      // the same test applyAwarenessUpdate uses to decide whether an entry changes anything
+      const applies =
+        current < entry.clock ||
+        (current === entry.clock && entry.removal && this.awareness.states.has(entry.clientId));
+      if (!applies) continue;
+      if (entry.removal) {
+        this.awarenessOwners.delete(entry.clientId);
+        conn.ownedClients.delete(entry.clientId);
+      } else if (!owner) {
+        this.awarenessOwners.set(entry.clientId, conn);
+        conn.ownedClients.add(entry.clientId);
+      }
+    }
+    if (accepted.length === 0) return;
+    const filtered = accepted.length === entries.length ? update : encodeAwarenessEntries(accepted);
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, conn.origin);
+  }
+
+  /** Type 100 from a client: reserved for commands (votes, phases) in a later protocol version. */
+  private handleControl(conn: Connection, decoder: decoding.Decoder): void {
+    const json = readOrReject(() => decoding.readVarString(decoder));
+    readOrReject(() => JSON.parse(json));
+    conn.send(controlFrame({ type: 'error', code: 'unsupported', message: 'This server accepts no commands yet.' }));
+  }
+
+  // --- outgoing ---------------------------------------------------------------------------------
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    const o: RoomOrigin = isRoomOrigin(origin) ? origin : SERVER_ORIGIN;
+    if (o.kind === 'load') return;
+    if (o.kind === 'connection') {
+      this.queueBroadcast(update);
+      return;
+    }
+    // A change the server made itself: store it before anyone can see it.
+    this.enqueue(() => {
+      const seq = this.deps.storage.appendUpdate(this.boardId, update);
+      const stored = (s: number) => {
+        this.lastSeq = s;
+        this.appendedSinceSnapshot++;
+        this.queueBroadcast(update);
+      };
+      if (isPromise(seq)) return seq.then(stored);
+      stored(seq);
+    });
+  };
+
+  private readonly onAwarenessUpdate = (
+    change: { added: number[]; updated: number[]; removed: number[] },
+    _origin: unknown,
+  ): void => {
+    for (const id of change.added) this.pendingAwareness.add(id);
+    for (const id of change.updated) this.pendingAwareness.add(id);
+    for (const id of change.removed) this.pendingAwareness.add(id);
+    this.scheduleFlush();
+  };
+
+  private queueBroadcast(update: Uint8Array): void {
+    this.pendingUpdates.push(update);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flush);
+  }
+
+  /** Sends everything queued this turn: each frame encoded once, the same buffer to everyone. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    // runs from setImmediate: an exception here would take the process down, so contain it
+    try {
+      this.flushNow();
+    } catch (error) {
+      this.deps.logger.error('broadcast failed', { boardId: this.boardId, error: String(error) });
+    }
+  };
+
+  private flushNow(): void {
+    const frames: Uint8Array[] = [];
+    let group: Uint8Array[] = [];
+    let groupBytes = 0;
+    const closeGroup = () => {
+      if (group.length === 0) return;
+      frames.push(updateFrame(group.length === 1 ? group[0]! : Y.mergeUpdates(group)));
+      group = [];
+      groupBytes = 0;
+    };
+    for (const update of this.pendingUpdates) {
+      if (group.length >= MAX_UPDATES_PER_FRAME || groupBytes + update.byteLength > MAX_BYTES_PER_FRAME) closeGroup();
+      group.push(update);
+      groupBytes += update.byteLength;
+    }
+    closeGroup();
+    this.pendingUpdates = [];
+    if (this.pendingAwareness.size > 0) {
+      const ids = Array.from(this.pendingAwareness);
+      this.pendingAwareness.clear();
+      frames.push(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
+    }
+    if (frames.length === 0) return;
+    for (const conn of Array.from(this.connections)) {
+      for (const frame of frames) conn.send(frame);
+    }
+  }
+
+  // --- persistence ------------------------------------------------------------------------------
+
+  /** Writes the whole document as the snapshot and drops the log entries it covers. */
+  private compact(): Awaitable<void> {
+    const uptoSeq = this.lastSeq;
+    const covered = this.appendedSinceSnapshot;
+    const snapshot = Y.encodeStateAsUpdate(this.doc);
+    const done = () => {
+      this.appendedSinceSnapshot -= covered;
+    };
+    const result = this.deps.storage.compact(this.boardId, snapshot, uptoSeq);
+    if (isPromise(result)) return result.then(done);
+    done();
+  }
+
+  /**
+   * Stores the board as a snapshot if anything was appended since the last one. Runs after
+   * every queued message, and rejects if storage fails (so the caller can keep the board).
+   */
+  store(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.enqueue(() => {
+        if (this.appendedSinceSnapshot === 0) return resolve();
+        let result: Awaitable<void>;
+        try {
+          result = this.compact();
+        } catch (error) {
+          reject(error);
+          return;
+        }
+        if (isPromise(result)) return result.then(resolve, reject);
+        resolve();
+      });
+    });
+  }
+
+  /** Frees the room's timers and listeners; the room must be empty. */
+  destroy(): void {
+    this._destroyed = true;
+    this.doc.off('update', this.onDocUpdate);
+    this.awareness.off('update', this.onAwarenessUpdate);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+}
+
+function encodeAwarenessEntries(entries: { clientId: number; clock: number; json: string }[]): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, entries.length);
+  for (const { clientId, clock, json } of entries) {
+    encoding.writeVarUint(e, clientId);
+    encoding.writeVarUint(e, clock);
+    encoding.writeVarString(e, json);
+  }
+  return encoding.toUint8Array(e);
+}
+
+/** Runs a decoding step; any exception becomes "malformed message" (unless already a rejection). */
+function readOrReject<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof RejectedMessage) throw error;
+    throw new RejectedMessage(CloseCode.malformedMessage, CloseReason.malformedMessage, String(error));
+  }
+}
+
+export { RejectedMessage };

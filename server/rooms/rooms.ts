@@ -1,0 +1,185 @@
+/**
+ * The loaded boards of this process. Guarantees:
+ * - one load per board: concurrent `get`s share the same promise, and a board is fully loaded
+ *   (snapshot + log in one transaction) before anyone gets it;
+ * - a board with no connections is stored, then dropped, after `idleUnloadMs`; a `get` during
+ *   that store waits for it and then loads the stored state afresh (never an empty document);
+ * - if storing fails the board stays in memory and is tried again later.
+ */
+import { CloseCode, CloseReason, type Role } from '../../shared/protocol.ts';
+import type { Limits } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Storage } from '../storage/storage.ts';
+import { Connection } from './connection.ts';
+import { Room } from './room.ts';
+import type { SocketLike } from './socket.ts';
+
+export type RoomsDeps = {
+  storage: Storage;
+  limits: Limits;
+  logger: Logger;
+};
+
+type Slot =
+  | { state: 'loading'; room: Promise<Room> }
+  | { state: 'open'; room: Promise<Room>; loaded: Room; idleTimer: NodeJS.Timeout | null }
+  | { state: 'unloading'; done: Promise<void> };
+
+export class Rooms {
+  private readonly slots = new Map<string, Slot>();
+  private closing = false;
+
+  constructor(private readonly deps: RoomsDeps) {}
+
+  /** The loaded room of a board, loading it if needed. */
+  get(boardId: string): Promise<Room> {
+    if (this.closing) return Promise.reject(new Error('shutting down'));
+    const slot = this.slots.get(boardId);
+    if (slot?.state === 'open' || slot?.state === 'loading') return slot.room;
+    if (slot?.state === 'unloading') return slot.done.then(() => this.get(boardId));
+    const room = this.load(boardId);
+    this.slots.set(boardId, { state: 'loading', room });
+    return room;
+  }
+
+  private async load(boardId: string): Promise<Room> {
+    let room: Room;
+    try {
+      const stored = await this.deps.storage.loadDocument(boardId);
+      room = new Room(boardId, stored, this.deps);
+    } catch (error) {
+      this.slots.delete(boardId);
+      throw error;
+    }
+    const slot = { state: 'open' as const, room: Promise.resolve(room), loaded: room, idleTimer: null };
+    this.slots.set(boardId, slot);
+    room.onEmpty = () => this.armIdle(boardId);
+    // loaded for a reader (e.g. the API) rather than a connection: unload it if nobody comes
+    this.armIdle(boardId);
+    return room;
+  }
+
+  /** The loaded room, if any, without loading. */
+  peek(boardId: string): Room | undefined {
+    const slot = this.slots.get(boardId);
+    return slot?.state === 'open' ? slot.loaded : undefined;
+  }
+
+  get loadedCount(): number {
+    let n = 0;
+    for (const slot of this.slots.values()) if (slot.state === 'open') n++;
+    return n;
+  }
+
+  connectionCount(boardId: string): number {
+    return this.peek(boardId)?.connectionCount ?? 0;
+  }
+
+  /**
+   * Creates the connection at once (so messages can be buffered) and joins it to the room when
+   * the board is loaded.
+   */
+  connect(boardId: string, role: Role, socket: SocketLike): Connection {
+    const conn = new Connection(boardId, role, socket, this.deps.limits, this.deps.logger);
+    const join = (): void => {
+      this.get(boardId).then(
+        (room) => {
+          // `get` resolved before an unload began, but the room may be gone by now: start over
+          if (room.destroyed) return join();
+          if (conn.closed) return;
+          if (this.closing) {
+            conn.close(CloseCode.serviceRestart, CloseReason.serviceRestart);
+            return;
+          }
+          this.disarmIdle(boardId);
+          room.join(conn);
+        },
+        (error: unknown) => {
+          if (this.closing) {
+            conn.close(CloseCode.serviceRestart, CloseReason.serviceRestart);
+            return;
+          }
+          this.deps.logger.error('could not load board', { boardId, error: String(error) });
+          conn.close(CloseCode.internalError, CloseReason.internalError);
+        },
+      );
+    };
+    join();
+    return conn;
+  }
+
+  private armIdle(boardId: string): void {
+    const slot = this.slots.get(boardId);
+    if (slot?.state !== 'open' || slot.idleTimer || this.closing) return;
+    if (slot.loaded.connectionCount > 0) return;
+    slot.idleTimer = setTimeout(() => {
+      slot.idleTimer = null;
+      void this.unload(boardId);
+    }, this.deps.limits.idleUnloadMs);
+    slot.idleTimer.unref();
+  }
+
+  private disarmIdle(boardId: string): void {
+    const slot = this.slots.get(boardId);
+    if (slot?.state === 'open' && slot.idleTimer) {
+      clearTimeout(slot.idleTimer);
+      slot.idleTimer = null;
+    }
+  }
+
+  /** Stores an empty room and drops it from memory. */
+  private async unload(boardId: string): Promise<void> {
+    const slot = this.slots.get(boardId);
+    if (slot?.state !== 'open' || slot.loaded.connectionCount > 0) return;
+    const room = slot.loaded;
+    let release!: () => void;
+    const done = new Promise<void>((resolve) => (release = resolve));
+    this.slots.set(boardId, { state: 'unloading', done });
+    try {
+      await room.store();
+    } catch (error) {
+      this.deps.logger.error('could not store board; keeping it loaded', { boardId, error: String(error) });
+      this.slots.set(boardId, slot);
+      this.armIdle(boardId);
+      release();
+      return;
+    }
+    this.slots.delete(boardId);
+    release();
+    room.destroy();
+  }
+
+  /**
+   * Shutdown: refuses new work, closes every connection with 1012 so clients come back to the
+   * next process, then stores every loaded board. Closing first means nothing can arrive after a
+   * board's final snapshot; anything that arrived before is already in the log.
+   */
+  async shutdown(): Promise<void> {
+    this.closing = true;
+    const loading: Promise<unknown>[] = [];
+    for (const slot of this.slots.values()) {
+      if (slot.state === 'loading') loading.push(slot.room.catch(() => undefined));
+      if (slot.state === 'unloading') loading.push(slot.done);
+    }
+    await Promise.all(loading);
+    const failures: unknown[] = [];
+    for (const [boardId, slot] of Array.from(this.slots)) {
+      if (slot.state !== 'open') continue;
+      if (slot.idleTimer) clearTimeout(slot.idleTimer);
+      slot.loaded.closeAll(CloseCode.serviceRestart, CloseReason.serviceRestart);
+      try {
+        await slot.loaded.store();
+      } catch (error) {
+        failures.push(error);
+        this.deps.logger.error('could not store board at shutdown', { boardId, error: String(error) });
+      }
+      slot.loaded.destroy();
+      this.slots.delete(boardId);
+    }
+    if (failures.length > 0) throw new AggregateError(failures, 'some boards could not be stored');
+  }
+
+  get isClosing(): boolean {
+    return this.closing;
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * Shared test harness: a real server on port 0, real y-websocket providers over `ws`, raw `ws`
+ * clients for hostile input, and `waitFor` so no test sleeps.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import WebSocket from 'ws';
+import { WebsocketProvider } from 'y-websocket';
+import * as Y from 'yjs';
+import { MessageType, parseControlMessage, type ControlMessage } from '../../shared/protocol.ts';
+import type { CreateBoardResponse } from '../api/boards.ts';
+import { createApp, type CrossboardApp } from '../app.ts';
+import type { Limits } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { MemoryStorage } from '../storage/memory.ts';
+import type { Storage } from '../storage/storage.ts';
+
+/** Polls `condition` until it holds; fails with `label` after `timeoutMs`. */
+export async function waitFor(condition: () => boolean, timeoutMs = 5000, label = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${label}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+export type LogLine = { level: 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> };
+
+export function captureLogger(): Logger & { lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  return {
+    lines,
+    info: (message, fields) => lines.push({ level: 'info', message, fields }),
+    warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
+    error: (message, fields) => lines.push({ level: 'error', message, fields }),
+  };
+}
+
+export type TestServer = CrossboardApp & {
+  port: number;
+  url: string;
+  wsUrl: string;
+  storage: Storage;
+  logs: LogLine[];
+  server: Server;
+  createBoard(body?: Record<string, unknown>): Promise<CreateBoardResponse>;
+  /** shuts down rooms and the HTTP server (not the storage) */
+  close(): Promise<void>;
+};
+
+export async function startServer(
+  options: { storage?: Storage; limits?: Partial<Limits>; publicUrl?: string } = {},
+): Promise<TestServer> {
+  const storage = options.storage ?? new MemoryStorage();
+  const logger = captureLogger();
+  const built = createApp({
+    storage,
+    logger,
+    publicUrl: options.publicUrl,
+    limits: { idleUnloadMs: 0, ...options.limits },
+  });
+  const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
+    const s = serve({ fetch: built.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
+      resolve({ server: s as Server, port: info.port }),
+    );
+  });
+  built.injectWebSocket(server);
+  const url = `http://127.0.0.1:${port}`;
+  let closed = false;
+  return {
+    ...built,
+    port,
+    url,
+    wsUrl: `ws://127.0.0.1:${port}/ws`,
+    storage,
+    logs: logger.lines,
+    server,
+    async createBoard(body = { title: 'Test board' }) {
+      const res = await fetch(`${url}/api/boards`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+      if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`);
+      return (await res.json()) as CreateBoardResponse;
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await built.shutdown();
+      server.closeAllConnections?.();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+export type TestProvider = WebsocketProvider & { control: ControlMessage[] };
+
+/**
+ * An unmodified WebsocketProvider (no BroadcastChannel, so only the server can sync it), plus a
+ * record of the type-100 messages it received (which the provider itself only logs about).
+ */
+export function connectProvider(server: { wsUrl: string }, boardId: string, token: string, doc = new Y.Doc()) {
+  const provider = new WebsocketProvider(server.wsUrl, boardId, doc, {
+    params: { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  }) as TestProvider;
+  provider.control = [];
+  provider.messageHandlers[MessageType.crossboard] = (_encoder, decoder) => {
+    const message = parseControlMessage(decoding.readVarString(decoder));
+    if (message) provider.control.push(message);
+  };
+  return provider;
+}
+
+/** Like connectProvider but leaves type 100 to the provider's default (unknown type) handling. */
+export function connectStandardProvider(server: { wsUrl: string }, boardId: string, token: string, doc = new Y.Doc()) {
+  return new WebsocketProvider(server.wsUrl, boardId, doc, {
+    params: { token },
+    WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+}
+
+export function whenSynced(provider: WebsocketProvider, timeoutMs = 5000): Promise<void> {
+  return waitFor(() => provider.synced, timeoutMs, 'provider sync');
+}
+
+export function text(doc: Y.Doc, name = 't'): string {
+  return doc.getText(name).toString();
+}
+
+export type RawClient = {
+  ws: WebSocket;
+  messages: Uint8Array[];
+  closed: { code: number; reason: string } | null;
+  send(data: Uint8Array | string): void;
+};
+
+/** A bare `ws` client for sending frames no provider would. Resolves once open. */
+export async function rawClient(server: { wsUrl: string }, boardId: string, token: string): Promise<RawClient> {
+  const ws = new WebSocket(`${server.wsUrl}/${boardId}?token=${encodeURIComponent(token)}`);
+  const client: RawClient = {
+    ws,
+    messages: [],
+    closed: null,
+    send: (data) => ws.send(data),
+  };
+  ws.on('message', (data: Buffer) => client.messages.push(new Uint8Array(data)));
+  ws.on('close', (code, reason) => (client.closed = { code, reason: reason.toString() }));
+  await new Promise<void>((resolve, reject) => {
+    ws.once('open', () => resolve());
+    ws.once('error', reject);
+    ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+  });
+  return client;
+}
+
+/** The HTTP status a refused WebSocket upgrade answered with, as a real `ws` client sees it. */
+export function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url);
+    ws.on('unexpected-response', (_req, res) => {
+      resolve(res.statusCode ?? 0);
+      ws.terminate();
+    });
+    ws.on('open', () => {
+      ws.close();
+      resolve(101);
+    });
+    ws.on('error', (error) => {
+      // ws reports an error after 'unexpected-response' too; only reject if nothing resolved
+      if (!(error.message ?? '').includes('Unexpected server response')) reject(error);
+    });
+  });
+}
+
+export function frame(write: (e: encoding.Encoder) => void): Uint8Array {
+  const e = encoding.createEncoder();
+  write(e);
+  return encoding.toUint8Array(e);
+}
+
+/** Content of a stored board, rebuilt the way the server loads it. */
+export async function storedText(storage: Storage, boardId: string, name = 't'): Promise<string> {
+  const stored = await storage.loadDocument(boardId);
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const u of stored.updates) Y.applyUpdate(doc, u);
+  });
+  return text(doc, name);
+}

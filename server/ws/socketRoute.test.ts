@@ -1,0 +1,229 @@
+/**
+ * Hostile and heavy input over real sockets: each case closes only the offending connection with
+ * the code that says why, while another provider keeps syncing and storage stays intact.
+ */
+import * as encoding from 'lib0/encoding';
+import { afterEach, describe, expect, it } from 'vitest';
+import type WebSocket from 'ws';
+import { CloseCode, CloseReason, MessageType, SyncMessageType } from '../../shared/protocol.ts';
+import type { CreateBoardResponse } from '../api/boards.ts';
+import type { Limits } from '../config.ts';
+import {
+  connectProvider,
+  frame,
+  rawClient,
+  startServer,
+  storedText,
+  text,
+  upgradeStatus,
+  waitFor,
+  whenSynced,
+  type RawClient,
+  type TestProvider,
+  type TestServer,
+} from '../test/harness.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+type Scene = { s: TestServer; board: CreateBoardResponse; a: TestProvider; b: TestProvider };
+
+/** A server with a board on which two providers are synced and have written "before". */
+async function scene(limits: Partial<Limits> = {}): Promise<Scene> {
+  const s = await startServer({ limits });
+  cleanups.push(() => s.close());
+  const board = await s.createBoard();
+  const a = connectProvider(s, board.id, board.tokens.contributor);
+  const b = connectProvider(s, board.id, board.tokens.contributor);
+  cleanups.push(() => a.destroy(), () => b.destroy());
+  await Promise.all([whenSynced(a), whenSynced(b)]);
+  a.doc.getText('t').insert(0, 'before');
+  await waitFor(() => text(b.doc) === 'before');
+  return { s, board, a, b };
+}
+
+async function offender({ s, board }: Scene): Promise<RawClient> {
+  const raw = await rawClient(s, board.id, board.tokens.contributor);
+  cleanups.push(() => raw.ws.terminate());
+  await waitFor(() => raw.messages.length > 0, 5000, 'first frame');
+  return raw;
+}
+
+/** The others still sync, the store holds exactly what they wrote, and one line was logged. */
+async function othersCarryOn({ s, board, a, b }: Scene, code: number, extraText = ''): Promise<void> {
+  b.doc.getText('t').insert(b.doc.getText('t').length, ' after');
+  await waitFor(() => text(a.doc) === text(b.doc) && text(a.doc).endsWith(' after'), 5000, 'others still sync');
+  expect(a.wsconnected && b.wsconnected).toBe(true);
+  expect(await storedText(s.storage, board.id)).toBe(`before${extraText} after`);
+  expect(s.logs.filter((l) => l.level === 'warn' && l.fields?.code === code)).toHaveLength(1);
+}
+
+async function expectClosed(raw: RawClient, code: number, reason?: string | RegExp): Promise<void> {
+  await waitFor(() => raw.closed !== null, 5000, `close ${code}`);
+  expect(raw.closed!.code).toBe(code);
+  if (typeof reason === 'string') expect(raw.closed!.reason).toBe(reason);
+  else if (reason) expect(raw.closed!.reason).toMatch(reason);
+}
+
+function updateFrame(update: Uint8Array): Uint8Array {
+  return frame((e) => {
+    encoding.writeVarUint(e, MessageType.sync);
+    encoding.writeVarUint(e, SyncMessageType.update);
+    encoding.writeVarUint8Array(e, update);
+  });
+}
+
+function awarenessFrame(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
+  const inner = frame((e) => {
+    encoding.writeVarUint(e, entries.length);
+    for (const { clientId, clock, state } of entries) {
+      encoding.writeVarUint(e, clientId);
+      encoding.writeVarUint(e, clock);
+      encoding.writeVarString(e, JSON.stringify(state));
+    }
+  });
+  return frame((e) => {
+    encoding.writeVarUint(e, MessageType.awareness);
+    encoding.writeVarUint8Array(e, inner);
+  });
+}
+
+describe('bad input closes only the offending connection', () => {
+  it('garbage bytes: 4400 malformed message', async () => {
+    const sc = await scene();
+    const raw = await offender(sc);
+    // a sync step 1 whose state vector claims far more bytes than the frame has
+    raw.send(new Uint8Array([0, 0, 0xff, 0xff, 0x03, 1, 2, 3]));
+    await expectClosed(raw, CloseCode.malformedMessage, CloseReason.malformedMessage);
+    await othersCarryOn(sc, CloseCode.malformedMessage);
+  });
+
+  it('truncated varint: 4400 malformed message', async () => {
+    const sc = await scene();
+    const raw = await offender(sc);
+    raw.send(new Uint8Array([0x80]));
+    await expectClosed(raw, CloseCode.malformedMessage, CloseReason.malformedMessage);
+    await othersCarryOn(sc, CloseCode.malformedMessage);
+  });
+
+  it('empty frame: 4400 malformed message', async () => {
+    const sc = await scene();
+    const raw = await offender(sc);
+    raw.send(new Uint8Array(0));
+    await expectClosed(raw, CloseCode.malformedMessage);
+    await othersCarryOn(sc, CloseCode.malformedMessage);
+  });
+
+  it('text frame instead of binary: 4400 malformed message', async () => {
+    const sc = await scene();
+    const raw = await offender(sc);
+    raw.send('{"hello":"world"}');
+    await expectClosed(raw, CloseCode.malformedMessage, CloseReason.malformedMessage);
+    await othersCarryOn(sc, CloseCode.malformedMessage);
+  });
+
+  it('an update Yjs cannot parse, in valid framing: 4422 invalid update, nothing stored', async () => {
+    const sc = await scene();
+    const before = (await sc.s.storage.loadDocument(sc.board.id)).updates.length;
+    const raw = await offender(sc);
+    raw.send(updateFrame(new Uint8Array([5, 1, 2, 3, 200, 7])));
+    await expectClosed(raw, CloseCode.invalidUpdate, CloseReason.invalidUpdate);
+    expect((await sc.s.storage.loadDocument(sc.board.id)).updates.length).toBe(before);
+    await othersCarryOn(sc, CloseCode.invalidUpdate);
+  });
+
+  it('unknown message type: 4400 "unknown message type N"', async () => {
+    const sc = await scene();
+    const raw = await offender(sc);
+    raw.send(new Uint8Array([7, 1, 2]));
+    await expectClosed(raw, CloseCode.malformedMessage, 'unknown message type 7');
+    await othersCarryOn(sc, CloseCode.malformedMessage);
+  });
+
+  it('a message over the size limit: 1009', async () => {
+    const sc = await scene({ maxMessageBytes: 64 * 1024 });
+    const raw = await offender(sc);
+    raw.send(new Uint8Array(100 * 1024));
+    await expectClosed(raw, CloseCode.messageTooBig);
+    await othersCarryOn(sc, CloseCode.messageTooBig);
+  });
+
+  it("awareness for someone else's client id: 4409, their presence untouched", async () => {
+    const sc = await scene();
+    sc.a.awareness.setLocalStateField('user', { name: 'Ada' });
+    await waitFor(() => sc.b.awareness.getStates().has(sc.a.doc.clientID), 5000, 'presence');
+    const clock = sc.s.rooms.peek(sc.board.id)!.awareness.meta.get(sc.a.doc.clientID)!.clock;
+    const raw = await offender(sc);
+    // an echo at the current clock is what standard providers do: harmless, not an offence
+    raw.send(awarenessFrame([{ clientId: sc.a.doc.clientID, clock, state: { user: { name: 'Ada' } } }]));
+    raw.send(awarenessFrame([{ clientId: sc.a.doc.clientID, clock: clock + 5, state: { user: { name: 'Mallory' } } }]));
+    await expectClosed(raw, CloseCode.awarenessConflict);
+    expect(sc.b.awareness.getStates().get(sc.a.doc.clientID)?.user?.name).toBe('Ada');
+    await othersCarryOn(sc, CloseCode.awarenessConflict);
+  });
+
+  it('an awareness state over the cap: 4413', async () => {
+    const sc = await scene({ maxAwarenessStateBytes: 1024 });
+    const raw = await offender(sc);
+    raw.send(awarenessFrame([{ clientId: 999_999, clock: 1, state: { blob: 'x'.repeat(2000) } }]));
+    await expectClosed(raw, CloseCode.awarenessTooBig, CloseReason.awarenessTooBig);
+    expect(sc.b.awareness.getStates().has(999_999)).toBe(false);
+    await othersCarryOn(sc, CloseCode.awarenessTooBig);
+  });
+
+  it('more messages per second than the limit: 4429 rate limited', async () => {
+    const sc = await scene({ messagesPerSecond: 1, messageBurst: 30 });
+    const raw = await offender(sc);
+    for (let i = 0; i < 40; i++) raw.send(new Uint8Array([MessageType.queryAwareness]));
+    await expectClosed(raw, CloseCode.rateLimited, CloseReason.rateLimited);
+    await othersCarryOn(sc, CloseCode.rateLimited);
+  });
+});
+
+describe('limits', () => {
+  it('a reader that never reads is closed with 4408 once its buffer passes the cap; others keep up', async () => {
+    const sc = await scene({ maxBufferedBytes: 64 * 1024 });
+    const slow = await offender(sc);
+    const socket = (slow.ws as WebSocket & { _socket: { pause(): void; resume(): void } })._socket;
+    socket.pause();
+    const chunk = 'x'.repeat(256 * 1024);
+    let written = 0;
+    const tooSlow = () => sc.s.logs.some((l) => l.fields?.code === CloseCode.clientTooSlow);
+    // keep writing until the kernel buffers are full and the server's own buffer passes the cap
+    while (!tooSlow() && written < 200) {
+      sc.a.doc.getText('big').insert(0, chunk);
+      written++;
+      await waitFor(() => text(sc.b.doc, 'big').length === written * chunk.length, 10_000, 'b keeps up');
+    }
+    expect(tooSlow()).toBe(true);
+    socket.resume();
+    await expectClosed(slow, CloseCode.clientTooSlow, CloseReason.clientTooSlow);
+    expect(sc.s.rooms.connectionCount(sc.board.id)).toBe(2);
+    await othersCarryOn(sc, CloseCode.clientTooSlow);
+  });
+
+  it('more connections than the board maximum: 503 before upgrade', async () => {
+    const sc = await scene({ maxConnectionsPerBoard: 2 });
+    expect(await upgradeStatus(`${sc.s.wsUrl}/${sc.board.id}?token=${sc.board.tokens.viewer}`)).toBe(503);
+    // another board is not affected
+    const other = await sc.s.createBoard();
+    expect(await upgradeStatus(`${sc.s.wsUrl}/${other.id}?token=${other.tokens.viewer}`)).toBe(101);
+    sc.b.doc.getText('t').insert(6, ' after');
+    await waitFor(() => text(sc.a.doc) === 'before after');
+  });
+
+  it('too many connection attempts from one address: 429 before upgrade', async () => {
+    const sc = await scene({ connectionsPerSecondPerAddress: 0.001, connectionBurstPerAddress: 2 });
+    expect(await upgradeStatus(`${sc.s.wsUrl}/${sc.board.id}?token=${sc.board.tokens.viewer}`)).toBe(429);
+    sc.b.doc.getText('t').insert(6, ' after');
+    await waitFor(() => text(sc.a.doc) === 'before after');
+  });
+
+  it('a plain GET on a board socket path is 426, not an upgrade', async () => {
+    const sc = await scene();
+    const res = await fetch(`${sc.s.url}/ws/${sc.board.id}?token=${sc.board.tokens.viewer}`);
+    expect(res.status).toBe(426);
+  });
+});

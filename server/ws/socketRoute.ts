@@ -1,0 +1,144 @@
+/**
+ * `GET /ws/:boardId?token=...`: authenticates, applies the connection limits, and upgrades to a
+ * WebSocket whose frames go to the room core. Everything here happens before the upgrade or is
+ * about `ws` specifics (text frames, maxPayload, ping/pong); the protocol lives in rooms/.
+ *
+ * @hono/node-ws runs the upgrade request through the Hono app and, when the handler chain answers
+ * without calling `upgradeWebSocket`, writes that response's status line to the raw socket. So a
+ * refused upgrade is a plain `c.json(..., 401)` and a `ws` client sees it as 'unexpected-response'.
+ */
+import type { Context, Hono } from 'hono';
+import type { UpgradeWebSocket } from 'hono/ws';
+import type { WebSocket, WebSocketServer } from 'ws';
+import { CloseCode, CloseReason } from '../../shared/protocol.ts';
+import { hashToken, isTokenShaped } from '../auth/tokens.ts';
+import type { Limits } from '../config.ts';
+import type { Logger } from '../log.ts';
+import { KeyedRateLimiter } from '../rateLimit.ts';
+import type { Connection } from '../rooms/connection.ts';
+import type { Rooms } from '../rooms/rooms.ts';
+import type { SocketLike } from '../rooms/socket.ts';
+import type { Storage } from '../storage/storage.ts';
+
+export type SocketRouteDeps = {
+  storage: Storage;
+  rooms: Rooms;
+  limits: Limits;
+  logger: Logger;
+  wss: WebSocketServer;
+  upgradeWebSocket: UpgradeWebSocket<WebSocket>;
+};
+
+/** The remote address of the TCP connection (no proxy headers are trusted). */
+export function remoteAddress(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Adapts a `ws` socket to `SocketLike`. A close we start gets `closeGraceMs` for the peer's
+ * reply; a peer that does not read (the slow reader we are closing) is cut off then rather than
+ * holding its buffer for ws's 30 s default.
+ */
+function adaptSocket(ws: WebSocket, closeGraceMs: number): SocketLike {
+  return {
+    send: (data) => ws.send(data, { binary: true }),
+    close: (code, reason) => {
+      ws.close(code, reason);
+      setTimeout(() => {
+        if (ws.readyState !== ws.CLOSED) ws.terminate();
+      }, closeGraceMs).unref();
+    },
+    get bufferedAmount() {
+      return ws.bufferedAmount;
+    },
+  };
+}
+
+export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop(): void } {
+  const { storage, rooms, limits, logger, wss, upgradeWebSocket } = deps;
+  // @hono/node-ws builds its WebSocketServer without options; ws reads maxPayload per upgrade,
+  // so setting it here makes ws refuse oversized frames while receiving them (close 1009)
+  // instead of buffering up to its 100 MiB default first.
+  wss.options.maxPayload = limits.maxMessageBytes;
+  const attempts = new KeyedRateLimiter(limits.connectionsPerSecondPerAddress, limits.connectionBurstPerAddress);
+
+  // Dead peers (no close frame, e.g. a laptop lid shut) are found by ping/pong and terminated,
+  // which frees their awareness client ids for when they come back.
+  const alive = new WeakMap<WebSocket, boolean>();
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (alive.get(ws) === false) {
+        ws.terminate();
+        continue;
+      }
+      alive.set(ws, false);
+      try {
+        ws.ping();
+      } catch {
+        // not open (yet or any more): the next round decides
+      }
+    }
+  }, limits.heartbeatMs);
+  heartbeat.unref();
+
+  app.get('/ws/:boardId', async (c, next) => {
+    if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
+      return c.json({ error: 'expected a WebSocket upgrade' }, 426);
+    }
+    if (rooms.isClosing) return c.json({ error: 'server restarting' }, 503);
+    const address = remoteAddress(c);
+    if (!attempts.take(address)) {
+      logger.warn('refused connection: too many attempts', { address });
+      return c.json({ error: 'too many connection attempts' }, 429);
+    }
+    const boardId = c.req.param('boardId');
+    const token = c.req.query('token') ?? '';
+    if (!isTokenShaped(token)) return c.json({ error: 'missing token' }, 401);
+    const board = await storage.getBoard(boardId);
+    if (!board) return c.json({ error: 'unknown board' }, 404);
+    const role = await storage.findRoleByTokenHash(boardId, hashToken(token));
+    if (!role) return c.json({ error: 'invalid token' }, 401);
+    if (rooms.connectionCount(boardId) >= limits.maxConnectionsPerBoard) {
+      logger.warn('refused connection: board full', { boardId });
+      return c.json({ error: 'board full' }, 503);
+    }
+
+    let conn: Connection | null = null;
+    const upgrade = upgradeWebSocket(() => ({
+      onOpen(_event, ws) {
+        const raw = ws.raw!;
+        alive.set(raw, true);
+        raw.on('pong', () => alive.set(raw, true));
+        // Listened to on the raw socket: @hono/node-ws wraps errors in `ErrorEvent`, which Node 20
+        // does not have, so its onError never arrives.
+        raw.on('error', (error: Error & { code?: string }) => {
+          if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+            // ws has already closed the socket with 1009; record it like our own rejections
+            conn?.close(CloseCode.messageTooBig, CloseReason.messageTooBig);
+          } else {
+            logger.warn('socket error', { boardId, conn: conn?.id, error: error.message });
+            conn?.disconnected();
+          }
+        });
+        conn = rooms.connect(boardId, role, adaptSocket(raw, limits.closeGraceMs));
+      },
+      onMessage(event) {
+        if (!conn) return;
+        if (typeof event.data === 'string') {
+          conn.close(CloseCode.malformedMessage, CloseReason.malformedMessage, { detail: 'text frame' });
+          return;
+        }
+        conn.receive(new Uint8Array(event.data as ArrayBuffer));
+      },
+      onClose() {
+        conn?.disconnected();
+      },
+    }));
+    return upgrade(c, next);
+  });
+
+  return {
+    stop: () => clearInterval(heartbeat),
+  };
+}
