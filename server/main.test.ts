@@ -1,6 +1,7 @@
 /**
- * The real process: `tsx server/main.ts` as a child on PORT=0, killed with SIGKILL in the middle
- * of a write burst, and stopped with SIGTERM.
+ * The real process: `node --import tsx server/main.ts` as a child on PORT=0, killed with SIGKILL
+ * in the middle of a write burst, and stopped with SIGTERM. Node loads tsx in-process: the `tsx`
+ * command would run the server as a grandchild, and a signal to it would not reach the server.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -14,7 +15,6 @@ import { SqliteStorage } from './storage/sqlite.ts';
 import { connectProvider, storedText, text, waitFor, whenSynced } from './test/harness.ts';
 
 const root = path.resolve(import.meta.dirname, '..');
-const tsx = path.join(root, 'node_modules', '.bin', 'tsx');
 
 type Child = { process: ChildProcess; url: string; wsUrl: string; exited: Promise<number | null>; output: string[] };
 
@@ -24,7 +24,7 @@ afterEach(async () => {
 });
 
 function startChild(dataDir: string): Promise<Child> {
-  const child = spawn(tsx, ['server/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DIST_DIR: path.join(dataDir, 'no-dist') },
     stdio: ['ignore', 'pipe', 'pipe'],

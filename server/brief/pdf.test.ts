@@ -1,0 +1,177 @@
+import { beforeAll, describe, expect, test } from 'vitest';
+import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import * as Y from 'yjs';
+import { addIdea, addProblem, initBoard, SEED_ORIGIN } from '../../shared/board.ts';
+import { buildBrief, type ChallengeBrief } from '../../shared/brief/brief.ts';
+import { EXPECTED_RANKING, expectedVotesText, fixtureBrief, HOSTILE } from '../../shared/brief/testing.ts';
+import { renderPdf } from './pdf.ts';
+
+type StructNode = { role?: string; children?: StructNode[] };
+type TextItem = { str: string; hasEOL: boolean };
+
+async function open(bytes: Uint8Array): Promise<PDFDocumentProxy> {
+  // pdf.js takes ownership of the buffer it is given: hand it a copy.
+  return getDocument({ data: bytes.slice(), isEvalSupported: false, useSystemFonts: false }).promise;
+}
+
+/** Each page's text, one line per text line, spaces normalised. */
+async function pageTexts(pdf: PDFDocumentProxy): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 1; i <= pdf.numPages; i++) {
+    const content = await (await pdf.getPage(i)).getTextContent();
+    const text = (content.items as TextItem[]).map((item) => item.str + (item.hasEOL ? '\n' : '')).join('');
+    out.push(text.replace(/[ \t]+/g, ' ').replace(/ ?\n ?/g, '\n'));
+  }
+  return out;
+}
+
+async function roles(pdf: PDFDocumentProxy): Promise<string[]> {
+  const out: string[] = [];
+  const walk = (n: StructNode) => {
+    if (n.role) out.push(n.role);
+    n.children?.forEach(walk);
+  };
+  for (let i = 1; i <= pdf.numPages; i++) walk((await (await pdf.getPage(i)).getStructTree()) as StructNode);
+  return out;
+}
+
+describe('renderPdf on the fixture brief', () => {
+  let brief: ChallengeBrief;
+  let bytes: Uint8Array;
+  let pdf: PDFDocumentProxy;
+  let pages: string[];
+  let all: string;
+
+  beforeAll(async () => {
+    brief = fixtureBrief();
+    bytes = await renderPdf(brief);
+    pdf = await open(bytes);
+    pages = await pageTexts(pdf);
+    // Lines are joined back so that text wrapped across lines reads as one run.
+    all = pages.join('\n').replace(/\n/g, ' ');
+  });
+
+  test('is an A4 PDF with title, author, language and a tagged structure', async () => {
+    const { info } = (await pdf.getMetadata()) as unknown as { info: Record<string, unknown> };
+    expect(info).toMatchObject({
+      Title: `${brief.title}: challenge brief`,
+      Author: 'Amira Khan',
+      Creator: 'Crossboard',
+      Language: 'en-GB',
+      Subject: `Challenge brief for ${brief.sponsor}`,
+    });
+    expect(await pdf.getMarkInfo()).toMatchObject({ Marked: true });
+    const raw = Buffer.from(bytes).toString('latin1');
+    expect(raw).toContain('/DisplayDocTitle true');
+    const page = await pdf.getPage(1);
+    const [, , w, h] = page.view;
+    expect([Math.round(w!), Math.round(h!)]).toEqual([595, 842]);
+  });
+
+  test('the structure tree has real headings, paragraphs, lists, tables and links', async () => {
+    const found = new Set(await roles(pdf));
+    for (const role of ['Document', 'H1', 'H2', 'H3', 'H4', 'H5', 'P', 'L', 'LI', 'Lbl', 'LBody', 'Table', 'TR', 'TH', 'TD', 'Link', 'TOC', 'TOCI']) {
+      expect(found, role).toContain(role);
+    }
+  });
+
+  test('every page has its number, as "Page n of N"', () => {
+    expect(pages.length).toBeGreaterThan(3);
+    pages.forEach((text, i) => expect(text).toContain(`Page ${i + 1} of ${pages.length}`));
+  });
+
+  test('bookmarks: every section, with the ideas under "What we propose" in ranked order', async () => {
+    const outline = (await pdf.getOutline()) as Array<{ title: string; items: Array<{ title: string }> }>;
+    expect(outline.map((o) => o.title)).toEqual([
+      'The challenge',
+      'Summary',
+      'What we propose',
+      'Next steps',
+      'Voting rounds',
+      'Themes',
+      'Problems we explored',
+      'Who took part',
+      'About this brief',
+    ]);
+    const propose = outline.find((o) => o.title === 'What we propose')!;
+    expect(propose.items.map((i) => i.title)).toEqual(EXPECTED_RANKING.map((e) => e.title));
+    const problems = outline.find((o) => o.title === 'Problems we explored')!;
+    expect(problems.items).toHaveLength(4);
+  });
+
+  test('the contents list gives the page each section really starts on, and links to it', async () => {
+    const lines = pages[0]!.split('\n');
+    const start = lines.indexOf('Contents');
+    expect(start).toBeGreaterThan(0);
+    const ids = ['challenge', 'summary', 'what-we-propose', 'next-steps', 'voting-rounds', 'themes', 'problems', 'who-took-part', 'about'];
+    for (const [k, id] of ids.entries()) {
+      const [, title, page] = /^(.*) (\d+)$/.exec(lines[start + 1 + k]!)!;
+      const dest = (await pdf.getDestination(id))!;
+      const actual = (await pdf.getPageIndex(dest[0] as { num: number; gen: number })) + 1;
+      expect([title, Number(page)]).toEqual([expect.any(String), actual]);
+      expect(`\n${pages[actual - 1]}`).toContain(`\n${title}\n`);
+    }
+    const links = (await (await pdf.getPage(1)).getAnnotations()) as Array<{ subtype: string; dest?: string }>;
+    expect(links.filter((a) => a.subtype === 'Link').map((a) => a.dest)).toEqual(expect.arrayContaining(ids));
+  });
+
+  test('ranking table: rows in ranked order with rank, votes and sectors', () => {
+    const start = all.indexOf('Ideas ranked by votes in round 1 Rank Idea Votes Votes by sector');
+    expect(start).toBeGreaterThan(0);
+    let at = start;
+    for (const e of EXPECTED_RANKING) {
+      const rank = e.rank === null ? 'No votes' : `${e.tied ? 'Joint ' : ''}${e.rank}${['th', 'st', 'nd', 'rd'][e.rank] ?? 'th'}`;
+      const sectors = e.total === 0 ? 'none' : expectedVotesText(e).replace(/^.*\((.*)\)$/, '$1');
+      const next = all.indexOf(`${rank} ${e.title} ${e.total} ${sectors}`, at);
+      expect(next, e.title).toBeGreaterThan(at);
+      at = next;
+    }
+  });
+
+  test('each idea states its votes in words with the sector breakdown, and who proposed it', () => {
+    for (const e of EXPECTED_RANKING) expect(all).toContain(`Votes: ${expectedVotesText(e)}`);
+    expect(all).toContain('Proposed by: Priya Nair, Datalane Analytics, private sector');
+    expect(all).toContain('Voted for by: Amira Khan, Priya Nair, Rhys Morgan, Tom Whitfield');
+  });
+
+  test('who took part and provenance are present', () => {
+    expect(all).toContain('Public sector 4 4 13');
+    expect(all).toContain('Citizens 1 1 2');
+    expect(all).toContain('Board: tech-connect-2');
+    expect(all).toContain(`Board version: ${brief.provenance.boardVersion}`);
+    expect(all).toContain('Voting rounds included: Round 1');
+    expect(all).toContain('Exported at: 28 November 2025, 09:30 UTC');
+  });
+
+  test('rich text survives: a body heading, list items with their markers, a working link', async () => {
+    expect(all).toContain('What we know • Most households we see were known to at least two services before they lost their home.');
+    expect(all).toContain('1. Advice is spread over many websites. 2. Opening hours do not fit shift work.');
+    const urls: string[] = [];
+    for (let i = 1; i <= pdf.numPages; i++) {
+      for (const a of (await (await pdf.getPage(i)).getAnnotations()) as Array<{ url?: string }>) if (a.url) urls.push(a.url);
+    }
+    expect(urls).toContain('https://www.gov.uk/government/publications/the-cardiff-model-for-violence-prevention');
+    expect(all).toContain('See the Cardiff model for a starting point.');
+  });
+
+  test('is deterministic: the same brief gives the same bytes', async () => {
+    expect(Buffer.from(await renderPdf(brief)).equals(Buffer.from(bytes))).toBe(true);
+  });
+});
+
+describe('renderPdf with hostile and non-Latin-1 text', () => {
+  test('titles and names come out exactly as typed, in any script the font covers', async () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: HOSTILE.title, challenge: HOSTILE.challenge, sponsor: HOSTILE.sponsor, createdAt: 0 }, SEED_ORIGIN);
+    const author = { participantId: 'h1', name: 'Zoë Ψυχή Дмитрий', organisation: HOSTILE.organisation, sector: 'citizen' as const };
+    const pid = addProblem(doc, { id: 'p', title: 'How might we stay safe?', author }, SEED_ORIGIN);
+    addIdea(doc, { id: 'i', title: HOSTILE.ideaTitle, author, problemId: pid }, SEED_ORIGIN);
+    const brief = buildBrief({ boardId: 'h', doc, rounds: [], showNames: true, exportedBy: { name: 'Siân', role: 'viewer' }, exportedAt: 0 });
+    const pdf = await open(await renderPdf(brief));
+    const text = (await pageTexts(pdf)).join('\n').replace(/\n/g, ' ');
+    expect(text).toContain(HOSTILE.sponsor);
+    expect(text).toContain(HOSTILE.ideaTitle);
+    expect(text).toContain('Zoë Ψυχή Дмитрий, Smith & Sons <Ltd>, citizen');
+    expect(((await pdf.getMetadata()) as unknown as { info: { Title: string } }).info.Title).toBe(`${HOSTILE.title}: challenge brief`);
+  });
+});
