@@ -68,7 +68,7 @@ describe('room fuzz', () => {
       await waitFor(() => good.sent.length >= 2);
       const source = new Y.Doc();
       const sockets: FakeSocket[] = [];
-      const deadline = Date.now() + 1000;
+      const deadline = Date.now() + Number(process.env.FUZZ_SECONDS ?? 1) * 1000;
       for (let round = 0; Date.now() < deadline; round++) {
         const socket = new FakeSocket();
         sockets.push(socket);
