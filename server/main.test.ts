@@ -3,7 +3,6 @@
  * in the middle of a write burst, and stopped with SIGTERM. Node loads tsx in-process: the `tsx`
  * command would run the server as a grandchild, and a signal to it would not reach the server.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,42 +11,19 @@ import * as Y from 'yjs';
 import { CloseCode } from '../shared/protocol.ts';
 import type { CreateBoardResponse } from './api/boards.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
+import { startServerProcess, type ServerProcess } from './test/process.ts';
 import { connectProvider, storedText, text, waitFor, whenSynced } from './test/harness.ts';
 
-const root = path.resolve(import.meta.dirname, '..');
-
-type Child = { process: ChildProcess; url: string; wsUrl: string; exited: Promise<number | null>; output: string[] };
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-function startChild(dataDir: string): Promise<Child> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DIST_DIR: path.join(dataDir, 'no-dist') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const output: string[] = [];
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  cleanups.push(() => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-    return exited;
-  });
-  return new Promise((resolve, reject) => {
-    const onData = (chunk: Buffer) => {
-      output.push(chunk.toString());
-      const match = output.join('').match(/Crossboard listening on (http:\/\/\S+)/);
-      if (match) {
-        const url = match[1]!;
-        resolve({ process: child, url, wsUrl: url.replace(/^http/, 'ws') + '/ws', exited, output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
-    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output.join('')}`)));
-  });
+async function startChild(dataDir: string): Promise<ServerProcess> {
+  const child = await startServerProcess(dataDir);
+  cleanups.push(child.kill);
+  return child;
 }
 
 async function createBoard(url: string): Promise<CreateBoardResponse> {

@@ -1,0 +1,66 @@
+/**
+ * The server as a real child process: `node --import tsx server/main.ts`. Node loads tsx
+ * in-process, so a signal sent to the child reaches the server itself (the `tsx` command would
+ * run it as a grandchild that outlives a SIGKILL of the wrapper).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+export type ServerProcess = {
+  process: ChildProcess;
+  url: string;
+  wsUrl: string;
+  exited: Promise<number | null>;
+  output: string[];
+  /** SIGKILL if still running; resolves when it has exited */
+  kill(): Promise<void>;
+};
+
+/** A port that was free a moment ago: for restarting a server where its clients expect it. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      s.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+    s.on('error', reject);
+  });
+}
+
+export function startServerProcess(dataDir: string, options: { port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: String(options.port ?? 0),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DIST_DIR: path.join(dataDir, 'no-dist'),
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const kill = async () => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await exited;
+  };
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      output.push(chunk.toString());
+      const match = output.join('').match(/Crossboard listening on (http:\/\/\S+)/);
+      if (match) {
+        const url = match[1]!;
+        resolve({ process: child, url, wsUrl: url.replace(/^http/, 'ws') + '/ws', exited, output, kill });
+      }
+    });
+    child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    void exited.then((code) => reject(new Error(`server exited (${code}) before listening:\n${output.join('')}`)));
+  });
+}
