@@ -11,7 +11,7 @@ import os from 'node:os';
 import { coldLoad, killCycles } from './durability.ts';
 import { median, ms, ratio } from './stats.ts';
 import { startTarget, type Target, type TargetName } from './targets.ts';
-import { fanOut, idleConnections, manyBoards, saturation } from './workloads.ts';
+import { fanOut, idleConnections, manyBoards, reconnectStorm, saturation } from './workloads.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -130,6 +130,13 @@ if (wanted('B7')) {
   rows.push(['B7', `kill -9 x${cycles} during 10 x 20 updates/s: lost of ${c?.broadcastSeen ?? '?'} seen`, String(c?.lost ?? 'n/a'), '—', '—', 'target 0', '']);
   rows.push(['B7', '  writes never stored (incl. unacknowledged)', String(c?.unsyncedWrites ?? 'n/a'), '—', '—', '', '']);
   rows.push(['B7', '  kill → serving again (median, includes process start)', ms(c ? [...c.recoverMs].sort((a, b) => a - b)[c.recoverMs.length >> 1]! : NaN), '—', '—', '', '']);
+}
+
+if (wanted('B8')) {
+  const clients = quick ? 500 : 2000;
+  const r = await perTarget('B8', (t) => reconnectStorm(t, { clients, perBoard: 50 }), ['crossboard', 'reference']);
+  row('B8', `${clients} clients resynced after kill -9 + restart (all)`, r.crossboard?.allSyncedMs ?? NaN, r.reference?.allSyncedMs ?? NaN, NaN);
+  row('B8', '  p50 client resynced', r.crossboard?.p50Ms ?? NaN, r.reference?.p50Ms ?? NaN, NaN);
 }
 
 if (wanted('B9')) {

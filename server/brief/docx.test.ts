@@ -120,7 +120,7 @@ describe('renderDocx on the fixture brief', () => {
   });
 
   test('rich text survives: a body heading, real numbered and bulleted lists, a hyperlink', () => {
-    expect(headings(5)).toContain('What we know');
+    expect(headings(4)).toContain('What we know');
     const bullets = paras.filter((p) => p.text.startsWith('Most households') || p.text.startsWith('Rent arrears'));
     expect(bullets).toHaveLength(2);
     expect(bullets[0]!.numId).not.toBeNull();

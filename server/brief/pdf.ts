@@ -175,7 +175,9 @@ class Writer {
         ? HEADING[next.level]!.before + HEADING[next.level]!.size * 1.3 + 3 * line
         : next?.type === 'table'
           ? 6 * line
-          : 3 * line;
+          : next?.type === 'facts'
+            ? factsHeight(next) + line
+            : 3 * line;
     this.ensureSpace(style.size * 1.3 + following);
     if (block.level === 2 && doc.y > doc.page.margins.top + 1) {
       const y = doc.y - 6;
@@ -254,6 +256,8 @@ class Writer {
   }
 
   facts(parent: Struct, block: Extract<DocBlock, { type: 'facts' }>, box: Box): void {
+    // A short block of facts reads as one unit: keep it on one page.
+    this.ensureSpace(factsHeight(block));
     for (const f of block.items) {
       this.ensureSpace(BODY.size * 1.5 * 2);
       const p = this.doc.struct('P');
@@ -363,6 +367,11 @@ class Writer {
         return this.contents(parent, block, box);
     }
   }
+}
+
+/** The height of a block of facts if each fits on one line, capped at a third of a page. */
+function factsHeight(block: Extract<DocBlock, { type: 'facts' }>): number {
+  return Math.min(block.items.length * (BODY.size * 1.25 + BODY.lineGap + 2), 240);
 }
 
 function columnWidths(block: Extract<DocBlock, { type: 'table' }>, width: number): Array<number | string> {

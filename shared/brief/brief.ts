@@ -1,0 +1,450 @@
+/**
+ * The challenge brief: what leaves the room. A pure function from a board document and its vote
+ * results to a typed, plain `ChallengeBrief` that every renderer (Markdown, HTML, JSON, PDF, DOCX)
+ * reads — renderers never look at Yjs.
+ *
+ * Choices a sponsor depends on:
+ * - Ideas are ranked by the *lead round*: the latest round on the ideas lane whose results are
+ *   visible. Ideas with no votes follow, in board order (by problem, then by their order).
+ * - Equal score and total share a rank ("joint 1st"): the tally's card-id tie-break is arbitrary,
+ *   so it must not read as a preference.
+ * - A round whose results are still hidden (hide-until-reveal, not yet revealed) is listed
+ *   without any counts, so an export mid-session cannot leak them.
+ * - With `showNames` off, no person's name appears anywhere (authors, voters, contributors);
+ *   organisations and sectors still do, because "which sectors backed it" is the point.
+ */
+import * as Y from 'yjs';
+import { digest as sha256 } from 'lib0/hash/sha256';
+import { readBoard, type Author, type BoardSnapshot, type Idea } from '../board.ts';
+import { SECTORS, cardBody, laneMap, type CardKind, type Sector } from '../schema.ts';
+import type { Role } from '../protocol.ts';
+import type { VoteLane, VoteRoundResult, VoteRoundStatus } from '../votes.ts';
+import { readBody, type RichBlock } from '../richtext/readBody.ts';
+
+/** Bump when the shape of `ChallengeBrief` changes incompatibly (documented in docs/brief-json.md). */
+export const BRIEF_SCHEMA_VERSION = 1;
+
+export type BriefSector = Sector | 'unknown';
+
+/** Who wrote a card, as the brief shows it. */
+export type BriefPerson = {
+  /** null when the board withholds names */
+  name: string | null;
+  /** '' when not given */
+  organisation: string;
+  sector: BriefSector;
+};
+
+export type SectorVotes = { sector: Sector; votes: number };
+
+export type BriefRankEntry = {
+  cardId: string;
+  title: string;
+  /** competition rank among cards with votes (1, 1, 3, ...); null for a card with no votes */
+  rank: number | null;
+  /** true when another card has the same rank */
+  tied: boolean;
+  /** dots placed */
+  total: number;
+  /** equals total unless the round weighted sectors equally */
+  score: number;
+  /** every sector, in the standard order, zeros included */
+  bySector: SectorVotes[];
+  /** names of voters, present only in a named round of a board that shows names */
+  voters?: string[];
+};
+
+export type BriefRound = {
+  round: number;
+  lane: VoteLane;
+  status: VoteRoundStatus;
+  openedAt: number;
+  closedAt: number | null;
+  /** false while the results are hidden until reveal: then no counts are included at all */
+  resultsVisible: boolean;
+  votesPerPerson: number;
+  maxPerCard: number;
+  anonymous: boolean;
+  sectorWeighting: boolean;
+  /** people who placed at least one dot (0 when results are hidden) */
+  voterCount: number;
+  /** dots placed on cards still on the board */
+  dotsCast: number;
+  /** dots placed on cards deleted since */
+  dotsOnRemovedCards: number;
+  /** every card of the lane: those with votes by rank, then the rest in board order */
+  ranking: BriefRankEntry[];
+};
+
+export type IdeaVotes = Omit<BriefRankEntry, 'cardId' | 'title'> & { round: number };
+
+export type BriefNote = { id: string; title: string; author: BriefPerson; body: RichBlock[] };
+
+export type BriefIdea = {
+  id: string;
+  title: string;
+  author: BriefPerson;
+  body: RichBlock[];
+  problemId: string | null;
+  problemTitle: string | null;
+  themeId: string | null;
+  themeTitle: string | null;
+  /** the idea's result in the lead round, null when there is none */
+  votes: IdeaVotes | null;
+  /** prototype notes on this idea, in board order */
+  notes: BriefNote[];
+};
+
+export type BriefProblem = {
+  id: string;
+  title: string;
+  author: BriefPerson;
+  body: RichBlock[];
+  /** ideas answering this problem, in brief order */
+  ideaIds: string[];
+};
+
+export type BriefTheme = { id: string; title: string; ideaIds: string[] };
+
+export type BriefOrganisation = {
+  /** '' when not given */
+  name: string;
+  people: number;
+  cards: number;
+  /** present only when the board shows names */
+  names?: string[];
+};
+
+export type BriefSectorGroup = {
+  sector: BriefSector;
+  people: number;
+  cards: number;
+  organisations: BriefOrganisation[];
+};
+
+export type BriefContributors = {
+  /** distinct people who wrote at least one card or theme */
+  people: number;
+  /** distinct organisations named (not counting "not given") */
+  organisations: number;
+  /** standard sector order, then 'unknown'; sectors with nobody are left out */
+  sectors: BriefSectorGroup[];
+};
+
+export type ExportRole = Role | 'cli';
+
+export type BriefProvenance = {
+  boardId: string;
+  /** SHA-256 (hex) of the document state: its state vector and delete set */
+  boardVersion: string;
+  boardSchemaVersion: number;
+  /** the saved version the brief was made from, null for the live board */
+  savedVersion: { id: string; name: string } | null;
+  /** rounds whose results are included */
+  rounds: number[];
+  /** the round the ideas are ranked by */
+  leadRound: number | null;
+  exportedBy: { name: string; role: ExportRole };
+  /** milliseconds since the epoch */
+  exportedAt: number;
+  namesShown: boolean;
+  briefSchemaVersion: number;
+};
+
+export type ChallengeBrief = {
+  schemaVersion: number;
+  title: string;
+  sponsor: string;
+  challenge: string;
+  /** written by the facilitator; '' when not written */
+  summary: string;
+  nextSteps: string;
+  problems: BriefProblem[];
+  /** ranked by the lead round (voted first), then the rest in board order */
+  ideas: BriefIdea[];
+  /** prototype notes not attached to any idea */
+  otherNotes: BriefNote[];
+  themes: BriefTheme[];
+  /** ideas in no theme, in brief order */
+  unthemedIdeaIds: string[];
+  /** every round given, in round order */
+  rounds: BriefRound[];
+  contributors: BriefContributors;
+  provenance: BriefProvenance;
+};
+
+export type BuildBriefInput = {
+  boardId: string;
+  doc: Y.Doc;
+  rounds: readonly VoteRoundResult[];
+  summary?: string;
+  nextSteps?: string;
+  showNames: boolean;
+  exportedBy: { name: string; role: ExportRole };
+  exportedAt: number;
+  version?: { id: string; name: string };
+};
+
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A fingerprint of the document state. A state vector plus a delete set determine a Yjs document's
+ * content exactly, and `encodeSnapshot` writes both in a canonical (sorted, merged) form, so two
+ * replicas holding the same state get the same version however they got there — unlike
+ * `encodeStateAsUpdate`, whose bytes depend on how items happen to be split in memory.
+ */
+export function boardVersion(doc: Y.Doc): string {
+  const bytes = sha256(Y.encodeSnapshot(Y.snapshot(doc)));
+  let hex = '';
+  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
+  return hex;
+}
+
+function person(author: Author, showNames: boolean): BriefPerson {
+  return {
+    name: showNames && author.participantId !== 'unknown' ? author.name : null,
+    organisation: author.organisation,
+    sector: author.sector,
+  };
+}
+
+function bodyOf(doc: Y.Doc, kind: CardKind, id: string): RichBlock[] {
+  const record = laneMap(doc, kind).get(id);
+  const body = record instanceof Y.Map ? cardBody(record) : undefined;
+  return body ? readBody(body) : [];
+}
+
+/** Ideas grouped by problem (in problem order), detached ones last; board order inside a group. */
+function boardOrderOfIdeas(board: BoardSnapshot): Idea[] {
+  const position = new Map(board.problems.map((p, i) => [p.id, i]));
+  const groupOf = (idea: Idea) =>
+    idea.problemId === null ? board.problems.length : (position.get(idea.problemId) ?? board.problems.length);
+  // Array.prototype.sort is stable, so board order survives inside each group.
+  return [...board.ideas].sort((a, b) => groupOf(a) - groupOf(b));
+}
+
+function sectorVotes(bySector: Record<Sector, number>): SectorVotes[] {
+  return SECTORS.map((sector) => ({ sector, votes: bySector[sector] ?? 0 }));
+}
+
+function resultsVisible(round: VoteRoundResult): boolean {
+  return round.status === 'revealed' || !round.config.hideUntilReveal;
+}
+
+function buildRound(
+  round: VoteRoundResult,
+  cards: ReadonlyArray<{ id: string; title: string }>,
+  showNames: boolean,
+): BriefRound {
+  const visible = resultsVisible(round);
+  const base = {
+    round: round.round,
+    lane: round.config.lane,
+    status: round.status,
+    openedAt: round.openedAt,
+    closedAt: round.closedAt,
+    resultsVisible: visible,
+    votesPerPerson: round.config.votesPerPerson,
+    maxPerCard: round.config.maxPerCard,
+    anonymous: round.config.anonymous,
+    sectorWeighting: round.config.sectorWeighting,
+  };
+  if (!visible) {
+    return { ...base, voterCount: 0, dotsCast: 0, dotsOnRemovedCards: 0, ranking: [] };
+  }
+  const titles = new Map(cards.map((c) => [c.id, c.title]));
+  const withNames = showNames && !round.config.anonymous;
+  const tallies = [...round.tallies]
+    .filter((t) => t.total > 0)
+    .sort((a, b) => b.score - a.score || b.total - a.total || (a.cardId < b.cardId ? -1 : 1));
+  const present = tallies.filter((t) => titles.has(t.cardId));
+  const ranked: BriefRankEntry[] = [];
+  present.forEach((t, i) => {
+    const prev = present[i - 1];
+    const sameAsPrev = prev !== undefined && prev.score === t.score && prev.total === t.total;
+    const rank = sameAsPrev ? ranked[i - 1]!.rank : i + 1;
+    ranked.push({
+      cardId: t.cardId,
+      title: titles.get(t.cardId)!,
+      rank,
+      tied: false,
+      total: t.total,
+      score: t.score,
+      bySector: sectorVotes(t.bySector),
+      ...(withNames && t.voters ? { voters: [...t.voters] } : {}),
+    });
+  });
+  for (const entry of ranked) {
+    entry.tied = ranked.some((other) => other !== entry && other.rank === entry.rank);
+  }
+  const voted = new Set(present.map((t) => t.cardId));
+  const unvoted: BriefRankEntry[] = cards
+    .filter((c) => !voted.has(c.id))
+    .map((c) => ({
+      cardId: c.id,
+      title: c.title,
+      rank: null,
+      tied: false,
+      total: 0,
+      score: 0,
+      bySector: sectorVotes({} as Record<Sector, number>),
+    }));
+  const count = (ts: typeof tallies) => ts.reduce((n, t) => n + t.total, 0);
+  return {
+    ...base,
+    voterCount: round.voterCount,
+    dotsCast: count(present),
+    dotsOnRemovedCards: count(tallies) - count(present),
+    ranking: [...ranked, ...unvoted],
+  };
+}
+
+function buildContributors(board: BoardSnapshot, showNames: boolean): BriefContributors {
+  type Org = { name: string; people: Set<string>; cards: number; names: Set<string> };
+  const sectors = new Map<BriefSector, { people: Set<string>; cards: number; orgs: Map<string, Org> }>();
+  const everyone = new Set<string>();
+  const authors: Author[] = [
+    ...board.problems.map((c) => c.author),
+    ...board.ideas.map((c) => c.author),
+    ...board.notes.map((c) => c.author),
+    ...board.themes.map((t) => t.author),
+  ];
+  for (const author of authors) {
+    // Repaired records carry no real identity: count each as its own unnamed person.
+    const key = author.participantId === 'unknown' ? `unknown:${everyone.size}` : author.participantId;
+    everyone.add(key);
+    let sector = sectors.get(author.sector);
+    if (!sector) sectors.set(author.sector, (sector = { people: new Set(), cards: 0, orgs: new Map() }));
+    sector.people.add(key);
+    sector.cards += 1;
+    let org = sector.orgs.get(author.organisation);
+    if (!org) {
+      org = { name: author.organisation, people: new Set(), cards: 0, names: new Set() };
+      sector.orgs.set(author.organisation, org);
+    }
+    org.people.add(key);
+    org.cards += 1;
+    if (author.participantId !== 'unknown') org.names.add(author.name);
+  }
+  const order: BriefSector[] = [...SECTORS, 'unknown'];
+  const orgNames = new Set<string>();
+  const groups: BriefSectorGroup[] = [];
+  for (const s of order) {
+    const sector = sectors.get(s);
+    if (!sector) continue;
+    const organisations = [...sector.orgs.values()]
+      .map((o): BriefOrganisation => {
+        if (o.name) orgNames.add(o.name);
+        return {
+          name: o.name,
+          people: o.people.size,
+          cards: o.cards,
+          ...(showNames ? { names: [...o.names].sort((a, b) => a.localeCompare(b, 'en-GB')) } : {}),
+        };
+      })
+      // most people first; "not given" last; then by name
+      .sort(
+        (a, b) =>
+          b.people - a.people ||
+          Number(a.name === '') - Number(b.name === '') ||
+          a.name.localeCompare(b.name, 'en-GB'),
+      );
+    groups.push({ sector: s, people: sector.people.size, cards: sector.cards, organisations });
+  }
+  return { people: everyone.size, organisations: orgNames.size, sectors: groups };
+}
+
+/** Builds the brief. Pure: reads the document, changes nothing, no clock, no randomness. */
+export function buildBrief(input: BuildBriefInput): ChallengeBrief {
+  const { doc, showNames } = input;
+  const board = readBoard(doc);
+  const problemTitle = new Map(board.problems.map((p) => [p.id, p.title]));
+  const themeTitle = new Map(board.themes.map((t) => [t.id, t.title]));
+
+  const ideasInBoardOrder = boardOrderOfIdeas(board);
+  const rounds = [...input.rounds]
+    .sort((a, b) => a.round - b.round)
+    .map((r) => buildRound(r, r.config.lane === 'ideas' ? ideasInBoardOrder : board.problems, showNames));
+
+  const lead = [...rounds].reverse().find((r) => r.lane === 'ideas' && r.resultsVisible) ?? null;
+  const leadEntries = new Map((lead?.ranking ?? []).map((e) => [e.cardId, e]));
+  const orderedIdeas = lead
+    ? lead.ranking.map((e) => ideasInBoardOrder.find((i) => i.id === e.cardId)!)
+    : ideasInBoardOrder;
+
+  const notesByIdea = new Map<string, BriefNote[]>();
+  const otherNotes: BriefNote[] = [];
+  for (const note of board.notes) {
+    const brief: BriefNote = {
+      id: note.id,
+      title: note.title,
+      author: person(note.author, showNames),
+      body: bodyOf(doc, 'note', note.id),
+    };
+    if (note.ideaId === null) otherNotes.push(brief);
+    else notesByIdea.set(note.ideaId, [...(notesByIdea.get(note.ideaId) ?? []), brief]);
+  }
+
+  const ideas: BriefIdea[] = orderedIdeas.map((idea) => {
+    const entry = leadEntries.get(idea.id);
+    let votes: IdeaVotes | null = null;
+    if (lead && entry) {
+      const { cardId: _id, title: _title, ...rest } = entry;
+      votes = { round: lead.round, ...rest };
+    }
+    return {
+      id: idea.id,
+      title: idea.title,
+      author: person(idea.author, showNames),
+      body: bodyOf(doc, 'idea', idea.id),
+      problemId: idea.problemId,
+      problemTitle: idea.problemId === null ? null : (problemTitle.get(idea.problemId) ?? null),
+      themeId: idea.themeId,
+      themeTitle: idea.themeId === null ? null : (themeTitle.get(idea.themeId) ?? null),
+      votes,
+      notes: notesByIdea.get(idea.id) ?? [],
+    };
+  });
+
+  const problems: BriefProblem[] = board.problems.map((p) => ({
+    id: p.id,
+    title: p.title,
+    author: person(p.author, showNames),
+    body: bodyOf(doc, 'problem', p.id),
+    ideaIds: ideas.filter((i) => i.problemId === p.id).map((i) => i.id),
+  }));
+
+  const themes: BriefTheme[] = board.themes.map((t) => ({
+    id: t.id,
+    title: t.title,
+    ideaIds: ideas.filter((i) => i.themeId === t.id).map((i) => i.id),
+  }));
+
+  return {
+    schemaVersion: BRIEF_SCHEMA_VERSION,
+    title: board.meta.title,
+    sponsor: board.meta.sponsor,
+    challenge: board.meta.challenge,
+    summary: (input.summary ?? '').trim(),
+    nextSteps: (input.nextSteps ?? '').trim(),
+    problems,
+    ideas,
+    otherNotes,
+    themes,
+    unthemedIdeaIds: ideas.filter((i) => i.themeId === null).map((i) => i.id),
+    rounds,
+    contributors: buildContributors(board, showNames),
+    provenance: {
+      boardId: input.boardId,
+      boardVersion: boardVersion(doc),
+      boardSchemaVersion: board.meta.schemaVersion,
+      savedVersion: input.version ? { id: input.version.id, name: input.version.name } : null,
+      rounds: rounds.filter((r) => r.resultsVisible).map((r) => r.round),
+      leadRound: lead?.round ?? null,
+      exportedBy: { name: input.exportedBy.name, role: input.exportedBy.role },
+      exportedAt: input.exportedAt,
+      namesShown: showNames,
+      briefSchemaVersion: BRIEF_SCHEMA_VERSION,
+    },
+  };
+}

@@ -1,0 +1,157 @@
+/**
+ * The words of a brief, in one place, so that every format says the same thing the same way:
+ * sector names, counts, ranks, people and dates. Plain English, in the GOV.UK style: sentence
+ * case, numerals, no jargon, no symbols that a screen reader reads out as noise.
+ */
+
+import type {
+  BriefPerson,
+  BriefRankEntry,
+  BriefRound,
+  BriefSector,
+  ExportRole,
+  SectorVotes,
+} from './brief.ts';
+
+export const SECTION_TITLES = {
+  challenge: 'The challenge',
+  summary: 'Summary',
+  propose: 'What we propose',
+  nextSteps: 'Next steps',
+  rounds: 'Voting rounds',
+  themes: 'Themes',
+  problems: 'Problems we explored',
+  otherNotes: 'Other prototype notes',
+  people: 'Who took part',
+  about: 'About this brief',
+  contents: 'Contents',
+} as const;
+
+const SECTOR_NAMES: Record<BriefSector, string> = {
+  'public sector': 'Public sector',
+  'private sector': 'Private sector',
+  academia: 'Academia',
+  'voluntary and community': 'Voluntary and community',
+  citizen: 'Citizens',
+  unknown: 'Sector not recorded',
+};
+
+/** "Public sector", "Citizens", "Sector not recorded". */
+export function sectorName(sector: BriefSector): string {
+  return SECTOR_NAMES[sector];
+}
+
+/** The sector as it reads inside a sentence: "public sector", "citizen". */
+export function sectorInline(sector: BriefSector): string {
+  return sector === 'unknown' ? 'sector not recorded' : sector;
+}
+
+export function plural(n: number, one: string, many = `${one}s`): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
+export function ordinal(n: number): string {
+  const tens = n % 100;
+  const suffix = tens >= 11 && tens <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${n}${suffix}`;
+}
+
+/** "1st", "joint 1st", or "no votes". */
+export function rankText(entry: Pick<BriefRankEntry, 'rank' | 'tied'>): string {
+  if (entry.rank === null) return 'no votes';
+  return `${entry.tied ? 'joint ' : ''}${ordinal(entry.rank)}`;
+}
+
+/** "public sector 3, private sector 2" — only sectors that voted; "none" when nobody did. */
+export function sectorBreakdown(bySector: readonly SectorVotes[]): string {
+  const parts = bySector.filter((s) => s.votes > 0).map((s) => `${sectorInline(s.sector)} ${s.votes}`);
+  return parts.length > 0 ? parts.join(', ') : 'none';
+}
+
+/** "5 votes (public sector 3, private sector 2)", or "No votes". */
+export function votesText(entry: Pick<BriefRankEntry, 'total' | 'bySector'>): string {
+  if (entry.total === 0) return 'No votes';
+  return `${plural(entry.total, 'vote')} (${sectorBreakdown(entry.bySector)})`;
+}
+
+/** "Priya Nair, Datalane Analytics, private sector"; names withheld: "A participant from Datalane ...". */
+export function personText(person: BriefPerson): string {
+  const sector = person.sector === 'unknown' ? 'sector not recorded' : person.sector;
+  if (person.name !== null) {
+    return person.organisation ? `${person.name}, ${person.organisation}, ${sector}` : `${person.name}, ${sector}`;
+  }
+  return person.organisation ? `A participant from ${person.organisation}, ${sector}` : `A participant, ${sector}`;
+}
+
+export function organisationName(name: string): string {
+  return name || 'Organisation not given';
+}
+
+const ROLE_NAMES: Record<ExportRole, string> = {
+  facilitator: 'facilitator',
+  contributor: 'contributor',
+  viewer: 'viewer',
+  cli: 'command line',
+};
+
+export function roleName(role: ExportRole): string {
+  return ROLE_NAMES[role] ?? String(role);
+}
+
+const MONTHS = [
+  'January', 'February', 'March', 'April', 'May', 'June',
+  'July', 'August', 'September', 'October', 'November', 'December',
+];
+
+/**
+ * "27 November 2025, 10:41 UTC". UTC, not the reader's zone, so every format and every machine
+ * print the same words for the same moment (the JSON carries the exact instant).
+ */
+export function dateTimeText(ms: number): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return 'unknown time';
+  const hh = String(d.getUTCHours()).padStart(2, '0');
+  const mm = String(d.getUTCMinutes()).padStart(2, '0');
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
+}
+
+/** "27 November 2025". */
+export function dateText(ms: number): string {
+  const d = new Date(ms);
+  if (Number.isNaN(d.getTime())) return 'unknown date';
+  return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`;
+}
+
+/** Paragraphs of facilitator-written plain text: split on blank lines, inner whitespace tidied. */
+export function paragraphsOf(text: string): string[] {
+  return text
+    .split(/\n\s*\n/)
+    .map((p) => p.replace(/[ \t]+/g, ' ').trim())
+    .filter((p) => p !== '');
+}
+
+export function laneName(lane: BriefRound['lane']): string {
+  return lane === 'ideas' ? 'ideas' : 'problem statements';
+}
+
+/** One sentence on how a round was run and what it counted. */
+export function roundDescription(round: BriefRound): string {
+  const item = round.lane === 'ideas' ? 'idea' : 'problem';
+  const rules = `up to ${plural(round.votesPerPerson, 'dot')} each and at most ${round.maxPerCard} on one ${item}`;
+  const status =
+    round.status === 'revealed' ? 'Results revealed' : round.status === 'closed' ? 'Voting closed' : 'Voting still open';
+  if (!round.resultsVisible) {
+    return `${status}. The results are hidden until the facilitator reveals them, so they are not in this brief. Rules: ${rules}.`;
+  }
+  const who = `${plural(round.voterCount, 'person', 'people')} placed ${plural(round.dotsCast, 'dot')}, ${rules}`;
+  const how = round.sectorWeighting
+    ? 'Each sector’s votes carry the same weight in the score, however many people it had in the room.'
+    : 'Every dot counts the same.';
+  const names = round.anonymous ? 'Votes were anonymous.' : '';
+  const removed =
+    round.dotsOnRemovedCards > 0
+      ? `${plural(round.dotsOnRemovedCards, 'dot was', 'dots were')} placed on cards deleted since and ${round.dotsOnRemovedCards === 1 ? 'is' : 'are'} not counted here.`
+      : '';
+  return [`${status}. ${who}.`, how, names, removed].filter(Boolean).join(' ');
+}
+
