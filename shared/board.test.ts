@@ -13,6 +13,7 @@ import {
   reorderCard,
   setIdeaTheme,
   updateCardTitle,
+  updateBriefText,
   BoardWriteError,
   type Author,
   type BoardOrigin,
@@ -48,6 +49,23 @@ describe('initBoard and readBoard', () => {
 
   it('reads an empty document without throwing', () => {
     expect(readBoard(new Y.Doc()).meta.title).toBe('Untitled board');
+  });
+});
+
+describe('brief texts', () => {
+  it('edits the summary and next steps concurrently without losing either side', () => {
+    const a = board();
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    updateBriefText(a, 'summary', 'We propose a shared early-warning signal.', local);
+    updateBriefText(b, 'nextSteps', 'Run a caseworker trial in Leeds.', local);
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    expect(readBoard(a).meta).toMatchObject({
+      summary: 'We propose a shared early-warning signal.',
+      nextSteps: 'Run a caseworker trial in Leeds.',
+    });
+    expect(readBoard(b).meta).toEqual(readBoard(a).meta);
   });
 });
 

@@ -64,6 +64,9 @@ export type BoardMeta = {
   template: Template;
   schemaVersion: number;
   createdAt: number;
+  /** the facilitator's summary and next steps, for the brief (plain text, paragraphs by blank lines) */
+  summary: string;
+  nextSteps: string;
 };
 
 export type BoardSnapshot = {
@@ -154,6 +157,8 @@ export function readMeta(doc: Y.Doc): BoardMeta {
     template,
     schemaVersion: typeof version === 'number' ? version : SCHEMA_VERSION,
     createdAt: time(meta.get(META.createdAt)),
+    summary: readText(meta.get(META.summary), LIMITS.summary),
+    nextSteps: readText(meta.get(META.nextSteps), LIMITS.summary),
   };
 }
 
@@ -247,6 +252,10 @@ export function initBoard(
     m.set(META.template, meta.template ?? 'open');
     m.set(META.schemaVersion, SCHEMA_VERSION);
     m.set(META.createdAt, meta.createdAt ?? Date.now());
+    // Created up front, like card bodies: two peers creating them lazily would race and one
+    // peer's text would be lost.
+    m.set(META.summary, new Y.Text());
+    m.set(META.nextSteps, new Y.Text());
   }, origin);
 }
 
@@ -413,20 +422,40 @@ export function updateCardTitle(doc: Y.Doc, id: string, title: string, origin: B
       text = new Y.Text();
       record.set(CARD.title, text);
     }
-    const yText = text as Y.Text;
-    const prev = yText.toString();
-    if (prev === next) return;
-    let start = 0;
-    while (start < prev.length && start < next.length && prev[start] === next[start]) start++;
-    let endPrev = prev.length;
-    let endNext = next.length;
-    while (endPrev > start && endNext > start && prev[endPrev - 1] === next[endNext - 1]) {
-      endPrev--;
-      endNext--;
-    }
-    if (endPrev > start) yText.delete(start, endPrev - start);
-    if (endNext > start) yText.insert(start, next.slice(start, endNext));
+    replaceText(text as Y.Text, next);
     if (record.has(CARD.updatedAt)) record.set(CARD.updatedAt, Date.now());
+  }, origin);
+}
+
+/**
+ * Turns `text` into `next` with the smallest edit: the common prefix and suffix are kept, so two
+ * people changing different words at once both keep their change.
+ */
+function replaceText(text: Y.Text, next: string): void {
+  const prev = text.toString();
+  if (prev === next) return;
+  let start = 0;
+  while (start < prev.length && start < next.length && prev[start] === next[start]) start++;
+  let endPrev = prev.length;
+  let endNext = next.length;
+  while (endPrev > start && endNext > start && prev[endPrev - 1] === next[endNext - 1]) {
+    endPrev--;
+    endNext--;
+  }
+  if (endPrev > start) text.delete(start, endPrev - start);
+  if (endNext > start) text.insert(start, next.slice(start, endNext));
+}
+
+/** Edits the brief's summary or next steps (collaboratively, like a title). */
+export function updateBriefText(doc: Y.Doc, field: 'summary' | 'nextSteps', value: string, origin: BoardOrigin): void {
+  doc.transact(() => {
+    const meta = boardMaps(doc).meta;
+    let text = meta.get(META[field]);
+    if (!(text instanceof Y.Text)) {
+      text = new Y.Text();
+      meta.set(META[field], text);
+    }
+    replaceText(text as Y.Text, value.slice(0, LIMITS.summary));
   }, origin);
 }
 

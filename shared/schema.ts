@@ -52,6 +52,10 @@ export const META = {
   template: 'template',
   schemaVersion: 'schemaVersion',
   createdAt: 'createdAt',
+  /** Y.Text: the facilitator's summary for the brief */
+  summary: 'summary',
+  /** Y.Text: the next steps the brief proposes */
+  nextSteps: 'nextSteps',
 } as const;
 
 /** Keys of a card or theme record. */
@@ -78,6 +82,7 @@ export const LIMITS = {
   sponsor: 200,
   name: 80,
   organisation: 120,
+  summary: 5000,
 } as const;
 
 /** The attributes Lexical 0.52 gives the XmlText of an empty paragraph (see STACK.md). */
