@@ -5,6 +5,7 @@
  */
 import { createNodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
+import { API_HEADERS, secureHeaders } from './securityHeaders.ts';
 import type { Server } from 'node:http';
 import { createApi } from './api/boards.ts';
 import { resolveLimits, type Limits } from './config.ts';
@@ -50,6 +51,8 @@ export function createApp(deps: AppDeps): CrossboardApp {
     return c.json({ error: 'internal error' }, 500);
   });
 
+  // Tokens travel in URLs (?token=): never let them leak to other sites through Referer.
+  app.use('/api/*', secureHeaders(API_HEADERS));
   app.route(
     '/api',
     createApi({ storage, rooms, limits, logger, publicUrl: deps.publicUrl, now: deps.now }),

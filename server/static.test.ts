@@ -35,3 +35,20 @@ describe('serving the built client', () => {
     expect(await ws.json()).toEqual({ error: 'not found' });
   });
 });
+
+describe('security headers', () => {
+  it('gives the page a strict script policy and no referrer', async () => {
+    const res = await app.request('/b/some-board?token=secret');
+    const csp = res.headers.get('content-security-policy') ?? '';
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).not.toContain('unsafe-eval');
+    expect(csp).toContain("object-src 'none'");
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+  });
+
+  it('sends no referrer from API responses either', async () => {
+    const res = await app.request('/api/health');
+    expect(res.headers.get('referrer-policy')).toBe('no-referrer');
+  });
+});

@@ -6,10 +6,13 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { serveStatic } from '@hono/node-server/serve-static';
 import type { Hono } from 'hono';
+import { PAGE_HEADERS, secureHeaders } from './securityHeaders.ts';
 
 export function serveClient(app: Hono, distDir: string): void {
   const indexFile = path.join(distDir, 'index.html');
   const files = serveStatic({ root: distDir });
+  const headers = secureHeaders(PAGE_HEADERS);
+  app.use('*', async (c, next) => (isServerPath(c.req.path) ? next() : headers(c, next)));
   app.use('*', async (c, next) => {
     if (isServerPath(c.req.path)) return next();
     return files(c, next);
