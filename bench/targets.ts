@@ -83,7 +83,9 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
       } else {
         args = ['--import', 'tsx', 'bench/relay.ts'];
       }
-      child = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      // BENCH_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=prof', to profile a target
+      const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
+      child = spawn(process.execPath, [...extra, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let ready = false;
       const timeout = setTimeout(() => fail(new Error(`${name} did not start`)), 20_000);
       child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {

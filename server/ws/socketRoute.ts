@@ -15,6 +15,7 @@ import { hashToken, isTokenShaped } from '../auth/tokens.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { KeyedRateLimiter } from '../rateLimit.ts';
+import { sendShared } from './sharedFrame.ts';
 import type { Connection } from '../rooms/connection.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { SocketLike } from '../rooms/socket.ts';
@@ -42,7 +43,8 @@ export function remoteAddress(c: Context): string {
  */
 function adaptSocket(ws: WebSocket, closeGraceMs: number): SocketLike {
   return {
-    send: (data) => ws.send(data, { binary: true }),
+    // the room sends one buffer to many sockets: frame it once (see sharedFrame.ts)
+    send: (data) => sendShared(ws, data),
     close: (code, reason) => {
       ws.close(code, reason);
       setTimeout(() => {
