@@ -1,0 +1,219 @@
+/**
+ * Client benchmark: a seeded 300-card board in headless Chromium (Debian's), against a real
+ * server this script starts on a free port.
+ *
+ *   tsx bench/client.ts            (builds the client first if dist/ is missing)
+ *
+ * Reports, as medians over several cold loads (fresh browser context each: no cache, no
+ * IndexedDB, no service worker):
+ *   - time from navigation start to data-sync-status="synced"
+ *   - time to interactive: every card rendered (data-ready, 300 articles) and then an editor
+ *     opened on a card with its first keystroke visible
+ * and, between two contexts with the same card open, keystroke-to-remote-render latency
+ * (keydown in A to the character in B's DOM; both pages share the machine's clock).
+ */
+import { spawn, execSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type Browser, type Page } from '@playwright/test';
+import { seedLargeBoard } from '../shared/fixtures.ts';
+import { seedThroughServer, type CreatedBoard } from '../e2e/seed.ts';
+
+const CARDS = Number(process.env.BENCH_CARDS ?? 300);
+const LOADS = Number(process.env.BENCH_LOADS ?? 5);
+const KEYSTROKES = Number(process.env.BENCH_KEYSTROKES ?? 50);
+const ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+function startServer(distDir: string): Promise<{ url: string; proc: ChildProcess; dataDir: string }> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'crossboard-bench-'));
+  const proc = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    env: { ...process.env, PORT: '0', DATA_DIR: dataDir, DIST_DIR: distDir },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  return new Promise((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
+      if (m) resolve({ url: m[1]!.replace('0.0.0.0', 'localhost'), proc, dataDir });
+    });
+    proc.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)));
+  });
+}
+
+const median = (xs: number[]) => quantile(xs, 0.5);
+function quantile(xs: number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return NaN;
+  const i = (s.length - 1) * q;
+  const lo = Math.floor(i);
+  const hi = Math.ceil(i);
+  return s[lo]! + (s[hi]! - s[lo]!) * (i - lo);
+}
+
+/** Makes the page open as a returning participant (joined on this device), skipping the join form. */
+function rememberedDevice(board: CreatedBoard, name: string) {
+  return {
+    identity: { participantId: `bench-${name}`, name, organisation: 'Bench', sector: 'private sector' },
+    info: {
+      id: board.id,
+      title: board.title,
+      challenge: '',
+      sponsor: '',
+      template: 'open',
+      role: 'contributor',
+      token: board.tokens.contributor,
+      joined: true,
+      openedAt: Date.now(),
+    },
+  };
+}
+
+async function openBoard(browser: Browser, baseURL: string, board: CreatedBoard, name: string): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, serviceWorkers: 'block' });
+  const device = rememberedDevice(board, name);
+  await context.addInitScript(
+    ({ device, id }) => {
+      localStorage.setItem('crossboard.identity.v1', JSON.stringify(device.identity));
+      localStorage.setItem(`crossboard.board.v1.${id}`, JSON.stringify(device.info));
+      // Timestamps of the board root's first "synced" and first "ready", relative to navigation.
+      const marks: Record<string, number> = {};
+      (window as unknown as { __marks: typeof marks }).__marks = marks;
+      new MutationObserver(() => {
+        const root = document.querySelector('.board');
+        if (!root) return;
+        if (!marks.synced && root.getAttribute('data-sync-status') === 'synced') marks.synced = performance.now();
+        if (!marks.ready && root.getAttribute('data-ready') === 'true') marks.ready = performance.now();
+      }).observe(document, { subtree: true, childList: true, attributes: true });
+    },
+    { device, id: board.id },
+  );
+  const page = await context.newPage();
+  await page.goto(`${baseURL}/b/${board.id}?token=${board.tokens.contributor}`);
+  return page;
+}
+
+async function coldLoad(browser: Browser, baseURL: string, board: CreatedBoard, cardId: string) {
+  const page = await openBoard(browser, baseURL, board, `Loader ${Math.random().toString(36).slice(2, 6)}`);
+  await page.waitForFunction((n) => document.querySelectorAll('article.card').length >= n, CARDS, { timeout: 60_000 });
+  const rendered = await page.evaluate(() => performance.now());
+  await page.waitForFunction(() => (window as unknown as { __marks: { synced?: number } }).__marks.synced !== undefined, null, {
+    timeout: 30_000,
+  });
+  const marks = await page.evaluate(() => (window as unknown as { __marks: { synced: number; ready: number } }).__marks);
+  // Interactive: open a card and type; time until the character is on screen.
+  const t0 = await page.evaluate(() => performance.now());
+  await page.locator(`article.card[data-card-id="${cardId}"] .card__title`).click();
+  const body = page.locator(`[data-card-body="${cardId}"]`);
+  await body.waitFor();
+  await body.click();
+  await page.keyboard.type('x');
+  await page.waitForFunction((id) => document.querySelector(`[data-card-body="${id}"]`)?.textContent?.includes('x'), cardId);
+  const t1 = await page.evaluate(() => performance.now());
+  await page.context().close();
+  return { synced: marks.synced, rendered, firstKeystroke: t1 - t0, interactive: rendered + (t1 - t0) };
+}
+
+async function keystrokeLatency(browser: Browser, baseURL: string, board: CreatedBoard, cardId: string): Promise<number[]> {
+  const A = await openBoard(browser, baseURL, board, 'Typist A');
+  const B = await openBoard(browser, baseURL, board, 'Reader B');
+  for (const p of [A, B]) {
+    await p.waitForFunction(() => document.querySelector('.board')?.getAttribute('data-sync-status') === 'synced', null, { timeout: 60_000 });
+    await p.locator(`article.card[data-card-id="${cardId}"] .card__title`).click();
+    await p.locator(`[data-card-body="${cardId}"]`).click();
+    await p.keyboard.press('Control+End');
+  }
+  await A.keyboard.press('Enter');
+  // B records when each new character lands in its editor; A records each keydown.
+  await B.evaluate((id) => {
+    const el = document.querySelector(`[data-card-body="${id}"]`)!;
+    const w = window as unknown as { __seen: Array<[number, number]> };
+    w.__seen = [];
+    const base = (el.textContent ?? '').length;
+    new MutationObserver(() => {
+      const n = (el.textContent ?? '').length - base;
+      if (n > (w.__seen.at(-1)?.[0] ?? 0)) w.__seen.push([n, performance.timeOrigin + performance.now()]);
+    }).observe(el, { subtree: true, childList: true, characterData: true });
+  }, cardId);
+  await A.evaluate(() => {
+    const w = window as unknown as { __keys: number[] };
+    w.__keys = [];
+    document.addEventListener('keydown', () => w.__keys.push(performance.timeOrigin + performance.now()), true);
+  });
+  for (let i = 1; i <= KEYSTROKES; i++) {
+    await A.keyboard.press(String.fromCharCode(97 + (i % 26)));
+    await B.waitForFunction((n) => ((window as unknown as { __seen: Array<[number, number]> }).__seen.at(-1)?.[0] ?? 0) >= n, i);
+  }
+  const keys = await A.evaluate(() => (window as unknown as { __keys: number[] }).__keys);
+  const seen = await B.evaluate(() => (window as unknown as { __seen: Array<[number, number]> }).__seen);
+  const latencies: number[] = [];
+  for (let i = 1; i <= KEYSTROKES; i++) {
+    const at = seen.find(([n]) => n >= i)?.[1];
+    const sent = keys[i - 1];
+    if (at !== undefined && sent !== undefined) latencies.push(at - sent);
+  }
+  await A.context().close();
+  await B.context().close();
+  return latencies;
+}
+
+async function main(): Promise<void> {
+  const distDir = path.resolve(process.env.DIST_DIR ?? 'dist');
+  if (!fs.existsSync(path.join(distDir, 'index.html'))) {
+    console.log('building the client (vite build)…');
+    execSync('npx vite build', { stdio: 'inherit' });
+  }
+  const server = await startServer(distDir);
+  const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ARGS });
+  try {
+    const res = await fetch(`${server.url}/api/boards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ title: `Bench board (${CARDS} cards)` }),
+    });
+    const board = (await res.json()) as CreatedBoard;
+    let cardId = '';
+    await seedThroughServer(server.url, board, (doc) => {
+      cardId = seedLargeBoard(doc, { cards: CARDS, seed: 3 }).ideas[0]!;
+    });
+
+    const loads = [];
+    for (let i = 0; i < LOADS; i++) loads.push(await coldLoad(browser, server.url, board, cardId));
+    const latencies = await keystrokeLatency(browser, server.url, board, cardId);
+
+    const rows: Array<[string, string]> = [
+      ['board size', `${CARDS} cards`],
+      [`cold load → synced (median of ${LOADS})`, `${median(loads.map((l) => l.synced)).toFixed(0)} ms`],
+      [`cold load → all cards rendered (median)`, `${median(loads.map((l) => l.rendered)).toFixed(0)} ms`],
+      [`open a card → first keystroke visible (median)`, `${median(loads.map((l) => l.firstKeystroke)).toFixed(0)} ms`],
+      [`time to interactive: rendered + first keystroke (median)`, `${median(loads.map((l) => l.interactive)).toFixed(0)} ms`],
+      [`keystroke → remote render, median (${latencies.length} keys)`, `${median(latencies).toFixed(1)} ms`],
+      [`keystroke → remote render, p95`, `${quantile(latencies, 0.95).toFixed(1)} ms`],
+      [`keystroke → remote render, max`, `${Math.max(...latencies).toFixed(1)} ms`],
+    ];
+    const width = Math.max(...rows.map(([k]) => k.length));
+    console.log(`\nCrossboard client benchmark — headless Chromium, ${os.cpus().length} cores, Node ${process.version}`);
+    console.log(`${'measure'.padEnd(width)} | value`);
+    console.log(`${'-'.repeat(width)}-|-${'-'.repeat(10)}`);
+    for (const [k, v] of rows) console.log(`${k.padEnd(width)} | ${v}`);
+  } finally {
+    await browser.close();
+    server.proc.kill('SIGTERM');
+    await new Promise((r) => server.proc.once('exit', r));
+    fs.rmSync(server.dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

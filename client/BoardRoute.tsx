@@ -1,0 +1,223 @@
+/**
+ * `/b/:id?token=...`: works out what this board is and who you are (API when online, this
+ * device's memory when not), asks the join questions once, then opens the board on one
+ * connection. The token stays in the URL so a reload — online or off — reopens the same board.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { fetchBoardMeta, wsBase, ApiError } from './lib/api.ts';
+import { loadBoardInfo, loadIdentity, saveBoardInfo, saveIdentity, type BoardInfo, type Identity } from './lib/storage.ts';
+import { sectorStyle } from './lib/sectors.ts';
+import { BoardConnection } from './sync/boardConnection.ts';
+import { createActions } from './sync/actions.ts';
+import { useBoard, useConnectionState, usePeers, useSyncStatus } from './sync/hooks.ts';
+import type { PresenceUser } from './sync/presence.ts';
+import { CardEditor, requestBodyFocus } from './editor/CardEditor.tsx';
+import { StaticBody } from './editor/StaticBody.tsx';
+import { BoardServicesContext, type BoardServices } from './board/services.ts';
+import { BoardView } from './board/BoardView.tsx';
+import { Header, KeyboardHelp } from './board/Header.tsx';
+import { JoinForm, type JoinDetails } from './board/JoinForm.tsx';
+
+const VIEWER_NOTE = 'You are viewing this board live. Only contributors and facilitators can change it.';
+
+type Problem = { title: string; text: string };
+
+export function BoardRoute({ boardId, token }: { boardId: string; token: string }) {
+  const [info, setInfo] = useState<BoardInfo | null>(() => {
+    const cached = loadBoardInfo(boardId);
+    return cached && cached.token === token ? cached : null;
+  });
+  const [problem, setProblem] = useState<Problem | null>(null);
+  const [identity, setIdentity] = useState<Identity | null>(() => loadIdentity());
+  const [editingDetails, setEditingDetails] = useState(false);
+
+  useEffect(() => {
+    if (!token) {
+      setProblem({ title: 'This link is incomplete', text: 'The link has no access token. Ask the person who shared it for the full link.' });
+      return;
+    }
+    let cancelled = false;
+    fetchBoardMeta(boardId, token)
+      .then((meta) => {
+        if (cancelled) return;
+        const prev = loadBoardInfo(boardId);
+        const next: BoardInfo = {
+          id: boardId,
+          title: meta.title,
+          challenge: meta.challenge ?? '',
+          sponsor: meta.sponsor ?? '',
+          template: meta.template ?? 'open',
+          role: meta.role,
+          token,
+          joined: prev?.token === token ? prev.joined : false,
+          openedAt: Date.now(),
+        };
+        saveBoardInfo(next);
+        setInfo(next);
+      })
+      .catch((error: unknown) => {
+        if (cancelled) return;
+        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
+          setProblem({ title: 'This link does not open this board', text: 'The link may have been mistyped or replaced. Ask the facilitator for a new link.' });
+        } else if (error instanceof ApiError && error.status === 404) {
+          setProblem({ title: 'Board not found', text: 'There is no board at this address. Check the link you were given.' });
+        } else if (!loadBoardInfo(boardId)) {
+          setProblem({
+            title: 'You are offline',
+            text: 'This board has not been opened on this device before, so there is nothing saved here yet. Connect to the internet and try again.',
+          });
+        }
+        // Otherwise: offline with a remembered board — carry on with what this device knows.
+      });
+    return () => {
+      cancelled = true;
+    };
+  }, [boardId, token]);
+
+  useEffect(() => {
+    document.title = info ? `${info.title} — Crossboard` : 'Crossboard';
+  }, [info]);
+
+  if (problem && !info) {
+    return (
+      <main className="page page--narrow" id="main">
+        <a className="brand" href="/">
+          Crossboard
+        </a>
+        <h1 className="page__title">{problem.title}</h1>
+        <p className="lead">{problem.text}</p>
+        <p>
+          <a href="/">Start a new board</a>
+        </p>
+      </main>
+    );
+  }
+  if (!info) {
+    return (
+      <main className="page page--narrow" id="main" aria-busy="true">
+        <p className="loading">Opening the board…</p>
+      </main>
+    );
+  }
+
+  const join = (details: JoinDetails) => {
+    const id = saveIdentity(details);
+    setIdentity(id);
+    const next = { ...info, joined: true };
+    saveBoardInfo(next);
+    setInfo(next);
+    setEditingDetails(false);
+  };
+
+  if (!info.joined || !identity || editingDetails) {
+    return (
+      <JoinForm
+        boardTitle={info.title}
+        role={info.role}
+        initial={identity ?? {}}
+        submitLabel={editingDetails ? 'Save my details' : 'Join board'}
+        onJoin={join}
+        {...(editingDetails ? { onCancel: () => setEditingDetails(false) } : {})}
+      />
+    );
+  }
+  return <BoardScreen info={info} identity={identity} onChangeDetails={() => setEditingDetails(true)} />;
+}
+
+function BoardScreen({ info, identity, onChangeDetails }: { info: BoardInfo; identity: Identity; onChangeDetails: () => void }) {
+  const [conn] = useState(
+    () => new BoardConnection({ boardId: info.id, token: info.token, wsBase: wsBase(), participantId: identity.participantId }),
+  );
+  useEffect(() => {
+    // A handle for tests and the client benchmark (read-only use: they inspect, never write).
+    (window as unknown as { __crossboard?: unknown }).__crossboard = conn;
+    return () => conn.destroy();
+  }, [conn]);
+
+  const { ready, readOnly: serverReadOnly } = useConnectionState(conn);
+  const board = useBoard(conn);
+  const status = useSyncStatus(conn);
+  const allPeers = usePeers(conn);
+  // Offline, the others' presence is stale (the socket may linger): show only yourself.
+  const peers = useMemo(() => (status === 'offline' ? allPeers.filter((p) => p.isLocal) : allPeers), [allPeers, status]);
+  const role = conn.role(info.role);
+  const readOnly = role === 'viewer' || serverReadOnly === true;
+
+  const user: PresenceUser = useMemo(
+    () => ({
+      participantId: identity.participantId,
+      name: identity.name,
+      organisation: identity.organisation,
+      sector: identity.sector,
+      role,
+      colour: sectorStyle(identity.sector).colour,
+    }),
+    [identity, role],
+  );
+  useEffect(() => conn.setUser(user), [conn, user]);
+
+  const [announcement, setAnnouncement] = useState('');
+  const flip = useRef(false);
+  const announce = useCallback((message: string) => {
+    flip.current = !flip.current;
+    // A trailing no-break space on alternate messages makes repeats count as changes.
+    setAnnouncement(message + (flip.current ? '\u00a0' : ''));
+  }, []);
+
+  const services: BoardServices = useMemo(
+    () => ({
+      actions: createActions(conn, {
+        participantId: identity.participantId,
+        name: identity.name,
+        organisation: identity.organisation,
+        sector: identity.sector,
+      }),
+      me: user,
+      readOnly,
+      announce,
+      focusBody: requestBodyFocus,
+      renderBody: (cardId) => <StaticBody doc={conn.doc} cardId={cardId} />,
+      renderEditor: (p) => (
+        <CardEditor conn={conn} user={user} cardId={p.cardId} label={p.label} autoFocus={p.autoFocus} onEscape={p.onEscape} />
+      ),
+    }),
+    [conn, identity, user, readOnly, announce],
+  );
+
+  const [keysOpen, setKeysOpen] = useState(false);
+  const title = (ready && board.meta.title !== 'Untitled board' ? board.meta.title : '') || info.title;
+  const challenge = (ready && board.meta.challenge) || info.challenge;
+
+  return (
+    <BoardServicesContext.Provider value={services}>
+      <div className="board" data-sync-status={status} data-ready={ready} data-role={role} data-readonly={readOnly}>
+        <a className="skip-link" href="#lanes">
+          Skip to the lanes
+        </a>
+        <Header
+          title={title}
+          challenge={challenge}
+          role={role}
+          status={status}
+          peers={peers}
+          readOnlyMessage={readOnly ? VIEWER_NOTE : null}
+          onShowKeys={() => setKeysOpen(true)}
+          onChangeDetails={onChangeDetails}
+        />
+        <main id="lanes" className="board__main" tabIndex={-1} aria-label="Board lanes">
+          {ready ? (
+            <BoardView board={board} peers={peers} onShowKeys={() => setKeysOpen(true)} />
+          ) : (
+            <p className="loading" aria-busy="true">
+              Loading the board…
+            </p>
+          )}
+        </main>
+        <div className="visually-hidden" aria-live="polite" aria-atomic="true" data-testid="live-region">
+          {announcement}
+        </div>
+        <KeyboardHelp open={keysOpen} onClose={() => setKeysOpen(false)} />
+      </div>
+    </BoardServicesContext.Provider>
+  );
+}

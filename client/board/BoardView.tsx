@@ -1,0 +1,486 @@
+/**
+ * The three lanes and everything you do in them with mouse or keyboard. Receives a plain board
+ * snapshot and the people present; changes go through `services.actions`. No Yjs here.
+ */
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import type { BoardSnapshot, Card } from '../../shared/board.ts';
+import type { CardKind } from '../../shared/schema.ts';
+import type { Peer } from '../sync/presence.ts';
+import { CardView } from './CardView.tsx';
+import { LANES, describeKind, findCardIn, layoutBoard, moveStep, neighbourAcross, type Group } from './layout.ts';
+import { useServices } from './services.ts';
+
+type OpenState = { id: string; focus: 'title' | 'body' } | null;
+type MoveState = { id: string; steps: number } | null;
+type Toast = { message: string; undo: boolean; key: number } | null;
+
+const isTyping = (el: EventTarget | null) =>
+  el instanceof HTMLElement && (el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT');
+
+export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; peers: Peer[]; onShowKeys: () => void }) {
+  const services = useServices();
+  const { actions, readOnly, me } = services;
+  const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
+  const layout = useMemo(() => layoutBoard(board, collapsed), [board, collapsed]);
+  const [active, setActive] = useState<Record<CardKind, string | null>>({ problem: null, idea: null, note: null });
+  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const [open, setOpen] = useState<OpenState>(null);
+  const [moving, setMoving] = useState<MoveState>(null);
+  const [toast, setToast] = useState<Toast>(null);
+  const [phoneLane, setPhoneLane] = useState<CardKind>('problem');
+  const [fresh, setFresh] = useState<Set<string>>(() => new Set());
+  const pendingFocus = useRef<string | null>(null);
+
+  // -- who edits what, children counts, themes ---------------------------------------------------
+  const editorsByCard = useMemo(() => {
+    const out = new Map<string, Peer[]>();
+    for (const p of peers) {
+      if (p.isLocal || !p.editing) continue;
+      const list = out.get(p.editing) ?? [];
+      list.push(p);
+      out.set(p.editing, list);
+    }
+    return out;
+  }, [peers]);
+  const childCounts = useMemo(() => {
+    const out = new Map<string, number>();
+    for (const i of board.ideas) if (i.problemId) out.set(i.problemId, (out.get(i.problemId) ?? 0) + 1);
+    for (const n of board.notes) if (n.ideaId) out.set(n.ideaId, (out.get(n.ideaId) ?? 0) + 1);
+    return out;
+  }, [board]);
+
+  // -- selection: a focused problem highlights its ideas and their notes -----------------------
+  const highlighted = useMemo(() => {
+    const set = new Set<string>();
+    const card = focusedId ? findCardIn(board, focusedId) : undefined;
+    if (!card) return set;
+    const problemId = card.kind === 'problem' ? card.id : card.kind === 'idea' ? card.problemId : null;
+    const ideaId = card.kind === 'note' ? card.ideaId : card.kind === 'idea' ? card.id : null;
+    if (card.kind === 'problem' && problemId) {
+      for (const i of board.ideas) if (i.problemId === problemId) set.add(i.id);
+      for (const n of board.notes) if (n.ideaId && set.has(n.ideaId)) set.add(n.id);
+    } else if (ideaId) {
+      const idea = board.ideas.find((i) => i.id === ideaId);
+      if (idea?.problemId) set.add(idea.problemId);
+      set.add(ideaId);
+      for (const n of board.notes) if (n.ideaId === ideaId) set.add(n.id);
+    }
+    set.delete(card.id);
+    return set;
+  }, [focusedId, board]);
+
+  // -- remote additions: announce politely, glow briefly -----------------------------------------
+  const known = useRef<Set<string> | null>(null);
+  useEffect(() => {
+    const all = [...board.problems, ...board.ideas, ...board.notes];
+    const ids = new Set(all.map((c) => c.id));
+    const prev = known.current;
+    known.current = ids;
+    if (!prev) return;
+    const added = all.filter((c) => !prev.has(c.id) && c.author.participantId !== me.participantId);
+    if (added.length === 0) return;
+    if (added.length <= 5) {
+      for (const c of added) {
+        services.announce(`${c.author.name} added ${article(describeKind(c.kind))}${c.title ? `: ${c.title}` : ''}`);
+      }
+    } else {
+      services.announce(`${added.length} cards were added by others`);
+    }
+    setFresh(new Set(added.map((c) => c.id)));
+    const t = setTimeout(() => setFresh(new Set()), 2500);
+    return () => clearTimeout(t);
+  }, [board, me.participantId, services]);
+
+  // -- focus management ------------------------------------------------------------------------
+  const focusCard = useCallback((id: string | null) => {
+    if (!id) return;
+    pendingFocus.current = id;
+  }, []);
+  useLayoutEffect(() => {
+    const id = pendingFocus.current;
+    if (!id) return;
+    const el = document.querySelector<HTMLElement>(`[data-card-id="${CSS.escape(id)}"]`);
+    if (el && !el.dataset.open) {
+      pendingFocus.current = null;
+      el.focus();
+      el.scrollIntoView({ block: 'nearest' });
+    }
+  });
+  const [, forceRender] = useState(0);
+  const focusNow = (id: string | null) => {
+    focusCard(id);
+    forceRender((n) => n + 1);
+  };
+
+  const kindOf = (id: string): CardKind | null => findCardIn(board, id)?.kind ?? null;
+  const onFocusCard = useCallback(
+    (id: string) => {
+      setFocusedId(id);
+      const card = findCardIn(board, id);
+      if (card) setActive((a) => (a[card.kind] === id ? a : { ...a, [card.kind]: id }));
+    },
+    [board],
+  );
+
+  // -- actions ---------------------------------------------------------------------------------
+  const addTo = useCallback(
+    (kind: CardKind, group: string | null, afterId?: string) => {
+      if (readOnly) return;
+      const id = actions.addCard(kind, group, afterId ? { afterId } : {});
+      setOpen({ id, focus: 'title' });
+      setActive((a) => ({ ...a, [kind]: id }));
+      setFocusedId(id);
+      if (kind === 'note' || kind === 'idea') setPhoneLane(kind);
+    },
+    [actions, readOnly],
+  );
+  const onOpen = useCallback((id: string, focus: 'title' | 'body') => {
+    setOpen((o) => (o?.id === id ? o : { id, focus }));
+    setFocusedId(id);
+  }, []);
+  const onClose = useCallback(
+    (id: string) => {
+      setOpen((o) => (o?.id === id ? null : o));
+      actions.stopCapturing();
+      focusNow(id);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [actions],
+  );
+  const onDelete = useCallback(
+    (id: string) => {
+      const card = findCardIn(board, id);
+      if (!card) return;
+      // Focus moves to a neighbour so keyboard users keep their place.
+      const order = layout[card.kind].order;
+      const i = order.indexOf(id);
+      const next = order[i + 1] ?? order[i - 1] ?? null;
+      actions.remove(id);
+      setOpen((o) => (o?.id === id ? null : o));
+      setToast({ message: `${capitalise(describeKind(card.kind))} deleted.`, undo: true, key: Date.now() });
+      services.announce(`${capitalise(describeKind(card.kind))} deleted. Press Ctrl+Z to undo.`);
+      focusNow(next);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [board, layout, actions, services],
+  );
+  const onStep = useCallback(
+    (id: string, dir: -1 | 1) => {
+      const step = moveStep(board, layout, id, dir);
+      if (!step) return false;
+      if (step.type === 'reorder') actions.reorder(id, step.placement);
+      else if (step.type === 'moveIdea') actions.moveIdea(id, step.problemId, step.placement);
+      else actions.moveNote(id, step.ideaId, step.placement);
+      return true;
+    },
+    [board, layout, actions],
+  );
+  const onStepButton = useCallback((id: string, dir: -1 | 1) => void onStep(id, dir), [onStep]);
+  const onReparent = useCallback(
+    (id: string, parentId: string | null) => {
+      const card = findCardIn(board, id);
+      if (card?.kind === 'idea') actions.moveIdea(id, parentId);
+      else if (card?.kind === 'note') actions.moveNote(id, parentId);
+    },
+    [board, actions],
+  );
+  const onSetTheme = useCallback((id: string, themeId: string | null) => actions.setTheme(id, themeId), [actions]);
+
+  // Toast lifetime: 10 s.
+  useEffect(() => {
+    if (!toast) return;
+    const t = setTimeout(() => setToast(null), 10_000);
+    return () => clearTimeout(t);
+  }, [toast]);
+
+  // -- keyboard on a card ----------------------------------------------------------------------
+  const onKeyDownCard = useCallback(
+    (e: React.KeyboardEvent, id: string) => {
+      if (e.target !== e.currentTarget) return;
+      const card = findCardIn(board, id);
+      if (!card) return;
+      const order = layout[card.kind].order;
+      const i = order.indexOf(id);
+      const key = e.key;
+      const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
+
+      if (moving && moving.id === id) {
+        e.preventDefault();
+        if (key === 'ArrowUp' || key === 'ArrowDown') {
+          if (onStep(id, key === 'ArrowUp' ? -1 : 1)) {
+            setMoving({ id, steps: moving.steps + 1 });
+            focusNow(id);
+          }
+        } else if (key === 'Enter' || key === ' ') {
+          setMoving(null);
+          services.announce('Moved.');
+        } else if (key === 'Escape') {
+          for (let s = 0; s < moving.steps; s++) actions.undo();
+          setMoving(null);
+          services.announce('Move cancelled.');
+          focusNow(id);
+        }
+        return;
+      }
+
+      if (key === 'ArrowDown' || key === 'ArrowUp') {
+        e.preventDefault();
+        const next = order[i + (key === 'ArrowDown' ? 1 : -1)];
+        if (next) focusNow(next);
+      } else if ((key === 'ArrowLeft' || key === 'ArrowRight') && plain) {
+        e.preventDefault();
+        const target = neighbourAcross(board, layout, card, key === 'ArrowLeft' ? -1 : 1);
+        if (target) {
+          const k = kindOf(target);
+          if (k) setPhoneLane(k);
+          focusNow(target);
+        }
+      } else if (key === 'Home' || key === 'End') {
+        e.preventDefault();
+        focusNow(key === 'Home' ? (order[0] ?? null) : (order.at(-1) ?? null));
+      } else if (readOnly) {
+        return;
+      } else if (key === 'Enter' && plain) {
+        e.preventDefault();
+        onOpen(id, 'title');
+      } else if ((key === 'n' || key === 'N') && plain) {
+        e.preventDefault();
+        const group = card.kind === 'idea' ? card.problemId : card.kind === 'note' ? card.ideaId : null;
+        addTo(card.kind, group, id);
+      } else if ((key === 'm' || key === 'M') && plain) {
+        e.preventDefault();
+        setMoving({ id, steps: 0 });
+        services.announce(`Moving ${describeKind(card.kind)} ${card.title || 'untitled'}. Use the up and down arrows, Enter to finish, Escape to cancel.`);
+      } else if ((key === 'Delete' || key === 'Backspace') && plain) {
+        e.preventDefault();
+        onDelete(id);
+      }
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [board, layout, moving, readOnly, onStep, onOpen, addTo, onDelete, actions, services],
+  );
+
+  // Board-wide keys: ?, undo/redo outside text fields, N in an empty lane.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.defaultPrevented || isTyping(e.target)) return;
+      const mod = e.ctrlKey || e.metaKey;
+      if (e.key === '?' && !mod) {
+        e.preventDefault();
+        onShowKeys();
+      } else if (mod && !readOnly && e.key.toLowerCase() === 'z') {
+        e.preventDefault();
+        if (e.shiftKey) actions.redo();
+        else actions.undo();
+      } else if (mod && !readOnly && e.key.toLowerCase() === 'y') {
+        e.preventDefault();
+        actions.redo();
+      }
+    };
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [actions, onShowKeys, readOnly]);
+
+  // Closing the editor of a card deleted by someone else.
+  useEffect(() => {
+    if (open && !findCardIn(board, open.id)) setOpen(null);
+  }, [board, open]);
+
+  const problemChoices = useMemo(
+    () => [
+      ...board.problems.map((p) => ({ id: p.id as string | null, title: p.title || 'Untitled problem statement' })),
+      { id: null, title: 'Not linked to a problem' },
+    ],
+    [board.problems],
+  );
+  const ideaChoices = useMemo(
+    () => [
+      ...layout.idea.groups.flatMap((g) => g.cards).map((i) => ({ id: i.id as string | null, title: i.title || 'Untitled idea' })),
+      { id: null, title: 'Not linked to an idea' },
+    ],
+    [layout],
+  );
+
+  const renderCard = (card: Card, laneOrder: string[]) => {
+    const isOpen = open?.id === card.id;
+    const tabbable = (active[card.kind] ?? laneOrder[0]) === card.id || (!laneOrder.includes(active[card.kind] ?? '') && laneOrder[0] === card.id);
+    return (
+      <li key={card.id} className="lane__item">
+        <CardView
+          card={card}
+          tabbable={tabbable}
+          open={isOpen ? open!.focus : null}
+          highlighted={highlighted.has(card.id)}
+          moving={moving?.id === card.id}
+          isNew={fresh.has(card.id)}
+          editors={editorsByCard.get(card.id) ?? NO_PEERS}
+          theme={null}
+          childCount={childCounts.get(card.id) ?? 0}
+          onFocusCard={onFocusCard}
+          onKeyDownCard={onKeyDownCard}
+          onOpen={onOpen}
+          onClose={onClose}
+          onDelete={onDelete}
+          onStep={onStepButton}
+          parentChoices={isOpen ? (card.kind === 'idea' ? problemChoices : card.kind === 'note' ? ideaChoices : null) : null}
+          parentId={card.kind === 'idea' ? card.problemId : card.kind === 'note' ? card.ideaId : null}
+          onReparent={onReparent}
+          themeChoices={isOpen ? board.themes : NO_THEMES}
+          onSetTheme={onSetTheme}
+        />
+      </li>
+    );
+  };
+
+  const renderGroup = (kind: CardKind, group: Group, laneOrder: string[]) => {
+    const collapseKey = kind === 'note' ? `notes:${group.parentId}` : (group.parentId ?? '');
+    const isCollapsed = group.parentId !== null && collapsed.has(collapseKey);
+    const headingId = `group-${kind}-${group.parentId ?? 'none'}`;
+    const toggle = () =>
+      setCollapsed((c) => {
+        const next = new Set(c);
+        if (next.has(collapseKey)) next.delete(collapseKey);
+        else next.add(collapseKey);
+        return next;
+      });
+    return (
+      <section key={group.parentId ?? 'none'} className="group" aria-labelledby={headingId}>
+        <h3 className="group__title" id={headingId}>
+          {group.parentId !== null ? (
+            <button type="button" className="group__toggle" aria-expanded={!isCollapsed} onClick={toggle}>
+              <span className="group__chevron" aria-hidden="true">
+                {isCollapsed ? '▸' : '▾'}
+              </span>
+              <span className="visually-hidden">{kind === 'idea' ? 'Ideas for: ' : 'Notes for: '}</span>
+              {group.title}
+              <span className="group__count"> ({group.cards.length})</span>
+            </button>
+          ) : (
+            <span className="group__static">{group.title}</span>
+          )}
+        </h3>
+        {!isCollapsed && (
+          <>
+            {group.subgroups ? (
+              group.subgroups.map((sub) => (
+                <div key={sub.theme?.id ?? 'none'} className="subgroup">
+                  <p className="subgroup__title">{sub.theme ? `Theme: ${sub.theme.title || 'Untitled theme'}` : 'No theme'}</p>
+                  <ul className="lane__list">{sub.cards.map((c) => renderCard(c, laneOrder))}</ul>
+                </div>
+              ))
+            ) : (
+              <ul className="lane__list">{group.cards.map((c) => renderCard(c, laneOrder))}</ul>
+            )}
+            {!readOnly && (kind === 'idea' || (kind === 'note' && group.parentId !== null)) && (
+              <button type="button" className="add-button add-button--group" onClick={() => addTo(kind, group.parentId)}>
+                + {kind === 'idea' ? 'Add idea here' : 'Add note to this idea'}
+              </button>
+            )}
+          </>
+        )}
+      </section>
+    );
+  };
+
+  const focusedIdea = focusedId ? board.ideas.find((i) => i.id === focusedId) : undefined;
+  const focusedNote = focusedId ? board.notes.find((n) => n.id === focusedId) : undefined;
+
+  return (
+    <>
+      <nav className="lane-switcher" aria-label="Lanes">
+        {LANES.map((lane) => (
+          <button
+            key={lane.kind}
+            type="button"
+            className="lane-switcher__button"
+            aria-pressed={phoneLane === lane.kind}
+            onClick={() => setPhoneLane(lane.kind)}
+          >
+            {lane.title}
+          </button>
+        ))}
+      </nav>
+      <p id="move-help" className="visually-hidden">
+        Moving: use the up and down arrows, Enter to finish, Escape to cancel.
+      </p>
+      <div className="lanes">
+        {LANES.map((lane) => {
+          const l = layout[lane.kind];
+          const count = lane.kind === 'problem' ? board.problems.length : lane.kind === 'idea' ? board.ideas.length : board.notes.length;
+          const headingId = `lane-${lane.kind}`;
+          // The lane's own Add: a problem at the end; an idea for the focused problem; a note on the focused idea.
+          const focusedProblemId = focusedId && board.problems.some((p) => p.id === focusedId) ? focusedId : null;
+          const addGroup =
+            lane.kind === 'idea'
+              ? (focusedProblemId ?? focusedIdea?.problemId ?? board.problems[0]?.id ?? null)
+              : lane.kind === 'note'
+                ? (focusedIdea?.id ?? focusedNote?.ideaId ?? board.ideas[0]?.id ?? null)
+                : null;
+          return (
+            <section
+              key={lane.kind}
+              className={`lane lane--${lane.kind}`}
+              aria-labelledby={headingId}
+              data-lane={lane.kind}
+              data-phone-active={phoneLane === lane.kind}
+            >
+              <div className="lane__head">
+                <h2 className="lane__title" id={headingId}>
+                  {lane.title} <span className="lane__count">({count})</span>
+                </h2>
+                <p className="lane__hint">{lane.hint}</p>
+                {!readOnly && (
+                  <button
+                    type="button"
+                    className="add-button"
+                    onClick={() => addTo(lane.kind, addGroup)}
+                    data-add-lane={lane.kind}
+                    aria-keyshortcuts="N"
+                  >
+                    + {lane.addLabel}
+                  </button>
+                )}
+              </div>
+              <div className="lane__scroll">
+                {lane.kind === 'problem' ? (
+                  <ul className="lane__list">{board.problems.map((c) => renderCard(c, l.order))}</ul>
+                ) : (
+                  l.groups.map((g) => renderGroup(lane.kind, g, l.order))
+                )}
+                {count === 0 && <p className="lane__empty">Nothing here yet.</p>}
+              </div>
+            </section>
+          );
+        })}
+      </div>
+      {toast && (
+        <div className="toast" role="status" key={toast.key}>
+          <span>{toast.message}</span>
+          {toast.undo && (
+            <button
+              type="button"
+              className="button button--small button--inverse"
+              onClick={() => {
+                actions.undo();
+                setToast(null);
+              }}
+            >
+              Undo
+            </button>
+          )}
+        </div>
+      )}
+    </>
+  );
+}
+
+const NO_PEERS: Peer[] = [];
+const NO_THEMES: BoardSnapshot['themes'] = [];
+
+function article(noun: string): string {
+  return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}

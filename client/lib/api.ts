@@ -1,0 +1,70 @@
+/** The HTTP API the client uses (see server/api): create a board, read a board's metadata. */
+import type { Role } from '../../shared/protocol.ts';
+
+export type CreatedBoard = {
+  id: string;
+  title: string;
+  tokens: Record<Role, string>;
+  links: Record<Role, string>;
+};
+
+export type BoardMetaResponse = {
+  id: string;
+  title: string;
+  challenge: string;
+  sponsor: string;
+  template: string;
+  role: Role;
+  createdAt: number;
+};
+
+export class ApiError extends Error {
+  override name = 'ApiError';
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+async function failure(res: Response): Promise<ApiError> {
+  let message = `The server answered ${res.status}.`;
+  try {
+    const body = (await res.json()) as { error?: unknown; message?: unknown };
+    const text = body.message ?? body.error;
+    if (typeof text === 'string' && text) message = text;
+  } catch {
+    // not JSON: keep the generic message
+  }
+  return new ApiError(res.status, message);
+}
+
+export async function createBoard(input: {
+  title: string;
+  challenge?: string;
+  sponsor?: string;
+  template?: string;
+}): Promise<CreatedBoard> {
+  const res = await fetch('/api/boards', {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(input),
+  });
+  if (res.status !== 201 && res.status !== 200) throw await failure(res);
+  return (await res.json()) as CreatedBoard;
+}
+
+export async function fetchBoardMeta(id: string, token: string): Promise<BoardMetaResponse> {
+  const res = await fetch(`/api/boards/${encodeURIComponent(id)}`, {
+    headers: { authorization: `Bearer ${token}` },
+  });
+  if (!res.ok) throw await failure(res);
+  return (await res.json()) as BoardMetaResponse;
+}
+
+/** The WebSocket base for this page's origin (`ws://host/ws` or `wss://host/ws`). */
+export function wsBase(): string {
+  const { protocol, host } = window.location;
+  return `${protocol === 'https:' ? 'wss' : 'ws'}://${host}/ws`;
+}

@@ -1,0 +1,169 @@
+/**
+ * Everything one open board needs below the UI: the board's Y.Doc, its ONE WebsocketProvider
+ * (every card editor shares it through editor/cardProvider), the IndexedDB copy that keeps offline
+ * edits across reloads, the truthful sync status, presence, and per-person undo.
+ *
+ * Framework-free on purpose (zustand's vanilla/react split): React reads it through the hooks in
+ * ./hooks.ts, and nothing here imports React.
+ */
+import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
+import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { boardMaps } from '../../shared/schema.ts';
+import type { BoardOrigin } from '../../shared/board.ts';
+import { MessageType, parseControlMessage, type HelloMessage, type Role } from '../../shared/protocol.ts';
+import { SyncStatusStore } from './syncStatus.ts';
+import { AWARENESS_FIELD, type PresenceUser } from './presence.ts';
+
+export type ConnectionOptions = {
+  boardId: string;
+  token: string;
+  wsBase: string;
+  participantId: string;
+  /** persist to IndexedDB (off only in environments without it) */
+  persist?: boolean;
+};
+
+type Listener = () => void;
+
+export class BoardConnection {
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  readonly persistence: IndexeddbPersistence | null;
+  readonly status: SyncStatusStore;
+  /**
+   * The origin of every write this person makes outside a card body. One object for the page's
+   * lifetime: the undo manager tracks it by identity.
+   */
+  readonly origin: BoardOrigin;
+  readonly undoManager: Y.UndoManager;
+
+  /** what the server said about this connection (type-100 hello), if it said anything yet */
+  hello: HelloMessage | null = null;
+  private ready = false;
+  private listeners = new Set<Listener>();
+  private disposers: Array<() => void> = [];
+
+  constructor(readonly options: ConnectionOptions) {
+    this.origin = { kind: 'local', participantId: options.participantId };
+    const doc = this.doc;
+
+    this.persistence = options.persist === false ? null : new IndexeddbPersistence(`crossboard:${options.boardId}`, doc);
+    this.persistence?.once('synced', () => this.markReady());
+
+    this.provider = new WebsocketProvider(options.wsBase, options.boardId, doc, {
+      params: { token: options.token },
+      disableBc: true,
+      // Reconnect on every close except "this will never work" (bad input we would resend);
+      // the server also uses 44xx for moments that pass (too slow, rate limited).
+      shouldReconnect: (event) => !(event.code === 4400 || event.code === 4422 || event.code === 4413),
+    });
+    this.provider.messageHandlers[MessageType.crossboard] = (_encoder, decoder) => {
+      const message = parseControlMessage(decoding.readVarString(decoder));
+      if (message?.type === 'hello') {
+        this.hello = message;
+        this.emit();
+      }
+    };
+    const onSync = (synced: boolean) => {
+      if (synced) this.markReady();
+    };
+    this.provider.on('sync', onSync);
+    this.disposers.push(() => this.provider.off('sync', onSync));
+
+    this.status = new SyncStatusStore(this.provider);
+
+    const maps = boardMaps(doc);
+    this.undoManager = new Y.UndoManager([maps.problems, maps.ideas, maps.notes, maps.themes], {
+      trackedOrigins: new Set<unknown>([this.origin]),
+      captureTimeout: 600,
+    });
+
+    // Leave presence at once when the tab goes away, instead of after the 30 s awareness timeout.
+    const onPageHide = () => this.provider.awareness.setLocalState(null);
+    const onPageShow = (event: PageTransitionEvent) => {
+      if (event.persisted && this.user) this.setUser(this.user);
+    };
+    window.addEventListener('pagehide', onPageHide);
+    window.addEventListener('pageshow', onPageShow);
+    this.disposers.push(() => {
+      window.removeEventListener('pagehide', onPageHide);
+      window.removeEventListener('pageshow', onPageShow);
+    });
+  }
+
+  private user: PresenceUser | null = null;
+
+  /** Publishes who this is. Replaces any cursor, keeps what is being edited. */
+  setUser(user: PresenceUser): void {
+    this.user = user;
+    const awareness = this.provider.awareness;
+    const prev = awareness.getLocalState() ?? {};
+    awareness.setLocalState({ ...prev, [AWARENESS_FIELD.user]: user, [AWARENESS_FIELD.editing]: prev[AWARENESS_FIELD.editing] ?? null });
+  }
+
+  setEditing(cardId: string | null): void {
+    const awareness = this.provider.awareness;
+    const state = awareness.getLocalState();
+    if (!state || state[AWARENESS_FIELD.editing] === cardId) return;
+    awareness.setLocalStateField(AWARENESS_FIELD.editing, cardId);
+  }
+
+  /** The role the server gave this connection, else what the API said, else 'viewer' (safest). */
+  role(fallback: Role | null): Role {
+    return this.hello?.role ?? fallback ?? 'viewer';
+  }
+
+  isReady(): boolean {
+    return this.ready;
+  }
+
+  private markReady(): void {
+    if (this.ready) return;
+    this.ready = true;
+    this.emit();
+  }
+
+  /** Subscribe to readiness and hello changes (not doc changes: see hooks.useBoard). */
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  private emit(): void {
+    for (const l of this.listeners) l();
+  }
+
+  // -- undo -----------------------------------------------------------------------------------
+
+  /** Card editors write with their Lexical binding as origin; undo tracks those too. */
+  trackOrigin(origin: unknown): () => void {
+    this.undoManager.addTrackedOrigin(origin);
+    return () => this.undoManager.removeTrackedOrigin(origin);
+  }
+
+  /** Ends the current undo step, so the next change is undone on its own. */
+  stopCapturing(): void {
+    this.undoManager.stopCapturing();
+  }
+
+  undo(): boolean {
+    return this.undoManager.undo() !== null;
+  }
+
+  redo(): boolean {
+    return this.undoManager.redo() !== null;
+  }
+
+  destroy(): void {
+    for (const d of this.disposers) d();
+    this.provider.awareness.setLocalState(null);
+    this.status.destroy();
+    this.undoManager.destroy();
+    this.provider.destroy();
+    void this.persistence?.destroy();
+    this.doc.destroy();
+    this.listeners.clear();
+  }
+}

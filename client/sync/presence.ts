@@ -1,0 +1,77 @@
+/**
+ * Presence over Yjs awareness. Each page publishes one local state:
+ *
+ *   user     who this is (name, organisation, sector, role, caret colour)
+ *   editing  the id of the card this person has open, or null
+ *   cursor   the Lexical caret of the open card, tagged with that card's id (see editor/cardProvider)
+ *
+ * Everything read from awareness came from a peer, so it is validated like the board itself.
+ */
+import type { Awareness } from 'y-protocols/awareness';
+import { SECTORS, type Sector } from '../../shared/schema.ts';
+import type { Role } from '../../shared/protocol.ts';
+
+export type PresenceUser = {
+  participantId: string;
+  name: string;
+  organisation: string;
+  sector: Sector | 'unknown';
+  role: Role | 'unknown';
+  colour: string;
+};
+
+export type Peer = {
+  clientId: number;
+  user: PresenceUser;
+  editing: string | null;
+  isLocal: boolean;
+};
+
+export const AWARENESS_FIELD = { user: 'user', editing: 'editing', cursor: 'cursor' } as const;
+
+const COLOUR = /^#[0-9a-f]{6}$/i;
+
+function str(v: unknown, max: number): string {
+  return typeof v === 'string' ? v.slice(0, max) : '';
+}
+
+export function readPresenceUser(raw: unknown): PresenceUser | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const r = raw as Record<string, unknown>;
+  const name = str(r.name, 80).trim();
+  if (!name) return null;
+  const role = (['facilitator', 'contributor', 'viewer'] as const).find((x) => x === r.role) ?? 'unknown';
+  return {
+    participantId: str(r.participantId, 100),
+    name,
+    organisation: str(r.organisation, 120).trim(),
+    sector: SECTORS.find((s) => s === r.sector) ?? 'unknown',
+    role,
+    colour: typeof r.colour === 'string' && COLOUR.test(r.colour) ? r.colour : '#505a5f',
+  };
+}
+
+/** Everyone present, the local page first; several tabs of one person count once. */
+export function readPeers(awareness: Awareness): Peer[] {
+  const out: Peer[] = [];
+  const seen = new Set<string>();
+  const local = awareness.clientID;
+  const states = [...awareness.getStates().entries()].sort(([a], [b]) =>
+    a === local ? -1 : b === local ? 1 : a - b,
+  );
+  for (const [clientId, state] of states) {
+    const user = readPresenceUser(state?.[AWARENESS_FIELD.user]);
+    if (!user) continue;
+    const key = user.participantId || `client:${clientId}`;
+    const editing = typeof state[AWARENESS_FIELD.editing] === 'string' ? (state[AWARENESS_FIELD.editing] as string) : null;
+    if (seen.has(key)) {
+      // Same person in another tab: keep the first entry but remember what they edit.
+      const existing = out.find((p) => (p.user.participantId || `client:${p.clientId}`) === key);
+      if (existing && !existing.editing && editing) existing.editing = editing;
+      continue;
+    }
+    seen.add(key);
+    out.push({ clientId, user, editing, isLocal: clientId === local });
+  }
+  return out;
+}
