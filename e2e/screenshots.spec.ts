@@ -74,7 +74,8 @@ test('screenshots: landing, join, busy board, offline, phone', async ({ browser,
   await waitReady(amira.page);
 
   // Phone, 360 px wide: lanes stack behind a lane switcher.
-  const phone = await openAs(browser, board, 'contributor', PEOPLE.jo, { viewport: { width: 360, height: 740 } });
+  const priya = { name: 'Priya Nair', organisation: 'Datalane Analytics', sector: 'private sector' as const };
+  const phone = await openAs(browser, board, 'contributor', priya, { viewport: { width: 360, height: 740 } });
   await phone.page.getByRole('button', { name: 'Ideas', exact: true }).click();
   await phone.page.screenshot({ path: 'docs/phone.png' });
 
