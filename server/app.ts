@@ -8,9 +8,12 @@ import { Hono } from 'hono';
 import { API_HEADERS, secureHeaders } from './securityHeaders.ts';
 import type { Server } from 'node:http';
 import { createApi } from './api/boards.ts';
+import { createBriefApi, type BriefApiDeps } from './api/brief.ts';
 import { resolveLimits, type Limits } from './config.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { Rooms } from './rooms/rooms.ts';
+import { createSessionApi } from './api/session.ts';
+import { SessionService } from './session/service.ts';
 import type { Storage } from './storage/storage.ts';
 import { registerSocketRoute } from './ws/socketRoute.ts';
 
@@ -22,6 +25,8 @@ export type AppDeps = {
   /** origin for the links in API responses (e.g. behind a proxy); default: the request's origin */
   publicUrl?: string;
   now?: () => number;
+  /** the brief API's hooks: the board's vote results and names setting (issue 4), its renderer */
+  brief?: Pick<BriefApiDeps, 'voteResults' | 'showNames' | 'renderer'>;
 };
 
 export type CrossboardApp = {
@@ -30,6 +35,8 @@ export type CrossboardApp = {
   /** attach WebSocket upgrades to the HTTP server returned by `serve()` */
   injectWebSocket(server: Server): void;
   rooms: Rooms;
+  /** facilitation: live sessions, link rotation, vote results (`getVoteResults`) */
+  sessions: SessionService;
   limits: Limits;
   /**
    * Closes every socket with 1012, stores every loaded board, then stops timers. Does not close
@@ -42,7 +49,9 @@ export function createApp(deps: AppDeps): CrossboardApp {
   const limits = resolveLimits(deps.limits);
   const logger = deps.logger ?? consoleLogger();
   const { storage } = deps;
-  const rooms = new Rooms({ storage, limits, logger });
+  // facilitation (phases, votes, drafts) is plugged into every room as it loads
+  const sessions = new SessionService({ storage, logger, now: deps.now });
+  const rooms = new Rooms({ storage, limits, logger, hooks: sessions.hooks });
   const app = new Hono();
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
 
@@ -53,6 +62,22 @@ export function createApp(deps: AppDeps): CrossboardApp {
 
   // Tokens travel in URLs (?token=): never let them leak to other sites through Referer.
   app.use('/api/*', secureHeaders(API_HEADERS));
+  // before the board API, whose catch-all answers 404 (vote results and the names setting: see BriefApiDeps)
+  app.route(
+    '/api',
+    createBriefApi({
+      storage,
+      rooms,
+      limits,
+      logger,
+      publicUrl: deps.publicUrl,
+      now: deps.now,
+      // only what may be seen: a brief (or a version saved for one) never carries hidden totals
+      voteResults: (id) => sessions.visibleVoteResults(id),
+      ...deps.brief,
+    }),
+  );
+  app.route('/api', createSessionApi({ storage, sessions, logger, publicUrl: deps.publicUrl }));
   app.route(
     '/api',
     createApi({ storage, rooms, limits, logger, publicUrl: deps.publicUrl, now: deps.now }),
@@ -77,6 +102,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
     app,
     injectWebSocket: (server) => injectWebSocket(server),
     rooms,
+    sessions,
     limits,
     shutdown,
   };

@@ -288,3 +288,25 @@ describe('readBoard on hostile content', () => {
     expect(readBoard(doc).problems[0]!.title.length).toBe(300);
   });
 });
+
+describe('templates', () => {
+  it('applyTemplate puts the starter cards on a new board, by the template author, with their body', async () => {
+    const { applyTemplate, isTemplateAuthor } = await import('./board.ts');
+    const { templateDefinition } = await import('./session.ts');
+    const { writeMarkdownToBody } = await import('./richtext/writeMarkdownToBody.ts');
+    const { bodyToPlainText } = await import('./richtext/index.ts');
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'Hack', template: 'hackathon' });
+    applyTemplate(doc, templateDefinition('hackathon').starter, { kind: 'server' }, writeMarkdownToBody);
+    const [problem, ...rest] = readBoard(doc).problems;
+    expect(rest).toEqual([]);
+    expect(problem!.title).toBe('How might we …?');
+    expect(isTemplateAuthor(problem!.author)).toBe(true);
+    expect(problem!.author.sector).toBe('unknown');
+    expect(bodyToPlainText(cardBody(findCard(doc, problem!.id)!.record)!)).toMatch(/Rewrite this card/);
+    // an empty starter changes nothing at all
+    const before = Y.encodeStateVector(doc);
+    applyTemplate(doc, templateDefinition('open').starter);
+    expect(Y.encodeStateVector(doc)).toEqual(before);
+  });
+});

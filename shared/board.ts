@@ -20,6 +20,7 @@ import {
   SECTORS,
   TEMPLATES,
   boardMaps,
+  cardBody,
   createBody,
   findCard,
   laneMap,
@@ -259,6 +260,53 @@ export function initBoard(
   }, origin);
 }
 
+/**
+ * Who wrote a template's starter cards: nobody in the room. Its sector is deliberately none of
+ * SECTORS (it reads back as 'unknown'), so a brief can leave it out of "who took part" with
+ * `isTemplateAuthor`.
+ */
+export const TEMPLATE_AUTHOR: Author = {
+  participantId: 'crossboard-template',
+  name: 'Crossboard template',
+  organisation: '',
+  sector: 'unknown',
+};
+
+export function isTemplateAuthor(author: Pick<Author, 'participantId'>): boolean {
+  return author.participantId === TEMPLATE_AUTHOR.participantId;
+}
+
+/**
+ * Puts a template's starter cards on a new board, in one transaction. `starter` comes from
+ * shared/session.ts. Bodies are Markdown, written by `writeBody` (shared/richtext's
+ * writeMarkdownToBody) so this module stays free of the editor; without it bodies stay empty.
+ */
+export function applyTemplate(
+  doc: Y.Doc,
+  starter: ReadonlyArray<{ kind: 'problem'; title: string; body: string }>,
+  origin: BoardOrigin = { kind: 'server' },
+  writeBody?: (doc: Y.Doc, body: Y.XmlText, markdown: string, origin: BoardOrigin) => void,
+): void {
+  if (starter.length === 0) return;
+  doc.transact(() => {
+    for (const card of starter) {
+      const id = newId();
+      const order = placeAmong(siblingOrders(doc, card.kind, () => true), {});
+      // not through addProblem: cleanAuthor accepts real sectors only
+      const record = newCardRecord(id, card.title, TEMPLATE_AUTHOR, order, false);
+      laneMap(doc, card.kind).set(id, record);
+      const body = cardBody(record);
+      if (writeBody && body && card.body) writeBody(doc, body, card.body, origin);
+    }
+  }, origin);
+}
+
+/** The rich-text body of a card by id (for writing Markdown into it), or undefined. */
+export function cardBodyById(doc: Y.Doc, id: string): Y.XmlText | undefined {
+  const found = findCard(doc, id);
+  return found ? cardBody(found.record) : undefined;
+}
+
 export function updateMeta(
   doc: Y.Doc,
   patch: Partial<Pick<BoardMeta, 'title' | 'challenge' | 'sponsor'>>,
@@ -314,7 +362,7 @@ function groupOf(kind: CardKind, record: Y.Map<unknown>): string | null {
   return null;
 }
 
-function newCardRecord(id: string, title: string, author: Author, order: string): Y.Map<unknown> {
+function newCardRecord(id: string, title: string, author: Author, order: string, checkAuthor = true): Y.Map<unknown> {
   const now = Date.now();
   const record = new Y.Map<unknown>();
   const titleText = new Y.Text();
@@ -322,7 +370,7 @@ function newCardRecord(id: string, title: string, author: Author, order: string)
   record.set(CARD.id, id);
   record.set(CARD.title, titleText);
   record.set(CARD.body, createBody());
-  record.set(CARD.author, cleanAuthor(author));
+  record.set(CARD.author, checkAuthor ? cleanAuthor(author) : { ...author });
   record.set(CARD.createdAt, now);
   record.set(CARD.updatedAt, now);
   record.set(CARD.order, order);

@@ -13,11 +13,41 @@
  * Standard clients log "Unable to compute message" for type 100 and carry on, which is why our
  * own messages use a type number of their own instead of piggy-backing on sync or awareness.
  *
- * This module has no imports on purpose: client, server and tests can all use it, and changing it
- * is a protocol change (bump `PROTOCOL_VERSION`).
+ * This module has only type imports on purpose (at run time it depends on nothing): client, server
+ * and tests can all use it, and changing it is a protocol change (bump `PROTOCOL_VERSION`).
+ *
+ * Version 2 adds facilitation (issue 4). Everything below travels as JSON in type-100 frames:
+ *
+ *   client -> server   `command`      {type, id, name, args}; answered by exactly one `result`
+ *   server -> client   `hello`        who you are (role), right after sync step 1
+ *                      `result`       the answer to one of your commands, to you only
+ *                      `session`      phase, timer, lock, private mode, vote status, who is here —
+ *                                     to everyone, on every change and when you connect
+ *                      `myVotes`      your own dots in the current vote — to your connections only
+ *                      `voteResult`   one round's totals, by sector — to everyone, and only once
+ *                                     the round's results may be seen (revealed, or live if the
+ *                                     facilitator did not hide them)
+ *                      `drafts`       your private drafts — to your connections only
+ *                      `error`        something the server refused that was not a command (a
+ *                                     document update, or a frame that is not a command at all)
+ *
+ * A connection must `join` (name, organisation, sector) before any other command. The first join
+ * returns a participantId and a secret; store both and send them with every later join, so that
+ * nobody else can act as you. See `CommandArgs` for every command and `CommandValues` for what a
+ * successful one returns.
+ *
+ * Document updates that the session forbids (a locked board, a lane the phase does not allow)
+ * are not applied and not stored, and the sender gets `error` with code 'update-refused'. Its own
+ * document still holds the refused change, and later updates from that document build on it, so
+ * the server refuses those too ('resync-needed'): on either code a client should tell the person,
+ * drop its local copy of the board and sync afresh. Clients avoid this by asking the same rules
+ * first (shared/session.ts: `addRefusal`, `editRefusal`).
  */
+import type { Sector, Template } from './schema.ts';
+import type { Phase, SessionVote, Standing, TimerStatus } from './session.ts';
+import type { VoteConfig, VoteRoundResult } from './votes.ts';
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** The first varUint of every frame. 2 (y-protocols auth) is never sent by this server. */
 export const MessageType = {
@@ -64,6 +94,10 @@ export const CloseCode = {
   rateLimited: 4429,
   /** the board already has the maximum number of connections */
   boardFull: 4503,
+  /** the facilitator replaced the link this connection used: the old token no longer works */
+  linkRotated: 4401,
+  /** the facilitator removed this participant from the board */
+  removed: 4403,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -78,6 +112,8 @@ export const CloseReason = {
   invalidUpdate: 'invalid update',
   rateLimited: 'rate limited',
   boardFull: 'board full',
+  linkRotated: 'link replaced by the facilitator',
+  removed: 'removed from board',
   /** followed by the type number, e.g. "unknown message type 7" */
   unknownMessageType: 'unknown message type',
 } as const;
@@ -102,15 +138,256 @@ export type HelloMessage = {
   message?: string;
 };
 
-/** A request the server could not honour; the connection stays open. */
+/**
+ * A request the server could not honour; the connection stays open. Codes: 'update-refused' and
+ * 'resync-needed' (a document update, see the module comment), 'bad-command' (not a command at
+ * all: not JSON, no id, too long), 'unsupported'.
+ */
 export type ErrorMessage = {
   type: 'error';
   code: string;
   message: string;
 };
 
+// ---------------------------------------------------------------------------------------------
+// Commands (client -> server)
+
+export type CommandId = string | number;
+
+/** The arguments of every command. Facilitator commands are marked (F): co-facilitators may run them too. */
+export type CommandArgs = {
+  /**
+   * Says who you are. Without participantId: a new participant (the result carries the secret).
+   * With participantId and secret: you again (name, organisation and sector may change).
+   */
+  join: { name: string; organisation: string; sector: Sector; participantId?: string; secret?: string };
+  /** (F) jump to a phase by its id (shared/session.ts) */
+  setPhase: { phaseId: string };
+  /** (F) */
+  nextPhase: Record<string, never>;
+  /** (F) */
+  prevPhase: Record<string, never>;
+  /** (F) run the current phase again (e.g. a second vote): round + 1, an open vote closes */
+  repeatRound: Record<string, never>;
+  /** (F) start (or restart) the countdown, in ms (1 s to 24 h) */
+  timerStart: { ms: number };
+  /** (F) */
+  timerPause: Record<string, never>;
+  /** (F) */
+  timerResume: Record<string, never>;
+  /** (F) add ms to a running, paused or ended timer */
+  timerExtend: { ms: number };
+  /** (F) */
+  timerStop: Record<string, never>;
+  /** (F) only facilitators and co-facilitators can change the board while it is locked */
+  lock: Record<string, never>;
+  /** (F) */
+  unlock: Record<string, never>;
+  /** (F) new problems and ideas become drafts only their author sees */
+  setPrivateMode: { on: boolean };
+  /** (F) put every draft on the board at once, as cards by their authors */
+  revealDrafts: Record<string, never>;
+  /** (F) open a vote; anything left out takes `DEFAULT_VOTE_CONFIG`, the lane the phase's */
+  openVote: { config?: Partial<VoteConfig> };
+  /** (F) */
+  closeVote: Record<string, never>;
+  /** (F) show everyone the totals (closes an open vote first) */
+  revealVote: Record<string, never>;
+  /** (F) close their connections and refuse them from now on (co-facilitators can't remove facilitators) */
+  removeParticipant: { participantId: string };
+  /** (F) promote a contributor (on: false demotes) */
+  makeCoFacilitator: { participantId: string; on?: boolean };
+  /** facilitators only: a new token for a role; the old one stops working and its connections close */
+  rotateLink: { role: Role };
+  /** place one dot */
+  castVote: { cardId: string };
+  /** take one dot back */
+  withdrawVote: { cardId: string };
+  /**
+   * Save a private draft (private mode only): new without draftId, replaced with it. kind is
+   * 'idea' unless given; body is Markdown.
+   */
+  saveDraft: { draftId?: string; kind?: 'idea' | 'problem'; title: string; body?: string; problemId?: string | null };
+  deleteDraft: { draftId: string };
+};
+
+export type CommandName = keyof CommandArgs;
+
+export const COMMAND_NAMES = [
+  'join',
+  'setPhase',
+  'nextPhase',
+  'prevPhase',
+  'repeatRound',
+  'timerStart',
+  'timerPause',
+  'timerResume',
+  'timerExtend',
+  'timerStop',
+  'lock',
+  'unlock',
+  'setPrivateMode',
+  'revealDrafts',
+  'openVote',
+  'closeVote',
+  'revealVote',
+  'removeParticipant',
+  'makeCoFacilitator',
+  'rotateLink',
+  'castVote',
+  'withdrawVote',
+  'saveDraft',
+  'deleteDraft',
+] as const satisfies readonly CommandName[];
+
+export type CommandMessage<N extends CommandName = CommandName> = {
+  type: 'command';
+  /** chosen by the client; the result carries it back */
+  id: CommandId;
+  name: N;
+  args?: CommandArgs[N];
+};
+
+/** What a successful command returns (`result.value`); commands not listed return nothing. */
+export type CommandValues = {
+  join: JoinValue;
+  openVote: { round: number };
+  castVote: MyVotes;
+  withdrawVote: MyVotes;
+  saveDraft: { draftId: string };
+  revealDrafts: { revealed: number };
+  rotateLink: { role: Role; token: string };
+};
+
+export type JoinValue = {
+  participantId: string;
+  /** only on a first join: keep it with the participantId, it is never sent again */
+  secret?: string;
+  name: string;
+  organisation: string;
+  sector: Sector;
+  role: Role;
+  standing: Standing;
+};
+
+/** Every refusal code a `result` may carry. */
+export type CommandErrorCode =
+  | 'bad-command'
+  | 'unknown-command'
+  | 'bad-args'
+  | 'not-joined'
+  | 'bad-credentials'
+  | 'unknown-participant'
+  | 'removed'
+  | 'forbidden'
+  | 'locked'
+  | 'wrong-phase'
+  | 'private-mode-off'
+  | 'invalid-state'
+  | 'not-found'
+  | 'too-many'
+  | 'no-vote'
+  | 'vote-closed'
+  | 'unknown-card'
+  | 'budget-spent'
+  | 'card-cap'
+  | 'no-dot'
+  | 'internal';
+
+export type ResultMessage =
+  | { type: 'result'; id: CommandId; ok: true; value?: unknown }
+  | { type: 'result'; id: CommandId; ok: false; error: { code: CommandErrorCode; message: string } };
+
+// ---------------------------------------------------------------------------------------------
+// What the server publishes
+
+/**
+ * The timer as published. Compute what is left from the server's clock, not the device's:
+ * `remaining = endsAt - (serverNow + (Date.now() - receivedAt))`, where receivedAt is the device
+ * time the message arrived. 'ended' is sent once, when the time is up, so clients can signal it.
+ */
+export type TimerView = {
+  status: TimerStatus;
+  durationMs: number;
+  /** server clock, ms since the epoch: when a running timer ends (or an ended one ended) */
+  endsAt: number | null;
+  /** ms left at `serverNow` */
+  remainingMs: number;
+};
+
+export type VoteView = SessionVote & {
+  /** how many people have placed at least one dot (never which cards) */
+  voterCount: number;
+};
+
+/** Someone who joined and is connected now (one entry per person, however many tabs). */
+export type RosterEntry = {
+  participantId: string;
+  name: string;
+  organisation: string;
+  sector: Sector;
+  role: Role;
+  standing: Standing;
+};
+
+export type SessionMessage = {
+  type: 'session';
+  /** the server's clock when this was sent (ms since the epoch) */
+  serverNow: number;
+  template: Template;
+  phaseIndex: number;
+  phaseCount: number;
+  /** the current phase: what it asks and what it allows */
+  phase: Phase;
+  /** every phase of the template, for a stepper */
+  phases: Array<{ id: string; name: string }>;
+  round: number;
+  locked: boolean;
+  privateMode: boolean;
+  timer: TimerView;
+  /** the current or last vote: its settings and status, never its totals */
+  vote: VoteView | null;
+  participants: RosterEntry[];
+};
+
+/** Your dots in the current vote. `round` is null when there is no vote. */
+export type MyVotes = {
+  round: number | null;
+  /** card id -> your dots on it */
+  dots: Record<string, number>;
+  used: number;
+  remaining: number;
+  budget: number;
+};
+
+export type MyVotesMessage = { type: 'myVotes' } & MyVotes;
+
+/** One round's results; sent only when they may be seen. Keep the latest per round. */
+export type VoteResultMessage = { type: 'voteResult'; result: VoteRoundResult };
+
+export type Draft = {
+  draftId: string;
+  kind: 'idea' | 'problem';
+  title: string;
+  /** Markdown */
+  body: string;
+  problemId: string | null;
+  updatedAt: number;
+};
+
+/** All your drafts (replaces what you had). */
+export type DraftsMessage = { type: 'drafts'; drafts: Draft[] };
+
 /** Every JSON message carried in a `MessageType.crossboard` frame. */
-export type ControlMessage = HelloMessage | ErrorMessage;
+export type ControlMessage =
+  | HelloMessage
+  | ErrorMessage
+  | CommandMessage
+  | ResultMessage
+  | SessionMessage
+  | MyVotesMessage
+  | VoteResultMessage
+  | DraftsMessage;
 
 export const VIEWER_MESSAGE = 'You are viewing this board. Your changes are not saved.';
 
@@ -140,5 +417,17 @@ export function parseControlMessage(json: string): ControlMessage | null {
   if (v.type === 'error' && typeof v.code === 'string' && typeof v.message === 'string') {
     return { type: 'error', code: v.code, message: v.message };
   }
+  // Messages of version 2 come from the server, which the client trusts: the shape is checked
+  // enough to dispatch on, not field by field.
+  if (v.type === 'result' && (typeof v.id === 'string' || typeof v.id === 'number') && typeof v.ok === 'boolean') {
+    return value as ResultMessage;
+  }
+  if (v.type === 'session' && typeof v.serverNow === 'number' && typeof v.phase === 'object' && v.phase !== null) {
+    return value as SessionMessage;
+  }
+  if (v.type === 'myVotes' && typeof v.dots === 'object' && v.dots !== null) return value as MyVotesMessage;
+  if (v.type === 'voteResult' && typeof v.result === 'object' && v.result !== null) return value as VoteResultMessage;
+  if (v.type === 'drafts' && Array.isArray(v.drafts)) return value as DraftsMessage;
+  if (v.type === 'command' && typeof v.name === 'string') return value as CommandMessage;
   return null;
 }

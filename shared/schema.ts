@@ -102,6 +102,31 @@ const LANE_ROOT: Record<CardKind, (typeof ROOT)[keyof typeof ROOT]> = {
   note: ROOT.notes,
 };
 
+/**
+ * What a top-level name of the document holds, so the server can tell what a client's update
+ * touches without knowing any key string: a lane of cards, the themes, the board's meta — or
+ * null for a name that is not part of the board (any peer may write anything; it counts for
+ * nothing).
+ */
+export type RootRole = { kind: 'lane'; lane: CardKind } | { kind: 'themes' } | { kind: 'meta' };
+
+export function rootRole(name: string): RootRole | null {
+  switch (name) {
+    case ROOT.problems:
+      return { kind: 'lane', lane: 'problem' };
+    case ROOT.ideas:
+      return { kind: 'lane', lane: 'idea' };
+    case ROOT.notes:
+      return { kind: 'lane', lane: 'note' };
+    case ROOT.themes:
+      return { kind: 'themes' };
+    case ROOT.meta:
+      return { kind: 'meta' };
+    default:
+      return null;
+  }
+}
+
 export type BoardMaps = {
   meta: Y.Map<unknown>;
   problems: Y.Map<unknown>;

@@ -3,9 +3,16 @@
  * applies them (ballots never live in the shared document); the client uses the same functions to
  * show what is allowed before asking.
  */
-import { SECTORS, type Sector } from './schema.ts';
+import { SECTORS, type CardKind, type Sector } from './schema.ts';
 
 export type VoteLane = 'ideas' | 'problems';
+export const VOTE_LANES: readonly VoteLane[] = ['ideas', 'problems'];
+
+/** The kind of card a vote on a lane is cast on. */
+export const VOTE_LANE_KIND: Record<VoteLane, CardKind> = { ideas: 'idea', problems: 'problem' };
+
+/** Bounds a facilitator's vote settings must fall within. */
+export const VOTE_LIMITS = { maxVotesPerPerson: 50 } as const;
 
 export type VoteConfig = {
   lane: VoteLane;
@@ -100,4 +107,126 @@ export function tallyVotes(dots: readonly Dot[], config: Pick<VoteConfig, 'anony
       ...(config.anonymous ? {} : { voters: [...voterSet].sort() }),
     }))
     .sort((a, b) => b.score - a.score || b.total - a.total || (a.cardId < b.cardId ? -1 : 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rules of casting and withdrawing a dot. The server applies them to every command; a client
+// may call the same function to grey out a button, but only the server's answer counts.
+
+/** Whether a round's totals may be shown to anyone: after the reveal, or live if not hidden. */
+export function resultsVisible(round: { config: Pick<VoteConfig, 'hideUntilReveal'>; status: VoteRoundStatus }): boolean {
+  return round.status === 'revealed' || !round.config.hideUntilReveal;
+}
+
+/** The same round with everything that may not be seen yet taken out (totals, voters). */
+export function visibleResult(result: VoteRoundResult): VoteRoundResult {
+  return resultsVisible(result) ? result : { ...result, tallies: [] };
+}
+
+/**
+ * Checks a facilitator's vote settings and fills in the defaults. `lanes` are the lanes the
+ * current phase lets people vote on; a missing lane means the first of them.
+ */
+export function normaliseVoteConfig(
+  input: Partial<VoteConfig>,
+  lanes: readonly VoteLane[],
+): { ok: true; config: VoteConfig } | { ok: false; message: string } {
+  if (lanes.length === 0) return { ok: false, message: 'This phase has no vote. Move to a voting phase first.' };
+  const lane = input.lane ?? lanes[0]!;
+  if (!lanes.includes(lane)) {
+    return { ok: false, message: `This phase votes on ${lanes.join(' or ')}, not ${lane}.` };
+  }
+  const config: VoteConfig = { ...DEFAULT_VOTE_CONFIG, ...input, lane };
+  const max = VOTE_LIMITS.maxVotesPerPerson;
+  if (!Number.isInteger(config.votesPerPerson) || config.votesPerPerson < 1 || config.votesPerPerson > max) {
+    return { ok: false, message: `Dots per person must be a whole number from 1 to ${max}.` };
+  }
+  if (input.maxPerCard === undefined) config.maxPerCard = Math.min(config.maxPerCard, config.votesPerPerson);
+  if (!Number.isInteger(config.maxPerCard) || config.maxPerCard < 1 || config.maxPerCard > config.votesPerPerson) {
+    return { ok: false, message: `Dots per card must be a whole number from 1 to ${config.votesPerPerson} (the dots per person).` };
+  }
+  return { ok: true, config };
+}
+
+/** One person's dots in one round: card id -> number of dots (absent means none). */
+export type Ballot = Readonly<Record<string, number>>;
+
+export function dotsUsed(ballot: Ballot): number {
+  let n = 0;
+  for (const count of Object.values(ballot)) n += count;
+  return n;
+}
+
+/**
+ * Who is voting, as far as the rules care: a co-facilitator votes as the contributor they are;
+ * only holders of the facilitator link are held back by `facilitatorsVote`.
+ */
+export type VoterRole = 'facilitator' | 'contributor' | 'viewer';
+
+export type VoteAttempt = {
+  action: 'cast' | 'withdraw';
+  /** the board's current vote, if any */
+  vote: { config: VoteConfig; status: VoteRoundStatus } | null;
+  /** lanes the current phase lets people vote on */
+  phaseVoteLanes: readonly VoteLane[];
+  voter: VoterRole;
+  ballot: Ballot;
+  cardId: string;
+  /** whether `cardId` is a card of the voted lane right now (withdrawing ignores it) */
+  cardInLane: boolean;
+};
+
+export type VoteRefusalCode =
+  | 'forbidden'
+  | 'no-vote'
+  | 'vote-closed'
+  | 'wrong-phase'
+  | 'unknown-card'
+  | 'budget-spent'
+  | 'card-cap'
+  | 'no-dot';
+
+export type VoteRefusal = { code: VoteRefusalCode; message: string };
+
+/** Why a dot may not be cast or withdrawn, in words a person can act on; null when it may. */
+export function checkVote(attempt: VoteAttempt): VoteRefusal | null {
+  const { vote, voter, ballot, cardId } = attempt;
+  if (voter === 'viewer') return { code: 'forbidden', message: 'Viewers can’t vote. Ask the facilitator for a contributor link.' };
+  if (!vote) return { code: 'no-vote', message: 'No vote is open.' };
+  if (vote.status !== 'open') return { code: 'vote-closed', message: 'Voting has closed: your dots can no longer change.' };
+  if (!attempt.phaseVoteLanes.includes(vote.config.lane)) {
+    return { code: 'wrong-phase', message: `This phase has no vote on ${vote.config.lane}.` };
+  }
+  if (voter === 'facilitator' && !vote.config.facilitatorsVote) {
+    return { code: 'forbidden', message: 'Facilitators don’t vote in this round.' };
+  }
+  const onCard = ballot[cardId] ?? 0;
+  if (attempt.action === 'withdraw') {
+    return onCard > 0 ? null : { code: 'no-dot', message: 'You have no dot on that card to take back.' };
+  }
+  if (!attempt.cardInLane) {
+    const kind = vote.config.lane === 'ideas' ? 'an idea' : 'a problem statement';
+    return { code: 'unknown-card', message: `That is not ${kind} on this board, so it can’t get a dot.` };
+  }
+  const budget = vote.config.votesPerPerson;
+  if (dotsUsed(ballot) >= budget) {
+    return {
+      code: 'budget-spent',
+      message: `You have used all ${budget} of your dots. Take one back to move it.`,
+    };
+  }
+  if (onCard >= vote.config.maxPerCard) {
+    const max = vote.config.maxPerCard;
+    return { code: 'card-cap', message: `A card can get at most ${max} ${max === 1 ? 'dot' : 'dots'} from one person.` };
+  }
+  return null;
+}
+
+/** The ballot after a dot is cast on, or withdrawn from, `cardId` (call only after checkVote). */
+export function applyVote(ballot: Ballot, action: 'cast' | 'withdraw', cardId: string): Ballot {
+  const next = { ...ballot };
+  const count = (next[cardId] ?? 0) + (action === 'cast' ? 1 : -1);
+  if (count > 0) next[cardId] = count;
+  else delete next[cardId];
+  return next;
 }

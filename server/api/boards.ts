@@ -6,9 +6,11 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { initBoard, readMeta } from '../../shared/board.ts';
+import { applyTemplate, initBoard, readMeta } from '../../shared/board.ts';
 import { ROLES, type Role } from '../../shared/protocol.ts';
 import { LIMITS, TEMPLATES } from '../../shared/schema.ts';
+import { templateDefinition } from '../../shared/session.ts';
+import { writeMarkdownToBody } from '../../shared/richtext/writeMarkdownToBody.ts';
 import { generateBoardId, generateToken, hashToken, isTokenShaped } from '../auth/tokens.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -25,7 +27,7 @@ export type ApiDeps = {
   now?: () => number;
 };
 
-function requiredText(max: number) {
+export function requiredText(max: number) {
   const message = `must be a non-empty string of at most ${max} characters`;
   return z.string({ error: message }).trim().min(1, { error: message }).max(max, { error: message });
 }
@@ -60,10 +62,57 @@ export type BoardInfoResponse = {
 };
 
 /** Bearer header first, then `?token=`. */
-function tokenOf(c: Context): string | undefined {
+export function tokenOf(c: Context): string | undefined {
   const header = c.req.header('authorization');
   const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
   return match?.[1] ?? c.req.query('token');
+}
+
+/**
+ * The caller's role on board `id`, or the response refusing them: 401 without a token, 404 for an
+ * unknown board, 401 for a token that is not one of the board's. Every route under a board uses it.
+ */
+export async function authorize(
+  c: Context,
+  storage: Storage,
+  id: string,
+): Promise<{ ok: true; role: Role; board: BoardRecord } | { ok: false; response: Response }> {
+  const token = tokenOf(c);
+  if (!token || !isTokenShaped(token)) return { ok: false, response: c.json({ error: 'missing token' }, 401) };
+  const board = await storage.getBoard(id);
+  if (!board) return { ok: false, response: c.json({ error: 'unknown board' }, 404) };
+  const role = await storage.findRoleByTokenHash(id, hashToken(token));
+  if (!role) return { ok: false, response: c.json({ error: 'invalid token' }, 401) };
+  return { ok: true, role, board };
+}
+
+/**
+ * Stores a new board whose document is `doc` (its first snapshot), with fresh id and tokens, and
+ * returns what POST /api/boards answers. Also used to copy a saved version into a new board.
+ */
+export async function storeNewBoard(
+  c: Context,
+  deps: Pick<ApiDeps, 'storage' | 'logger' | 'publicUrl'>,
+  fields: Omit<BoardRecord, 'id' | 'tokenHashes'>,
+  doc: Y.Doc,
+): Promise<CreateBoardResponse> {
+  const tokens = { facilitator: generateToken(), contributor: generateToken(), viewer: generateToken() };
+  const board: BoardRecord = {
+    ...fields,
+    id: generateBoardId(),
+    tokenHashes: {
+      facilitator: hashToken(tokens.facilitator),
+      contributor: hashToken(tokens.contributor),
+      viewer: hashToken(tokens.viewer),
+    },
+  };
+  await deps.storage.createBoard(board, Y.encodeStateAsUpdate(doc));
+  deps.logger.info('board created', { boardId: board.id });
+  const origin = (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+  const links = Object.fromEntries(
+    ROLES.map((role) => [role, `${origin}/b/${board.id}?token=${tokens[role]}`]),
+  ) as Record<Role, string>;
+  return { id: board.id, title: board.title, tokens, links };
 }
 
 export function createApi(deps: ApiDeps): Hono {
@@ -96,48 +145,27 @@ export function createApi(deps: ApiDeps): Hono {
       return c.json(field ? { error: `${field}: ${issue.message}`, field } : { error: 'body must be a JSON object' }, 400);
     }
     const input = parsed.data;
-    const tokens = { facilitator: generateToken(), contributor: generateToken(), viewer: generateToken() };
-    const board: BoardRecord = {
-      id: generateBoardId(),
+    const fields = {
       title: input.title,
       challenge: input.challenge ?? '',
       sponsor: input.sponsor ?? '',
       template: input.template ?? 'open',
       createdAt: now(),
-      tokenHashes: {
-        facilitator: hashToken(tokens.facilitator),
-        contributor: hashToken(tokens.contributor),
-        viewer: hashToken(tokens.viewer),
-      },
     };
     const doc = new Y.Doc();
-    initBoard(doc, {
-      title: board.title,
-      challenge: board.challenge,
-      sponsor: board.sponsor,
-      template: board.template,
-      createdAt: board.createdAt,
-    });
-    await storage.createBoard(board, Y.encodeStateAsUpdate(doc));
+    initBoard(doc, fields);
+    // the template's starter cards (e.g. a hackathon's first "How might we …?")
+    applyTemplate(doc, templateDefinition(fields.template).starter, { kind: 'server' }, writeMarkdownToBody);
+    const body = await storeNewBoard(c, deps, fields, doc);
     doc.destroy();
-    logger.info('board created', { boardId: board.id });
-
-    const origin = (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
-    const links = Object.fromEntries(
-      ROLES.map((role) => [role, `${origin}/b/${board.id}?token=${tokens[role]}`]),
-    ) as Record<Role, string>;
-    const body: CreateBoardResponse = { id: board.id, title: board.title, tokens, links };
     return c.json(body, 201);
   });
 
   api.get('/boards/:id', async (c) => {
     const id = c.req.param('id');
-    const token = tokenOf(c);
-    if (!token || !isTokenShaped(token)) return c.json({ error: 'missing token' }, 401);
-    const board = await storage.getBoard(id);
-    if (!board) return c.json({ error: 'unknown board' }, 404);
-    const role = await storage.findRoleByTokenHash(id, hashToken(token));
-    if (!role) return c.json({ error: 'invalid token' }, 401);
+    const auth = await authorize(c, storage, id);
+    if (!auth.ok) return auth.response;
+    const { board, role } = auth;
     // The document is the source of truth (the title can be edited on the board). Loading it
     // here also warms the room for the WebSocket that usually follows this request.
     const meta = readMeta((await rooms.get(id)).doc);

@@ -36,6 +36,8 @@ export class Connection {
     readonly socket: SocketLike,
     private readonly limits: Limits,
     private readonly logger: Logger,
+    /** hash of the token it authenticated with, so a rotated link can shut it out; null in unit tests */
+    readonly tokenHash: Uint8Array | null = null,
   ) {
     this.origin = { kind: 'connection', connId: this.id };
     this.bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);

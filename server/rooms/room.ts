@@ -39,6 +39,33 @@ export type RoomDeps = {
   logger: Logger;
 };
 
+/** Why a client's document update was not applied; sent to that client as a type-100 `error`. */
+export type UpdateRefusal = { code: string; message: string };
+
+/**
+ * What a feature plugs into a room (facilitation does: server/session/). The core calls these at
+ * fixed points and knows nothing of what they do; every hook is optional.
+ */
+export interface RoomHooks {
+  /** before anything is sent to a joining connection: a close code and reason keep it out */
+  admit?(conn: Connection): { code: number; reason: string } | null;
+  /** after a connection's hello: send it whatever it should see first */
+  joined?(conn: Connection): void;
+  /** after a connection left (closed by either side) */
+  left?(conn: Connection): void;
+  /**
+   * Before a client's (non-empty, decodable) document update is stored. A refusal drops it: not
+   * stored, not applied, not broadcast; the client is told why and stays connected.
+   */
+  checkUpdate?(conn: Connection, update: DecodedUpdate): UpdateRefusal | null;
+  /** A type-100 frame's JSON text from a client. Runs in the room's queue: later messages wait for it. */
+  control?(conn: Connection, json: string): Awaitable<void>;
+  /** the room is being destroyed: stop timers */
+  destroy?(): void;
+}
+
+export type DecodedUpdate = ReturnType<typeof Y.decodeUpdate>;
+
 /** A step the room runs strictly after the previous one finished (storage may be async). */
 type Task = () => Awaitable<void>;
 
@@ -77,6 +104,7 @@ export class Room implements ConnectionSink {
   private _destroyed = false;
   /** called whenever the last connection leaves */
   onEmpty: (room: Room) => void = () => {};
+  private hooks: RoomHooks = {};
 
   constructor(
     readonly boardId: string,
@@ -116,6 +144,21 @@ export class Room implements ConnectionSink {
     return this.connections.size;
   }
 
+  /** Plugs a feature in (once, right after loading, before anyone joins). */
+  use(hooks: RoomHooks): void {
+    this.hooks = hooks;
+  }
+
+  /** The connections on the board now (a copy: closing one while iterating is safe). */
+  connectionList(): Connection[] {
+    return Array.from(this.connections);
+  }
+
+  /** Runs `task` in the room's serial queue, after every message received before it. */
+  schedule(task: () => Awaitable<void>): void {
+    this.enqueue(task);
+  }
+
   get destroyed(): boolean {
     return this._destroyed;
   }
@@ -129,6 +172,11 @@ export class Room implements ConnectionSink {
     if (this._destroyed) throw new Error('join on a destroyed room');
     if (this.connections.size >= this.deps.limits.maxConnectionsPerBoard) {
       conn.close(CloseCode.boardFull, CloseReason.boardFull);
+      return;
+    }
+    const refused = this.hooks.admit?.(conn);
+    if (refused) {
+      conn.close(refused.code, refused.reason);
       return;
     }
     this.connections.add(conn);
@@ -147,6 +195,9 @@ export class Room implements ConnectionSink {
     if (present.length > 0) {
       conn.send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
     }
+    // before attach: attach replays messages that arrived during the load, and a command among
+    // them should find the connection already known
+    this.hooks.joined?.(conn);
     conn.attach(this);
   }
 
@@ -158,6 +209,7 @@ export class Room implements ConnectionSink {
       // broadcast as a removal through onAwarenessUpdate, so the others see this person leave
       awarenessProtocol.removeAwarenessStates(this.awareness, owned, conn.origin);
     }
+    this.hooks.left?.(conn);
     if (this.connections.size === 0) this.onEmpty(this);
   }
 
@@ -229,8 +281,7 @@ export class Room implements ConnectionSink {
           return;
         }
         case MessageType.crossboard:
-          this.handleControl(conn, decoder);
-          return;
+          return this.handleControl(conn, decoder);
         default:
           throw new RejectedMessage(CloseCode.malformedMessage, `${CloseReason.unknownMessageType} ${type}`);
       }
@@ -270,6 +321,12 @@ export class Room implements ConnectionSink {
     }
     // Nothing in it (typically a client's sync step 2 with nothing new): nothing to store.
     if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return;
+    const refusal = this.hooks.checkUpdate?.(conn, decoded);
+    if (refusal) {
+      this.deps.logger.info('refused a document update', { boardId: this.boardId, conn: conn.id, code: refusal.code });
+      conn.send(controlFrame({ type: 'error', code: refusal.code, message: refusal.message }));
+      return;
+    }
     // copy: the payload is a view into the frame, which the storage layer may keep
     const update = payload.slice();
     let seq: Awaitable<number>;
@@ -368,11 +425,15 @@ export class Room implements ConnectionSink {
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, conn.origin);
   }
 
-  /** Type 100 from a client: reserved for commands (votes, phases) in a later protocol version. */
-  private handleControl(conn: Connection, decoder: decoding.Decoder): void {
+  /**
+   * Type 100 from a client: a command, handed to the hooks as text (they answer even JSON that
+   * does not parse, politely). A frame whose string itself is broken is malformed, as ever.
+   */
+  private handleControl(conn: Connection, decoder: decoding.Decoder): Awaitable<void> {
     const json = readOrReject(() => decoding.readVarString(decoder));
+    if (this.hooks.control) return this.hooks.control(conn, json);
     readOrReject(() => JSON.parse(json));
-    conn.send(controlFrame({ type: 'error', code: 'unsupported', message: 'This server accepts no commands yet.' }));
+    conn.send(controlFrame({ type: 'error', code: 'unsupported', message: 'This server accepts no commands.' }));
   }
 
   // --- outgoing ---------------------------------------------------------------------------------
@@ -496,6 +557,7 @@ export class Room implements ConnectionSink {
   /** Frees the room's timers and listeners; the room must be empty. */
   destroy(): void {
     this._destroyed = true;
+    this.hooks.destroy?.();
     this.doc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();

@@ -9,15 +9,17 @@
 import { CloseCode, CloseReason, type Role } from '../../shared/protocol.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
-import type { Storage } from '../storage/storage.ts';
+import type { Awaitable, Storage } from '../storage/storage.ts';
 import { Connection } from './connection.ts';
-import { Room } from './room.ts';
+import { Room, type RoomHooks } from './room.ts';
 import type { SocketLike } from './socket.ts';
 
 export type RoomsDeps = {
   storage: Storage;
   limits: Limits;
   logger: Logger;
+  /** plugs features into every room as it loads; the room opens only once this resolves */
+  hooks?: (room: Room) => Awaitable<RoomHooks>;
 };
 
 type Slot =
@@ -43,11 +45,13 @@ export class Rooms {
   }
 
   private async load(boardId: string): Promise<Room> {
-    let room: Room;
+    let room: Room | undefined;
     try {
       const stored = await this.deps.storage.loadDocument(boardId);
       room = new Room(boardId, stored, this.deps);
+      if (this.deps.hooks) room.use(await this.deps.hooks(room));
     } catch (error) {
+      room?.destroy();
       this.slots.delete(boardId);
       throw error;
     }
@@ -79,8 +83,8 @@ export class Rooms {
    * Creates the connection at once (so messages can be buffered) and joins it to the room when
    * the board is loaded.
    */
-  connect(boardId: string, role: Role, socket: SocketLike): Connection {
-    const conn = new Connection(boardId, role, socket, this.deps.limits, this.deps.logger);
+  connect(boardId: string, role: Role, socket: SocketLike, tokenHash: Uint8Array | null = null): Connection {
+    const conn = new Connection(boardId, role, socket, this.deps.limits, this.deps.logger, tokenHash);
     const join = (): void => {
       this.get(boardId).then(
         (room) => {

@@ -7,8 +7,22 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { roleForHash } from '../auth/tokens.ts';
-import type { Template } from '../../shared/schema.ts';
-import { UnknownBoardError, type BoardRecord, type Storage, type StoredDocument } from './storage.ts';
+import type { Sector, Template } from '../../shared/schema.ts';
+import {
+  UnknownBoardError,
+  type BallotRecord,
+  type BoardRecord,
+  type DraftRecord,
+  type ParticipantRecord,
+  type Storage,
+  type StoredDocument,
+  type StoredSession,
+  type StoredVersion,
+  type VersionRecord,
+  type VoteRoundRecord,
+} from './storage.ts';
+import type { VoteConfig, VoteRoundStatus } from '../../shared/votes.ts';
+import type { Role } from '../../shared/protocol.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS boards (
@@ -34,6 +48,72 @@ CREATE TABLE IF NOT EXISTS updates (
   data BLOB NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS updates_by_board ON updates(board_id, seq);
+-- saved versions (issue 5): immutable, one full encoded state each
+CREATE TABLE IF NOT EXISTS versions (
+  id TEXT PRIMARY KEY,
+  board_id TEXT NOT NULL REFERENCES boards(id),
+  name TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  created_by_role TEXT NOT NULL,
+  created_by_name TEXT NOT NULL,
+  board_version TEXT NOT NULL,
+  state BLOB NOT NULL,
+  votes TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS versions_by_board ON versions(board_id, created_at);
+`;
+
+/**
+ * Facilitation (issue 4): trusted session state, kept out of the shared document. Created if
+ * missing when the storage opens, like everything above.
+ */
+const SESSION_SCHEMA = `
+CREATE TABLE IF NOT EXISTS sessions (
+  board_id TEXT PRIMARY KEY REFERENCES boards(id),
+  state TEXT NOT NULL
+) STRICT;
+CREATE TABLE IF NOT EXISTS participants (
+  board_id TEXT NOT NULL REFERENCES boards(id),
+  id TEXT NOT NULL,
+  secret_hash BLOB NOT NULL,
+  name TEXT NOT NULL,
+  organisation TEXT NOT NULL,
+  sector TEXT NOT NULL,
+  role TEXT NOT NULL,
+  removed INTEGER NOT NULL DEFAULT 0,
+  joined_at INTEGER NOT NULL,
+  PRIMARY KEY (board_id, id)
+) STRICT;
+CREATE TABLE IF NOT EXISTS vote_rounds (
+  board_id TEXT NOT NULL REFERENCES boards(id),
+  round INTEGER NOT NULL,
+  config TEXT NOT NULL,
+  status TEXT NOT NULL,
+  opened_at INTEGER NOT NULL,
+  closed_at INTEGER,
+  revealed_at INTEGER,
+  PRIMARY KEY (board_id, round)
+) STRICT;
+-- one row per person, card and round; a dot for a round or a person that does not exist is refused
+CREATE TABLE IF NOT EXISTS ballots (
+  board_id TEXT NOT NULL,
+  round INTEGER NOT NULL,
+  participant_id TEXT NOT NULL,
+  card_id TEXT NOT NULL,
+  count INTEGER NOT NULL CHECK (count > 0),
+  PRIMARY KEY (board_id, round, participant_id, card_id),
+  FOREIGN KEY (board_id, round) REFERENCES vote_rounds(board_id, round),
+  FOREIGN KEY (board_id, participant_id) REFERENCES participants(board_id, id)
+) STRICT;
+CREATE TABLE IF NOT EXISTS drafts (
+  board_id TEXT NOT NULL,
+  participant_id TEXT NOT NULL,
+  draft_id TEXT NOT NULL,
+  data TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (board_id, participant_id, draft_id),
+  FOREIGN KEY (board_id, participant_id) REFERENCES participants(board_id, id)
+) STRICT;
 `;
 
 type BoardRow = {
@@ -70,6 +150,7 @@ export class SqliteStorage implements Storage {
     this.db.pragma('synchronous = NORMAL');
     this.db.pragma('foreign_keys = ON');
     this.db.exec(SCHEMA);
+    this.db.exec(SESSION_SCHEMA);
     const db = this.db;
     this.statements = {
       insertBoard: db.prepare(
@@ -169,4 +250,283 @@ export class SqliteStorage implements Storage {
   close(): void {
     if (this.db.open) this.db.close();
   }
+
+  // --- saved versions ---------------------------------------------------------------------------
+
+  private versionStatementCache?: ReturnType<SqliteStorage['prepareVersionStatements']>;
+
+  private prepareVersionStatements() {
+    const db = this.db;
+    return {
+      insert: db.prepare(
+        `INSERT INTO versions (id, board_id, name, created_at, created_by_role, created_by_name, board_version, state, votes)
+         VALUES (@id, @boardId, @name, @createdAt, @role, @byName, @boardVersion, @state, @votes)`,
+      ),
+      list: db.prepare<[string], Omit<VersionRow, 'state' | 'votes'>>(
+        `SELECT id, board_id, name, created_at, created_by_role, created_by_name, board_version
+         FROM versions WHERE board_id = ? ORDER BY created_at, rowid`,
+      ),
+      get: db.prepare<[string, string], VersionRow>('SELECT * FROM versions WHERE board_id = ? AND id = ?'),
+    };
+  }
+
+  private get versionStatements() {
+    return (this.versionStatementCache ??= this.prepareVersionStatements());
+  }
+
+  saveVersion(version: StoredVersion): void {
+    try {
+      this.versionStatements.insert.run({
+        id: version.id,
+        boardId: version.boardId,
+        name: version.name,
+        createdAt: version.createdAt,
+        role: version.createdBy.role,
+        byName: version.createdBy.name,
+        boardVersion: version.boardVersion,
+        state: version.state,
+        votes: version.votes,
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new UnknownBoardError(version.boardId);
+      throw error;
+    }
+  }
+
+  listVersions(boardId: string): VersionRecord[] {
+    return this.versionStatements.list.all(boardId).map(versionRecord);
+  }
+
+  getVersion(boardId: string, versionId: string): StoredVersion | null {
+    const row = this.versionStatements.get.get(boardId, versionId);
+    return row ? { ...versionRecord(row), state: toBytes(row.state), votes: row.votes } : null;
+  }
+
+  // --- facilitation: session, participants, votes, drafts, links ------------------------------------
+
+  private sessionStatementCache?: ReturnType<SqliteStorage['prepareSessionStatements']>;
+
+  private prepareSessionStatements() {
+    const db = this.db;
+    return {
+      getState: db.prepare<[string], { state: string }>('SELECT state FROM sessions WHERE board_id = ?'),
+      putState: db.prepare(
+        `INSERT INTO sessions (board_id, state) VALUES (?, ?)
+         ON CONFLICT(board_id) DO UPDATE SET state = excluded.state`,
+      ),
+      participants: db.prepare<[string], ParticipantRow>('SELECT * FROM participants WHERE board_id = ? ORDER BY joined_at, id'),
+      putParticipant: db.prepare(
+        `INSERT INTO participants (board_id, id, secret_hash, name, organisation, sector, role, removed, joined_at)
+         VALUES (@boardId, @id, @secretHash, @name, @organisation, @sector, @role, @removed, @joinedAt)
+         ON CONFLICT(board_id, id) DO UPDATE SET secret_hash = excluded.secret_hash, name = excluded.name,
+           organisation = excluded.organisation, sector = excluded.sector, role = excluded.role,
+           removed = excluded.removed, joined_at = excluded.joined_at`,
+      ),
+      rounds: db.prepare<[string], RoundRow>('SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY round'),
+      putRound: db.prepare(
+        `INSERT INTO vote_rounds (board_id, round, config, status, opened_at, closed_at, revealed_at)
+         VALUES (@boardId, @round, @config, @status, @openedAt, @closedAt, @revealedAt)
+         ON CONFLICT(board_id, round) DO UPDATE SET config = excluded.config, status = excluded.status,
+           opened_at = excluded.opened_at, closed_at = excluded.closed_at, revealed_at = excluded.revealed_at`,
+      ),
+      ballots: db.prepare<[string], BallotRow>('SELECT * FROM ballots WHERE board_id = ? ORDER BY round, participant_id, card_id'),
+      putBallot: db.prepare(
+        `INSERT INTO ballots (board_id, round, participant_id, card_id, count) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(board_id, round, participant_id, card_id) DO UPDATE SET count = excluded.count`,
+      ),
+      deleteBallot: db.prepare('DELETE FROM ballots WHERE board_id = ? AND round = ? AND participant_id = ? AND card_id = ?'),
+      deleteBallots: db.prepare('DELETE FROM ballots WHERE board_id = ? AND round = ? AND participant_id = ?'),
+      roundExists: db.prepare<[string, number], { one: number }>('SELECT 1 AS one FROM vote_rounds WHERE board_id = ? AND round = ?'),
+      participantExists: db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM participants WHERE board_id = ? AND id = ?'),
+      drafts: db.prepare<[string], DraftRow>('SELECT * FROM drafts WHERE board_id = ? ORDER BY updated_at, rowid'),
+      putDraft: db.prepare(
+        `INSERT INTO drafts (board_id, participant_id, draft_id, data, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(board_id, participant_id, draft_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+      ),
+      deleteDraft: db.prepare('DELETE FROM drafts WHERE board_id = ? AND participant_id = ? AND draft_id = ?'),
+      deleteBoardDrafts: db.prepare('DELETE FROM drafts WHERE board_id = ?'),
+      deleteParticipantDrafts: db.prepare('DELETE FROM drafts WHERE board_id = ? AND participant_id = ?'),
+      setTokenHash: {
+        facilitator: db.prepare<[Uint8Array, string]>('UPDATE boards SET facilitator_hash = ? WHERE id = ?'),
+        contributor: db.prepare<[Uint8Array, string]>('UPDATE boards SET contributor_hash = ? WHERE id = ?'),
+        viewer: db.prepare<[Uint8Array, string]>('UPDATE boards SET viewer_hash = ? WHERE id = ?'),
+      } as Record<Role, Database.Statement<[Uint8Array, string]>>,
+    };
+  }
+
+  private get sessionStatements() {
+    return (this.sessionStatementCache ??= this.prepareSessionStatements());
+  }
+
+  /** Runs a write, turning a foreign-key failure on the board into `UnknownBoardError`. */
+  private onBoard<T>(boardId: string, write: () => T): T {
+    if (!this.statements.boardExists.get(boardId)) throw new UnknownBoardError(boardId);
+    return write();
+  }
+
+  loadSession(boardId: string): StoredSession {
+    const st = this.sessionStatements;
+    return this.db.transaction((): StoredSession => ({
+      state: st.getState.get(boardId)?.state ?? null,
+      participants: st.participants.all(boardId).map((row) => ({
+        boardId: row.board_id,
+        id: row.id,
+        secretHash: toBytes(row.secret_hash),
+        name: row.name,
+        organisation: row.organisation,
+        sector: row.sector as Sector,
+        role: row.role as Role,
+        removed: row.removed === 1,
+        joinedAt: row.joined_at,
+      })),
+      rounds: st.rounds.all(boardId).map((row) => ({
+        boardId: row.board_id,
+        round: row.round,
+        config: JSON.parse(row.config) as VoteConfig,
+        status: row.status as VoteRoundStatus,
+        openedAt: row.opened_at,
+        closedAt: row.closed_at,
+        revealedAt: row.revealed_at,
+      })),
+      ballots: st.ballots.all(boardId).map((row) => ({
+        boardId: row.board_id,
+        round: row.round,
+        participantId: row.participant_id,
+        cardId: row.card_id,
+        count: row.count,
+      })),
+      drafts: st.drafts.all(boardId).map((row) => ({
+        boardId: row.board_id,
+        participantId: row.participant_id,
+        draftId: row.draft_id,
+        data: row.data,
+        updatedAt: row.updated_at,
+      })),
+    }))();
+  }
+
+  saveSession(boardId: string, stateJson: string, round?: VoteRoundRecord): void {
+    const st = this.sessionStatements;
+    this.db.transaction(() =>
+      this.onBoard(boardId, () => {
+        if (round && round.boardId !== boardId) throw new Error('round of another board');
+        st.putState.run(boardId, stateJson);
+        if (round) {
+          st.putRound.run({
+            boardId,
+            round: round.round,
+            config: JSON.stringify(round.config),
+            status: round.status,
+            openedAt: round.openedAt,
+            closedAt: round.closedAt,
+            revealedAt: round.revealedAt,
+          });
+        }
+      }),
+    )();
+  }
+
+  putParticipant(p: ParticipantRecord): void {
+    this.onBoard(p.boardId, () =>
+      this.sessionStatements.putParticipant.run({
+        boardId: p.boardId,
+        id: p.id,
+        secretHash: p.secretHash,
+        name: p.name,
+        organisation: p.organisation,
+        sector: p.sector,
+        role: p.role,
+        removed: p.removed ? 1 : 0,
+        joinedAt: p.joinedAt,
+      }),
+    );
+  }
+
+  setBallot(b: BallotRecord): void {
+    const st = this.sessionStatements;
+    this.onBoard(b.boardId, () => {
+      if (!Number.isInteger(b.count) || b.count < 0) throw new TypeError('count must be a whole number');
+      if (!st.roundExists.get(b.boardId, b.round)) throw new Error(`no vote round ${b.round}`);
+      if (!st.participantExists.get(b.boardId, b.participantId)) throw new Error(`no participant ${b.participantId}`);
+      if (b.count === 0) st.deleteBallot.run(b.boardId, b.round, b.participantId, b.cardId);
+      else st.putBallot.run(b.boardId, b.round, b.participantId, b.cardId, b.count);
+    });
+  }
+
+  deleteBallots(boardId: string, round: number, participantId: string): void {
+    this.sessionStatements.deleteBallots.run(boardId, round, participantId);
+  }
+
+  putDraft(d: DraftRecord): void {
+    const st = this.sessionStatements;
+    this.onBoard(d.boardId, () => {
+      if (!st.participantExists.get(d.boardId, d.participantId)) throw new Error(`no participant ${d.participantId}`);
+      st.putDraft.run(d.boardId, d.participantId, d.draftId, d.data, d.updatedAt);
+    });
+  }
+
+  deleteDraft(boardId: string, participantId: string, draftId: string): boolean {
+    return this.sessionStatements.deleteDraft.run(boardId, participantId, draftId).changes > 0;
+  }
+
+  deleteDrafts(boardId: string, participantId?: string): void {
+    const st = this.sessionStatements;
+    if (participantId === undefined) st.deleteBoardDrafts.run(boardId);
+    else st.deleteParticipantDrafts.run(boardId, participantId);
+  }
+
+  setTokenHash(boardId: string, role: Role, hash: Uint8Array): void {
+    const statement = this.sessionStatements.setTokenHash[role];
+    if (!statement) throw new TypeError(`unknown role ${String(role)}`);
+    if (statement.run(hash, boardId).changes === 0) throw new UnknownBoardError(boardId);
+  }
 }
+
+type VersionRow = {
+  id: string;
+  board_id: string;
+  name: string;
+  created_at: number;
+  created_by_role: string;
+  created_by_name: string;
+  board_version: string;
+  state: Buffer;
+  votes: string;
+};
+
+function versionRecord(row: Omit<VersionRow, 'state' | 'votes'>): VersionRecord {
+  return {
+    id: row.id,
+    boardId: row.board_id,
+    name: row.name,
+    createdAt: row.created_at,
+    createdBy: { role: row.created_by_role as Role, name: row.created_by_name },
+    boardVersion: row.board_version,
+  };
+}
+
+type ParticipantRow = {
+  board_id: string;
+  id: string;
+  secret_hash: Buffer;
+  name: string;
+  organisation: string;
+  sector: string;
+  role: string;
+  removed: number;
+  joined_at: number;
+};
+
+type RoundRow = {
+  board_id: string;
+  round: number;
+  config: string;
+  status: string;
+  opened_at: number;
+  closed_at: number | null;
+  revealed_at: number | null;
+};
+
+type BallotRow = { board_id: string; round: number; participant_id: string; card_id: string; count: number };
+
+type DraftRow = { board_id: string; participant_id: string; draft_id: string; data: string; updated_at: number };

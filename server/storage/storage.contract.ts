@@ -6,6 +6,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { generateBoardId, hashToken } from '../auth/tokens.ts';
 import { UnknownBoardError, type BoardRecord, type Storage } from './storage.ts';
+import { versionsContract } from './versions.contract.ts';
+import { sessionContract } from './session.contract.ts';
 
 export type StorageFixture = {
   storage: Storage;
@@ -218,4 +220,6 @@ export function storageContract(name: string, create: () => Promise<StorageFixtu
       expect(await storage.appendUpdate(board.id, textUpdate(doc, 'c'))).toBeGreaterThan(seq);
     });
   });
+  versionsContract(name, create);
+  sessionContract(name, create);
 }

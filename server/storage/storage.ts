@@ -8,7 +8,8 @@
  */
 import type { TokenHashes } from '../auth/tokens.ts';
 import type { Role } from '../../shared/protocol.ts';
-import type { Template } from '../../shared/schema.ts';
+import type { Sector, Template } from '../../shared/schema.ts';
+import type { VoteConfig, VoteRoundStatus } from '../../shared/votes.ts';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -52,7 +53,119 @@ export interface Storage {
    */
   compact(id: string, snapshot: Uint8Array, uptoSeq: number): Awaitable<void>;
   close(): Awaitable<void>;
+
+  // --- saved versions (issue 5) -----------------------------------------------------------------
+
+  /** Stores a named version of a board. Throws `UnknownBoardError` for an unknown board. */
+  saveVersion(version: StoredVersion): Awaitable<void>;
+  /** A board's versions without their state, oldest first; [] for an unknown board. */
+  listVersions(boardId: string): Awaitable<VersionRecord[]>;
+  /** One version with its state, or null (also when it belongs to another board). */
+  getVersion(boardId: string, versionId: string): Awaitable<StoredVersion | null>;
+
+  // --- facilitation (issue 4): session, participants, votes, drafts, links ------------------------
+  // Trusted state: the server alone writes it, and none of it is in the shared document.
+
+  /** Everything a board's session needs when its room loads, read in one go; all empty for an unknown board. */
+  loadSession(boardId: string): Awaitable<StoredSession>;
+  /**
+   * Replaces the board's session state (JSON, opaque to storage) and, in the same transaction,
+   * inserts or replaces `round` when given. Throws `UnknownBoardError` for an unknown board.
+   */
+  saveSession(boardId: string, stateJson: string, round?: VoteRoundRecord): Awaitable<void>;
+  /** Inserts or replaces a participant (keyed by board and id). Throws `UnknownBoardError`. */
+  putParticipant(participant: ParticipantRecord): Awaitable<void>;
+  /**
+   * Sets one person's dots on one card in one round; a count of 0 deletes the row. The round and
+   * the participant must exist (throws otherwise), so no dot is ever stored for nobody.
+   */
+  setBallot(ballot: BallotRecord): Awaitable<void>;
+  /** Deletes every dot one person placed in one round (they were removed while it was open). */
+  deleteBallots(boardId: string, round: number, participantId: string): Awaitable<void>;
+  /** Inserts or replaces a draft (keyed by board, participant and draft id); the participant must exist. */
+  putDraft(draft: DraftRecord): Awaitable<void>;
+  /** Deletes one draft; false if there was none. */
+  deleteDraft(boardId: string, participantId: string, draftId: string): Awaitable<boolean>;
+  /** Deletes the board's drafts: everyone's, or one participant's. */
+  deleteDrafts(boardId: string, participantId?: string): Awaitable<void>;
+  /** Replaces one role's token hash (a rotated link). Throws `UnknownBoardError` for an unknown board. */
+  setTokenHash(boardId: string, role: Role, hash: Uint8Array): Awaitable<void>;
 }
+
+/** Someone who joined a board: who they said they are, and the hash of the secret that proves it. */
+export type ParticipantRecord = {
+  boardId: string;
+  id: string;
+  /** SHA-256 of the secret issued at their first join */
+  secretHash: Uint8Array;
+  name: string;
+  organisation: string;
+  sector: Sector;
+  /** the role of the link they last joined with */
+  role: Role;
+  removed: boolean;
+  /** ms since the epoch */
+  joinedAt: number;
+};
+
+export type VoteRoundRecord = {
+  boardId: string;
+  round: number;
+  config: VoteConfig;
+  status: VoteRoundStatus;
+  openedAt: number;
+  closedAt: number | null;
+  revealedAt: number | null;
+};
+
+/** One person's dots on one card in one round. */
+export type BallotRecord = {
+  boardId: string;
+  round: number;
+  participantId: string;
+  cardId: string;
+  count: number;
+};
+
+export type DraftRecord = {
+  boardId: string;
+  participantId: string;
+  draftId: string;
+  /** the draft as JSON; opaque to storage */
+  data: string;
+  /** ms since the epoch */
+  updatedAt: number;
+};
+
+export type StoredSession = {
+  /** the session state as JSON, or null before the first change */
+  state: string | null;
+  participants: ParticipantRecord[];
+  /** oldest round first */
+  rounds: VoteRoundRecord[];
+  ballots: BallotRecord[];
+  /** oldest first (by updatedAt) */
+  drafts: DraftRecord[];
+};
+
+/** A named, immutable copy of a board's document saved by a facilitator ("End of day 1"). */
+export type VersionRecord = {
+  id: string;
+  boardId: string;
+  name: string;
+  /** ms since the epoch */
+  createdAt: number;
+  createdBy: { role: Role; name: string };
+  /** `boardVersion(doc)` of the saved state: the fingerprint a brief made from it carries */
+  boardVersion: string;
+};
+
+export type StoredVersion = VersionRecord & {
+  /** `Y.encodeStateAsUpdate` of the board's document at that moment */
+  state: Uint8Array;
+  /** the vote results at that moment, as JSON (`VoteRoundResult[]`); opaque to storage */
+  votes: string;
+};
 
 export class UnknownBoardError extends Error {
   override name = 'UnknownBoardError';

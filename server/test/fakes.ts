@@ -4,10 +4,19 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { MessageType } from '../../shared/protocol.ts';
+import { MessageType, type Role } from '../../shared/protocol.ts';
 import type { SocketLike } from '../rooms/socket.ts';
 import { MemoryStorage } from '../storage/memory.ts';
-import type { Awaitable, BoardRecord, Storage } from '../storage/storage.ts';
+import type {
+  Awaitable,
+  BallotRecord,
+  BoardRecord,
+  DraftRecord,
+  ParticipantRecord,
+  Storage,
+  StoredVersion,
+  VoteRoundRecord,
+} from '../storage/storage.ts';
 
 export class FakeSocket implements SocketLike {
   sent: Uint8Array[] = [];
@@ -97,4 +106,41 @@ export class ObservedStorage implements Storage {
     return this.inner.compact(id, snapshot, uptoSeq);
   }
   close() {}
+  saveVersion(version: StoredVersion) {
+    return this.inner.saveVersion(version);
+  }
+  listVersions(boardId: string) {
+    return this.inner.listVersions(boardId);
+  }
+  getVersion(boardId: string, versionId: string) {
+    return this.inner.getVersion(boardId, versionId);
+  }
+  // facilitation state is not what these fakes observe: plain delegation
+  loadSession(boardId: string) {
+    return this.inner.loadSession(boardId);
+  }
+  saveSession(boardId: string, stateJson: string, round?: VoteRoundRecord) {
+    return this.inner.saveSession(boardId, stateJson, round);
+  }
+  putParticipant(participant: ParticipantRecord) {
+    return this.inner.putParticipant(participant);
+  }
+  setBallot(ballot: BallotRecord) {
+    return this.inner.setBallot(ballot);
+  }
+  deleteBallots(boardId: string, round: number, participantId: string) {
+    return this.inner.deleteBallots(boardId, round, participantId);
+  }
+  putDraft(draft: DraftRecord) {
+    return this.inner.putDraft(draft);
+  }
+  deleteDraft(boardId: string, participantId: string, draftId: string) {
+    return this.inner.deleteDraft(boardId, participantId, draftId);
+  }
+  deleteDrafts(boardId: string, participantId?: string) {
+    return this.inner.deleteDrafts(boardId, participantId);
+  }
+  setTokenHash(boardId: string, role: Role, hash: Uint8Array) {
+    return this.inner.setTokenHash(boardId, role, hash);
+  }
 }

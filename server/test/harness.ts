@@ -12,7 +12,7 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { MessageType, parseControlMessage, type ControlMessage } from '../../shared/protocol.ts';
 import type { CreateBoardResponse } from '../api/boards.ts';
-import { createApp, type CrossboardApp } from '../app.ts';
+import { createApp, type AppDeps, type CrossboardApp } from '../app.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { MemoryStorage } from '../storage/memory.ts';
@@ -52,7 +52,7 @@ export type TestServer = CrossboardApp & {
 };
 
 export async function startServer(
-  options: { storage?: Storage; limits?: Partial<Limits>; publicUrl?: string } = {},
+  options: { storage?: Storage; limits?: Partial<Limits>; publicUrl?: string; now?: () => number; brief?: AppDeps['brief'] } = {},
 ): Promise<TestServer> {
   const storage = options.storage ?? new MemoryStorage();
   const logger = captureLogger();
@@ -61,6 +61,8 @@ export async function startServer(
     logger,
     publicUrl: options.publicUrl,
     limits: { idleUnloadMs: 0, ...options.limits },
+    ...(options.now ? { now: options.now } : {}),
+    ...(options.brief ? { brief: options.brief } : {}),
   });
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
     const s = serve({ fetch: built.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>

@@ -99,7 +99,8 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
     if (!isTokenShaped(token)) return c.json({ error: 'missing token' }, 401);
     const board = await storage.getBoard(boardId);
     if (!board) return c.json({ error: 'unknown board' }, 404);
-    const role = await storage.findRoleByTokenHash(boardId, hashToken(token));
+    const tokenHash = hashToken(token);
+    const role = await storage.findRoleByTokenHash(boardId, tokenHash);
     if (!role) return c.json({ error: 'invalid token' }, 401);
     if (rooms.connectionCount(boardId) >= limits.maxConnectionsPerBoard) {
       logger.warn('refused connection: board full', { boardId });
@@ -123,7 +124,7 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
             conn?.disconnected();
           }
         });
-        conn = rooms.connect(boardId, role, adaptSocket(raw, limits.closeGraceMs));
+        conn = rooms.connect(boardId, role, adaptSocket(raw, limits.closeGraceMs), tokenHash);
       },
       onMessage(event) {
         if (!conn) return;

@@ -8,7 +8,7 @@
  * Links whose URL is `#id` point at a heading of this document (`anchors`).
  */
 import type { HeadingLevel, Inline, RichBlock, TextRun } from '../richtext/index.ts';
-import type { BriefIdea, BriefNote, BriefRankEntry, BriefRound, ChallengeBrief } from './brief.ts';
+import type { BriefIdea, BriefNote, BriefProvenance, BriefRankEntry, BriefRound, ChallengeBrief } from './brief.ts';
 import {
   SECTION_TITLES,
   dateText,
@@ -390,7 +390,7 @@ export function layoutBrief(brief: ChallengeBrief): BriefDocument {
         value: text(p.savedVersion ? `Saved version “${p.savedVersion.name}” (${p.savedVersion.id})` : 'The live board'),
       },
       { label: 'Voting rounds included', value: text(included.charAt(0).toUpperCase() + included.slice(1)) },
-      { label: 'Exported by', value: text(`${p.exportedBy.name} (${roleName(p.exportedBy.role)})`) },
+      { label: 'Exported by', value: text(exportedByText(p.exportedBy)) },
       { label: 'Exported at', value: text(dateTimeText(p.exportedAt)) },
       { label: 'Names', value: text(p.namesShown ? 'Shown' : 'Withheld by the board’s setting') },
       { label: 'Brief format', value: text(`Crossboard challenge brief, schema version ${p.briefSchemaVersion}`) },
@@ -411,6 +411,12 @@ export function layoutBrief(brief: ChallengeBrief): BriefDocument {
     blocks,
     anchors,
   };
+}
+
+/** "Amira Khan (facilitator)", or "Viewer" when the exporter gave no name (or names are withheld). */
+function exportedByText(by: BriefProvenance['exportedBy']): string {
+  const role = roleName(by.role);
+  return by.name ? `${by.name} (${role})` : role.charAt(0).toUpperCase() + role.slice(1);
 }
 
 /** The plain text of inline runs. */

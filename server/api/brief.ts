@@ -1,0 +1,392 @@
+/**
+ * The brief API (issue 5): exports of the live board or a saved version in every format, and the
+ * saved versions themselves.
+ *
+ *   GET  /api/boards/:id/brief.{md,html,pdf,docx,json}[?version=&by=&names=0&inline=1]   any token
+ *   GET  /api/boards/:id/versions                                                       any token
+ *   POST /api/boards/:id/versions {name, by?}                                           facilitator
+ *   GET  /api/boards/:id/versions/:vid                                                  any token
+ *   GET  /api/boards/:id/versions/:vid/brief.<format>                                   any token
+ *   GET  /api/boards/:id/versions/:vid/compare                                          any token
+ *   GET  /api/boards/:id/versions/:vid/state        (application/octet-stream)          any token
+ *   POST /api/boards/:id/versions/:vid/copy {title?}                                    facilitator
+ *
+ * Exports are allowed at any moment, mid-session included: the brief model itself keeps hidden
+ * vote counts out and withholds names when the board says so, whoever asks. Building and
+ * rendering run in the render pool's worker threads, never on the event loop that carries the
+ * boards' WebSockets.
+ */
+import { randomBytes } from 'node:crypto';
+import { Hono, type Context } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import * as Y from 'yjs';
+import { z } from 'zod';
+import { readMeta, updateMeta } from '../../shared/board.ts';
+import { BRIEF_FORMATS, briefFileName, isBriefFormat, type BriefFormat } from '../../shared/brief/formats.ts';
+import {
+  VERSION_NAME_MAX,
+  type VersionComparisonResponse,
+  type VersionInfo,
+  type VersionListResponse,
+} from '../../shared/brief/versions.ts';
+import type { Role } from '../../shared/protocol.ts';
+import { LIMITS } from '../../shared/schema.ts';
+import type { BriefJob } from '../brief/job.ts';
+import {
+  RenderQueueFullError,
+  RenderTimeoutError,
+  sharedRenderPool,
+  type BriefRenderer,
+} from '../brief/pool.ts';
+import {
+  liveSource,
+  namesShownByDefault,
+  noVoteResults,
+  savedVotes,
+  versionSource,
+  type BriefSource,
+  type ShowNamesSetting,
+  type VoteResultsSource,
+} from '../brief/source.ts';
+import type { Limits } from '../config.ts';
+import type { Logger } from '../log.ts';
+import type { Rooms } from '../rooms/rooms.ts';
+import type { Storage, StoredVersion, VersionRecord } from '../storage/storage.ts';
+import { authorize, requiredText, storeNewBoard } from './boards.ts';
+
+export type BriefApiDeps = {
+  storage: Storage;
+  rooms: Rooms;
+  limits: Limits;
+  logger: Logger;
+  publicUrl?: string;
+  now?: () => number;
+  /** the board's vote results, as anyone may see them; default: none (app.ts passes the session's) */
+  voteResults?: VoteResultsSource;
+  /** the board's "show names" setting (issue 4's session may hold it); default: shown */
+  showNames?: ShowNamesSetting;
+  /** where briefs are built and rendered; default: the process's worker pool */
+  renderer?: BriefRenderer;
+  /** most saved versions one board may have (each is a full copy of the document); default 100 */
+  maxVersionsPerBoard?: number;
+};
+
+const FORMAT_LIST = Object.keys(BRIEF_FORMATS) as BriefFormat[];
+/** `brief`, `brief.pdf`, `brief.whatever`: anything else under a board is another route */
+const BRIEF_FILE = ':file{brief(?:\\.[^/]*)?}';
+const VERSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const versionBody = z.object({
+  name: requiredText(VERSION_NAME_MAX),
+  by: z.string({ error: 'must be a string' }).optional(),
+});
+
+const copyBody = z.object({ title: requiredText(LIMITS.metaTitle).optional() });
+
+/**
+ * A name someone typed, made safe to print in a document: control and formatting characters
+ * (including bidirectional overrides) removed, white space collapsed, at most `LIMITS.name`.
+ */
+export function cleanPersonName(raw: string | undefined): string {
+  if (!raw) return '';
+  const cleaned = raw
+    .normalize('NFC')
+    .replace(/[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/gu, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
+  return Array.from(cleaned).slice(0, LIMITS.name).join('').trim();
+}
+
+/** The file name in the title's own script ("безопасные-улицы-brief.pdf"), for `filename*`. */
+function unicodeFileName(title: string, format: BriefFormat): string {
+  const slug = title
+    .normalize('NFC')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, '-')
+    .replace(/^-+|-+$/g, '');
+  const cut = Array.from(slug).slice(0, 80).join('').replace(/-+$/g, '');
+  return `${cut || 'board'}-brief.${format}`;
+}
+
+/**
+ * `attachment; filename="ascii-name-brief.pdf"`, plus RFC 6266 `filename*` when the title has
+ * letters the ASCII name had to drop or fold.
+ */
+export function contentDisposition(kind: 'attachment' | 'inline', title: string, format: BriefFormat): string {
+  const ascii = briefFileName(title, format);
+  const unicode = unicodeFileName(title, format);
+  const extended = unicode !== ascii ? `; filename*=UTF-8''${encodeURIComponent(unicode)}` : '';
+  return `${kind}; filename="${ascii}"${extended}`;
+}
+
+function versionInfo(v: VersionRecord): VersionInfo {
+  return {
+    id: v.id,
+    name: v.name,
+    createdAt: new Date(v.createdAt).toISOString(),
+    createdBy: { role: v.createdBy.role, name: v.createdBy.name },
+    boardVersion: v.boardVersion,
+  };
+}
+
+/** Reads a JSON body; an empty body is `{}` when `emptyOk`. */
+async function readJson(c: Context, emptyOk: boolean): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
+  const text = await c.req.text();
+  if (emptyOk && text.trim() === '') return { ok: true, value: {} };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, response: c.json({ error: 'invalid JSON body' }, 400) };
+  }
+}
+
+function invalid(c: Context, error: z.ZodError): Response {
+  const issue = error.issues[0]!;
+  const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
+  return c.json(field ? { error: `${field}: ${issue.message}`, field } : { error: 'body must be a JSON object' }, 400);
+}
+
+function onlyFacilitators(c: Context, role: Role, what: string): Response | null {
+  if (role === 'facilitator') return null;
+  return c.json({ error: `only the facilitator can ${what}`, role }, 403);
+}
+
+export function createBriefApi(deps: BriefApiDeps): Hono {
+  const { storage, rooms, logger } = deps;
+  const now = deps.now ?? Date.now;
+  const voteResults = deps.voteResults ?? noVoteResults;
+  const showNamesSetting = deps.showNames ?? namesShownByDefault;
+  const renderer = deps.renderer ?? sharedRenderPool();
+  const maxVersions = deps.maxVersionsPerBoard ?? 100;
+  const api = new Hono();
+
+  // This app is mounted before the board API (whose catch-all answers 404), so it has its own limit.
+  api.post(
+    '/boards/:id/versions/*',
+    bodyLimit({
+      maxSize: deps.limits.maxApiBodyBytes,
+      onError: (c) => c.json({ error: `body larger than ${deps.limits.maxApiBodyBytes} bytes` }, 413),
+    }),
+  );
+  api.post(
+    '/boards/:id/versions',
+    bodyLimit({
+      maxSize: deps.limits.maxApiBodyBytes,
+      onError: (c) => c.json({ error: `body larger than ${deps.limits.maxApiBodyBytes} bytes` }, 413),
+    }),
+  );
+
+  /** The answer when the render pool could not do a job: 503 when busy (try again), else 500. */
+  function refused(c: Context, error: unknown, fields: Record<string, unknown>): Response {
+    if (error instanceof RenderQueueFullError || error instanceof RenderTimeoutError) {
+      logger.warn('brief job refused', { ...fields, error: String(error) });
+      c.header('Retry-After', '10');
+      return c.json({ error: 'the server is busy making other briefs; try again in a few seconds' }, 503);
+    }
+    logger.error('brief job failed', { ...fields, error: String(error) });
+    return c.json({ error: 'the brief could not be made' }, 500);
+  }
+
+  /** The saved version `vid` of board `id`, or the 404. */
+  async function findVersion(c: Context, id: string, vid: string | undefined): Promise<StoredVersion | Response> {
+    const version = vid && VERSION_ID.test(vid) ? await storage.getVersion(id, vid) : null;
+    return version ?? c.json({ error: 'unknown version' }, 404);
+  }
+
+  async function exportBrief(c: Context, versionId: string | undefined): Promise<Response> {
+    const id = c.req.param('id')!;
+    const auth = await authorize(c, storage, id);
+    if (!auth.ok) return auth.response;
+    const file = c.req.param('file') ?? '';
+    const format = file.startsWith('brief.') ? file.slice('brief.'.length) : '';
+    if (!isBriefFormat(format)) {
+      const asked = format ? `unknown format "${format.slice(0, 20)}"` : 'no format given';
+      return c.json(
+        { error: `${asked}: use one of ${FORMAT_LIST.map((f) => `brief.${f}`).join(', ')}`, formats: FORMAT_LIST },
+        404,
+      );
+    }
+    let source: BriefSource;
+    if (versionId) {
+      const version = await findVersion(c, id, versionId);
+      if (version instanceof Response) return version;
+      source = versionSource(version);
+    } else {
+      source = await liveSource(rooms, voteResults, id);
+    }
+    // a request may withhold names on a board that shows them, never reveal them on one that doesn't
+    const showNames = (await showNamesSetting(id)) && c.req.query('names') !== '0';
+    const job: BriefJob = {
+      format,
+      boardId: id,
+      state: source.state,
+      rounds: source.rounds,
+      showNames,
+      exportedBy: { name: showNames ? cleanPersonName(c.req.query('by')) : '', role: auth.role },
+      exportedAt: now(),
+      ...(source.version ? { version: source.version } : {}),
+    };
+    let outcome;
+    try {
+      outcome = await renderer.render(job);
+    } catch (error) {
+      return refused(c, error, { boardId: id, task: `brief.${format}`, version: source.version?.id ?? null });
+    }
+    logger.info('brief exported', {
+      boardId: id,
+      format,
+      version: source.version?.id ?? null,
+      role: auth.role,
+      bytes: outcome.body.byteLength,
+      waitedMs: Math.round(outcome.waitedMs),
+      renderMs: Math.round(outcome.ranMs),
+    });
+    const inline = format === 'html' && c.req.query('inline') === '1';
+    const headers: Record<string, string> = {
+      'Content-Type': outcome.contentType,
+      'Content-Disposition': contentDisposition(inline ? 'inline' : 'attachment', outcome.title, format),
+      // a brief is for the link's holders only, and changes with the board
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      // the URL carries the token: links followed from the brief must not send it on
+      'Referrer-Policy': 'no-referrer',
+      'X-Board-Version': outcome.boardVersion,
+      'Server-Timing': `queue;dur=${outcome.waitedMs.toFixed(1)}, render;dur=${outcome.ranMs.toFixed(1)}`,
+    };
+    if (format === 'html') {
+      // the brief has no scripts and needs none; anything a board smuggled in stays inert
+      headers['Content-Security-Policy'] =
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'self'";
+    }
+    return c.body(outcome.body as Uint8Array<ArrayBuffer>, 200, headers);
+  }
+
+  api.get(`/boards/:id/${BRIEF_FILE}`, (c) => exportBrief(c, c.req.query('version') || undefined));
+
+  api.get(`/boards/:id/versions/:vid/${BRIEF_FILE}`, async (c) => {
+    // the version is checked after the token, like every other route under a board
+    return exportBrief(c, c.req.param('vid'));
+  });
+
+  api.get('/boards/:id/versions', async (c) => {
+    const id = c.req.param('id');
+    const auth = await authorize(c, storage, id);
+    if (!auth.ok) return auth.response;
+    const versions = (await storage.listVersions(id)).map(versionInfo).reverse();
+    const body: VersionListResponse = { versions };
+    c.header('Cache-Control', 'no-store');
+    return c.json(body);
+  });
+
+  api.post('/boards/:id/versions', async (c) => {
+    const id = c.req.param('id');
+    const auth = await authorize(c, storage, id);
+    if (!auth.ok) return auth.response;
+    const refused = onlyFacilitators(c, auth.role, 'save a version');
+    if (refused) return refused;
+    const json = await readJson(c, false);
+    if (!json.ok) return json.response;
+    const parsed = versionBody.safeParse(json.value);
+    if (!parsed.success) return invalid(c, parsed.error);
+    const existing = await storage.listVersions(id);
+    if (existing.length >= maxVersions) {
+      return c.json({ error: `this board already has ${existing.length} saved versions, the most it can keep` }, 409);
+    }
+    const live = await liveSource(rooms, voteResults, id);
+    const version: StoredVersion = {
+      id: randomBytes(12).toString('base64url'),
+      boardId: id,
+      name: parsed.data.name,
+      createdAt: now(),
+      createdBy: { role: auth.role, name: cleanPersonName(parsed.data.by) },
+      boardVersion: live.boardVersion,
+      state: live.state,
+      votes: JSON.stringify(live.rounds),
+    };
+    await storage.saveVersion(version);
+    logger.info('version saved', { boardId: id, versionId: version.id, bytes: version.state.byteLength });
+    return c.json(versionInfo(version), 201);
+  });
+
+  api.get('/boards/:id/versions/:vid', async (c) => {
+    const id = c.req.param('id');
+    const auth = await authorize(c, storage, id);
+    if (!auth.ok) return auth.response;
+    const version = await findVersion(c, id, c.req.param('vid'));
+    if (version instanceof Response) return version;
+    return c.json(versionInfo(version));
+  });
+
+  api.get('/boards/:id/versions/:vid/state', async (c) => {
+    const id = c.req.param('id');
+    const auth = await authorize(c, storage, id);
+    if (!auth.ok) return auth.response;
+    const version = await findVersion(c, id, c.req.param('vid'));
+    if (version instanceof Response) return version;
+    return c.body(version.state as Uint8Array<ArrayBuffer>, 200, {
+      'Content-Type': 'application/octet-stream',
+      'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
+      'X-Board-Version': version.boardVersion,
+    });
+  });
+
+  api.get('/boards/:id/versions/:vid/compare', async (c) => {
+    const id = c.req.param('id');
+    const auth = await authorize(c, storage, id);
+    if (!auth.ok) return auth.response;
+    const version = await findVersion(c, id, c.req.param('vid'));
+    if (version instanceof Response) return version;
+    const live = await liveSource(rooms, voteResults, id);
+    let comparison;
+    try {
+      // card bodies are read through Lexical on both sides: CPU work, so the workers do it
+      comparison = await renderer.compare({
+        before: { state: version.state, rounds: savedVotes(version) },
+        after: { state: live.state, rounds: live.rounds },
+      });
+    } catch (error) {
+      return refused(c, error, { boardId: id, task: 'compare', version: version.id });
+    }
+    const body: VersionComparisonResponse = {
+      version: versionInfo(version),
+      comparedAt: new Date(now()).toISOString(),
+      comparison,
+    };
+    c.header('Cache-Control', 'no-store');
+    return c.json(body);
+  });
+
+  api.post('/boards/:id/versions/:vid/copy', async (c) => {
+    const id = c.req.param('id');
+    const auth = await authorize(c, storage, id);
+    if (!auth.ok) return auth.response;
+    const refused = onlyFacilitators(c, auth.role, 'copy a version into a new board');
+    if (refused) return refused;
+    const version = await findVersion(c, id, c.req.param('vid'));
+    if (version instanceof Response) return version;
+    const json = await readJson(c, true);
+    if (!json.ok) return json.response;
+    const parsed = copyBody.safeParse(json.value);
+    if (!parsed.success) return invalid(c, parsed.error);
+
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, version.state);
+    const meta = readMeta(doc);
+    const title = parsed.data.title ?? Array.from(`Copy of ${meta.title}`).slice(0, LIMITS.metaTitle).join('');
+    updateMeta(doc, { title }, { kind: 'server' });
+    const copied = readMeta(doc);
+    // the copy's votes start empty: votes are the original board's session, not its document
+    const body = await storeNewBoard(
+      c,
+      { storage, logger, publicUrl: deps.publicUrl },
+      { title: copied.title, challenge: copied.challenge, sponsor: copied.sponsor, template: copied.template, createdAt: now() },
+      doc,
+    );
+    doc.destroy();
+    logger.info('version copied into a new board', { boardId: id, versionId: version.id, newBoardId: body.id });
+    return c.json(body, 201);
+  });
+
+  return api;
+}

@@ -1,0 +1,59 @@
+/**
+ * The facilitation API beside the WebSocket commands:
+ *   GET  /api/boards/:id/votes                 vote results of every round, as far as they may be
+ *                                              seen (any of the board's tokens; totals only once
+ *                                              revealed, or live when not hidden)
+ *   POST /api/boards/:id/links/:role/rotate    a new token for a role (facilitator token only);
+ *                                              the old one stops working at once and the
+ *                                              connections it opened are closed (4401)
+ */
+import { Hono } from 'hono';
+import { ROLES, type Role } from '../../shared/protocol.ts';
+import type { VoteRoundResult } from '../../shared/votes.ts';
+import type { Logger } from '../log.ts';
+import type { SessionService } from '../session/service.ts';
+import type { Storage } from '../storage/storage.ts';
+import { authorize } from './boards.ts';
+
+export type SessionApiDeps = {
+  storage: Storage;
+  sessions: SessionService;
+  logger: Logger;
+  /** origin used in links; defaults to the request's own */
+  publicUrl?: string;
+};
+
+export type VotesResponse = { rounds: VoteRoundResult[] };
+export type RotateLinkResponse = { role: Role; token: string; link: string };
+
+export function createSessionApi(deps: SessionApiDeps): Hono {
+  const { storage, sessions } = deps;
+  const api = new Hono();
+
+  api.get('/boards/:id/votes', async (c) => {
+    const id = c.req.param('id');
+    const auth = await authorize(c, storage, id);
+    if (!auth.ok) return auth.response;
+    // every role sees the same: nobody, the facilitator included, sees totals before the reveal
+    const body: VotesResponse = { rounds: await sessions.visibleVoteResults(id) };
+    return c.json(body);
+  });
+
+  api.post('/boards/:id/links/:role/rotate', async (c) => {
+    const id = c.req.param('id');
+    const auth = await authorize(c, storage, id);
+    if (!auth.ok) return auth.response;
+    if (auth.role !== 'facilitator') return c.json({ error: 'only the facilitator link can rotate links' }, 403);
+    const role = c.req.param('role');
+    if (!(ROLES as readonly string[]).includes(role)) {
+      return c.json({ error: `role must be one of ${ROLES.join(', ')}` }, 400);
+    }
+    const { token, closeOld } = await sessions.rotateLink(id, role as Role);
+    closeOld();
+    const origin = (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
+    const body: RotateLinkResponse = { role: role as Role, token, link: `${origin}/b/${id}?token=${token}` };
+    return c.json(body);
+  });
+
+  return api;
+}

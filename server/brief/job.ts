@@ -1,0 +1,74 @@
+/**
+ * One export, as plain data: everything needed to build and render a brief, with the board as its
+ * encoded Yjs state. (And one comparison of two states, which reads card bodies through Lexical
+ * just as building a brief does, so it runs in the same place.) Plain data crosses a worker boundary by structured clone, and building the
+ * brief (rich text through Lexical, for every card) costs about as much CPU as rendering the
+ * smaller formats, so both happen wherever the job runs — a worker for the server, in-process for
+ * the CLI — through this one function, which is why the two give the same bytes.
+ */
+import * as Y from 'yjs';
+import { readMeta } from '../../shared/board.ts';
+import { buildBrief, type ExportRole } from '../../shared/brief/brief.ts';
+import { compareBoards, type BoardComparison } from '../../shared/brief/compare.ts';
+import type { BriefFormat } from '../../shared/brief/formats.ts';
+import type { VoteRoundResult } from '../../shared/votes.ts';
+import { renderBrief, type RenderedBrief } from './index.ts';
+
+export type BriefJob = {
+  format: BriefFormat;
+  boardId: string;
+  /** `Y.encodeStateAsUpdate` of the board's document (live, or a saved version's) */
+  state: Uint8Array;
+  rounds: readonly VoteRoundResult[];
+  showNames: boolean;
+  exportedBy: { name: string; role: ExportRole };
+  /** ms since the epoch */
+  exportedAt: number;
+  /** the saved version the state comes from; absent for the live board */
+  version?: { id: string; name: string };
+};
+
+/** The rendered brief, with the board's title and version as the brief states them. */
+export type BriefJobResult = RenderedBrief & { boardVersion: string; title: string };
+
+export async function runBriefJob(job: BriefJob): Promise<BriefJobResult> {
+  const doc = new Y.Doc();
+  try {
+    Y.applyUpdate(doc, job.state);
+    const meta = readMeta(doc);
+    const brief = buildBrief({
+      boardId: job.boardId,
+      doc,
+      rounds: job.rounds,
+      summary: meta.summary,
+      nextSteps: meta.nextSteps,
+      showNames: job.showNames,
+      exportedBy: job.exportedBy,
+      exportedAt: job.exportedAt,
+      ...(job.version ? { version: job.version } : {}),
+    });
+    const rendered = await renderBrief(brief, job.format);
+    return { ...rendered, boardVersion: brief.provenance.boardVersion, title: brief.title };
+  } finally {
+    doc.destroy();
+  }
+}
+
+/** Two states of a board to compare: a saved version (before) and now (after). */
+export type CompareJob = {
+  before: { state: Uint8Array; rounds: readonly VoteRoundResult[] };
+  after: { state: Uint8Array; rounds: readonly VoteRoundResult[] };
+};
+
+export function runCompareJob(job: CompareJob): BoardComparison {
+  const before = new Y.Doc();
+  const after = new Y.Doc();
+  try {
+    Y.applyUpdate(before, job.before.state);
+    Y.applyUpdate(after, job.after.state);
+    return compareBoards({ doc: before, rounds: job.before.rounds }, { doc: after, rounds: job.after.rounds });
+  } finally {
+    before.destroy();
+    after.destroy();
+  }
+}

@@ -1,0 +1,72 @@
+/**
+ * Where an export's board comes from: the live board (the loaded room's document, so an export
+ * includes an edit made a moment ago) or a saved version (its stored state). Shared by the export
+ * endpoints and the CLI, so both read a board the same way.
+ */
+import * as Y from 'yjs';
+import { boardVersion } from '../../shared/brief/brief.ts';
+import type { VoteRoundResult } from '../../shared/votes.ts';
+import type { Rooms } from '../rooms/rooms.ts';
+import type { Awaitable, Storage, StoredVersion } from '../storage/storage.ts';
+
+/**
+ * A board's vote results, every round, as the server holds them (issue 4). Until the session code
+ * provides them, `noVoteResults` stands in: briefs then carry no rounds.
+ */
+export type VoteResultsSource = (boardId: string) => Awaitable<readonly VoteRoundResult[]>;
+export const noVoteResults: VoteResultsSource = () => [];
+
+/**
+ * Whether a board shows people's names in its briefs (a board setting; issue 4's session state
+ * will hold it). A request can withhold names on a board that shows them, never the reverse.
+ */
+export type ShowNamesSetting = (boardId: string) => Awaitable<boolean>;
+export const namesShownByDefault: ShowNamesSetting = () => true;
+
+export type BriefSource = {
+  /** `Y.encodeStateAsUpdate` of the document */
+  state: Uint8Array;
+  rounds: VoteRoundResult[];
+  /** the saved version, or null for the live board */
+  version: { id: string; name: string } | null;
+  /** `boardVersion` of the state: the fingerprint its brief will show */
+  boardVersion: string;
+};
+
+/** The live board: its loaded room's document right now (loading it if needed) and its votes. */
+export async function liveSource(rooms: Rooms, voteResults: VoteResultsSource, boardId: string): Promise<BriefSource> {
+  const rounds = [...(await voteResults(boardId))];
+  for (;;) {
+    const room = await rooms.get(boardId);
+    // encoded in the same turn as `get` resolved: a room is never unloaded in between, but one
+    // handed out just before an unload began is destroyed by now, so ask again
+    if (!room.destroyed) {
+      return { state: Y.encodeStateAsUpdate(room.doc), rounds, version: null, boardVersion: boardVersion(room.doc) };
+    }
+  }
+}
+
+/** The vote results saved with a version; [] if they are missing or unreadable. */
+export function savedVotes(version: Pick<StoredVersion, 'votes'>): VoteRoundResult[] {
+  try {
+    const parsed: unknown = JSON.parse(version.votes);
+    return Array.isArray(parsed) ? (parsed as VoteRoundResult[]) : [];
+  } catch {
+    return [];
+  }
+}
+
+export function versionSource(version: StoredVersion): BriefSource {
+  return {
+    state: version.state,
+    rounds: savedVotes(version),
+    version: { id: version.id, name: version.name },
+    boardVersion: version.boardVersion,
+  };
+}
+
+/** A saved version of `boardId`, or null. */
+export async function loadVersionSource(storage: Storage, boardId: string, versionId: string): Promise<BriefSource | null> {
+  const version = await storage.getVersion(boardId, versionId);
+  return version ? versionSource(version) : null;
+}

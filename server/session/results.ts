@@ -1,0 +1,51 @@
+/**
+ * Vote results from stored ballots: each dot is attributed to its voter's name and sector (as the
+ * participant record has them) and tallied by the shared rules in shared/votes.ts.
+ */
+import type { Sector } from '../../shared/schema.ts';
+import { tallyVotes, visibleResult, type Dot, type VoteRoundResult } from '../../shared/votes.ts';
+import type { StoredSession, VoteRoundRecord } from '../storage/storage.ts';
+
+export type Voter = { name: string; sector: Sector };
+
+export function roundResult(
+  round: VoteRoundRecord,
+  ballots: Iterable<{ participantId: string; cardId: string; count: number }>,
+  voters: ReadonlyMap<string, Voter>,
+): VoteRoundResult {
+  const dots: Dot[] = [];
+  const voted = new Set<string>();
+  for (const { participantId, cardId, count } of ballots) {
+    const voter = voters.get(participantId);
+    // storage refuses ballots of unknown people; this only guards a hand-edited database
+    if (!voter || count <= 0) continue;
+    voted.add(participantId);
+    for (let i = 0; i < count; i++) dots.push({ participantId, name: voter.name, sector: voter.sector, cardId });
+  }
+  return {
+    round: round.round,
+    config: round.config,
+    status: round.status,
+    openedAt: round.openedAt,
+    closedAt: round.closedAt,
+    voterCount: voted.size,
+    tallies: tallyVotes(dots, round.config),
+  };
+}
+
+/** Every round's full results, oldest first: for trusted server-side use (the brief). */
+export function resultsOf(stored: StoredSession): VoteRoundResult[] {
+  const voters = new Map(stored.participants.map((p) => [p.id, { name: p.name, sector: p.sector }]));
+  return stored.rounds.map((round) =>
+    roundResult(
+      round,
+      stored.ballots.filter((b) => b.round === round.round),
+      voters,
+    ),
+  );
+}
+
+/** The same, with totals taken out of every round whose results may not be seen yet. */
+export function visibleResultsOf(stored: StoredSession): VoteRoundResult[] {
+  return resultsOf(stored).map(visibleResult);
+}

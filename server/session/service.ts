@@ -1,0 +1,79 @@
+/**
+ * Facilitation for the whole server: creates each loaded room's `BoardSession` (the room hooks),
+ * keeps track of the live ones, and offers what lives outside a room — rotating a link (from the
+ * WebSocket command or the API) and reading vote results from storage (the API, the brief).
+ */
+import type { Role } from '../../shared/protocol.ts';
+import type { VoteRoundResult } from '../../shared/votes.ts';
+import { generateToken, hashToken } from '../auth/tokens.ts';
+import type { Logger } from '../log.ts';
+import type { Room } from '../rooms/room.ts';
+import type { Storage } from '../storage/storage.ts';
+import { BoardSession } from './boardSession.ts';
+import { resultsOf, visibleResultsOf } from './results.ts';
+
+export type SessionServiceDeps = {
+  storage: Storage;
+  logger: Logger;
+  now?: () => number;
+};
+
+export class SessionService {
+  private readonly live = new Map<string, BoardSession>();
+  private readonly now: () => number;
+
+  constructor(private readonly deps: SessionServiceDeps) {
+    this.now = deps.now ?? Date.now;
+  }
+
+  /** For `Rooms`: plugs a loaded session into a room before anyone joins it. */
+  readonly hooks = async (room: Room): Promise<BoardSession> => {
+    const session = new BoardSession(room, {
+      storage: this.deps.storage,
+      logger: this.deps.logger,
+      now: this.now,
+      rotateLink: this.rotateLink,
+      onDestroy: (s) => {
+        if (this.live.get(s.boardId) === s) this.live.delete(s.boardId);
+      },
+    });
+    // registered before loading, so a link rotated meanwhile reaches it
+    this.live.set(room.boardId, session);
+    try {
+      await session.load();
+    } catch (error) {
+      if (this.live.get(room.boardId) === session) this.live.delete(room.boardId);
+      throw error;
+    }
+    return session;
+  };
+
+  /** The live session of a loaded board (tests, diagnostics). */
+  peek(boardId: string): BoardSession | undefined {
+    return this.live.get(boardId);
+  }
+
+  /**
+   * Issues a new token for `role`. The old one stops working at once (storage first: no new
+   * connection or API call gets in with it); `closeOld` closes the connections it opened.
+   */
+  readonly rotateLink = async (boardId: string, role: Role): Promise<{ token: string; closeOld: () => void }> => {
+    const token = generateToken();
+    const hash = hashToken(token);
+    await this.deps.storage.setTokenHash(boardId, role, hash);
+    const session = this.live.get(boardId);
+    session?.setTokenHash(role, hash);
+    this.deps.logger.info('link rotated', { boardId, role });
+    return { token, closeOld: () => session?.closeRotated(role) };
+  };
+
+  /** Every round's full results, oldest first — trusted, server-side only (e.g. the brief). */
+  async getVoteResults(boardId: string): Promise<VoteRoundResult[]> {
+    return resultsOf(await this.deps.storage.loadSession(boardId));
+  }
+
+  /** The same with totals removed from rounds whose results may not be seen yet: safe for any role. */
+  async visibleVoteResults(boardId: string): Promise<VoteRoundResult[]> {
+    return visibleResultsOf(await this.deps.storage.loadSession(boardId));
+  }
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import {
+  DEFAULT_VOTE_CONFIG,
+  applyVote,
+  checkVote,
+  dotsUsed,
+  normaliseVoteConfig,
+  resultsVisible,
+  tallyVotes,
+  visibleResult,
+  type VoteAttempt,
+  type VoteConfig,
+  type VoteRoundResult,
+} from './votes.ts';
+
+const config: VoteConfig = { ...DEFAULT_VOTE_CONFIG, votesPerPerson: 3, maxPerCard: 2 };
+
+function attempt(overrides: Partial<VoteAttempt> = {}): VoteAttempt {
+  return {
+    action: 'cast',
+    vote: { config, status: 'open' },
+    phaseVoteLanes: ['ideas'],
+    voter: 'contributor',
+    ballot: {},
+    cardId: 'idea-1',
+    cardInLane: true,
+    ...overrides,
+  };
+}
+
+const codeOf = (overrides: Partial<VoteAttempt>) => checkVote(attempt(overrides))?.code ?? null;
+
+describe('voting rules', () => {
+  it('a contributor may place a dot on a card of the voted lane while the vote is open', () => {
+    expect(checkVote(attempt())).toBeNull();
+  });
+
+  it('budget: the dots per person can’t be exceeded, spread over cards or not', () => {
+    expect(codeOf({ ballot: { a: 1, b: 1 } })).toBeNull();
+    expect(codeOf({ ballot: { a: 1, b: 1, c: 1 } })).toBe('budget-spent');
+    expect(checkVote(attempt({ ballot: { a: 2, b: 1 } }))?.message).toMatch(/all 3 of your dots/);
+  });
+
+  it('per-card cap: at most maxPerCard dots from one person on one card', () => {
+    expect(codeOf({ ballot: { 'idea-1': 1 } })).toBeNull();
+    expect(codeOf({ ballot: { 'idea-1': 2 } })).toBe('card-cap');
+    expect(codeOf({ vote: { config: { ...config, maxPerCard: 1 }, status: 'open' }, ballot: { 'idea-1': 1 } })).toBe('card-cap');
+  });
+
+  it('closed vote: no dot may be cast or taken back once closed or revealed', () => {
+    expect(codeOf({ vote: { config, status: 'closed' } })).toBe('vote-closed');
+    expect(codeOf({ vote: { config, status: 'revealed' } })).toBe('vote-closed');
+    expect(codeOf({ action: 'withdraw', vote: { config, status: 'closed' }, ballot: { 'idea-1': 1 } })).toBe('vote-closed');
+    expect(codeOf({ vote: null })).toBe('no-vote');
+  });
+
+  it('wrong phase: the current phase must vote on the round’s lane', () => {
+    expect(codeOf({ phaseVoteLanes: [] })).toBe('wrong-phase');
+    expect(codeOf({ phaseVoteLanes: ['problems'] })).toBe('wrong-phase');
+  });
+
+  it('role: viewers never vote; facilitators only when the round lets them', () => {
+    expect(codeOf({ voter: 'viewer' })).toBe('forbidden');
+    expect(codeOf({ voter: 'viewer', vote: null })).toBe('forbidden');
+    expect(codeOf({ voter: 'facilitator' })).toBe('forbidden');
+    expect(checkVote(attempt({ voter: 'facilitator' }))?.message).toBe('Facilitators don’t vote in this round.');
+    expect(codeOf({ voter: 'facilitator', vote: { config: { ...config, facilitatorsVote: true }, status: 'open' } })).toBeNull();
+  });
+
+  it('a dot only goes on a card of the voted lane that exists', () => {
+    expect(codeOf({ cardInLane: false })).toBe('unknown-card');
+    expect(checkVote(attempt({ cardInLane: false, vote: { config: { ...config, lane: 'problems' }, status: 'open' }, phaseVoteLanes: ['problems'] }))?.message).toMatch(/problem statement/);
+  });
+
+  it('withdraw: only a dot you placed, and even from a card deleted since', () => {
+    expect(codeOf({ action: 'withdraw' })).toBe('no-dot');
+    expect(codeOf({ action: 'withdraw', ballot: { 'idea-1': 1 }, cardInLane: false })).toBeNull();
+    // a full budget never stops taking a dot back
+    expect(codeOf({ action: 'withdraw', ballot: { 'idea-1': 2, b: 1 } })).toBeNull();
+  });
+
+  it('applyVote adds and removes one dot; an empty card leaves the ballot', () => {
+    let ballot = applyVote({}, 'cast', 'a');
+    ballot = applyVote(ballot, 'cast', 'a');
+    ballot = applyVote(ballot, 'cast', 'b');
+    expect(ballot).toEqual({ a: 2, b: 1 });
+    expect(dotsUsed(ballot)).toBe(3);
+    expect(applyVote(applyVote(ballot, 'withdraw', 'b'), 'withdraw', 'a')).toEqual({ a: 1 });
+  });
+});
+
+describe('vote settings', () => {
+  it('defaults fill in, the lane defaults to the phase’s', () => {
+    expect(normaliseVoteConfig({}, ['problems'])).toEqual({ ok: true, config: { ...DEFAULT_VOTE_CONFIG, lane: 'problems' } });
+  });
+
+  it('per-card defaults shrink to fit a small budget; explicit ones must fit', () => {
+    const small = normaliseVoteConfig({ votesPerPerson: 1 }, ['ideas']);
+    expect(small.ok && small.config.maxPerCard).toBe(1);
+    expect(normaliseVoteConfig({ votesPerPerson: 2, maxPerCard: 3 }, ['ideas']).ok).toBe(false);
+    expect(normaliseVoteConfig({ votesPerPerson: 0 }, ['ideas']).ok).toBe(false);
+    expect(normaliseVoteConfig({ votesPerPerson: 51 }, ['ideas']).ok).toBe(false);
+  });
+
+  it('a phase without a vote, or another lane, is refused with a reason', () => {
+    const none = normaliseVoteConfig({}, []);
+    expect(none.ok).toBe(false);
+    const wrong = normaliseVoteConfig({ lane: 'problems' }, ['ideas']);
+    expect(!wrong.ok && wrong.message).toMatch(/ideas, not problems/);
+  });
+});
+
+describe('what may be seen', () => {
+  const result: VoteRoundResult = {
+    round: 1,
+    config,
+    status: 'closed',
+    openedAt: 1,
+    closedAt: 2,
+    voterCount: 2,
+    tallies: tallyVotes(
+      [
+        { participantId: 'a', name: 'Amira', sector: 'public sector', cardId: 'x' },
+        { participantId: 'b', name: 'Ben', sector: 'private sector', cardId: 'x' },
+      ],
+      config,
+    ),
+  };
+
+  it('hidden totals stay hidden until the reveal; totals not hidden are visible live', () => {
+    expect(resultsVisible(result)).toBe(false);
+    expect(visibleResult(result).tallies).toEqual([]);
+    expect(visibleResult({ ...result, status: 'revealed' }).tallies).toHaveLength(1);
+    expect(resultsVisible({ config: { ...config, hideUntilReveal: false }, status: 'open' })).toBe(true);
+  });
+
+  it('tallies carry the sector breakdown, and names only when not anonymous', () => {
+    expect(result.tallies[0]).toMatchObject({ cardId: 'x', total: 2, voters: ['Amira', 'Ben'] });
+    expect(result.tallies[0]!.bySector['public sector']).toBe(1);
+    const anonymous = tallyVotes([{ participantId: 'a', name: 'Amira', sector: 'citizen', cardId: 'x' }], { anonymous: true, sectorWeighting: false });
+    expect(anonymous[0]).not.toHaveProperty('voters');
+  });
+});
