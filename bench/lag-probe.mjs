@@ -5,6 +5,8 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 const histogram = monitorEventLoopDelay({ resolution: 5 });
 histogram.enable();
 const timer = setInterval(() => {
+  // with --expose-gc (B5), measure live memory rather than garbage not yet collected
+  globalThis.gc?.();
   const m = process.memoryUsage();
   const line = {
     lagP50: histogram.percentile(50) / 1e6,

@@ -11,7 +11,7 @@ import os from 'node:os';
 import { coldLoad, killCycles } from './durability.ts';
 import { median, ms, ratio } from './stats.ts';
 import { startTarget, type Target, type TargetName } from './targets.ts';
-import { fanOut, idleConnections, manyBoards, reconnectStorm, saturation } from './workloads.ts';
+import { fanOut, idleConnections, manyBoards, openCloseCycles, reconnectStorm, saturation } from './workloads.ts';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -105,6 +105,19 @@ if (wanted('B4')) {
   const kb = (n: number) => (Number.isFinite(n) ? `${n.toFixed(1)} KB` : 'n/a');
   row('B4', `memory per idle connection (RSS, ${connections} with presence)`, r.crossboard?.rssPerConnKB ?? NaN, r.reference?.rssPerConnKB ?? NaN, r.relay?.rssPerConnKB ?? NaN, kb);
   row('B4', 'heap per idle connection', r.crossboard?.heapPerConnKB ?? NaN, r.reference?.heapPerConnKB ?? NaN, r.relay?.heapPerConnKB ?? NaN, kb);
+}
+
+if (wanted('B5')) {
+  const cycles = quick ? 2000 : 10_000;
+  const target = await startTarget('crossboard', { nodeArgs: ['--expose-gc'], limits: { IDLE_UNLOAD_MS: 0 } });
+  try {
+    const r = await openCloseCycles(target, { cycles, boards: 500 });
+    results.B5 = r;
+    console.log(`B5 crossboard: ${JSON.stringify(r)}`);
+    rows.push(['B5', `heap after ${cycles.toLocaleString('en-GB')} board open/close cycles (warm → end)`, `${r.heapWarmMB.toFixed(1)} → ${r.heapEndMB.toFixed(1)} MB`, '—', '—', `${r.growthPer1000KB.toFixed(0)} KB per 1,000`, '']);
+  } finally {
+    await target.stop();
+  }
 }
 
 if (wanted('B6')) {

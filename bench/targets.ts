@@ -36,6 +36,8 @@ export type TargetOptions = {
   /** Crossboard limit overrides, by environment variable name (see server/main.ts) */
   limits?: Record<string, number>;
   dataDir?: string;
+  /** extra node flags for the target process */
+  nodeArgs?: string[];
 };
 
 function freePort(): Promise<number> {
@@ -85,7 +87,7 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
       }
       // BENCH_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=prof', to profile a target
       const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-      child = spawn(process.execPath, [...extra, ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      child = spawn(process.execPath, [...extra, ...(options.nodeArgs ?? []), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let ready = false;
       const timeout = setTimeout(() => fail(new Error(`${name} did not start`)), 20_000);
       child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {

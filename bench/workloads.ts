@@ -194,3 +194,41 @@ export async function reconnectStorm(
     lagMax: probes.length ? Math.max(...probes.map((p) => p.lagMax)) : NaN,
   };
 }
+
+/**
+ * B5: open a board, sync, close, `cycles` times over `boards` distinct boards (idle unload set to
+ * 0, so every close unloads the board after storing it). Heap (after a forced GC) is read once
+ * warm and again at the end: a flat heap means rooms, awareness and connection state all go.
+ */
+export async function openCloseCycles(
+  target: Target,
+  opts: { cycles: number; boards: number },
+): Promise<{ cycles: number; heapWarmMB: number; heapEndMB: number; growthPer1000KB: number; loaded: number }> {
+  const urls = await Promise.all(Array.from({ length: opts.boards }, () => target.newRoom()));
+  const openOnce = async (url: string) => {
+    const ws = await connect(url);
+    await new Promise<void>((ok) => {
+      ws.on('message', (data: Buffer) => data[0] === 0 && data[1] === 1 && ok());
+      ws.send(syncStep1Frame());
+    });
+    ws.close();
+    await new Promise((r) => ws.once('close', r));
+  };
+  const warmup = Math.min(1000, opts.cycles / 10);
+  for (let i = 0; i < warmup; i++) await openOnce(urls[i % urls.length]!);
+  let since = performance.now();
+  await until(() => target.probesSince(since).length >= 2, 5000, 'probe');
+  const warm = target.probes.at(-1)!;
+  for (let i = warmup; i < opts.cycles; i++) await openOnce(urls[i % urls.length]!);
+  since = performance.now();
+  await until(() => target.probesSince(since).length >= 2, 5000, 'probe');
+  const end = target.probes.at(-1)!;
+  const health = (await (await fetch(`http://127.0.0.1:${target.port}/api/health`)).json()) as { rooms?: number };
+  return {
+    cycles: opts.cycles,
+    heapWarmMB: warm.heapUsed / 2 ** 20,
+    heapEndMB: end.heapUsed / 2 ** 20,
+    growthPer1000KB: ((end.heapUsed - warm.heapUsed) / 1024 / (opts.cycles - warmup)) * 1000,
+    loaded: health.rooms ?? NaN,
+  };
+}

@@ -110,7 +110,7 @@ describe('other API paths', () => {
   it('GET /api/health is ok', async () => {
     s = await startServer();
     const res = await fetch(`${s.url}/api/health`);
-    expect(await res.json()).toEqual({ ok: true });
+    expect(await res.json()).toEqual({ ok: true, rooms: 0 });
   });
 
   it('unknown /api paths are JSON 404s', async () => {

@@ -128,7 +128,8 @@ export function createApi(deps: ApiDeps): Hono {
     }),
   );
 
-  api.get('/health', (c) => c.json({ ok: true }));
+  // how many boards are in memory: lets operators (and the heap benchmark) see unloading work
+  api.get('/health', (c) => c.json({ ok: true, rooms: deps.rooms.loadedCount }));
 
   api.post('/boards', async (c) => {
     let json: unknown;
