@@ -1,22 +1,8 @@
 /** The HTTP API the client uses (see server/api): create a board, read a board's metadata. */
 import type { Role } from '../../shared/protocol.ts';
 
-export type CreatedBoard = {
-  id: string;
-  title: string;
-  tokens: Record<Role, string>;
-  links: Record<Role, string>;
-};
-
-export type BoardMetaResponse = {
-  id: string;
-  title: string;
-  challenge: string;
-  sponsor: string;
-  template: string;
-  role: Role;
-  createdAt: number;
-};
+export type { BoardInfoResponse as BoardMetaResponse, CreateBoardResponse as CreatedBoard } from '../../shared/api.ts';
+import type { BoardInfoResponse as BoardMetaResponse, CreateBoardResponse as CreatedBoard } from '../../shared/api.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';

@@ -44,22 +44,8 @@ export const createBoardBody = z.object({
   template: z.enum(TEMPLATES, { error: `must be one of ${TEMPLATES.join(', ')}` }).optional(),
 });
 
-export type CreateBoardResponse = {
-  id: string;
-  title: string;
-  tokens: Record<Role, string>;
-  links: Record<Role, string>;
-};
-
-export type BoardInfoResponse = {
-  id: string;
-  title: string;
-  challenge: string;
-  sponsor: string;
-  template: string;
-  role: Role;
-  createdAt: string;
-};
+export type { BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
+import type { BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
 
 /** Bearer header first, then `?token=`. */
 export function tokenOf(c: Context): string | undefined {
