@@ -17,6 +17,17 @@ import { BoardServicesContext, type BoardServices } from './board/services.ts';
 import { BoardView } from './board/BoardView.tsx';
 import { Header, KeyboardHelp } from './board/Header.tsx';
 import { JoinForm, type JoinDetails } from './board/JoinForm.tsx';
+import { briefPageUrl, fetchComments } from './brief/briefApi.ts';
+import { CommentsStore, countByIdea } from './comments/commentsStore.ts';
+import { BoardCommentsContext, useComments, type BoardComments } from './comments/hooks.ts';
+import { CommentsButton, CommentsPanel, newCommentMessage } from './comments/CommentsPanel.tsx';
+import { channelOf } from './sync/channel.ts';
+import { FacilitationContext } from './facilitation/context.ts';
+import { useFacilitationLayer } from './facilitation/layer.tsx';
+import { Banners, SessionStatus } from './facilitation/SessionHeader.tsx';
+import { FacilitatorBar } from './facilitation/FacilitatorBar.tsx';
+import { ResultsStrip } from './facilitation/ResultsStrip.tsx';
+import { ShutOutPage } from './facilitation/ShutOutPage.tsx';
 
 const VIEWER_NOTE = 'You are viewing this board live. Only contributors and facilitators can change it.';
 
@@ -30,6 +41,10 @@ export function BoardRoute({ boardId, token }: { boardId: string; token: string 
   const [problem, setProblem] = useState<Problem | null>(null);
   const [identity, setIdentity] = useState<Identity | null>(() => loadIdentity());
   const [editingDetails, setEditingDetails] = useState(false);
+  // The board screen is opened afresh (new connection, new session) after the server refused an
+  // update, or after the facilitator replaced this page's own link.
+  const [generation, setGeneration] = useState(0);
+  const [resyncNotice, setResyncNotice] = useState<string | null>(null);
 
   useEffect(() => {
     if (!token) {
@@ -59,6 +74,8 @@ export function BoardRoute({ boardId, token }: { boardId: string; token: string 
         if (cancelled) return;
         if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
           setProblem({ title: 'This link does not open this board', text: 'The link may have been mistyped or replaced. Ask the facilitator for a new link.' });
+          // what this device remembers of the board no longer counts: the server said no to the link
+          setInfo(null);
         } else if (error instanceof ApiError && error.status === 404) {
           setProblem({ title: 'Board not found', text: 'There is no board at this address. Check the link you were given.' });
         } else if (!loadBoardInfo(boardId)) {
@@ -77,6 +94,19 @@ export function BoardRoute({ boardId, token }: { boardId: string; token: string 
   useEffect(() => {
     document.title = info ? `${info.title} — Crossboard` : 'Crossboard';
   }, [info]);
+
+  // The viewer link is the sponsor's: it opens the brief, unless they asked for the board itself.
+  const toBrief = info?.role === 'viewer' && new URLSearchParams(window.location.search).get('view') !== 'board';
+  useEffect(() => {
+    if (toBrief) window.location.replace(briefPageUrl(boardId, token));
+  }, [toBrief, boardId, token]);
+  if (toBrief) {
+    return (
+      <main className="page page--narrow" id="main" aria-busy="true">
+        <p className="loading">Opening the brief…</p>
+      </main>
+    );
+  }
 
   if (problem && !info) {
     return (
@@ -121,10 +151,46 @@ export function BoardRoute({ boardId, token }: { boardId: string; token: string 
       />
     );
   }
-  return <BoardScreen info={info} identity={identity} onChangeDetails={() => setEditingDetails(true)} />;
+  const reopen = {
+    onResync: (message: string) => {
+      setResyncNotice(message);
+      setGeneration((g) => g + 1);
+    },
+    onRelink: (newToken: string) => {
+      const next = { ...info, token: newToken };
+      saveBoardInfo(next);
+      setInfo(next);
+      window.history.replaceState(null, '', `/b/${encodeURIComponent(info.id)}?token=${encodeURIComponent(newToken)}`);
+      setGeneration((g) => g + 1);
+    },
+  };
+  return (
+    <BoardScreen
+      key={generation}
+      info={info}
+      identity={identity}
+      onChangeDetails={() => setEditingDetails(true)}
+      resyncNotice={resyncNotice}
+      {...reopen}
+    />
+  );
 }
 
-function BoardScreen({ info, identity, onChangeDetails }: { info: BoardInfo; identity: Identity; onChangeDetails: () => void }) {
+function BoardScreen({
+  info,
+  identity,
+  onChangeDetails,
+  resyncNotice,
+  onResync,
+  onRelink,
+}: {
+  info: BoardInfo;
+  identity: Identity;
+  onChangeDetails: () => void;
+  resyncNotice: string | null;
+  onResync: (message: string) => void;
+  onRelink: (token: string) => void;
+}) {
   const [conn] = useState(
     () => new BoardConnection({ boardId: info.id, token: info.token, wsBase: wsBase(), participantId: identity.participantId }),
   );
@@ -164,6 +230,18 @@ function BoardScreen({ info, identity, onChangeDetails }: { info: BoardInfo; ide
     setAnnouncement(message + (flip.current ? '\u00a0' : ''));
   }, []);
 
+  // Facilitation: phase rules, timer, drafts and votes over this connection's type-100 messages.
+  const fac = useFacilitationLayer({ conn, boardId: info.id, token: info.token, role: info.role, profile: identity, board, announce, onResync, onRelink });
+  const cardsReadOnly = readOnly || fac.editBlocked !== null;
+  useEffect(() => {
+    if (resyncNotice) {
+      const reason = resyncNotice.trim().replace(/[.!]$/, '');
+      fac.store.banner(`Your last change was not saved: ${reason}. The board was reloaded from the server, so you now see what everyone sees.`, 'alert', null);
+    }
+    // once, when this screen opens after a resync
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
   const services: BoardServices = useMemo(
     () => ({
       actions: createActions(conn, {
@@ -173,24 +251,51 @@ function BoardScreen({ info, identity, onChangeDetails }: { info: BoardInfo; ide
         sector: identity.sector,
       }),
       me: user,
-      readOnly,
+      readOnly: cardsReadOnly,
       announce,
+      facilitation: fac.slots,
       focusBody: requestBodyFocus,
       renderBody: (cardId) => <StaticBody doc={conn.doc} cardId={cardId} />,
       renderEditor: (p) => (
         <CardEditor conn={conn} user={user} cardId={p.cardId} label={p.label} autoFocus={p.autoFocus} onEscape={p.onEscape} />
       ),
     }),
-    [conn, identity, user, readOnly, announce],
+    [conn, identity, user, cardsReadOnly, announce, fac.slots],
   );
+
+  // Sponsor comments on the brief: the list, a count on each idea, the panel, and a word when one arrives.
+  const [commentsStore] = useState(() => new CommentsStore(() => fetchComments(info.id, info.token), channelOf(conn)));
+  useEffect(() => () => commentsStore.destroy(), [commentsStore]);
+  const comments = useComments(commentsStore);
+  useEffect(() => commentsStore.onAdded((added) => announce(newCommentMessage(added))), [commentsStore, announce]);
+  const [commentsAt, setCommentsAt] = useState<{ cardId: string | null } | null>(null);
+  const openComments = useCallback((cardId?: string) => setCommentsAt({ cardId: cardId ?? null }), []);
+  const commentCounts = useMemo(() => countByIdea(comments), [comments]);
+  const boardComments: BoardComments = useMemo(() => ({ countByIdea: commentCounts, open: openComments }), [commentCounts, openComments]);
+  const showCard = useCallback((cardId: string) => {
+    setCommentsAt(null);
+    requestAnimationFrame(() => document.querySelector<HTMLElement>(`article.card[data-card-id="${CSS.escape(cardId)}"]`)?.focus());
+  }, []);
+  const briefHref = briefPageUrl(info.id, info.token);
 
   const [keysOpen, setKeysOpen] = useState(false);
   const title = (ready && board.meta.title !== 'Untitled board' ? board.meta.title : '') || info.title;
   const challenge = (ready && board.meta.challenge) || info.challenge;
 
+  if (fac.shutOut) return <ShutOutPage shutOut={fac.shutOut} />;
+
   return (
     <BoardServicesContext.Provider value={services}>
-      <div className="board" data-sync-status={status} data-ready={ready} data-role={role} data-readonly={readOnly}>
+     <FacilitationContext.Provider value={fac.value}>
+      <div
+        className="board"
+        data-sync-status={status}
+        data-ready={ready}
+        data-role={role}
+        data-readonly={readOnly}
+        data-standing={fac.standing}
+        data-session={fac.value.store.getSnapshot().session ? 'joined' : 'waiting'}
+      >
         <a className="skip-link" href="#lanes">
           Skip to the lanes
         </a>
@@ -203,10 +308,23 @@ function BoardScreen({ info, identity, onChangeDetails }: { info: BoardInfo; ide
           readOnlyMessage={readOnly ? VIEWER_NOTE : null}
           onShowKeys={() => setKeysOpen(true)}
           onChangeDetails={onChangeDetails}
+          session={<SessionStatus editBlocked={readOnly ? null : fac.editBlocked} />}
+          actions={
+            <>
+              <CommentsButton count={comments.length} onClick={() => openComments()} />
+              <a className="button button--small button--secondary" href={briefHref} data-testid="brief-button">
+                Brief
+              </a>
+            </>
+          }
         />
+        <Banners />
         <main id="lanes" className="board__main" tabIndex={-1} aria-label="Board lanes">
+          <ResultsStrip />
           {ready ? (
-            <BoardView board={board} peers={peers} onShowKeys={() => setKeysOpen(true)} />
+            <BoardCommentsContext.Provider value={boardComments}>
+              <BoardView board={fac.sortedBoard} peers={peers} onShowKeys={() => setKeysOpen(true)} />
+            </BoardCommentsContext.Provider>
           ) : (
             <p className="loading" aria-busy="true">
               Loading the board…
@@ -217,7 +335,18 @@ function BoardScreen({ info, identity, onChangeDetails }: { info: BoardInfo; ide
           {announcement}
         </div>
         <KeyboardHelp open={keysOpen} onClose={() => setKeysOpen(false)} />
+        <CommentsPanel
+          open={commentsAt !== null}
+          focusCardId={commentsAt?.cardId ?? null}
+          comments={comments}
+          board={board}
+          briefHref={briefHref}
+          onClose={() => setCommentsAt(null)}
+          onShowCard={showCard}
+        />
+        <FacilitatorBar />
       </div>
+     </FacilitationContext.Provider>
     </BoardServicesContext.Provider>
   );
 }

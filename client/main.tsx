@@ -1,11 +1,17 @@
-/** Entry point: a two-route app (`/` and `/b/:id`), no router library needed. */
+/** Entry point: three routes (`/`, `/b/:id` and `/b/:id/brief`), no router library needed. */
 import { createRoot } from 'react-dom/client';
 import { LandingPage } from './landing/LandingPage.tsx';
 import { BoardRoute } from './BoardRoute.tsx';
+import { BriefRoute } from './brief/BriefRoute.tsx';
 import './styles.css';
 
 function App() {
   const { pathname, search } = window.location;
+  const brief = /^\/b\/([^/]+)\/brief\/?$/.exec(pathname);
+  if (brief) {
+    const token = new URLSearchParams(search).get('token') ?? '';
+    return <BriefRoute boardId={decodeURIComponent(brief[1]!)} token={token} />;
+  }
   const match = /^\/b\/([^/]+)\/?$/.exec(pathname);
   if (match) {
     const token = new URLSearchParams(search).get('token') ?? '';

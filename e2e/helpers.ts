@@ -28,8 +28,15 @@ export async function createBoard(
   return (await res.json()) as CreatedBoard;
 }
 
+/** The board page for a role. A viewer's own link opens the brief (`briefPathFor`); this asks for the board. */
 export function pathFor(board: CreatedBoard, role: Role): string {
-  return `/b/${encodeURIComponent(board.id)}?token=${encodeURIComponent(board.tokens[role])}`;
+  const view = role === 'viewer' ? '&view=board' : '';
+  return `/b/${encodeURIComponent(board.id)}?token=${encodeURIComponent(board.tokens[role])}${view}`;
+}
+
+/** The sponsor's view: the brief page. */
+export function briefPathFor(board: CreatedBoard, role: Role = 'viewer'): string {
+  return `/b/${encodeURIComponent(board.id)}/brief?token=${encodeURIComponent(board.tokens[role])}`;
 }
 
 /** Fills the join form (name, organisation, sector) and submits it. */

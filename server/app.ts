@@ -9,6 +9,7 @@ import { API_HEADERS, secureHeaders } from './securityHeaders.ts';
 import type { Server } from 'node:http';
 import { createApi } from './api/boards.ts';
 import { createBriefApi, type BriefApiDeps } from './api/brief.ts';
+import { createCommentsApi, type CommentsApiDeps } from './api/comments.ts';
 import { resolveLimits, type Limits } from './config.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { Rooms } from './rooms/rooms.ts';
@@ -27,6 +28,8 @@ export type AppDeps = {
   now?: () => number;
   /** the brief API's hooks: the board's vote results and names setting (issue 4), its renderer */
   brief?: Pick<BriefApiDeps, 'voteResults' | 'showNames' | 'renderer'>;
+  /** comments on the brief: how fast one link may leave them, how many a board keeps */
+  comments?: Pick<CommentsApiDeps, 'rate' | 'maxPerBoard'>;
 };
 
 export type CrossboardApp = {
@@ -76,6 +79,11 @@ export function createApp(deps: AppDeps): CrossboardApp {
       voteResults: (id) => sessions.visibleVoteResults(id),
       ...deps.brief,
     }),
+  );
+  // comments on the brief, pushed live to the board's connections
+  app.route(
+    '/api',
+    createCommentsApi({ storage, rooms, limits, logger, now: deps.now, ...deps.comments }),
   );
   app.route('/api', createSessionApi({ storage, sessions, logger, publicUrl: deps.publicUrl }));
   app.route(

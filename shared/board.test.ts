@@ -19,6 +19,11 @@ import {
   type BoardOrigin,
 } from './board.ts';
 import { CARD, EMPTY_PARAGRAPH_ATTRIBUTES, ROOT, cardBody, findCard, laneMap } from './schema.ts';
+import { mergeIdeas } from './board.ts';
+import { bodyToMarkdown, writeMarkdownToBody } from './richtext/index.ts';
+import { openLiveEditor } from './richtext/liveEditor.ts';
+import { $createTextNode, $getRoot, type ElementNode } from 'lexical';
+import { hydrateCopy } from './richtext/bodyEditor.ts';
 
 const amira: Author = {
   participantId: 'p1',
@@ -308,5 +313,203 @@ describe('templates', () => {
     const before = Y.encodeStateVector(doc);
     applyTemplate(doc, templateDefinition('open').starter);
     expect(Y.encodeStateVector(doc)).toEqual(before);
+  });
+});
+
+describe('merging ideas', () => {
+  const rhys: Author = { participantId: 'p2', name: 'Rhys Morgan', organisation: 'NorthStar Cloud', sector: 'private sector' };
+  const hannah: Author = { participantId: 'p3', name: 'Hannah Cole', organisation: 'Shelter North', sector: 'voluntary and community' };
+  const other: BoardOrigin = { kind: 'local', participantId: 'p2' };
+
+  function body(doc: Y.Doc, id: string): Y.XmlText {
+    return cardBody(findCard(doc, id)!.record)!;
+  }
+
+  /** A problem, a kept idea by Amira and a duplicate by Rhys, each with a note and a body. */
+  function duplicates() {
+    const doc = board();
+    const p = addProblem(doc, { title: 'P', author: amira }, local);
+    const keep = addIdea(doc, { title: 'Text reminders', author: amira, problemId: p }, local);
+    const dup = addIdea(doc, { title: 'SMS nudges', author: rhys, problemId: p }, other);
+    const keptNote = addNote(doc, { title: 'kept note', author: amira, ideaId: keep }, local);
+    const n1 = addNote(doc, { title: 'dup note 1', author: rhys, ideaId: dup }, other);
+    const n2 = addNote(doc, { title: 'dup note 2', author: rhys, ideaId: dup }, other);
+    writeMarkdownToBody(doc, body(doc, keep), 'Send a reminder **before** the hearing.', local);
+    writeMarkdownToBody(doc, body(doc, dup), '## Why\n\n- plain English\n- a [link](https://example.org)', other);
+    return { doc, p, keep, dup, keptNote, n1, n2 };
+  }
+
+  it('credits the author, appends the body, moves the notes and deletes the duplicate, in one transaction', () => {
+    const { doc, keep, dup, keptNote, n1, n2 } = duplicates();
+    const origins: unknown[] = [];
+    doc.on('afterTransaction', (tr: Y.Transaction) => origins.push(tr.origin));
+    mergeIdeas(doc, { keepId: keep, mergeId: dup }, local);
+    expect(origins).toEqual([local]);
+
+    const snap = readBoard(doc);
+    expect(snap.ideas.map((i) => i.id)).toEqual([keep]);
+    expect(snap.ideas[0]).toMatchObject({ title: 'Text reminders', author: amira, coAuthors: [rhys] });
+    expect(snap.notes.map((n) => [n.id, n.ideaId])).toEqual([
+      [keptNote, keep],
+      [n1, keep],
+      [n2, keep],
+    ]);
+    expect(bodyToMarkdown(body(doc, keep))).toBe(
+      'Send a reminder **before** the hearing.\n\nMerged from: SMS nudges\n\n## Why\n\n- plain English\n- a [link](https://example.org)',
+    );
+    // What Lexical reads back is what it wrote: no repair needed when an editor loads the body.
+    expect(hydrateCopy(body(doc, keep)).failure()).toBeUndefined();
+  });
+
+  it('puts the merged text first in a body nobody wrote in, and just notes the merge for an empty duplicate', () => {
+    const doc = board();
+    const a = addIdea(doc, { title: 'A', author: amira, problemId: null }, local);
+    const b = addIdea(doc, { title: 'B', author: rhys, problemId: null }, other);
+    const c = addIdea(doc, { title: 'C', author: hannah, problemId: null }, other);
+    writeMarkdownToBody(doc, body(doc, b), 'Body of B', other);
+    mergeIdeas(doc, { keepId: a, mergeId: b }, local);
+    // (the kept body's empty paragraph stays last: someone may be typing in it)
+    expect(bodyToMarkdown(body(doc, a))).toBe('Merged from: B\n\nBody of B\n');
+    mergeIdeas(doc, { keepId: a, mergeId: c }, local);
+    expect(bodyToMarkdown(body(doc, a))).toBe('Merged from: B\n\nBody of B\n\nMerged from: C\n');
+    expect(readBoard(doc).ideas[0]!.coAuthors.map((x) => x.name)).toEqual(['Hannah Cole', 'Rhys Morgan']);
+  });
+
+  it('never credits the author, credits each person once, and carries co-authors along a chain of merges', () => {
+    const doc = board();
+    const a = addIdea(doc, { title: 'A', author: amira, problemId: null }, local);
+    const b = addIdea(doc, { title: 'B', author: amira, problemId: null }, local);
+    const c = addIdea(doc, { title: 'C', author: rhys, problemId: null }, other);
+    const d = addIdea(doc, { title: 'D', author: hannah, problemId: null }, other);
+    const e = addIdea(doc, { title: 'E', author: rhys, problemId: null }, other);
+    mergeIdeas(doc, { keepId: a, mergeId: b }, local); // same author: no credit
+    expect(readBoard(doc).ideas.find((i) => i.id === a)!.coAuthors).toEqual([]);
+    mergeIdeas(doc, { keepId: d, mergeId: c }, local); // D (Hannah) gains Rhys
+    mergeIdeas(doc, { keepId: a, mergeId: d }, local); // A gains Hannah and, through D, Rhys
+    mergeIdeas(doc, { keepId: a, mergeId: e }, local); // Rhys again: still once
+    const idea = readBoard(doc).ideas.find((i) => i.id === a)!;
+    expect(idea.coAuthors).toEqual([hannah, rhys]);
+  });
+
+  it('refuses to merge an idea into itself or with a card that is not an idea', () => {
+    const { doc, p, keep, n1 } = duplicates();
+    expect(() => mergeIdeas(doc, { keepId: keep, mergeId: keep }, local)).toThrow(BoardWriteError);
+    expect(() => mergeIdeas(doc, { keepId: keep, mergeId: p }, local)).toThrow(BoardWriteError);
+    expect(() => mergeIdeas(doc, { keepId: n1, mergeId: keep }, local)).toThrow(BoardWriteError);
+    expect(() => mergeIdeas(doc, { keepId: keep, mergeId: 'missing' }, local)).toThrow(BoardWriteError);
+    expect(readBoard(doc).ideas).toHaveLength(2);
+  });
+
+  it('is undone in one step: the duplicate, its notes, the body and the credit come back', () => {
+    const { doc, keep, dup, n1 } = duplicates();
+    const maps = [laneMap(doc, 'problem'), laneMap(doc, 'idea'), laneMap(doc, 'note')];
+    const undo = new Y.UndoManager(maps, { trackedOrigins: new Set([local]) });
+    const before = readBoard(doc);
+    const keptBody = bodyToMarkdown(body(doc, keep));
+    mergeIdeas(doc, { keepId: keep, mergeId: dup }, local);
+    undo.undo();
+    const after = readBoard(doc);
+    expect(after.ideas.map((i) => [i.id, i.coAuthors])).toEqual(before.ideas.map((i) => [i.id, i.coAuthors]));
+    expect(after.notes.find((n) => n.id === n1)!.ideaId).toBe(dup);
+    expect(bodyToMarkdown(body(doc, keep))).toBe(keptBody);
+    expect(bodyToMarkdown(body(doc, dup))).toContain('plain English');
+  });
+
+  it('reads hostile co-author data safely', () => {
+    const doc = board();
+    const id = addIdea(doc, { title: 'I', author: amira, problemId: null }, local);
+    const record = findCard(doc, id)!.record;
+    doc.transact(() =>
+      record.set(CARD.coAuthors, [
+        { ...rhys },
+        { ...rhys, name: 'Rhys again' },
+        { ...amira },
+        'junk',
+        { participantId: 'p9', name: 'x'.repeat(500), sector: 'martians' },
+      ]),
+    );
+    const [idea] = readBoard(doc).ideas;
+    expect(idea!.coAuthors.map((a) => a.participantId)).toEqual(['p2', 'p9'].sort((x, y) => (x < y ? -1 : 1)));
+    expect(idea!.coAuthors.find((a) => a.participantId === 'p9')).toMatchObject({ sector: 'unknown' });
+    expect(idea!.coAuthors.find((a) => a.participantId === 'p9')!.name.length).toBe(80);
+    // A merge into such an idea replaces the junk with a map and keeps the valid credits.
+    const dup = addIdea(doc, { title: 'D', author: hannah, problemId: null }, other);
+    mergeIdeas(doc, { keepId: id, mergeId: dup }, local);
+    expect(record.get(CARD.coAuthors)).toBeInstanceOf(Y.Map);
+    expect(readBoard(doc).ideas[0]!.coAuthors.map((a) => a.participantId).sort()).toEqual(['p2', 'p3', 'p9']);
+  });
+
+  it('converges when someone edits the duplicate, adds to it and types in the kept idea while the merge travels', () => {
+    const { doc: a, keep, dup } = duplicates();
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+    // A live editor on B's copy of the kept idea, as if Rhys had it open.
+    const live = openLiveEditor(body(b, keep));
+
+    mergeIdeas(a, { keepId: keep, mergeId: dup }, local);
+    // Meanwhile on B: the duplicate's title and body change, a note is added to it, and Rhys
+    // types into the kept idea's body.
+    updateCardTitle(b, dup, 'SMS nudges (edited)', other);
+    writeMarkdownToBody(b, body(b, dup), 'rewritten while merging', other);
+    const lateNote = addNote(b, { title: 'late note', author: rhys, ideaId: dup }, other);
+    live.edit(() => {
+      const root = $getRoot();
+      root.getLastChildOrThrow<ElementNode>().append($createTextNode(' Also by letter.'));
+    });
+
+    for (const [from, to] of [
+      [a, b],
+      [b, a],
+    ] as const) Y.applyUpdate(to, Y.encodeStateAsUpdate(from, Y.encodeStateVector(to)));
+
+    expect(Y.encodeStateVector(a)).toEqual(Y.encodeStateVector(b));
+    const snapA = readBoard(a);
+    expect(readBoard(b)).toEqual(snapA);
+    expect(snapA.ideas.map((i) => i.id)).toEqual([keep]);
+    // The note added to the duplicate is kept, detached; the edits to the duplicate went with it.
+    expect(snapA.notes.find((n) => n.id === lateNote)!.ideaId).toBeNull();
+    const text = bodyToMarkdown(body(a, keep));
+    expect(bodyToMarkdown(body(b, keep))).toBe(text);
+    expect(text).toContain('Also by letter.');
+    expect(text).toContain('Merged from: SMS nudges');
+    expect(text).not.toContain('rewritten while merging');
+    // The live editor on B received the merge as an ordinary remote change.
+    expect(live.markdown()).toBe(text);
+    live.close();
+  });
+
+  it('two people merging different duplicates into one idea at once both get credited', () => {
+    const doc = board();
+    const keep = addIdea(doc, { title: 'K', author: amira, problemId: null }, local);
+    const x = addIdea(doc, { title: 'X', author: rhys, problemId: null }, other);
+    const y = addIdea(doc, { title: 'Y', author: hannah, problemId: null }, other);
+    const b = new Y.Doc();
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(doc));
+    mergeIdeas(doc, { keepId: keep, mergeId: x }, local);
+    mergeIdeas(b, { keepId: keep, mergeId: y }, other);
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(b));
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(doc));
+    expect(readBoard(doc)).toEqual(readBoard(b));
+    expect(readBoard(doc).ideas.map((i) => [i.id, i.coAuthors.map((c) => c.participantId)])).toEqual([[keep, ['p3', 'p2']]]);
+    const text = bodyToMarkdown(body(doc, keep));
+    expect(text).toContain('Merged from: X');
+    expect(text).toContain('Merged from: Y');
+  });
+});
+
+describe('themes', () => {
+  it('groups ideas into a new theme in the same transaction, and refuses unknown ideas', () => {
+    const doc = board();
+    const i1 = addIdea(doc, { title: 'I1', author: amira, problemId: null }, local);
+    const i2 = addIdea(doc, { title: 'I2', author: amira, problemId: null }, local);
+    const origins: unknown[] = [];
+    doc.on('afterTransaction', (tr: Y.Transaction) => origins.push(tr.origin));
+    const t = addTheme(doc, { title: 'Reminders', author: amira, ideaIds: [i1] }, local);
+    expect(origins).toEqual([local]);
+    const snap = readBoard(doc);
+    expect(snap.themes.map((x) => x.title)).toEqual(['Reminders']);
+    expect(snap.ideas.map((i) => i.themeId)).toEqual([t, null]);
+    expect(() => addTheme(doc, { title: 'Nope', author: amira, ideaIds: [i2, 'missing'] }, local)).toThrow(BoardWriteError);
+    expect(readBoard(doc).themes).toHaveLength(1);
   });
 });

@@ -22,6 +22,7 @@ import {
   boardMaps,
   cardBody,
   createBody,
+  createTextParagraph,
   findCard,
   laneMap,
   type CardKind,
@@ -47,7 +48,13 @@ type CardBase = {
   order: string;
 };
 export type Problem = CardBase & { kind: 'problem' };
-export type Idea = CardBase & { kind: 'idea'; problemId: string | null; themeId: string | null };
+export type Idea = CardBase & {
+  kind: 'idea';
+  problemId: string | null;
+  themeId: string | null;
+  /** credited beside the author (authors of merged duplicates): valid, unique, never the author */
+  coAuthors: Author[];
+};
 export type Note = CardBase & { kind: 'note'; ideaId: string | null };
 export type Card = Problem | Idea | Note;
 export type Theme = {
@@ -122,6 +129,27 @@ export function readAuthor(value: unknown): Author {
   };
 }
 
+const MAX_CO_AUTHORS = 50;
+
+/**
+ * An idea's co-authors: each validated like an author, unique by participantId, without the
+ * author, in a stable order (peers may iterate a Y.Map differently). Accepts a plain array too:
+ * a peer may have written one.
+ */
+function readCoAuthors(value: unknown, author: Author): Author[] {
+  const raw: unknown[] = value instanceof Y.Map ? [...value.values()] : Array.isArray(value) ? value : [];
+  const seen = new Set([author.participantId, UNKNOWN_AUTHOR.participantId]);
+  const out: Author[] = [];
+  for (const item of raw) {
+    const co = readAuthor(item);
+    if (seen.has(co.participantId)) continue;
+    seen.add(co.participantId);
+    out.push(co);
+  }
+  out.sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.participantId < b.participantId ? -1 : 1));
+  return out.slice(0, MAX_CO_AUTHORS);
+}
+
 function readBase(key: string, record: Y.Map<unknown>): CardBase {
   const order = record.get(CARD.order);
   return {
@@ -189,11 +217,13 @@ export function readBoard(doc: Y.Doc): BoardSnapshot {
   const ideas: Idea[] = records(maps.ideas).map(([key, r]) => {
     const problemId = str(r.get(CARD.problemId));
     const themeId = str(r.get(CARD.themeId));
+    const base = readBase(key, r);
     return {
-      ...readBase(key, r),
+      ...base,
       kind: 'idea',
       problemId: problemId !== undefined && problemIds.has(problemId) ? problemId : null,
       themeId: themeId !== undefined && themeIds.has(themeId) ? themeId : null,
+      coAuthors: readCoAuthors(r.get(CARD.coAuthors), base.author),
     };
   });
   const ideaIds = new Set(ideas.map((i) => i.id));
@@ -403,6 +433,8 @@ export function addIdea(
     const record = newCardRecord(id, input.title, input.author, placeAmong(siblings, input));
     record.set(CARD.problemId, input.problemId);
     record.set(CARD.themeId, input.themeId ?? null);
+    // Created up front, like the body: two peers creating it lazily would race and lose a credit.
+    record.set(CARD.coAuthors, new Y.Map<unknown>());
     laneMap(doc, 'idea').set(id, record);
   }, origin);
   return id;
@@ -423,12 +455,14 @@ export function addNote(
   return id;
 }
 
+/** Adds a theme; `ideaIds` are grouped into it in the same transaction (one undo step). */
 export function addTheme(
   doc: Y.Doc,
-  input: { title: string; author: Author; id?: string },
+  input: { title: string; author: Author; id?: string; ideaIds?: readonly string[] },
   origin: BoardOrigin,
 ): string {
   const id = input.id ?? newId();
+  const ideas = (input.ideaIds ?? []).map((ideaId) => requireRecord(doc, ideaId, 'idea'));
   doc.transact(() => {
     const themes = boardMaps(doc).themes;
     const siblings = records(themes).map(([tid, r]) => {
@@ -444,6 +478,7 @@ export function addTheme(
     record.set(CARD.createdAt, Date.now());
     record.set(CARD.order, keyAfter(siblings.sort(byOrder).at(-1)?.order || null));
     themes.set(id, record);
+    for (const idea of ideas) idea.set(CARD.themeId, id);
   }, origin);
   return id;
 }
@@ -568,6 +603,154 @@ export function setIdeaTheme(doc: Y.Doc, ideaId: string, themeId: string | null,
     throw new BoardWriteError(`no theme with id ${themeId}`);
   }
   doc.transact(() => record.set(CARD.themeId, themeId), origin);
+}
+
+/**
+ * Merges a duplicate idea into another, in one transaction (so one undo restores both):
+ * - the kept idea credits the merged idea's author and co-authors as co-authors;
+ * - its body gains a paragraph "Merged from: <title>" and then the merged idea's blocks, copied
+ *   as Yjs structure (what Lexical wrote, so formatting, lists and links survive as they were);
+ * - the merged idea's prototype notes move to the kept idea, after its own;
+ * - the merged idea is deleted.
+ * The kept idea keeps its own problem, theme and title. Edits that peers make to the merged idea
+ * while the merge travels land in a deleted record and are dropped, exactly as for a delete;
+ * a note added to it concurrently is kept, detached (see `readBoard`).
+ */
+export function mergeIdeas(
+  doc: Y.Doc,
+  ids: { keepId: string; mergeId: string },
+  origin: BoardOrigin,
+): void {
+  if (ids.keepId === ids.mergeId) throw new BoardWriteError('cannot merge an idea into itself');
+  const keep = requireRecord(doc, ids.keepId, 'idea');
+  const merged = requireRecord(doc, ids.mergeId, 'idea');
+  const maps = boardMaps(doc);
+  doc.transact(() => {
+    const author = readAuthor(keep.get(CARD.author));
+    const mergedAuthor = readAuthor(merged.get(CARD.author));
+    const credits = [mergedAuthor, ...readCoAuthors(merged.get(CARD.coAuthors), mergedAuthor)];
+    let coAuthors = keep.get(CARD.coAuthors);
+    if (!(coAuthors instanceof Y.Map)) {
+      // An idea from before co-authors existed, or a peer wrote junk: start a map, keep what was valid.
+      const existing = readCoAuthors(coAuthors, author);
+      coAuthors = new Y.Map<unknown>();
+      keep.set(CARD.coAuthors, coAuthors);
+      credits.push(...existing);
+    }
+    const map = coAuthors as Y.Map<unknown>;
+    for (const credit of credits) {
+      const id = credit.participantId;
+      if (id === author.participantId || id === UNKNOWN_AUTHOR.participantId || isTemplateAuthor(credit) || map.has(id)) continue;
+      map.set(id, { ...credit });
+    }
+
+    let body = cardBody(keep);
+    if (!body) {
+      body = createBody();
+      keep.set(CARD.body, body);
+    }
+    appendMergedBody(body, cardBody(merged), readText(merged.get(CARD.title), LIMITS.title).trim() || 'Untitled idea');
+
+    let last = siblingOrders(doc, 'note', (r) => groupOf('note', r) === ids.keepId).at(-1)?.order || null;
+    for (const { id } of siblingOrders(doc, 'note', (r) => groupOf('note', r) === ids.mergeId)) {
+      const note = maps.notes.get(id) as Y.Map<unknown>;
+      last = keyAfter(last);
+      note.set(CARD.ideaId, ids.keepId);
+      note.set(CARD.order, last);
+    }
+    keep.set(CARD.updatedAt, Date.now());
+    maps.ideas.delete(ids.mergeId);
+  }, origin);
+}
+
+/**
+ * Adds "Merged from: <title>" and copies of the source body's blocks to `target`, after its last
+ * block with text in it: trailing empty paragraphs (a card nobody wrote in, or where someone's
+ * caret waits on a new line) stay last, untouched, in case someone is typing in them.
+ */
+function appendMergedBody(target: Y.XmlText, source: Y.XmlText | undefined, title: string): void {
+  const blocks = source ? bodyBlocks(source) : [];
+  const copies = [createTextParagraph(`Merged from: ${title}`)];
+  if (blocks.some((b) => !isEmptyBlock(b))) {
+    for (const block of blocks) copies.push(copySharedType(block) as Y.XmlText);
+  }
+  let at = 0;
+  let position = 0;
+  for (const op of target.toDelta() as Array<{ insert?: unknown }>) {
+    position += typeof op.insert === 'string' ? op.insert.length : 1;
+    if (!(op.insert instanceof Y.XmlText) || !isEmptyBlock(op.insert)) at = position;
+  }
+  for (const copy of copies) target.insertEmbed(at++, copy);
+}
+
+/** The top-level blocks of a body (paragraphs, headings, lists, quotes): its embedded XmlTexts. */
+function bodyBlocks(body: Y.XmlText): Y.XmlText[] {
+  const out: Y.XmlText[] = [];
+  for (const op of body.toDelta() as Array<{ insert?: unknown }>) {
+    if (op.insert instanceof Y.XmlText) out.push(op.insert);
+  }
+  return out;
+}
+
+/** A block with no text anywhere in it (text lives in string runs; nested blocks are embeds). */
+function isEmptyBlock(block: Y.XmlText): boolean {
+  for (const op of block.toDelta() as Array<{ insert?: unknown }>) {
+    if (typeof op.insert === 'string' && op.insert.length > 0) return false;
+    if (op.insert instanceof Y.XmlText && !isEmptyBlock(op.insert)) return false;
+  }
+  return true;
+}
+
+/** What `copySharedType` returns for a shared type of a kind Lexical never writes. */
+const LEFT_OUT = Symbol('left out');
+
+/**
+ * A deep, not yet integrated copy of a value found in a body, for the kinds Lexical writes
+ * (XmlText elements, Y.Map text nodes and node state, XmlElement decorators, plain values); any
+ * other shared type is LEFT_OUT. Not Yjs's `clone()`: `Text#clone` re-inserts the very embedded
+ * types it copies, which would move them out of the source.
+ */
+function copySharedType(value: unknown): unknown {
+  if (!(value instanceof Y.AbstractType)) return value;
+  const copyAttributes = (from: Y.XmlText | Y.XmlElement, to: Y.XmlText | Y.XmlElement) => {
+    for (const [key, attr] of Object.entries(from.getAttributes())) {
+      const v = copySharedType(attr);
+      if (v !== LEFT_OUT) to.setAttribute(key, v as never);
+    }
+  };
+  if (value instanceof Y.XmlText) {
+    const copy = new Y.XmlText();
+    copyAttributes(value, copy);
+    let index = 0;
+    for (const op of value.toDelta() as Array<{ insert?: unknown; attributes?: Record<string, unknown> }>) {
+      if (typeof op.insert === 'string') {
+        copy.insert(index, op.insert, op.attributes);
+        index += op.insert.length;
+      } else if (op.insert instanceof Y.AbstractType) {
+        const embed = copySharedType(op.insert);
+        if (embed === LEFT_OUT) continue;
+        copy.insertEmbed(index, embed as Y.AbstractType<unknown>, op.attributes);
+        index += 1;
+      }
+    }
+    return copy;
+  }
+  if (value instanceof Y.Map) {
+    const copy = new Y.Map<unknown>();
+    value.forEach((v, k) => {
+      const c = copySharedType(v);
+      if (c !== LEFT_OUT) copy.set(k, c);
+    });
+    return copy;
+  }
+  if (value instanceof Y.XmlElement) {
+    const copy = new Y.XmlElement(value.nodeName);
+    copyAttributes(value, copy);
+    const children = value.toArray().map(copySharedType);
+    copy.insert(0, children.filter((c): c is Y.XmlElement | Y.XmlText => c instanceof Y.XmlElement || c instanceof Y.XmlText));
+    return copy;
+  }
+  return LEFT_OUT;
 }
 
 /**

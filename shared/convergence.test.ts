@@ -14,6 +14,7 @@ import {
   addTheme,
   deleteCard,
   initBoard,
+  mergeIdeas,
   moveIdea,
   moveNote,
   readBoard,
@@ -66,7 +67,7 @@ function randomEdit(gen: prng.PRNG, peer: Peer): void {
   const theme = pick(gen, snap.themes);
   const anyCard = pick(gen, [...snap.problems, ...snap.ideas, ...snap.notes]);
   const title = prng.word(gen, 1, 12);
-  switch (prng.int32(gen, 0, 11)) {
+  switch (prng.int32(gen, 0, 12)) {
     case 0:
       addProblem(doc, { title, author }, origin);
       return;
@@ -103,6 +104,12 @@ function randomEdit(gen: prng.PRNG, peer: Peer): void {
     case 10:
       if (theme && prng.int32(gen, 0, 3) === 0) deleteCard(doc, theme.id, origin);
       return;
+    case 11: {
+      // Merges are rare too; two peers may merge the same pair, or merge both ways, at once.
+      const dup = pick(gen, snap.ideas);
+      if (idea && dup && dup.id !== idea.id && prng.int32(gen, 0, 2) === 0) mergeIdeas(doc, { keepId: idea.id, mergeId: dup.id }, origin);
+      return;
+    }
     default: {
       // Type into a body: the first paragraph, as an editor would.
       const body = anyCard && cardBody(findCard(doc, anyCard.id)!.record);

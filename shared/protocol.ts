@@ -31,6 +31,12 @@
  *                      `error`        something the server refused that was not a command (a
  *                                     document update, or a frame that is not a command at all)
  *
+ * Version 3 adds sponsor comments on the brief (issue 5):
+ *
+ *   server -> client   `comments`     comments just left on the brief (through the HTTP API, since
+ *                                     viewers cannot write to the document) — to everyone; merge
+ *                                     by id. The full list is `GET /api/boards/:id/comments`.
+ *
  * A connection must `join` (name, organisation, sector) before any other command. The first join
  * returns a participantId and a secret; store both and send them with every later join, so that
  * nobody else can act as you. See `CommandArgs` for every command and `CommandValues` for what a
@@ -46,8 +52,9 @@
 import type { Sector, Template } from './schema.ts';
 import type { Phase, SessionVote, Standing, TimerStatus } from './session.ts';
 import type { VoteConfig, VoteRoundResult } from './votes.ts';
+import type { SponsorComment } from './brief/comments.ts';
 
-export const PROTOCOL_VERSION = 2;
+export const PROTOCOL_VERSION = 3;
 
 /** The first varUint of every frame. 2 (y-protocols auth) is never sent by this server. */
 export const MessageType = {
@@ -348,6 +355,11 @@ export type SessionMessage = {
   /** the current or last vote: its settings and status, never its totals */
   vote: VoteView | null;
   participants: RosterEntry[];
+  /**
+   * How many private drafts are waiting to be revealed, everyone's together (never whose or what):
+   * the facilitator's "Reveal all (5 waiting)". Absent from servers before it was added.
+   */
+  draftsWaiting?: number;
 };
 
 /** Your dots in the current vote. `round` is null when there is no vote. */
@@ -378,6 +390,9 @@ export type Draft = {
 /** All your drafts (replaces what you had). */
 export type DraftsMessage = { type: 'drafts'; drafts: Draft[] };
 
+/** New comments on the brief (usually one): add them to what you have, by id. */
+export type CommentsMessage = { type: 'comments'; comments: SponsorComment[] };
+
 /** Every JSON message carried in a `MessageType.crossboard` frame. */
 export type ControlMessage =
   | HelloMessage
@@ -387,7 +402,8 @@ export type ControlMessage =
   | SessionMessage
   | MyVotesMessage
   | VoteResultMessage
-  | DraftsMessage;
+  | DraftsMessage
+  | CommentsMessage;
 
 export const VIEWER_MESSAGE = 'You are viewing this board. Your changes are not saved.';
 
@@ -428,6 +444,7 @@ export function parseControlMessage(json: string): ControlMessage | null {
   if (v.type === 'myVotes' && typeof v.dots === 'object' && v.dots !== null) return value as MyVotesMessage;
   if (v.type === 'voteResult' && typeof v.result === 'object' && v.result !== null) return value as VoteResultMessage;
   if (v.type === 'drafts' && Array.isArray(v.drafts)) return value as DraftsMessage;
+  if (v.type === 'comments' && Array.isArray(v.comments)) return value as CommentsMessage;
   if (v.type === 'command' && typeof v.name === 'string') return value as CommandMessage;
   return null;
 }

@@ -73,6 +73,11 @@ export const CARD = {
   themeId: 'themeId',
   /** notes: the idea the note belongs to (null when detached) */
   ideaId: 'ideaId',
+  /**
+   * ideas: people credited beside the author (the authors of duplicates merged into it), a
+   * Y.Map from participantId to author, created with the idea so concurrent merges both count
+   */
+  coAuthors: 'coAuthors',
 } as const;
 
 export const LIMITS = {
@@ -166,6 +171,30 @@ export function findCard(
 export function cardBody(record: Y.Map<unknown>): Y.XmlText | undefined {
   const body = record.get(CARD.body);
   return body instanceof Y.XmlText ? body : undefined;
+}
+
+/** The properties Lexical 0.52 gives a plain text node (a Y.Map embedded before its text). */
+export const PLAIN_TEXT_NODE_ATTRIBUTES = {
+  __type: 'text',
+  __format: 0,
+  __style: '',
+  __mode: 0,
+  __detail: 0,
+} as const;
+
+/** A paragraph of plain text shaped exactly as Lexical writes it, to embed in a body. */
+export function createTextParagraph(text: string): Y.XmlText {
+  const paragraph = new Y.XmlText();
+  for (const [key, value] of Object.entries(EMPTY_PARAGRAPH_ATTRIBUTES)) {
+    paragraph.setAttribute(key, value as never);
+  }
+  if (text) {
+    const node = new Y.Map<unknown>();
+    for (const [key, value] of Object.entries(PLAIN_TEXT_NODE_ATTRIBUTES)) node.set(key, value);
+    paragraph.insertEmbed(0, node);
+    paragraph.insert(1, text);
+  }
+  return paragraph;
 }
 
 /** A fresh body: one empty paragraph shaped exactly as Lexical writes it, so no editor bootstraps. */

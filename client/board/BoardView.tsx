@@ -125,15 +125,19 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
   // -- actions ---------------------------------------------------------------------------------
   const addTo = useCallback(
     (kind: CardKind, group: string | null, afterId?: string) => {
-      if (readOnly) return;
+      const mode = services.facilitation?.addMode(kind) ?? 'board';
+      if (readOnly || mode === 'blocked') return;
+      if (mode === 'draft') return services.facilitation!.startDraft(kind, group);
       const id = actions.addCard(kind, group, afterId ? { afterId } : {});
       setOpen({ id, focus: 'title' });
       setActive((a) => ({ ...a, [kind]: id }));
       setFocusedId(id);
       if (kind === 'note' || kind === 'idea') setPhoneLane(kind);
     },
-    [actions, readOnly],
+    [actions, readOnly, services.facilitation],
   );
+  // The phase decides which lanes take new cards (the server enforces it; this hides the buttons).
+  const canAdd = (kind: CardKind) => !readOnly && (services.facilitation?.addMode(kind) ?? 'board') !== 'blocked';
   const onOpen = useCallback((id: string, focus: 'title' | 'body') => {
     setOpen((o) => (o?.id === id ? o : { id, focus }));
     setFocusedId(id);
@@ -371,7 +375,7 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
             ) : (
               <ul className="lane__list">{group.cards.map((c) => renderCard(c, laneOrder))}</ul>
             )}
-            {!readOnly && (kind === 'idea' || (kind === 'note' && group.parentId !== null)) && (
+            {canAdd(kind) && (kind === 'idea' || (kind === 'note' && group.parentId !== null)) && (
               <button type="button" className="add-button add-button--group" onClick={() => addTo(kind, group.parentId)}>
                 + {kind === 'idea' ? 'Add idea here' : 'Add note to this idea'}
               </button>
@@ -429,7 +433,7 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
                   {lane.title} <span className="lane__count">({count})</span>
                 </h2>
                 <p className="lane__hint">{lane.hint}</p>
-                {!readOnly && (
+                {canAdd(lane.kind) && (
                   <button
                     type="button"
                     className="add-button"
@@ -442,6 +446,7 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
                 )}
               </div>
               <div className="lane__scroll">
+                {services.facilitation?.renderLaneTop(lane.kind)}
                 {lane.kind === 'problem' ? (
                   <ul className="lane__list">{board.problems.map((c) => renderCard(c, l.order))}</ul>
                 ) : (

@@ -5,6 +5,7 @@ import type { Peer } from '../sync/presence.ts';
 import { describeKind } from './layout.ts';
 import { useServices } from './services.ts';
 import { AuthorChip, PersonBadge } from './Chips.tsx';
+import { useIdeaComments } from '../comments/hooks.ts';
 
 export type CardViewProps = {
   card: Card;
@@ -42,6 +43,7 @@ export const CardView = memo(function CardView(props: CardViewProps) {
   const noun = describeKind(card.kind);
   const title = card.title.trim() || `Untitled ${noun}`;
   const titleId = `card-title-${card.id}`;
+  const comments = useIdeaComments(card.id);
 
   if (open && !services.readOnly) return <OpenCard {...props} noun={noun} />;
 
@@ -82,8 +84,14 @@ export const CardView = memo(function CardView(props: CardViewProps) {
         <AuthorChip author={card.author} />
         {children && <span className="card__count">{children}</span>}
         {props.theme && <span className="card__theme">Theme: {props.theme.title || 'Untitled theme'}</span>}
+        {comments && comments.count > 0 && (
+          <button type="button" className="card__comments" onClick={comments.open} data-testid="card-comments">
+            {comments.count === 1 ? '1 sponsor comment' : `${comments.count} sponsor comments`}
+          </button>
+        )}
       </div>
       <div className="card__body">{services.renderBody(card.id)}</div>
+      {services.facilitation?.renderCardFooter(card)}
       {props.editors.length > 0 && (
         <p className="card__editing">
           {props.editors.map((p) => (

@@ -1,5 +1,5 @@
 /** The board header: title, challenge, your role, presence, sync status and the keys button. */
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { SECTORS } from '../../shared/schema.ts';
 import type { Role } from '../../shared/protocol.ts';
 import type { Peer } from '../sync/presence.ts';
@@ -122,6 +122,10 @@ export function Header(props: {
   readOnlyMessage: string | null;
   onShowKeys: () => void;
   onChangeDetails: () => void;
+  /** more header buttons (the brief, sponsor comments), before Keys */
+  actions?: ReactNode;
+  /** the facilitation session: phase, timer, lock, your dots (a full-width row) */
+  session?: ReactNode;
 }) {
   return (
     <header className="board-header">
@@ -141,10 +145,12 @@ export function Header(props: {
         </p>
         <SyncIndicator status={props.status} />
         <Presence peers={props.peers} onChangeDetails={props.onChangeDetails} />
+        {props.actions}
         <button type="button" className="button button--small button--secondary" onClick={props.onShowKeys} aria-keyshortcuts="?">
           Keys
         </button>
       </div>
+      {props.session}
       {props.readOnlyMessage && (
         <p className="banner banner--info" data-testid="viewer-banner">
           {props.readOnlyMessage}
@@ -169,6 +175,7 @@ export function KeyboardHelp({ open, onClose }: { open: boolean; onClose: () => 
     ['Enter', 'Open the focused card to edit it'],
     ['Escape', 'Close the card'],
     ['N', 'Add a card to the focused lane'],
+    ['V / Shift+V', 'During a vote: place a dot on the focused card / take one back'],
     ['M', 'Move the focused card: then ↑ / ↓, Enter to finish, Escape to cancel'],
     ['Delete', 'Delete the focused card (you can undo)'],
     ['Ctrl+Z / Ctrl+Shift+Z', 'Undo / redo your own changes'],

@@ -24,7 +24,9 @@ function apply(doc: Y.Doc, id: string, dir: -1 | 1): boolean {
   const step = moveStep(snap, layoutBoard(snap), id, dir);
   if (!step) return false;
   if (step.type === 'reorder') reorderCard(doc, id, step.placement, o);
-  else if (step.type === 'moveIdea') moveIdea(doc, id, { problemId: step.problemId, ...step.placement }, o);
+  else if (step.type === 'moveIdea') {
+    moveIdea(doc, id, { problemId: step.problemId, ...step.placement, ...(step.themeId !== undefined ? { themeId: step.themeId } : {}) }, o);
+  }
   else moveNote(doc, id, { ideaId: step.ideaId, ...step.placement }, o);
   return true;
 }
@@ -81,6 +83,22 @@ describe('moveStep', () => {
     expect(apply(doc, 'p1', 1)).toBe(true);
     expect(readBoard(doc).problems.map((p) => p.id)).toEqual(['p2', 'p1']);
     expect(apply(doc, 'p1', 1)).toBe(false);
+  });
+
+  test('an idea steps through the theme sub-groups of its problem before leaving it', () => {
+    const doc = board();
+    addTheme(doc, { title: 'T', author, id: 't1', ideaIds: ['i1', 'i2'] }, o);
+    // p1 shows: theme T [i1, i2], then no theme [i3]
+    apply(doc, 'i2', 1); // past T's end: first of "no theme", before i3
+    let snap = readBoard(doc);
+    expect(snap.ideas.find((i) => i.id === 'i2')).toMatchObject({ problemId: 'p1', themeId: null });
+    expect(layoutBoard(snap).idea.groups[0]!.subgroups!.map((sg) => sg.cards.map((c) => c.id))).toEqual([['i1'], ['i2', 'i3']]);
+    apply(doc, 'i2', -1); // back up: last in T
+    snap = readBoard(doc);
+    expect(snap.ideas.find((i) => i.id === 'i2')!.themeId).toBe('t1');
+    expect(layoutBoard(snap).idea.groups[0]!.subgroups!.map((sg) => sg.cards.map((c) => c.id))).toEqual([['i1', 'i2'], ['i3']]);
+    apply(doc, 'i3', 1); // past the last sub-group: into p2, theme kept
+    expect(readBoard(doc).ideas.find((i) => i.id === 'i3')).toMatchObject({ problemId: 'p2', themeId: null });
   });
 
   test('notes move across ideas in the ideas lane order', () => {

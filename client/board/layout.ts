@@ -117,12 +117,13 @@ export function neighbourAcross(board: BoardSnapshot, layout: BoardLayout, card:
 
 export type MoveStep =
   | { type: 'reorder'; placement: Placement }
-  | { type: 'moveIdea'; problemId: string | null; placement: Placement }
+  | { type: 'moveIdea'; problemId: string | null; placement: Placement; themeId?: string | null }
   | { type: 'moveNote'; ideaId: string | null; placement: Placement };
 
 /**
  * One step of keyboard moving: up/down within the card's group, and past the group's edge into
- * the previous or next group (another problem for an idea, another idea for a note).
+ * the previous or next group (another problem for an idea, another idea for a note). An idea in
+ * a problem shown by theme first steps through that problem's theme sub-groups (changing theme).
  */
 export function moveStep(board: BoardSnapshot, layout: BoardLayout, id: string, dir: -1 | 1): MoveStep | null {
   const card = findCardIn(board, id);
@@ -144,6 +145,14 @@ export function moveStep(board: BoardSnapshot, layout: BoardLayout, id: string, 
     const i = list.findIndex((c) => c.id === id);
     const other = list[i + dir];
     if (other) return { type: 'reorder', placement: dir < 0 ? { beforeId: other.id } : { afterId: other.id } };
+    // Past a theme sub-group's edge: into the neighbouring sub-group of the same problem.
+    const subs = group.subgroups ?? [];
+    const nextSub = subgroup ? subs[subs.indexOf(subgroup) + dir] : undefined;
+    if (nextSub) {
+      const edge = dir < 0 ? nextSub.cards.at(-1) : nextSub.cards[0];
+      const placement: Placement = edge ? (dir < 0 ? { afterId: edge.id } : { beforeId: edge.id }) : {};
+      return { type: 'moveIdea', problemId: (card as Idea).problemId, themeId: nextSub.theme?.id ?? null, placement };
+    }
     // Past the edge: into the neighbouring problem's group (problems in order, detached last).
     const parents: Array<string | null> = [...board.problems.map((p) => p.id)];
     if (groups.some((g) => g.parentId === null)) parents.push(null);

@@ -3,6 +3,8 @@
  * see Yjs. BoardRoute builds this from a BoardConnection, createActions and the editor package.
  */
 import { createContext, useContext, type ReactNode } from 'react';
+import type { Card } from '../../shared/board.ts';
+import type { CardKind } from '../../shared/schema.ts';
 import type { BoardActions } from '../sync/actions.ts';
 import type { PresenceUser } from '../sync/presence.ts';
 
@@ -17,6 +19,20 @@ export type BoardServices = {
   /** focus the open card's body editor (caret at the end), as soon as it is ready */
   focusBody: (cardId: string) => void;
   announce: (message: string) => void;
+  /** the facilitation session's say (phase rules, private drafts, votes); absent: everything allowed */
+  facilitation?: FacilitationSlots;
+};
+
+/** What the session adds to the lanes (client/facilitation/layer.tsx builds it). */
+export type FacilitationSlots = {
+  /** how a new card of `kind` is added now: onto the board, as a private draft, or not at all (no Add button) */
+  addMode: (kind: CardKind) => 'board' | 'draft' | 'blocked';
+  /** start writing a private draft instead of adding a card */
+  startDraft: (kind: CardKind, group: string | null) => void;
+  /** at the top of a lane: your private drafts */
+  renderLaneTop: (kind: CardKind) => ReactNode;
+  /** at the foot of a card: your dots, the results */
+  renderCardFooter: (card: Card) => ReactNode;
 };
 
 export const BoardServicesContext = createContext<BoardServices | null>(null);

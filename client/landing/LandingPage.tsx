@@ -15,7 +15,7 @@ const TEMPLATE_LABEL: Record<string, string> = {
 const LINKS: Array<{ role: Role; title: string; explain: string }> = [
   { role: 'facilitator', title: 'Facilitator', explain: 'Runs the session; keep it to yourself.' },
   { role: 'contributor', title: 'Contributor', explain: 'Share with the team.' },
-  { role: 'viewer', title: 'Viewer', explain: 'For sponsors and observers: read only.' },
+  { role: 'viewer', title: 'Viewer', explain: 'For sponsors and observers: opens the live challenge brief, where they can comment.' },
 ];
 
 export function LandingPage() {

@@ -7,7 +7,9 @@ import {
   addIdea,
   addNote,
   addProblem,
+  addTheme,
   deleteCard,
+  mergeIdeas,
   moveIdea,
   moveNote,
   reorderCard,
@@ -44,14 +46,23 @@ export function createActions(conn: BoardConnection, author: Author) {
     reorder(id: string, placement: Placement): void {
       step(() => reorderCard(doc, id, placement, origin));
     },
-    moveIdea(id: string, problemId: string | null, placement: Placement = {}): void {
-      step(() => moveIdea(doc, id, { problemId, ...placement }, origin));
+    /** `themeId` undefined keeps the idea's theme */
+    moveIdea(id: string, problemId: string | null, placement: Placement = {}, themeId?: string | null): void {
+      step(() => moveIdea(doc, id, { problemId, ...placement, ...(themeId !== undefined ? { themeId } : {}) }, origin));
     },
     moveNote(id: string, ideaId: string | null, placement: Placement = {}): void {
       step(() => moveNote(doc, id, { ideaId, ...placement }, origin));
     },
     setTheme(id: string, themeId: string | null): void {
       step(() => setIdeaTheme(doc, id, themeId, origin));
+    },
+    /** a new theme, with `ideaIds` grouped into it, as one undo step; returns its id */
+    addTheme(title: string, ideaIds: string[] = []): string {
+      return step(() => addTheme(doc, { title, author, ideaIds }, origin));
+    },
+    /** `mergeId` goes into `keepId` (see mergeIdeas), as one undo step */
+    merge(keepId: string, mergeId: string): void {
+      step(() => mergeIdeas(doc, { keepId, mergeId }, origin));
     },
     remove(id: string): void {
       step(() => deleteCard(doc, id, origin));

@@ -12,8 +12,9 @@ import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { boardMaps } from '../../shared/schema.ts';
 import type { BoardOrigin } from '../../shared/board.ts';
-import { MessageType, parseControlMessage, type HelloMessage, type Role } from '../../shared/protocol.ts';
+import { MessageType, parseControlMessage, type ControlMessage, type HelloMessage, type Role } from '../../shared/protocol.ts';
 import { SyncStatusStore } from './syncStatus.ts';
+import { ReconnectPolicy } from './reconnect.ts';
 import { AWARENESS_FIELD, type PresenceUser } from './presence.ts';
 
 export type ConnectionOptions = {
@@ -26,6 +27,7 @@ export type ConnectionOptions = {
 };
 
 type Listener = () => void;
+type ControlListener = (message: ControlMessage) => void;
 
 export class BoardConnection {
   readonly doc = new Y.Doc();
@@ -41,8 +43,11 @@ export class BoardConnection {
 
   /** what the server said about this connection (type-100 hello), if it said anything yet */
   hello: HelloMessage | null = null;
+  /** set when the server closed the socket for good (no reconnect): its close code and reason */
+  stopped: { code: number; reason: string } | null = null;
   private ready = false;
   private listeners = new Set<Listener>();
+  private controlListeners = new Set<ControlListener>();
   private disposers: Array<() => void> = [];
 
   constructor(readonly options: ConnectionOptions) {
@@ -52,12 +57,23 @@ export class BoardConnection {
     this.persistence = options.persist === false ? null : new IndexeddbPersistence(`crossboard:${options.boardId}`, doc);
     this.persistence?.once('synced', () => this.markReady());
 
+    // Reconnects with full jitter, and after the server's "come back later" closes (1012, 4408,
+    // 4429) too, but not after closes a retry cannot fix (see ./reconnect.ts).
+    const reconnect = new ReconnectPolicy();
     this.provider = new WebsocketProvider(options.wsBase, options.boardId, doc, {
       params: { token: options.token },
       disableBc: true,
-      // Reconnect on every close except "this will never work" (bad input we would resend);
-      // the server also uses 44xx for moments that pass (too slow, rate limited).
-      shouldReconnect: (event) => !(event.code === 4400 || event.code === 4422 || event.code === 4413),
+      ...reconnect.providerOptions(),
+    });
+    reconnect.attach(this.provider);
+    const onClosed = (event: { code: number; reason: string }) => {
+      this.stopped = event;
+      this.emit();
+    };
+    this.provider.on('closed', onClosed);
+    this.disposers.push(() => {
+      this.provider.off('closed', onClosed);
+      reconnect.destroy();
     });
     this.provider.messageHandlers[MessageType.crossboard] = (_encoder, decoder) => {
       const message = parseControlMessage(decoding.readVarString(decoder));
@@ -65,6 +81,7 @@ export class BoardConnection {
         this.hello = message;
         this.emit();
       }
+      if (message) for (const l of this.controlListeners) l(message);
     };
     const onSync = (synced: boolean) => {
       if (synced) this.markReady();
@@ -131,6 +148,12 @@ export class BoardConnection {
     return () => this.listeners.delete(listener);
   };
 
+  /** Every type-100 message the server sends (session, vote results, comments, ...), as parsed. */
+  onControl(listener: ControlListener): () => void {
+    this.controlListeners.add(listener);
+    return () => this.controlListeners.delete(listener);
+  }
+
   private emit(): void {
     for (const l of this.listeners) l();
   }
@@ -165,5 +188,6 @@ export class BoardConnection {
     void this.persistence?.destroy();
     this.doc.destroy();
     this.listeners.clear();
+    this.controlListeners.clear();
   }
 }

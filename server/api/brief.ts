@@ -9,6 +9,7 @@
  *   GET  /api/boards/:id/versions/:vid/brief.<format>                                   any token
  *   GET  /api/boards/:id/versions/:vid/compare                                          any token
  *   GET  /api/boards/:id/versions/:vid/state        (application/octet-stream)          any token
+ *   GET  /api/boards/:id/versions/:vid/votes        {rounds} saved with the version     any token
  *   POST /api/boards/:id/versions/:vid/copy {title?}                                    facilitator
  *
  * Exports are allowed at any moment, mid-session included: the brief model itself keeps hidden
@@ -329,6 +330,18 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
       'X-Content-Type-Options': 'nosniff',
       'X-Board-Version': version.boardVersion,
     });
+  });
+
+  // the vote results saved with a version: with the state, a client builds the version's brief
+  // itself (the sponsor's page). Only results that could be seen were ever saved.
+  api.get('/boards/:id/versions/:vid/votes', async (c) => {
+    const id = c.req.param('id');
+    const auth = await authorize(c, storage, id);
+    if (!auth.ok) return auth.response;
+    const version = await findVersion(c, id, c.req.param('vid'));
+    if (version instanceof Response) return version;
+    c.header('Cache-Control', 'no-store');
+    return c.json({ rounds: savedVotes(version) });
   });
 
   api.get('/boards/:id/versions/:vid/compare', async (c) => {

@@ -238,6 +238,13 @@ describe('exporting a version', () => {
 
     const then = await briefJson(board, `versions/${version.id}/brief.json`);
     expect(then.json.ideas.map((i) => [i.id, i.votes?.total ?? 0])).toEqual([['i1', 1], ['i2', 0]]);
+    // the same results for a client that builds the version's brief itself (the sponsor's page)
+    const saved = await request('GET', api(board, `versions/${version.id}/votes`), board.tokens.viewer);
+    expect(saved.status).toBe(200);
+    const { rounds: savedRounds } = (await saved.json()) as { rounds: VoteRoundResult[] };
+    expect(savedRounds.map((r) => r.tallies.map((t) => [t.cardId, t.total]))).toEqual([[['i1', 1]]]);
+    expect((await request('GET', api(board, 'versions/nope/votes'), board.tokens.viewer)).status).toBe(404);
+    expect((await request('GET', api(board, `versions/${version.id}/votes`), null)).status).toBe(401);
     const now = await briefJson(board, 'brief.json');
     expect(now.json.ideas.map((i) => [i.id, i.votes?.total ?? 0])).toEqual([['i2', 2], ['i1', 1]]);
 

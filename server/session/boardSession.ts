@@ -440,7 +440,15 @@ export class BoardSession implements RoomHooks {
       },
       vote: vote ? { ...vote, voterCount: this.voterCount(vote.round) } : null,
       participants: this.roster(),
+      draftsWaiting: this.draftsWaiting(),
     };
+  }
+
+  /** Everyone's drafts together: a count only, for the facilitator's "Reveal all". */
+  private draftsWaiting(): number {
+    let n = 0;
+    for (const drafts of this.drafts.values()) n += drafts.size;
+    return n;
   }
 
   private roster(): RosterEntry[] {
@@ -478,6 +486,8 @@ export class BoardSession implements RoomHooks {
   sendDrafts(participantId: string, conns: Iterable<Connection> = this.connectionsOf(participantId)): void {
     const drafts = [...(this.drafts.get(participantId)?.values() ?? [])].sort((a, b) => a.updatedAt - b.updatedAt);
     this.sendTo(conns, { type: 'drafts', drafts });
+    // the count of drafts waiting rides in the session message: batched like a roster change
+    this.presenceChanged();
   }
 
   /** The full result of a round (trusted; publish only through `publishResult`). */

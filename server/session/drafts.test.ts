@@ -118,9 +118,13 @@ describe('private drafts', () => {
     await whenSynced(watcher);
     const batches: number[] = [];
     laneMap(watcher.doc, 'idea').observe((event: Y.YMapEvent<unknown>) => batches.push(event.keysChanged.size));
+    // the facilitator is told how many drafts are waiting (a count, never whose or what)
+    await until(fac.provider, 'session', (m) => m.draftsWaiting === 3);
     expect(await ok(fac.provider, 'revealDrafts')).toEqual({ revealed: 3 });
     await waitFor(() => readBoard(watcher.doc).ideas.length === 3);
     expect(batches).toEqual([3]);
+    // ... and then that none are waiting
+    await until(fac.provider, 'session', (m) => m.draftsWaiting === 0);
     const ideas = readBoard(watcher.doc).ideas;
     expect(ideas.find((i) => i.title === 'Amira 1')!.problemId).toBe(problem);
     expect(ideas.find((i) => i.title === 'Amira 2')!.problemId).toBeNull();

@@ -148,4 +148,23 @@ describe('updateEffects', () => {
     const effects = updateEffects(server, Y.decodeUpdate(capture(client, (d) => d.getText('t').delete(0, 3))));
     expect(effects).toEqual({ addsTo: new Set(), changesBoard: false, unresolved: false });
   });
+
+  it('an update that only repeats what the server has (a reloaded page re-sending its offline copy) changes nothing', () => {
+    const { server, client, problemId } = scene();
+    // some history: a renamed title (deleted characters) and a deleted card
+    updateCardTitle(server, problemId, 'Missed rent payments', origin);
+    const extra = addProblem(server, { title: 'Damp', author: me }, origin);
+    deleteCard(server, extra, origin);
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
+    // y-indexeddb loading into a fresh doc while the socket is open: the whole state goes out as one update
+    const everything = Y.encodeStateAsUpdate(client);
+    expect(updateEffects(server, Y.decodeUpdate(everything))).toEqual({ addsTo: new Set(), changesBoard: false, unresolved: false });
+    // ... and with one new card in it, that card is all it adds
+    const more = capture(client, (d) => addProblem(d, { title: 'Cold homes', author: me }, origin));
+    expect(updateEffects(server, Y.decodeUpdate(Y.mergeUpdates([everything, more])))).toEqual({
+      addsTo: new Set(['problem']),
+      changesBoard: false,
+      unresolved: false,
+    });
+  });
 });

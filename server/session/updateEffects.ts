@@ -165,8 +165,12 @@ export function updateEffects(doc: Y.Doc, update: DecodedUpdate): UpdateEffects 
     return memo.get(start) ?? null;
   };
 
-  for (const list of own.values()) {
+  for (const [client, list] of own) {
+    // What the server already has, Yjs skips: a page that loads its offline copy while the socket
+    // is open sends the whole board again, and that must not count as adding or changing anything.
+    const known = Y.getState(doc.store, client);
     for (const item of list) {
+      if (item.id.clock + item.length <= known) continue;
       const place = placeOf(item);
       if (place === 'gc') continue;
       if (!place) {
@@ -194,7 +198,8 @@ export function updateEffects(doc: Y.Doc, update: DecodedUpdate): UpdateEffects 
       if (structs && clock < state && !effects.changesBoard) {
         for (let i = Y.findIndexSS(structs, clock); i < structs.length && structs[i]!.id.clock < end; i++) {
           const struct = structs[i]!;
-          if (!(struct instanceof Y.Item)) continue; // already collected: deleting it changes nothing
+          // already collected, or already deleted: deleting it again changes nothing
+          if (!(struct instanceof Y.Item) || struct.deleted) continue;
           const place = docPlace(struct);
           if (!place) effects.unresolved = true;
           else if (rootRole(place.root)) {

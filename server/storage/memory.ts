@@ -12,6 +12,7 @@ import {
   type ParticipantRecord,
   type Storage,
   type StoredDocument,
+  type StoredComment,
   type StoredSession,
   type StoredVersion,
   type VersionRecord,
@@ -115,6 +116,23 @@ export class MemoryStorage implements Storage {
     return found ? copyVersion(found) : null;
   }
 
+  // --- comments on the brief -------------------------------------------------------------------
+
+  private readonly comments = new Map<string, StoredComment[]>();
+
+  addComment(comment: StoredComment): void {
+    if (!this.boards.has(comment.boardId)) throw new UnknownBoardError(comment.boardId);
+    const list = this.comments.get(comment.boardId) ?? [];
+    if (list.some((c) => c.id === comment.id)) throw new Error(`comment ${comment.id} exists`);
+    list.push(copyComment(comment));
+    this.comments.set(comment.boardId, list);
+  }
+
+  listComments(boardId: string): StoredComment[] {
+    // a stable sort: equal times keep the order they were added in
+    return (this.comments.get(boardId) ?? []).map(copyComment).sort((a, b) => a.createdAt - b.createdAt);
+  }
+
   // --- facilitation: session, participants, votes, drafts, links ------------------------------------
 
   private readonly sessions = new Map<string, SessionEntry>();
@@ -213,6 +231,14 @@ function copyParticipant(p: ParticipantRecord): ParticipantRecord {
 
 function copyRound(r: VoteRoundRecord): VoteRoundRecord {
   return { ...r, config: { ...r.config } };
+}
+
+function copyComment(comment: StoredComment): StoredComment {
+  return {
+    ...comment,
+    target: { ...comment.target },
+    author: comment.author ? { ...comment.author } : null,
+  };
 }
 
 function copyVersion(version: StoredVersion): StoredVersion {

@@ -16,6 +16,7 @@ import {
   type ParticipantRecord,
   type Storage,
   type StoredDocument,
+  type StoredComment,
   type StoredSession,
   type StoredVersion,
   type VersionRecord,
@@ -23,6 +24,7 @@ import {
 } from './storage.ts';
 import type { VoteConfig, VoteRoundStatus } from '../../shared/votes.ts';
 import type { Role } from '../../shared/protocol.ts';
+import type { BriefSectionId } from '../../shared/brief/comments.ts';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS boards (
@@ -61,6 +63,20 @@ CREATE TABLE IF NOT EXISTS versions (
   votes TEXT NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS versions_by_board ON versions(board_id, created_at);
+-- comments on the brief (issue 5): append-only; the target is a section id or an idea's card id
+CREATE TABLE IF NOT EXISTS comments (
+  id TEXT PRIMARY KEY,
+  board_id TEXT NOT NULL REFERENCES boards(id),
+  created_at INTEGER NOT NULL,
+  target_kind TEXT NOT NULL,
+  target_id TEXT NOT NULL,
+  target_title TEXT NOT NULL,
+  text TEXT NOT NULL,
+  author_name TEXT,
+  author_organisation TEXT,
+  role TEXT NOT NULL
+) STRICT;
+CREATE INDEX IF NOT EXISTS comments_by_board ON comments(board_id, created_at);
 `;
 
 /**
@@ -302,6 +318,50 @@ export class SqliteStorage implements Storage {
     return row ? { ...versionRecord(row), state: toBytes(row.state), votes: row.votes } : null;
   }
 
+  // --- comments on the brief -------------------------------------------------------------------
+
+  private commentStatementCache?: ReturnType<SqliteStorage['prepareCommentStatements']>;
+
+  private prepareCommentStatements() {
+    const db = this.db;
+    return {
+      insert: db.prepare(
+        `INSERT INTO comments (id, board_id, created_at, target_kind, target_id, target_title, text, author_name, author_organisation, role)
+         VALUES (@id, @boardId, @createdAt, @targetKind, @targetId, @targetTitle, @text, @authorName, @authorOrganisation, @role)`,
+      ),
+      list: db.prepare<[string], CommentRow>('SELECT * FROM comments WHERE board_id = ? ORDER BY created_at, rowid'),
+    };
+  }
+
+  private get commentStatements() {
+    return (this.commentStatementCache ??= this.prepareCommentStatements());
+  }
+
+  addComment(comment: StoredComment): void {
+    const target = comment.target;
+    try {
+      this.commentStatements.insert.run({
+        id: comment.id,
+        boardId: comment.boardId,
+        createdAt: comment.createdAt,
+        targetKind: target.kind,
+        targetId: target.kind === 'section' ? target.id : target.cardId,
+        targetTitle: comment.targetTitle,
+        text: comment.text,
+        authorName: comment.author?.name ?? null,
+        authorOrganisation: comment.author?.organisation ?? null,
+        role: comment.role,
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === 'SQLITE_CONSTRAINT_FOREIGNKEY') throw new UnknownBoardError(comment.boardId);
+      throw error;
+    }
+  }
+
+  listComments(boardId: string): StoredComment[] {
+    return this.commentStatements.list.all(boardId).map(commentRecord);
+  }
+
   // --- facilitation: session, participants, votes, drafts, links ------------------------------------
 
   private sessionStatementCache?: ReturnType<SqliteStorage['prepareSessionStatements']>;
@@ -502,6 +562,35 @@ function versionRecord(row: Omit<VersionRow, 'state' | 'votes'>): VersionRecord 
     createdAt: row.created_at,
     createdBy: { role: row.created_by_role as Role, name: row.created_by_name },
     boardVersion: row.board_version,
+  };
+}
+
+type CommentRow = {
+  id: string;
+  board_id: string;
+  created_at: number;
+  target_kind: string;
+  target_id: string;
+  target_title: string;
+  text: string;
+  author_name: string | null;
+  author_organisation: string | null;
+  role: string;
+};
+
+function commentRecord(row: CommentRow): StoredComment {
+  return {
+    id: row.id,
+    boardId: row.board_id,
+    createdAt: row.created_at,
+    target:
+      row.target_kind === 'section'
+        ? { kind: 'section', id: row.target_id as BriefSectionId }
+        : { kind: 'idea', cardId: row.target_id },
+    targetTitle: row.target_title,
+    text: row.text,
+    author: row.author_name === null ? null : { name: row.author_name, organisation: row.author_organisation ?? '' },
+    role: row.role as Role,
   };
 }
 

@@ -8,6 +8,7 @@ import { generateBoardId, hashToken } from '../auth/tokens.ts';
 import { UnknownBoardError, type BoardRecord, type Storage } from './storage.ts';
 import { versionsContract } from './versions.contract.ts';
 import { sessionContract } from './session.contract.ts';
+import { commentsContract } from './comments.contract.ts';
 
 export type StorageFixture = {
   storage: Storage;
@@ -222,4 +223,5 @@ export function storageContract(name: string, create: () => Promise<StorageFixtu
   });
   versionsContract(name, create);
   sessionContract(name, create);
+  commentsContract(name, create);
 }

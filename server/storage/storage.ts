@@ -10,6 +10,7 @@ import type { TokenHashes } from '../auth/tokens.ts';
 import type { Role } from '../../shared/protocol.ts';
 import type { Sector, Template } from '../../shared/schema.ts';
 import type { VoteConfig, VoteRoundStatus } from '../../shared/votes.ts';
+import type { SponsorComment } from '../../shared/brief/comments.ts';
 
 export type Awaitable<T> = T | Promise<T>;
 
@@ -62,6 +63,13 @@ export interface Storage {
   listVersions(boardId: string): Awaitable<VersionRecord[]>;
   /** One version with its state, or null (also when it belongs to another board). */
   getVersion(boardId: string, versionId: string): Awaitable<StoredVersion | null>;
+
+  // --- comments on the brief (issue 5) -------------------------------------------------------------
+
+  /** Stores a comment. Throws `UnknownBoardError` for an unknown board, and on a duplicate id. */
+  addComment(comment: StoredComment): Awaitable<void>;
+  /** A board's comments, oldest first (by time, then in the order they were added); [] for an unknown board. */
+  listComments(boardId: string): Awaitable<StoredComment[]>;
 
   // --- facilitation (issue 4): session, participants, votes, drafts, links ------------------------
   // Trusted state: the server alone writes it, and none of it is in the shared document.
@@ -166,6 +174,9 @@ export type StoredVersion = VersionRecord & {
   /** the vote results at that moment, as JSON (`VoteRoundResult[]`); opaque to storage */
   votes: string;
 };
+
+/** A comment on a board's brief, as stored: the shape clients see, plus its board. */
+export type StoredComment = SponsorComment & { boardId: string };
 
 export class UnknownBoardError extends Error {
   override name = 'UnknownBoardError';

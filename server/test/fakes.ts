@@ -14,6 +14,7 @@ import type {
   DraftRecord,
   ParticipantRecord,
   Storage,
+  StoredComment,
   StoredVersion,
   VoteRoundRecord,
 } from '../storage/storage.ts';
@@ -114,6 +115,12 @@ export class ObservedStorage implements Storage {
   }
   getVersion(boardId: string, versionId: string) {
     return this.inner.getVersion(boardId, versionId);
+  }
+  addComment(comment: StoredComment) {
+    return this.inner.addComment(comment);
+  }
+  listComments(boardId: string) {
+    return this.inner.listComments(boardId);
   }
   // facilitation state is not what these fakes observe: plain delegation
   loadSession(boardId: string) {

@@ -52,7 +52,14 @@ export type TestServer = CrossboardApp & {
 };
 
 export async function startServer(
-  options: { storage?: Storage; limits?: Partial<Limits>; publicUrl?: string; now?: () => number; brief?: AppDeps['brief'] } = {},
+  options: {
+    storage?: Storage;
+    limits?: Partial<Limits>;
+    publicUrl?: string;
+    now?: () => number;
+    brief?: AppDeps['brief'];
+    comments?: AppDeps['comments'];
+  } = {},
 ): Promise<TestServer> {
   const storage = options.storage ?? new MemoryStorage();
   const logger = captureLogger();
@@ -63,6 +70,7 @@ export async function startServer(
     limits: { idleUnloadMs: 0, ...options.limits },
     ...(options.now ? { now: options.now } : {}),
     ...(options.brief ? { brief: options.brief } : {}),
+    ...(options.comments ? { comments: options.comments } : {}),
   });
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
     const s = serve({ fetch: built.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>

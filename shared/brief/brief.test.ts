@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addProblem, deleteCard, initBoard, SEED_ORIGIN, updateCardTitle } from '../board.ts';
+import { addIdea, addProblem, applyTemplate, deleteCard, initBoard, SEED_ORIGIN, updateCardTitle } from '../board.ts';
 import { boardMaps, CARD, SECTORS } from '../schema.ts';
 import { tallyVotes } from '../votes.ts';
 import { BRIEF_SCHEMA_VERSION, boardVersion, buildBrief } from './brief.ts';
@@ -250,6 +250,18 @@ describe('buildBrief: names withheld, hidden and odd rounds', () => {
     expect(brief.contributors.organisations).toBe(0);
     expect(brief.ideas[0]!.votes).toBeNull();
     expect(brief.summary).toBe('');
+  });
+
+  test('a template’s starter card is listed with the problems but nobody is counted for it in “who took part”', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'Hackathon', createdAt: 0 }, SEED_ORIGIN);
+    applyTemplate(doc, [{ kind: 'problem', title: 'How might we …?', body: '' }], SEED_ORIGIN);
+    const author = { participantId: 'x1', name: 'Ana', organisation: 'Shelter', sector: 'citizen' as const };
+    addIdea(doc, { id: 'i', title: 'I', author, problemId: null }, SEED_ORIGIN);
+    const brief = buildBrief({ boardId: 'h', doc, rounds: [], showNames: true, exportedBy: { name: '', role: 'viewer' }, exportedAt: 0 });
+    expect(brief.problems.map((p) => p.title)).toEqual(['How might we …?']);
+    expect(brief.contributors.people).toBe(1);
+    expect(brief.contributors.sectors.map((s) => [s.sector, s.people, s.cards])).toEqual([['citizen', 1, 1]]);
   });
 });
 

@@ -15,7 +15,7 @@
  */
 import * as Y from 'yjs';
 import { digest as sha256 } from 'lib0/hash/sha256';
-import { readBoard, type Author, type BoardSnapshot, type Idea } from '../board.ts';
+import { isTemplateAuthor, readBoard, type Author, type BoardSnapshot, type Idea } from '../board.ts';
 import { SECTORS, cardBody, laneMap, type CardKind, type Sector } from '../schema.ts';
 import type { Role } from '../protocol.ts';
 import type { VoteLane, VoteRoundResult, VoteRoundStatus } from '../votes.ts';
@@ -310,6 +310,8 @@ function buildContributors(board: BoardSnapshot, showNames: boolean): BriefContr
     ...board.themes.map((t) => t.author),
   ];
   for (const author of authors) {
+    // a template's starter card was written by nobody in the room
+    if (isTemplateAuthor(author)) continue;
     // Repaired records carry no real identity: count each as its own unnamed person.
     const key = author.participantId === 'unknown' ? `unknown:${everyone.size}` : author.participantId;
     everyone.add(key);
