@@ -14,7 +14,8 @@ test('a viewer has no editing affordances, and the server ignores its writes', a
   await expect(V.page.getByTestId('role')).toContainText('Viewer');
   await expect(V.page.getByTestId('viewer-banner')).toBeVisible();
   await expect(V.page.getByRole('button', { name: /^\+ Add/ })).toHaveCount(0);
-  await expect(V.page.locator('[contenteditable="true"], input, textarea, select')).toHaveCount(0);
+  // (a device preference such as the end-of-timer sound is not an editing affordance)
+  await expect(V.page.locator('[contenteditable="true"], input:not([data-preference]), textarea, select')).toHaveCount(0);
 
   // Clicking, Enter, N, M and Delete on a card do nothing.
   const card = cardById(V.page, 'p1');
@@ -23,7 +24,7 @@ test('a viewer has no editing affordances, and the server ignores its writes', a
   for (const key of ['Enter', 'n', 'm', 'Delete']) await V.page.keyboard.press(key);
   await expect(V.page.locator('article.card--open')).toHaveCount(0);
   await expect(V.page.locator('article.card')).toHaveCount(1);
-  await expect(V.page.locator('[contenteditable="true"], input, textarea')).toHaveCount(0);
+  await expect(V.page.locator('[contenteditable="true"], input:not([data-preference]), textarea')).toHaveCount(0);
 
   // Live: a contributor's new card appears for the viewer.
   await C.page.getByRole('button', { name: '+ Add problem', exact: true }).click();

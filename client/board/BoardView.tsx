@@ -9,6 +9,8 @@ import type { Peer } from '../sync/presence.ts';
 import { CardView } from './CardView.tsx';
 import { LANES, describeKind, findCardIn, layoutBoard, moveStep, neighbourAcross, type Group } from './layout.ts';
 import { useServices } from './services.ts';
+import { BoardDnd, DRAG_HELP, DRAG_HELP_ID, DropZone, SortableCard, SortableList, type DropResult } from './dnd.tsx';
+import { IdeaTools, ThemesPanel, type MergeChoiceGroup } from './Themes.tsx';
 
 type OpenState = { id: string; focus: 'title' | 'body' } | null;
 type MoveState = { id: string; steps: number } | null;
@@ -30,6 +32,11 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
   const [phoneLane, setPhoneLane] = useState<CardKind>('problem');
   const [fresh, setFresh] = useState<Set<string>>(() => new Set());
   const pendingFocus = useRef<string | null>(null);
+  /** a drag (mouse, touch or keyboard) is on: the cards' own keys stand aside */
+  const dragging = useRef(false);
+  const onDragging = useCallback((on: boolean) => {
+    dragging.current = on;
+  }, []);
 
   // -- who edits what, children counts, themes ---------------------------------------------------
   const editorsByCard = useMemo(() => {
@@ -173,11 +180,69 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
       const step = moveStep(board, layout, id, dir);
       if (!step) return false;
       if (step.type === 'reorder') actions.reorder(id, step.placement);
-      else if (step.type === 'moveIdea') actions.moveIdea(id, step.problemId, step.placement);
+      else if (step.type === 'moveIdea') actions.moveIdea(id, step.problemId, step.placement, step.themeId);
       else actions.moveNote(id, step.ideaId, step.placement);
       return true;
     },
     [board, layout, actions],
+  );
+  /** M-move mode's T: the idea's next theme (in the themes' order, then none). */
+  const onCycleTheme = useCallback(
+    (id: string): string | null | undefined => {
+      const idea = board.ideas.find((i) => i.id === id);
+      if (!idea || board.themes.length === 0) return undefined;
+      const ring: Array<string | null> = [...board.themes.map((t) => t.id), null];
+      const next = ring[(ring.indexOf(idea.themeId) + 1) % ring.length]!;
+      actions.setTheme(id, next);
+      return next;
+    },
+    [board, actions],
+  );
+  const onDrop = useCallback(
+    ({ activeId, action, keyboard }: DropResult) => {
+      try {
+        if (action?.type === 'reorder') actions.reorder(action.id, action.placement);
+        else if (action?.type === 'moveIdea') actions.moveIdea(action.id, action.problemId, action.placement, action.themeId);
+        else if (action?.type === 'moveNote') actions.moveNote(action.id, action.ideaId, action.placement);
+        else if (action?.type === 'setTheme') actions.setTheme(action.id, action.themeId);
+      } catch (error) {
+        // A concurrent delete took the target away: say so, change nothing.
+        services.announce(`Could not move the card: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      if (action || keyboard) focusNow(activeId);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [actions, services],
+  );
+  const onMerge = useCallback(
+    (mergeId: string, keepId: string) => {
+      const keep = board.ideas.find((i) => i.id === keepId);
+      actions.merge(keepId, mergeId);
+      setOpen(null);
+      const title = keep?.title.trim() || 'Untitled idea';
+      setToast({ message: `Idea merged into “${title}”.`, undo: true, key: Date.now() });
+      services.announce(`Idea merged into ${title}. Press Ctrl+Z to undo.`);
+      focusNow(keepId);
+    },
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [board, actions, services],
+  );
+  const onNewThemeFor = useCallback(
+    (ideaId: string, title: string) => {
+      actions.addTheme(title, [ideaId]);
+      services.announce(`Idea grouped into the new theme ${title}.`);
+    },
+    [actions, services],
+  );
+  const onCreateTheme = useCallback(() => actions.addTheme(''), [actions]);
+  const onRenameTheme = useCallback((id: string, title: string) => actions.setTitle(id, title), [actions]);
+  const onDeleteTheme = useCallback(
+    (id: string) => {
+      actions.remove(id);
+      setToast({ message: 'Theme deleted. Its ideas stay, without a theme.', undo: true, key: Date.now() });
+      services.announce('Theme deleted. Its ideas stay, without a theme. Press Ctrl+Z to undo.');
+    },
+    [actions, services],
   );
   const onStepButton = useCallback((id: string, dir: -1 | 1) => void onStep(id, dir), [onStep]);
   const onReparent = useCallback(
@@ -200,7 +265,7 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
   // -- keyboard on a card ----------------------------------------------------------------------
   const onKeyDownCard = useCallback(
     (e: React.KeyboardEvent, id: string) => {
-      if (e.target !== e.currentTarget) return;
+      if (e.target !== e.currentTarget || dragging.current) return;
       const card = findCardIn(board, id);
       if (!card) return;
       const order = layout[card.kind].order;
@@ -213,6 +278,14 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
         if (key === 'ArrowUp' || key === 'ArrowDown') {
           if (onStep(id, key === 'ArrowUp' ? -1 : 1)) {
             setMoving({ id, steps: moving.steps + 1 });
+            focusNow(id);
+          }
+        } else if ((key === 't' || key === 'T') && card.kind === 'idea') {
+          const theme = onCycleTheme(id);
+          if (theme !== undefined) {
+            setMoving({ id, steps: moving.steps + 1 });
+            const title = theme ? board.themes.find((t) => t.id === theme)?.title.trim() || 'Untitled theme' : null;
+            services.announce(title ? `Theme: ${title}.` : 'No theme.');
             focusNow(id);
           }
         } else if (key === 'Enter' || key === ' ') {
@@ -254,14 +327,15 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
       } else if ((key === 'm' || key === 'M') && plain) {
         e.preventDefault();
         setMoving({ id, steps: 0 });
-        services.announce(`Moving ${describeKind(card.kind)} ${card.title || 'untitled'}. Use the up and down arrows, Enter to finish, Escape to cancel.`);
+        const themes = card.kind === 'idea' && board.themes.length > 0 ? ', T to change its theme' : '';
+        services.announce(`Moving ${describeKind(card.kind)} ${card.title || 'untitled'}. Use the up and down arrows${themes}, Enter to finish, Escape to cancel.`);
       } else if ((key === 'Delete' || key === 'Backspace') && plain) {
         e.preventDefault();
         onDelete(id);
       }
     },
     // eslint-disable-next-line react-hooks/exhaustive-deps
-    [board, layout, moving, readOnly, onStep, onOpen, addTo, onDelete, actions, services],
+    [board, layout, moving, readOnly, onStep, onCycleTheme, onOpen, addTo, onDelete, actions, services],
   );
 
   // Board-wide keys: ?, undo/redo outside text fields, N in an empty lane.
@@ -305,11 +379,30 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
     [layout],
   );
 
+  const openIdeaId = open && board.ideas.some((i) => i.id === open.id) ? open.id : null;
+  const mergeGroups = useMemo<MergeChoiceGroup[]>(
+    () =>
+      openIdeaId === null
+        ? []
+        : layout.idea.groups
+            .map((g) => ({
+              label: g.title,
+              ideas: g.cards.filter((c) => c.id !== openIdeaId).map((c) => ({ id: c.id, title: c.title.trim() || 'Untitled idea' })),
+            }))
+            .filter((g) => g.ideas.length > 0),
+    [layout, openIdeaId],
+  );
+  const themeCounts = useMemo(() => {
+    const out = new Map<string, number>();
+    for (const i of board.ideas) if (i.themeId) out.set(i.themeId, (out.get(i.themeId) ?? 0) + 1);
+    return out;
+  }, [board.ideas]);
+
   const renderCard = (card: Card, laneOrder: string[]) => {
     const isOpen = open?.id === card.id;
     const tabbable = (active[card.kind] ?? laneOrder[0]) === card.id || (!laneOrder.includes(active[card.kind] ?? '') && laneOrder[0] === card.id);
     return (
-      <li key={card.id} className="lane__item">
+      <SortableCard key={card.id} id={card.id} kind={card.kind} disabled={readOnly || isOpen}>
         <CardView
           card={card}
           tabbable={tabbable}
@@ -331,8 +424,13 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
           onReparent={onReparent}
           themeChoices={isOpen ? board.themes : NO_THEMES}
           onSetTheme={onSetTheme}
+          ideaTools={
+            isOpen && card.kind === 'idea' && !readOnly ? (
+              <IdeaTools ideaId={card.id} mergeGroups={mergeGroups} onNewTheme={onNewThemeFor} onMerge={onMerge} />
+            ) : null
+          }
         />
-      </li>
+      </SortableCard>
     );
   };
 
@@ -347,8 +445,17 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
         else next.add(collapseKey);
         return next;
       });
+    const listId = (themeId?: string | null) => `list:${kind}:${group.parentId ?? 'none'}${themeId !== undefined ? `:${themeId ?? 'none'}` : ''}`;
     return (
-      <section key={group.parentId ?? 'none'} className="group" aria-labelledby={headingId}>
+      <DropZone
+        as="section"
+        key={group.parentId ?? 'none'}
+        id={`group:${kind}:${group.parentId ?? 'none'}`}
+        target={kind === 'idea' ? { type: 'ideaGroup', problemId: group.parentId } : { type: 'noteGroup', ideaId: group.parentId }}
+        disabled={readOnly}
+        className="group"
+        aria-labelledby={headingId}
+      >
         <h3 className="group__title" id={headingId}>
           {group.parentId !== null ? (
             <button type="button" className="group__toggle" aria-expanded={!isCollapsed} onClick={toggle}>
@@ -367,13 +474,24 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
           <>
             {group.subgroups ? (
               group.subgroups.map((sub) => (
-                <div key={sub.theme?.id ?? 'none'} className="subgroup">
-                  <p className="subgroup__title">{sub.theme ? `Theme: ${sub.theme.title || 'Untitled theme'}` : 'No theme'}</p>
-                  <ul className="lane__list">{sub.cards.map((c) => renderCard(c, laneOrder))}</ul>
-                </div>
+                <DropZone
+                  key={sub.theme?.id ?? 'none'}
+                  id={`sub:${group.parentId ?? 'none'}:${sub.theme?.id ?? 'none'}`}
+                  target={{ type: 'ideaSub', problemId: group.parentId, themeId: sub.theme?.id ?? null }}
+                  disabled={readOnly}
+                  className={`subgroup${sub.theme ? ' subgroup--theme' : ''}`}
+                  data-theme-id={sub.theme?.id ?? ''}
+                >
+                  <h4 className="subgroup__title">{sub.theme ? `Theme: ${sub.theme.title.trim() || 'Untitled theme'}` : 'No theme'}</h4>
+                  <SortableList id={listId(sub.theme?.id ?? null)} items={sub.cards.map((c) => c.id)}>
+                    <ul className="lane__list">{sub.cards.map((c) => renderCard(c, laneOrder))}</ul>
+                  </SortableList>
+                </DropZone>
               ))
             ) : (
-              <ul className="lane__list">{group.cards.map((c) => renderCard(c, laneOrder))}</ul>
+              <SortableList id={listId()} items={group.cards.map((c) => c.id)}>
+                <ul className="lane__list">{group.cards.map((c) => renderCard(c, laneOrder))}</ul>
+              </SortableList>
             )}
             {canAdd(kind) && (kind === 'idea' || (kind === 'note' && group.parentId !== null)) && (
               <button type="button" className="add-button add-button--group" onClick={() => addTo(kind, group.parentId)}>
@@ -382,7 +500,7 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
             )}
           </>
         )}
-      </section>
+      </DropZone>
     );
   };
 
@@ -405,8 +523,14 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
         ))}
       </nav>
       <p id="move-help" className="visually-hidden">
-        Moving: use the up and down arrows, Enter to finish, Escape to cancel.
+        Moving: use the up and down arrows{board.themes.length > 0 ? ', T to change an idea’s theme' : ''}, Enter to finish, Escape to cancel.
       </p>
+      {!readOnly && (
+        <p id={DRAG_HELP_ID} className="visually-hidden">
+          {DRAG_HELP}
+        </p>
+      )}
+      <BoardDnd board={board} readOnly={readOnly} onDrop={onDrop} onDragging={onDragging}>
       <div className="lanes">
         {LANES.map((lane) => {
           const l = layout[lane.kind];
@@ -447,8 +571,21 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
               </div>
               <div className="lane__scroll">
                 {services.facilitation?.renderLaneTop(lane.kind)}
+                {lane.kind === 'idea' && (
+                  <ThemesPanel
+                    themes={board.themes}
+                    counts={themeCounts}
+                    unthemed={board.ideas.length - [...themeCounts.values()].reduce((a, b) => a + b, 0)}
+                    readOnly={readOnly}
+                    onCreate={onCreateTheme}
+                    onRename={onRenameTheme}
+                    onDelete={onDeleteTheme}
+                  />
+                )}
                 {lane.kind === 'problem' ? (
-                  <ul className="lane__list">{board.problems.map((c) => renderCard(c, l.order))}</ul>
+                  <SortableList id="list:problem" items={l.order}>
+                    <ul className="lane__list">{board.problems.map((c) => renderCard(c, l.order))}</ul>
+                  </SortableList>
                 ) : (
                   l.groups.map((g) => renderGroup(lane.kind, g, l.order))
                 )}
@@ -458,6 +595,7 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
           );
         })}
       </div>
+      </BoardDnd>
       {toast && (
         <div className="toast" role="status" key={toast.key}>
           <span>{toast.message}</span>

@@ -1,10 +1,11 @@
 /** One card: the static face (title, author chip, body preview, footer) or, when open, the editor. */
-import { memo, useLayoutEffect, useRef } from 'react';
-import type { Card, Theme } from '../../shared/board.ts';
+import { memo, useLayoutEffect, useRef, type ReactNode } from 'react';
+import type { Author, Card, Theme } from '../../shared/board.ts';
 import type { Peer } from '../sync/presence.ts';
 import { describeKind } from './layout.ts';
 import { useServices } from './services.ts';
 import { AuthorChip, PersonBadge } from './Chips.tsx';
+import { DRAG_HELP_ID } from './dnd.tsx';
 import { useIdeaComments } from '../comments/hooks.ts';
 
 export type CardViewProps = {
@@ -29,6 +30,8 @@ export type CardViewProps = {
   onReparent: (id: string, parentId: string | null) => void;
   themeChoices: Theme[];
   onSetTheme: (id: string, themeId: string | null) => void;
+  /** open ideas: grouping into a new theme and merging (client/board/Themes.tsx), else null */
+  ideaTools: ReactNode;
 };
 
 function childLabel(card: Card, n: number): string | null {
@@ -64,7 +67,7 @@ export const CardView = memo(function CardView(props: CardViewProps) {
       data-kind={card.kind}
       tabIndex={props.tabbable ? 0 : -1}
       aria-labelledby={titleId}
-      aria-describedby={props.moving ? 'move-help' : undefined}
+      aria-describedby={props.moving ? 'move-help' : services.readOnly ? undefined : DRAG_HELP_ID}
       onFocus={(e) => {
         if (e.target === e.currentTarget) props.onFocusCard(card.id);
       }}
@@ -81,7 +84,7 @@ export const CardView = memo(function CardView(props: CardViewProps) {
         {title}
       </h3>
       <div className="card__meta">
-        <AuthorChip author={card.author} />
+        <AuthorChip author={card.author} coAuthors={card.kind === 'idea' ? card.coAuthors : undefined} />
         {children && <span className="card__count">{children}</span>}
         {props.theme && <span className="card__theme">Theme: {props.theme.title || 'Untitled theme'}</span>}
         {comments && comments.count > 0 && (
@@ -205,6 +208,7 @@ function OpenCard(props: CardViewProps & { noun: string }) {
           </select>
         </label>
       )}
+      {props.ideaTools}
       <div className="card__actions">
         <button type="button" className="button button--small" onClick={() => props.onClose(card.id)}>
           Done
@@ -223,6 +227,10 @@ function OpenCard(props: CardViewProps & { noun: string }) {
   );
 }
 
+function sameAuthors(a: Author[], b: Author[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.participantId === b[i]!.participantId && x.name === b[i]!.name && x.organisation === b[i]!.organisation && x.sector === b[i]!.sector);
+}
+
 function sameCard(a: Card, b: Card): boolean {
   if (a === b) return true;
   return (
@@ -234,7 +242,9 @@ function sameCard(a: Card, b: Card): boolean {
     a.author.name === b.author.name &&
     a.author.organisation === b.author.organisation &&
     a.author.sector === b.author.sector &&
-    (a.kind !== 'idea' || b.kind !== 'idea' || (a.problemId === b.problemId && a.themeId === b.themeId)) &&
+    (a.kind !== 'idea' ||
+      b.kind !== 'idea' ||
+      (a.problemId === b.problemId && a.themeId === b.themeId && sameAuthors(a.coAuthors, b.coAuthors))) &&
     (a.kind !== 'note' || b.kind !== 'note' || a.ideaId === b.ideaId)
   );
 }

@@ -58,7 +58,7 @@ export function Presence({ peers, onChangeDetails }: { peers: Peer[]; onChangeDe
       >
         <span className="presence__avatars">
           {shown.map((p) => (
-            <Avatar key={p.clientId} peer={p} />
+            <Avatar key={p.clientId} peer={p} showSector />
           ))}
           {extra > 0 && (
             <span className="avatar avatar--more" aria-hidden="true">
@@ -176,7 +176,8 @@ export function KeyboardHelp({ open, onClose }: { open: boolean; onClose: () => 
     ['Escape', 'Close the card'],
     ['N', 'Add a card to the focused lane'],
     ['V / Shift+V', 'During a vote: place a dot on the focused card / take one back'],
-    ['M', 'Move the focused card: then ↑ / ↓, Enter to finish, Escape to cancel'],
+    ['M', 'Move the focused card: then ↑ / ↓ (T: an idea’s next theme), Enter to finish, Escape to cancel'],
+    ['Space', 'Pick the focused card up and drag it: arrow keys, then Space or Enter to drop, Escape to cancel'],
     ['Delete', 'Delete the focused card (you can undo)'],
     ['Ctrl+Z / Ctrl+Shift+Z', 'Undo / redo your own changes'],
     ['?', 'Show these keys'],

@@ -116,6 +116,7 @@ function SoundToggle() {
       <input
         id={id}
         type="checkbox"
+        data-preference="sound"
         checked={on}
         onChange={(e) => {
           const next = e.target.checked;
