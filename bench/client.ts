@@ -10,7 +10,8 @@
  *   - time to interactive: every card rendered (data-ready, 300 articles) and then an editor
  *     opened on a card with its first keystroke visible
  * and, between two contexts with the same card open, keystroke-to-remote-render latency
- * (keydown in A to the character in B's DOM; both pages share the machine's clock).
+ * (keydown in A to the character in B's DOM; both pages share the machine's clock), and the
+ * main-thread cost of a mouse drag over the lane.
  */
 import { spawn, execSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -166,6 +167,35 @@ async function keystrokeLatency(browser: Browser, baseURL: string, board: Create
   return latencies;
 }
 
+/**
+ * Dragging a card with the mouse down the Ideas lane, 40 pointer moves of 12 px (it passes over a
+ * card every few moves, and the lane scrolls): main-thread task time per move, from Chromium's
+ * own counters. Median of `rounds` drags, each in a fresh context once the board has settled.
+ */
+async function dragCost(browser: Browser, baseURL: string, board: CreatedBoard, rounds = 3): Promise<number> {
+  const perMove: number[] = [];
+  for (let r = 0; r < rounds; r++) {
+    const page = await openBoard(browser, baseURL, board, `Dragger ${r}`);
+    await page.waitForFunction((n) => document.querySelectorAll('article.card').length >= n, CARDS, { timeout: 60_000 });
+    await page.waitForTimeout(1_500);
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const taskTime = async () => (await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === 'TaskDuration')!.value * 1000;
+    const card = page.locator('[data-lane="idea"] article.card').nth(1);
+    const box = (await card.boundingBox())!;
+    await page.mouse.move(box.x + 50, box.y + 10);
+    await page.mouse.down();
+    await page.mouse.move(box.x + 50, box.y + 20, { steps: 2 });
+    const before = await taskTime();
+    for (let k = 0; k < 40; k++) await page.mouse.move(box.x + 50, box.y + 20 + k * 12);
+    perMove.push((await taskTime()) - before);
+    await page.keyboard.press('Escape');
+    await page.mouse.up();
+    await page.context().close();
+  }
+  return median(perMove) / 40;
+}
+
 async function main(): Promise<void> {
   const distDir = path.resolve(process.env.DIST_DIR ?? 'dist');
   if (!fs.existsSync(path.join(distDir, 'index.html'))) {
@@ -189,6 +219,7 @@ async function main(): Promise<void> {
     const loads = [];
     for (let i = 0; i < LOADS; i++) loads.push(await coldLoad(browser, server.url, board, cardId));
     const latencies = await keystrokeLatency(browser, server.url, board, cardId);
+    const dragMs = await dragCost(browser, server.url, board);
 
     const rows: Array<[string, string]> = [
       ['board size', `${CARDS} cards`],
@@ -199,6 +230,7 @@ async function main(): Promise<void> {
       [`keystroke → remote render, median (${latencies.length} keys)`, `${median(latencies).toFixed(1)} ms`],
       [`keystroke → remote render, p95`, `${quantile(latencies, 0.95).toFixed(1)} ms`],
       [`keystroke → remote render, max`, `${Math.max(...latencies).toFixed(1)} ms`],
+      [`mouse drag: main-thread time per pointer move (median of 3)`, `${dragMs.toFixed(1)} ms`],
     ];
     const width = Math.max(...rows.map(([k]) => k.length));
     console.log(`\nCrossboard client benchmark — headless Chromium, ${os.cpus().length} cores, Node ${process.version}`);

@@ -1,7 +1,7 @@
 /**
  * Screenshots for docs/ and the README: the landing page, the join step, the fixture board with
- * several people present (each in a browser context of their own), the offline state, and a
- * 360 px phone. Run as part of the suite; the files are overwritten each run.
+ * several people present (each in a browser context of their own), the offline state, an idea
+ * being dragged onto a theme, and a 360 px phone. Run as part of the suite; the files are overwritten each run.
  */
 import fs from 'node:fs';
 import { expect, test } from '@playwright/test';
@@ -72,6 +72,21 @@ test('screenshots: landing, join, busy board, offline, phone', async ({ browser,
   await amira.page.screenshot({ path: 'docs/offline.png' });
   await amira.context.setOffline(false);
   await waitReady(amira.page);
+
+  // Clustering: an idea dragged onto a theme in the Ideas lane's list of themes (mid-drag).
+  const sam = others[2]!.page;
+  const dragged = sam.locator('[data-lane="idea"] article.card').nth(1);
+  const chip = sam.locator('[data-lane="idea"] .theme-chip').nth(1);
+  const from = (await dragged.boundingBox())!;
+  await sam.mouse.move(from.x + from.width / 2, from.y + from.height / 2);
+  await sam.mouse.down();
+  await sam.mouse.move(from.x + from.width / 2, from.y + from.height / 2 + 12, { steps: 3 });
+  const to = (await chip.boundingBox())!;
+  await sam.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 6 });
+  await expect(chip).toHaveClass(/drop-zone--over/);
+  await sam.screenshot({ path: 'docs/themes.png' });
+  await sam.keyboard.press('Escape');
+  await sam.mouse.up();
 
   // Phone, 360 px wide: lanes stack behind a lane switcher.
   const priya = { name: 'Priya Nair', organisation: 'Datalane Analytics', sector: 'private sector' as const };

@@ -9,7 +9,7 @@ import type { Peer } from '../sync/presence.ts';
 import { CardView } from './CardView.tsx';
 import { LANES, describeKind, findCardIn, layoutBoard, moveStep, neighbourAcross, type Group } from './layout.ts';
 import { useServices } from './services.ts';
-import { BoardDnd, DRAG_HELP, DRAG_HELP_ID, DropZone, SortableCard, SortableList, type DropResult } from './dnd.tsx';
+import { BoardDnd, DRAG_HELP, DRAG_HELP_ID, DropZone, DraggableCard, type DropResult } from './dnd.tsx';
 import { IdeaTools, ThemesPanel, type MergeChoiceGroup } from './Themes.tsx';
 
 type OpenState = { id: string; focus: 'title' | 'body' } | null;
@@ -402,7 +402,7 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
     const isOpen = open?.id === card.id;
     const tabbable = (active[card.kind] ?? laneOrder[0]) === card.id || (!laneOrder.includes(active[card.kind] ?? '') && laneOrder[0] === card.id);
     return (
-      <SortableCard key={card.id} id={card.id} kind={card.kind} disabled={readOnly || isOpen}>
+      <DraggableCard key={card.id} id={card.id} kind={card.kind} disabled={readOnly || isOpen}>
         <CardView
           card={card}
           tabbable={tabbable}
@@ -430,7 +430,7 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
             ) : null
           }
         />
-      </SortableCard>
+      </DraggableCard>
     );
   };
 
@@ -445,7 +445,6 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
         else next.add(collapseKey);
         return next;
       });
-    const listId = (themeId?: string | null) => `list:${kind}:${group.parentId ?? 'none'}${themeId !== undefined ? `:${themeId ?? 'none'}` : ''}`;
     return (
       <DropZone
         as="section"
@@ -483,15 +482,11 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
                   data-theme-id={sub.theme?.id ?? ''}
                 >
                   <h4 className="subgroup__title">{sub.theme ? `Theme: ${sub.theme.title.trim() || 'Untitled theme'}` : 'No theme'}</h4>
-                  <SortableList id={listId(sub.theme?.id ?? null)} items={sub.cards.map((c) => c.id)}>
-                    <ul className="lane__list">{sub.cards.map((c) => renderCard(c, laneOrder))}</ul>
-                  </SortableList>
+                  <ul className="lane__list">{sub.cards.map((c) => renderCard(c, laneOrder))}</ul>
                 </DropZone>
               ))
             ) : (
-              <SortableList id={listId()} items={group.cards.map((c) => c.id)}>
-                <ul className="lane__list">{group.cards.map((c) => renderCard(c, laneOrder))}</ul>
-              </SortableList>
+              <ul className="lane__list">{group.cards.map((c) => renderCard(c, laneOrder))}</ul>
             )}
             {canAdd(kind) && (kind === 'idea' || (kind === 'note' && group.parentId !== null)) && (
               <button type="button" className="add-button add-button--group" onClick={() => addTo(kind, group.parentId)}>
@@ -583,9 +578,7 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
                   />
                 )}
                 {lane.kind === 'problem' ? (
-                  <SortableList id="list:problem" items={l.order}>
-                    <ul className="lane__list">{board.problems.map((c) => renderCard(c, l.order))}</ul>
-                  </SortableList>
+                  <ul className="lane__list">{board.problems.map((c) => renderCard(c, l.order))}</ul>
                 ) : (
                   l.groups.map((g) => renderGroup(lane.kind, g, l.order))
                 )}

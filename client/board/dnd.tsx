@@ -4,9 +4,10 @@
  * go, Space or Enter drops, Escape cancels), with screen-reader announcements of where it is
  * and what dropping would do. What a drop means is decided in drop.ts; BoardView applies it.
  *
- * Cheap on big boards: cards are never displaced while dragging (the sortable strategy is a
- * no-op); the dragged card is drawn once in an overlay and the drop point is a line on one card,
- * published through a tiny store so that only the cards it enters and leaves re-render.
+ * Cheap on big boards: cards are never displaced while dragging (so no sortable strategy runs
+ * and nothing re-lays out); the dragged card is drawn once in an overlay and the drop point is a
+ * line on one card, published through a tiny store so that only the cards it enters and leaves
+ * re-render; cards use dnd-kit's core hooks, which re-render only when the drop target changes.
  */
 import {
   DndContext,
@@ -14,31 +15,37 @@ import {
   KeyboardSensor,
   MouseSensor,
   TouchSensor,
-  pointerWithin,
+  useDraggable,
   useDroppable,
   useSensor,
   useSensors,
   type Announcements,
-  type Collision,
   type CollisionDetection,
+  type DroppableContainer,
+  type Modifier,
   type DragEndEvent,
   type DragMoveEvent,
   type DragStartEvent,
   type KeyboardCoordinateGetter,
   type UniqueIdentifier,
 } from '@dnd-kit/core';
-import { SortableContext, useSortable, type SortingStrategy } from '@dnd-kit/sortable';
 import {
   createContext,
+  startTransition,
   useCallback,
   useContext,
+  useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
   useSyncExternalStore,
   type ElementType,
   type KeyboardEvent as ReactKeyboardEvent,
+  type MouseEvent as ReactMouseEvent,
   type ReactNode,
+  type RefObject,
+  type TouchEvent as ReactTouchEvent,
 } from 'react';
 import type { BoardSnapshot } from '../../shared/board.ts';
 import type { CardKind } from '../../shared/schema.ts';
@@ -51,16 +58,21 @@ export const DRAG_HELP_ID = 'drag-help';
 export const DRAG_HELP =
   'Press Space to pick this card up, then the arrow keys to move it, Space or Enter to drop it, Escape to cancel. Or press M to move it one step at a time.';
 
-type Indicator = { overId: UniqueIdentifier; position: DropPosition | 'into' } | null;
+type Indicator = { activeId: UniqueIdentifier | null; overId: UniqueIdentifier | null; position: DropPosition | 'into' };
+const NO_INDICATOR: Indicator = { activeId: null, overId: null, position: 'after' };
 
-/** Where the drop line is: a value with subscribers, so a card re-renders only when it is involved. */
+/**
+ * Which card is being dragged and where the drop line is: a value with subscribers, so a card
+ * re-renders only when it is involved.
+ */
 function createIndicatorStore() {
-  let value: Indicator = null;
+  let value: Indicator = NO_INDICATOR;
   const listeners = new Set<() => void>();
   return {
     get: () => value,
-    set(next: Indicator) {
-      if (next?.overId === value?.overId && next?.position === value?.position) return;
+    set(patch: Partial<Indicator>) {
+      const next = { ...value, ...patch };
+      if (next.activeId === value.activeId && next.overId === value.overId && next.position === value.position) return;
       value = next;
       for (const l of listeners) l();
     },
@@ -72,6 +84,8 @@ function createIndicatorStore() {
 }
 type IndicatorStore = ReturnType<typeof createIndicatorStore>;
 const IndicatorContext = createContext<IndicatorStore | null>(null);
+/** whether cards have registered with dnd-kit yet (see DraggableCard) */
+const EnabledContext = createContext(false);
 
 type DropData = { target: DropTarget };
 const targetOf = (data: unknown): DropTarget | undefined => (data as DropData | undefined)?.target;
@@ -80,8 +94,55 @@ const LANE_INDEX: Record<CardKind, number> = { problem: 0, idea: 1, note: 2 };
 /** Innermost first: a card, then a theme sub-group, then a whole group. */
 const PRIORITY: Record<DropTarget['type'], number> = { card: 0, theme: 0, ideaSub: 1, ideaGroup: 2, noteGroup: 2 };
 
-/** Cards are never displaced while dragging: the drop point is shown as a line instead. */
-const noDisplacement: SortingStrategy = () => null;
+type Place = {
+  container: DroppableContainer;
+  type: DropTarget['type'];
+  left: number;
+  right: number;
+  top: number;
+  height: number;
+  /** the lane that scrolls it, and its scroll position when measured, and the page's (phones scroll the page) */
+  scroller: Element | null;
+  scrollTop: number;
+  pageScrollY: number;
+};
+
+/** The droppables a card of `kind` can go to, with their client rects now. */
+function measurePlaces(containers: DroppableContainer[], kind: CardKind): Place[] {
+  const places: Place[] = [];
+  for (const container of containers) {
+    const target = targetOf(container.data.current);
+    const node = container.node.current;
+    if (!target || !node || !accepts(kind, target)) continue;
+    const rect = node.getBoundingClientRect();
+    const scroller = node.closest('.lane__scroll');
+    places.push({
+      container,
+      type: target.type,
+      left: rect.left,
+      right: rect.right,
+      top: rect.top,
+      height: rect.height,
+      scroller,
+      scrollTop: scroller?.scrollTop ?? 0,
+      pageScrollY: window.scrollY,
+    });
+  }
+  return places;
+}
+
+/**
+ * The dragged card's stand-in sits below and to the right of the pointer (or of the place a
+ * keyboard drag is over), so it never hides where it would land.
+ */
+const besidePointer: Modifier = ({ transform, activatorEvent, draggingNodeRect }) => {
+  if (!draggingNodeRect || !activatorEvent) return transform;
+  if (isKeyboard(activatorEvent)) return { ...transform, x: transform.x + 32, y: transform.y + 20 };
+  const point = 'touches' in activatorEvent ? (activatorEvent as TouchEvent).touches[0] : (activatorEvent as MouseEvent);
+  if (!point) return transform;
+  return { ...transform, x: transform.x + point.clientX - draggingNodeRect.left + 14, y: transform.y + point.clientY - draggingNodeRect.top + 14 };
+};
+const OVERLAY_BESIDE_POINTER = [besidePointer];
 
 const isKeyboard = (event: Event | null) => typeof KeyboardEvent !== 'undefined' && event instanceof KeyboardEvent;
 
@@ -103,13 +164,43 @@ export function BoardDnd({
 }) {
   const store = useMemo(createIndicatorStore, []);
   const boardRef = useRef(board);
+  /** where the current drag can go, measured when it starts (see collisionDetection) */
+  const placesRef = useRef<Place[] | null>(null);
+  // The board changed under a drag (someone else's edit): measure the places again.
+  if (boardRef.current !== board) placesRef.current = null;
   boardRef.current = board;
   const [active, setActive] = useState<{ id: string; kind: CardKind } | null>(null);
+  // Cards register with dnd-kit after they first show, in a low-priority update: at first, and
+  // again whenever many arrive at once (the first sync of a big board), so that registering
+  // hundreds of cards never delays showing them.
+  const [enabled, setEnabled] = useState(false);
+  const cardCount = board.problems.length + board.ideas.length + board.notes.length;
+  const registered = useRef(0);
+  if (enabled && cardCount - registered.current > 40) setEnabled(false);
+  else if (enabled && cardCount < registered.current) registered.current = cardCount;
+  const countRef = useRef(cardCount);
+  countRef.current = cardCount;
+  useEffect(() => {
+    if (readOnly || enabled) return;
+    const timer = setTimeout(
+      () =>
+        startTransition(() => {
+          registered.current = countRef.current;
+          setEnabled(true);
+        }),
+      0,
+    );
+    return () => clearTimeout(timer);
+  }, [readOnly, enabled]);
   const kindRef = useRef<CardKind | null>(null);
   // Keyboard dragging goes from target to target: the current one and the way we came.
   const keyboardOver = useRef<UniqueIdentifier | null>(null);
   const keyboardPosition = useRef<DropPosition>('after');
   const position = useRef<DropPosition>('after');
+  /** where the pointer was at the last collision check (client coordinates) */
+  const lastPointer = useRef<{ x: number; y: number } | null>(null);
+  /** what was last announced as "over", so that the pick-up is not drowned by "over itself" */
+  const announced = useRef<string | null>(null);
 
   const coordinateGetter: KeyboardCoordinateGetter = useCallback((event, { context }) => {
     const { active: dragged, droppableRects, droppableContainers, collisionRect } = context;
@@ -163,13 +254,28 @@ export function BoardDnd({
       const container = args.droppableContainers.find((c) => c.id === keyboardOver.current);
       return container ? [{ id: container.id, data: { droppableContainer: container, value: 0 } }] : [];
     }
-    const accepted = args.droppableContainers.filter((c) => {
-      const target = targetOf(c.data.current);
-      return target !== undefined && accepts(kind, target);
-    });
-    const hits = pointerWithin({ ...args, droppableContainers: accepted });
-    const rank = (c: Collision) => PRIORITY[targetOf(c.data?.droppableContainer?.data.current)?.type ?? 'ideaGroup'];
-    return hits.sort((a, b) => rank(a) - rank(b)).slice(0, 1);
+    const pointer = args.pointerCoordinates;
+    if (!pointer) return [];
+    lastPointer.current = pointer;
+    // Not dnd-kit's pointerWithin: its rects re-read the scroll position of every scrolling
+    // ancestor on each side of each rect, some 2,600 reads per pointer move on a 300-card board.
+    // Here the places this card can go are measured once per drag, then shifted by how far
+    // their lane has scrolled since, read once per lane per move.
+    const places = (placesRef.current ??= measurePlaces(args.droppableContainers, kind));
+    const pageShift = window.scrollY - (places[0]?.pageScrollY ?? 0);
+    const scrolled = new Map<Element | null, number>();
+    let best: Place | undefined;
+    for (const place of places) {
+      let shift = scrolled.get(place.scroller);
+      if (shift === undefined) {
+        shift = (place.scroller?.scrollTop ?? 0) - place.scrollTop + pageShift;
+        scrolled.set(place.scroller, shift);
+      }
+      const top = place.top - shift;
+      if (pointer.x < place.left || pointer.x > place.right || pointer.y < top || pointer.y > top + place.height) continue;
+      if (!best || PRIORITY[place.type] < PRIORITY[best.type]) best = place;
+    }
+    return best ? [{ id: best.container.id, data: { droppableContainer: best.container, value: 0 } }] : [];
   }, []);
 
   const mouse = useSensor(MouseSensor, { activationConstraint: { distance: 6 } });
@@ -184,13 +290,12 @@ export function BoardDnd({
   const updateIndicator = (event: DragMoveEvent) => {
     const over = event.over;
     const target = targetOf(over?.data.current);
-    if (!over || !target || over.id === event.active.id) return store.set(null);
+    if (!over || !target || over.id === event.active.id) return store.set({ overId: null });
     if (keyboardOver.current !== null) {
       position.current = keyboardPosition.current;
-    } else {
-      const dragged = event.active.rect.current.translated;
-      const middle = over.rect.top + over.rect.height / 2;
-      position.current = dragged && dragged.top + dragged.height / 2 > middle ? 'after' : 'before';
+    } else if (lastPointer.current) {
+      // Before or after the card under the pointer: which half of it the pointer is in.
+      position.current = lastPointer.current.y > over.rect.top + over.rect.height / 2 ? 'after' : 'before';
     }
     const into = target.type !== 'card' || target.kind !== kindRef.current;
     store.set({ overId: over.id, position: into ? 'into' : position.current });
@@ -202,6 +307,8 @@ export function BoardDnd({
     kindRef.current = target.kind;
     keyboardOver.current = isKeyboard(event.activatorEvent) ? event.active.id : null;
     keyboardPosition.current = 'after';
+    announced.current = `${String(event.active.id)}:after`;
+    store.set({ activeId: event.active.id, overId: null });
     setActive({ id: target.id, kind: target.kind });
     onDragging(true);
   };
@@ -212,7 +319,8 @@ export function BoardDnd({
     const activeId = event ? String(event.active.id) : null;
     kindRef.current = null;
     keyboardOver.current = null;
-    store.set(null);
+    placesRef.current = null;
+    store.set(NO_INDICATOR);
     setActive(null);
     onDragging(false);
     if (!event || !activeId) return;
@@ -227,6 +335,9 @@ export function BoardDnd({
   const announcements: Announcements = {
     onDragStart: ({ active: a }) => `Picked up ${name(a.id)}. Use the arrow keys to move it, Space or Enter to drop it, Escape to cancel.`,
     onDragOver: ({ active: a, over }) => {
+      const key = `${String(over?.id ?? '')}:${over?.id === a.id ? 'after' : position.current}`;
+      if (key === announced.current) return undefined;
+      announced.current = key;
       const target = targetOf(over?.data.current);
       if (!over || !target) return `${capitalise(name(a.id))} is not over a place it can go.`;
       return describeTarget(boardRef.current, String(a.id), target, position.current);
@@ -242,6 +353,7 @@ export function BoardDnd({
   const activeCard = active ? findCardIn(board, active.id) : undefined;
   return (
     <IndicatorContext.Provider value={store}>
+      <EnabledContext.Provider value={enabled && !readOnly}>
       <DndContext
         sensors={sensors}
         collisionDetection={collisionDetection}
@@ -253,7 +365,7 @@ export function BoardDnd({
         onDragCancel={() => finish(null)}
       >
         {children}
-        <DragOverlay dropAnimation={null}>
+        <DragOverlay dropAnimation={null} modifiers={OVERLAY_BESIDE_POINTER}>
           {activeCard ? (
             <div className={`drag-preview drag-preview--${activeCard.kind}`} aria-hidden="true">
               <span className="drag-preview__kind">{capitalise(describeKind(activeCard.kind))}</span>
@@ -262,54 +374,107 @@ export function BoardDnd({
           ) : null}
         </DragOverlay>
       </DndContext>
+      </EnabledContext.Provider>
     </IndicatorContext.Provider>
   );
 }
 
-/** A list of cards that can be reordered (one per group or sub-group). */
-export function SortableList({ id, items, children }: { id: string; items: string[]; children: ReactNode }) {
-  return (
-    <SortableContext id={id} items={items} strategy={noDisplacement}>
-      {children}
-    </SortableContext>
-  );
-}
+type Listeners = NonNullable<ReturnType<typeof useDraggable>['listeners']>;
+/** The list item's element, and the registration's setter for it, whichever arrives first. */
+type NodeSlot = { element: HTMLLIElement | null; register: ((element: HTMLElement | null) => void) | null };
 
 /**
  * The list item around a card: what is dragged and what is dropped on. Drags start from the card
  * itself (not from buttons or fields inside it), never from an open card.
+ *
+ * The item renders and stays the same element whether or not drag and drop is on yet: its
+ * registration with dnd-kit lives in a child that renders nothing (CardRegistration), mounted in
+ * a low-priority update after the board first shows. On a 300-card board that keeps some 80 ms
+ * of hook work and a second render pass out of the time to first render.
  */
-export function SortableCard({ id, kind, disabled, children }: { id: string; kind: CardKind; disabled: boolean; children: ReactNode }) {
-  const data = useMemo<DropData>(() => ({ target: { type: 'card', id, kind } }), [id, kind]);
-  const { setNodeRef, listeners, isDragging } = useSortable({ id, data, disabled });
+export function DraggableCard({ id, kind, disabled, children }: { id: string; kind: CardKind; disabled: boolean; children: ReactNode }) {
+  const enabled = useContext(EnabledContext);
   const store = useContext(IndicatorContext);
-  const indicator = useSyncExternalStore(
-    store?.subscribe ?? noSubscribe,
-    () => {
-      const value = store?.get();
-      return value && value.overId === id ? value.position : null;
+  const slot = useRef<NodeSlot>({ element: null, register: null }).current;
+  const ref = useCallback(
+    (element: HTMLLIElement | null) => {
+      slot.element = element;
+      slot.register?.(element);
     },
+    [slot],
   );
-  const handlers = useMemo(() => {
-    if (!listeners) return undefined;
-    const { onKeyDown, ...pointer } = listeners;
-    return {
-      ...pointer,
+  const listeners = useRef<Listeners | undefined>(undefined);
+  const state = useSyncExternalStore(store?.subscribe ?? noSubscribe, () => {
+    const value = store?.get();
+    if (!value) return null;
+    return value.activeId === id ? 'dragging' : value.overId === id ? value.position : null;
+  });
+  const handlers = useMemo(
+    () => ({
+      onMouseDown: (event: ReactMouseEvent<HTMLElement>) => listeners.current?.onMouseDown?.(event),
+      onTouchStart: (event: ReactTouchEvent<HTMLElement>) => listeners.current?.onTouchStart?.(event),
       onKeyDown: (event: ReactKeyboardEvent<HTMLElement>) => {
         // Only from the card itself, and not when the card already used the key (M-move mode).
         if (event.defaultPrevented || event.target !== event.currentTarget.firstElementChild) return;
-        onKeyDown?.(event);
+        listeners.current?.onKeyDown?.(event);
       },
-    };
-  }, [listeners]);
-  const className = ['lane__item', isDragging ? 'lane__item--dragging' : '', indicator ? `lane__item--drop-${indicator}` : '']
-    .filter(Boolean)
-    .join(' ');
+    }),
+    [],
+  );
+  const className = ['lane__item', state ? `lane__item--${state === 'dragging' ? 'dragging' : `drop-${state}`}` : ''].filter(Boolean).join(' ');
   return (
-    <li ref={setNodeRef} className={className} {...handlers}>
+    <li ref={ref} className={className} {...handlers}>
       {children}
+      {enabled && <CardRegistration id={id} kind={kind} disabled={disabled} node={slot} listeners={listeners} />}
     </li>
   );
+}
+
+/** A card's registration as draggable and droppable, and its sensors' listeners. Renders nothing. */
+function CardRegistration({
+  id,
+  kind,
+  disabled,
+  node,
+  listeners,
+}: {
+  id: string;
+  kind: CardKind;
+  disabled: boolean;
+  node: NodeSlot;
+  listeners: RefObject<Listeners | undefined>;
+}) {
+  const data = useMemo<DropData>(() => ({ target: { type: 'card', id, kind } }), [id, kind]);
+  // The core hooks, not useSortable: that one reads the public drag context, which changes on
+  // every pointer move, and would re-render every card 60 times a second during a drag.
+  const draggable = useDraggable({ id, data, disabled });
+  const droppable = useDroppable({ id, data, disabled });
+  const setDragNode = draggable.setNodeRef;
+  const setDropNode = droppable.setNodeRef;
+  const setNodeRef = useCallback(
+    (element: HTMLElement | null) => {
+      setDragNode(element);
+      setDropNode(element);
+    },
+    [setDragNode, setDropNode],
+  );
+  listeners.current = draggable.listeners;
+  // The item may mount in the same commit, its ref attached after this child's layout effects:
+  // then its ref callback hands the element over (see DraggableCard).
+  useLayoutEffect(() => {
+    node.register = setNodeRef;
+    if (node.element) setNodeRef(node.element);
+    return () => {
+      node.register = null;
+    };
+  }, [setNodeRef, node]);
+  useLayoutEffect(
+    () => () => {
+      listeners.current = undefined;
+    },
+    [listeners],
+  );
+  return null;
 }
 
 /** An area cards can be dropped into: a group, a theme sub-group, a theme. */
