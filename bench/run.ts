@@ -155,7 +155,7 @@ if (wanted('B8')) {
 if (wanted('B9')) {
   const opts = { readers: 20, rate: 100, seconds, paddingBytes: 4096 };
   // Pairs (without, with) back to back on the same target, so each ratio compares like with like.
-  const r = await interleaved('B9', repeats, async (t) => ({ without: await fanOut(t, opts), with: await fanOut(t, { ...opts, slowReader: true }) }));
+  const r = await interleaved('B9', Math.min(repeats, 3), async (t) => ({ without: await fanOut(t, opts), with: await fanOut(t, { ...opts, slowReader: true }) }));
   for (const name of names) {
     const runs = r[name];
     console.log(`B9 ${name}: p99 ${ms(med(runs, (x) => x.without.p99))} without, ${ms(med(runs, (x) => x.with.p99))} with a reader that never reads; slow reader closed: ${runs?.map((x) => x.with.slowClosed).join(',')}`);
