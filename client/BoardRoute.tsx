@@ -3,9 +3,10 @@
  * device's memory when not), asks the join questions once, then opens the board on one
  * connection. The token stays in the URL so a reload — online or off — reopens the same board.
  */
+import { useBoardInfo } from './lib/useBoardInfo.ts';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { fetchBoardMeta, wsBase, ApiError } from './lib/api.ts';
-import { loadBoardInfo, loadIdentity, saveBoardInfo, saveIdentity, type BoardInfo, type Identity } from './lib/storage.ts';
+import { wsBase } from './lib/api.ts';
+import { loadIdentity, saveBoardInfo, saveIdentity, type BoardInfo, type Identity } from './lib/storage.ts';
 import { sectorStyle } from './lib/sectors.ts';
 import { BoardConnection } from './sync/boardConnection.ts';
 import { createActions } from './sync/actions.ts';
@@ -31,65 +32,14 @@ import { ShutOutPage } from './facilitation/ShutOutPage.tsx';
 
 const VIEWER_NOTE = 'You are viewing this board live. Only contributors and facilitators can change it.';
 
-type Problem = { title: string; text: string };
-
 export function BoardRoute({ boardId, token }: { boardId: string; token: string }) {
-  const [info, setInfo] = useState<BoardInfo | null>(() => {
-    const cached = loadBoardInfo(boardId);
-    return cached && cached.token === token ? cached : null;
-  });
-  const [problem, setProblem] = useState<Problem | null>(null);
+  const { info, setInfo, problem } = useBoardInfo(boardId, token, 'board');
   const [identity, setIdentity] = useState<Identity | null>(() => loadIdentity());
   const [editingDetails, setEditingDetails] = useState(false);
   // The board screen is opened afresh (new connection, new session) after the server refused an
   // update, or after the facilitator replaced this page's own link.
   const [generation, setGeneration] = useState(0);
   const [resyncNotice, setResyncNotice] = useState<string | null>(null);
-
-  useEffect(() => {
-    if (!token) {
-      setProblem({ title: 'This link is incomplete', text: 'The link has no access token. Ask the person who shared it for the full link.' });
-      return;
-    }
-    let cancelled = false;
-    fetchBoardMeta(boardId, token)
-      .then((meta) => {
-        if (cancelled) return;
-        const prev = loadBoardInfo(boardId);
-        const next: BoardInfo = {
-          id: boardId,
-          title: meta.title,
-          challenge: meta.challenge ?? '',
-          sponsor: meta.sponsor ?? '',
-          template: meta.template ?? 'open',
-          role: meta.role,
-          token,
-          joined: prev?.token === token ? prev.joined : false,
-          openedAt: Date.now(),
-        };
-        saveBoardInfo(next);
-        setInfo(next);
-      })
-      .catch((error: unknown) => {
-        if (cancelled) return;
-        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-          setProblem({ title: 'This link does not open this board', text: 'The link may have been mistyped or replaced. Ask the facilitator for a new link.' });
-          // what this device remembers of the board no longer counts: the server said no to the link
-          setInfo(null);
-        } else if (error instanceof ApiError && error.status === 404) {
-          setProblem({ title: 'Board not found', text: 'There is no board at this address. Check the link you were given.' });
-        } else if (!loadBoardInfo(boardId)) {
-          setProblem({
-            title: 'You are offline',
-            text: 'This board has not been opened on this device before, so there is nothing saved here yet. Connect to the internet and try again.',
-          });
-        }
-        // Otherwise: offline with a remembered board — carry on with what this device knows.
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [boardId, token]);
 
   useEffect(() => {
     document.title = info ? `${info.title} — Crossboard` : 'Crossboard';

@@ -5,6 +5,7 @@
  * format, saved versions and "compare with now", comments by section or idea, the way to the
  * board itself, and — for facilitators — the summary and next steps, written in place.
  */
+import { useBoardInfo } from '../lib/useBoardInfo.ts';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import * as Y from 'yjs';
 import { newId, updateBriefText } from '../../shared/board.ts';
@@ -13,8 +14,8 @@ import { BRIEF_FORMATS, type BriefFormat } from '../../shared/brief/formats.ts';
 import type { VersionInfo } from '../../shared/brief/versions.ts';
 import type { Role } from '../../shared/protocol.ts';
 import { LIMITS } from '../../shared/schema.ts';
-import { ApiError, fetchBoardMeta, wsBase } from '../lib/api.ts';
-import { loadBoardInfo, loadIdentity, saveBoardInfo, type BoardInfo } from '../lib/storage.ts';
+import { wsBase } from '../lib/api.ts';
+import { loadIdentity, type BoardInfo } from '../lib/storage.ts';
 import { BoardConnection } from '../sync/boardConnection.ts';
 import { channelOf } from '../sync/channel.ts';
 import { useBoard, useConnectionState, useSyncStatus } from '../sync/hooks.ts';
@@ -38,56 +39,8 @@ import { VersionNotice, VersionPicker } from './VersionTools.tsx';
 import { VoteResultsStore } from './voteResults.ts';
 import './brief.css';
 
-type Problem = { title: string; text: string };
-
 export function BriefRoute({ boardId, token }: { boardId: string; token: string }) {
-  const [info, setInfo] = useState<BoardInfo | null>(() => {
-    const cached = loadBoardInfo(boardId);
-    return cached && cached.token === token ? cached : null;
-  });
-  const [problem, setProblem] = useState<Problem | null>(null);
-
-  useEffect(() => {
-    if (!token) {
-      setProblem({ title: 'This link is incomplete', text: 'The link has no access token. Ask the person who shared it for the full link.' });
-      return;
-    }
-    let cancelled = false;
-    fetchBoardMeta(boardId, token)
-      .then((meta) => {
-        if (cancelled) return;
-        const prev = loadBoardInfo(boardId);
-        const next: BoardInfo = {
-          id: boardId,
-          title: meta.title,
-          challenge: meta.challenge ?? '',
-          sponsor: meta.sponsor ?? '',
-          template: meta.template ?? 'open',
-          role: meta.role,
-          token,
-          joined: prev?.token === token ? prev.joined : false,
-          openedAt: Date.now(),
-        };
-        saveBoardInfo(next);
-        setInfo(next);
-      })
-      .catch((error: unknown) => {
-        if (cancelled) return;
-        if (error instanceof ApiError && (error.status === 401 || error.status === 403)) {
-          setProblem({ title: 'This link does not open this brief', text: 'The link may have been mistyped or replaced. Ask the facilitator for a new link.' });
-        } else if (error instanceof ApiError && error.status === 404) {
-          setProblem({ title: 'Brief not found', text: 'There is no board at this address. Check the link you were given.' });
-        } else if (!loadBoardInfo(boardId)) {
-          setProblem({
-            title: 'You are offline',
-            text: 'This brief has not been opened on this device before, so there is nothing saved here yet. Connect to the internet and try again.',
-          });
-        }
-      });
-    return () => {
-      cancelled = true;
-    };
-  }, [boardId, token]);
+  const { info, setInfo, problem } = useBoardInfo(boardId, token, 'brief');
 
   if (problem && !info) {
     return (
