@@ -2,9 +2,9 @@
  * The storage contract for comments on the brief (issue 5), run by `storageContract` against every
  * implementation. Each test is named after the rule it checks.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StorageFixture } from './storage.contract.ts';
-import { testBoard } from './storage.contract.ts';
+import { storageFixture, testBoard } from './storage.contract.ts';
 import { UnknownBoardError, type Storage, type StoredComment } from './storage.ts';
 
 let counter = 0;
@@ -25,18 +25,11 @@ export function testComment(boardId: string, overrides: Partial<StoredComment> =
 
 export function commentsContract(name: string, create: () => Promise<StorageFixture> | StorageFixture): void {
   describe(`storage contract, comments: ${name}`, () => {
-    let fixture: StorageFixture;
     let storage: Storage;
-
+    const fixture = storageFixture(create);
     async function setup() {
-      fixture = await create();
-      storage = fixture.storage;
+      storage = await fixture.open();
     }
-
-    afterEach(async () => {
-      await storage?.close();
-      fixture?.cleanup?.();
-    });
 
     it('add/list: a comment reads back with every field intact, for both kinds of target and without an author', async () => {
       await setup();

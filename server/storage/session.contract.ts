@@ -3,11 +3,11 @@
  * ballots, drafts and rotated links. Run by `storageContract` against every implementation; each
  * test is named after the rule it checks.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { hashToken } from '../auth/tokens.ts';
 import { DEFAULT_VOTE_CONFIG } from '../../shared/votes.ts';
 import type { StorageFixture } from './storage.contract.ts';
-import { testBoard } from './storage.contract.ts';
+import { storageFixture, testBoard } from './storage.contract.ts';
 import {
   UnknownBoardError,
   type ParticipantRecord,
@@ -45,21 +45,15 @@ export function testRound(boardId: string, overrides: Partial<VoteRoundRecord> =
 
 export function sessionContract(name: string, create: () => Promise<StorageFixture> | StorageFixture): void {
   describe(`storage contract, facilitation: ${name}`, () => {
-    let fixture: StorageFixture;
     let storage: Storage;
+    const fixture = storageFixture(create);
 
     async function setup() {
-      fixture = await create();
-      storage = fixture.storage;
+      storage = await fixture.open();
       const board = testBoard();
       await storage.createBoard(board, new Uint8Array([0, 0]));
       return board.id;
     }
-
-    afterEach(async () => {
-      await storage?.close();
-      fixture?.cleanup?.();
-    });
 
     it('empty: a board with no session state loads as empty', async () => {
       const id = await setup();

@@ -49,20 +49,43 @@ function rebuild(stored: { snapshot: Uint8Array | null; updates: Uint8Array[] })
   return doc.getText('t').toString();
 }
 
+/**
+ * One storage per test, opened by `open()` and closed (and cleaned up) after the test: the
+ * lifecycle every contract suite shares.
+ */
+export function storageFixture(create: () => Promise<StorageFixture> | StorageFixture): {
+  open(): Promise<Storage>;
+  /** closes and reopens on the same data; undefined for stores where nothing outlives the process */
+  readonly reopen: (() => Promise<Storage>) | undefined;
+} {
+  let current: StorageFixture | undefined;
+  let latest: Storage | undefined;
+  afterEach(async () => {
+    const done = current;
+    const open = latest;
+    current = latest = undefined;
+    await open?.close();
+    done?.cleanup?.();
+  });
+  return {
+    async open() {
+      current = await create();
+      return (latest = current.storage);
+    },
+    get reopen() {
+      const reopen = current?.reopen;
+      return reopen && (async () => (latest = await reopen()));
+    },
+  };
+}
+
 export function storageContract(name: string, create: () => Promise<StorageFixture> | StorageFixture): void {
   describe(`storage contract: ${name}`, () => {
-    let fixture: StorageFixture;
     let storage: Storage;
-
+    const fixture = storageFixture(create);
     async function setup() {
-      fixture = await create();
-      storage = fixture.storage;
+      storage = await fixture.open();
     }
-
-    afterEach(async () => {
-      await storage?.close();
-      fixture?.cleanup?.();
-    });
 
     it('create/get: a created board reads back with every field and hash intact', async () => {
       await setup();

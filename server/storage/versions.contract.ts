@@ -2,9 +2,9 @@
  * The storage contract for saved versions (issue 5), run by `storageContract` against every
  * implementation. Each test is named after the rule it checks.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { StorageFixture } from './storage.contract.ts';
-import { testBoard } from './storage.contract.ts';
+import { storageFixture, testBoard } from './storage.contract.ts';
 import { UnknownBoardError, type Storage, type StoredVersion } from './storage.ts';
 
 let counter = 0;
@@ -25,18 +25,11 @@ export function testVersion(boardId: string, overrides: Partial<StoredVersion> =
 
 export function versionsContract(name: string, create: () => Promise<StorageFixture> | StorageFixture): void {
   describe(`storage contract, versions: ${name}`, () => {
-    let fixture: StorageFixture;
     let storage: Storage;
-
+    const fixture = storageFixture(create);
     async function setup() {
-      fixture = await create();
-      storage = fixture.storage;
+      storage = await fixture.open();
     }
-
-    afterEach(async () => {
-      await storage?.close();
-      fixture?.cleanup?.();
-    });
 
     it('save/get: a saved version reads back with every field, state and votes intact', async () => {
       await setup();
