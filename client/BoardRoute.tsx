@@ -4,6 +4,7 @@
  * connection. The token stays in the URL so a reload — online or off — reopens the same board.
  */
 import { useBoardInfo } from './lib/useBoardInfo.ts';
+import { LinkProblemPage, OpeningPage } from './lib/LinkPages.tsx';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { wsBase } from './lib/api.ts';
 import { loadIdentity, saveBoardInfo, saveIdentity, type BoardInfo, type Identity } from './lib/storage.ts';
@@ -51,33 +52,14 @@ export function BoardRoute({ boardId, token }: { boardId: string; token: string 
     if (toBrief) window.location.replace(briefPageUrl(boardId, token));
   }, [toBrief, boardId, token]);
   if (toBrief) {
-    return (
-      <main className="page page--narrow" id="main" aria-busy="true">
-        <p className="loading">Opening the brief…</p>
-      </main>
-    );
+    return <OpeningPage what="brief" />;
   }
 
   if (problem && !info) {
-    return (
-      <main className="page page--narrow" id="main">
-        <a className="brand" href="/">
-          Crossboard
-        </a>
-        <h1 className="page__title">{problem.title}</h1>
-        <p className="lead">{problem.text}</p>
-        <p>
-          <a href="/">Start a new board</a>
-        </p>
-      </main>
-    );
+    return <LinkProblemPage problem={problem} offerNewBoard />;
   }
   if (!info) {
-    return (
-      <main className="page page--narrow" id="main" aria-busy="true">
-        <p className="loading">Opening the board…</p>
-      </main>
-    );
+    return <OpeningPage what="board" />;
   }
 
   const join = (details: JoinDetails) => {

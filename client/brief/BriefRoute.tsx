@@ -6,6 +6,7 @@
  * board itself, and — for facilitators — the summary and next steps, written in place.
  */
 import { useBoardInfo } from '../lib/useBoardInfo.ts';
+import { LinkProblemPage, OpeningPage } from '../lib/LinkPages.tsx';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import * as Y from 'yjs';
 import { newId, updateBriefText } from '../../shared/board.ts';
@@ -43,22 +44,10 @@ export function BriefRoute({ boardId, token }: { boardId: string; token: string 
   const { info, setInfo, problem } = useBoardInfo(boardId, token, 'brief');
 
   if (problem && !info) {
-    return (
-      <main className="page page--narrow" id="main">
-        <a className="brand" href="/">
-          Crossboard
-        </a>
-        <h1 className="page__title">{problem.title}</h1>
-        <p className="lead">{problem.text}</p>
-      </main>
-    );
+    return <LinkProblemPage problem={problem} />;
   }
   if (!info) {
-    return (
-      <main className="page page--narrow" id="main" aria-busy="true">
-        <p className="loading">Opening the brief…</p>
-      </main>
-    );
+    return <OpeningPage what="brief" />;
   }
   return <BriefScreen info={info} />;
 }

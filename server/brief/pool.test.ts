@@ -129,8 +129,8 @@ describe('WorkerRenderPool', () => {
     pool = new WorkerRenderPool({ size: 1, idleMs: 50 });
     await pool.render(job('md'));
     expect(pool.workers).toBe(1);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-    expect(pool.workers).toBe(0);
+    // the idle timer stops the worker: wait for that, not for a fixed time
+    await expect.poll(() => pool!.workers, { timeout: 5_000 }).toBe(0);
     await pool.render(job('md'));
     expect(pool.started).toBe(2);
   });
