@@ -54,6 +54,8 @@ test('edits made offline survive an offline reload and merge when the connection
   await expect(cardByTitle(A.page, 'renamed offline')).toHaveCount(0);
 
   // Reload with no network: the shell comes from the service worker, the board from IndexedDB.
+  // First wait until the edits are on disk (a reload aborts IndexedDB writes still in flight).
+  await B.page.evaluate(() => (window as unknown as { __crossboard: { whenPersisted(): Promise<void> } }).__crossboard.whenPersisted());
   await B.page.reload();
   await waitReady(B.page, 'offline');
   await expect(cardByTitle(B.page, 'First card, renamed offline')).toBeVisible();

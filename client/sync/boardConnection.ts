@@ -179,6 +179,22 @@ export class BoardConnection {
     return this.undoManager.redo() !== null;
   }
 
+  /**
+   * Resolves once every change made so far is in IndexedDB. y-indexeddb writes each update in its
+   * own transaction as it happens; IndexedDB runs overlapping readwrite transactions in order, so
+   * an empty one started now completes only after all of those have.
+   */
+  whenPersisted(): Promise<void> {
+    const db = this.persistence?.db;
+    if (!db) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const tr = db.transaction(['updates'], 'readwrite');
+      tr.oncomplete = () => resolve();
+      tr.onerror = () => reject(tr.error);
+      tr.onabort = () => reject(tr.error);
+    });
+  }
+
   destroy(): void {
     for (const d of this.disposers) d();
     this.provider.awareness.setLocalState(null);
