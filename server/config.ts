@@ -21,6 +21,11 @@ export type Limits = {
   connectionBurstPerAddress: number;
   /** largest JSON string of one awareness state; larger ones close the connection with 4413 */
   maxAwarenessStateBytes: number;
+  /**
+   * a board whose last broadcast is older than this sends an update the moment it is stored;
+   * on a busier board the updates of one event-loop turn wait for the end of it and go together
+   */
+  quietBroadcastMs: number;
   /** compact the log into a snapshot after this many appended updates */
   compactAfterUpdates: number;
   /** how long a board with no connections stays in memory before it is stored and unloaded */
@@ -41,6 +46,7 @@ export const DEFAULT_LIMITS: Limits = {
   connectionsPerSecondPerAddress: 50,
   connectionBurstPerAddress: 500,
   maxAwarenessStateBytes: 64 * 1024,
+  quietBroadcastMs: 2,
   compactAfterUpdates: 500,
   idleUnloadMs: 30_000,
   heartbeatMs: 30_000,

@@ -9,7 +9,7 @@
  *   LOG_LEVEL          info (default), warn, error or silent
  *   MAX_MESSAGE_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_BOARD, MESSAGES_PER_SECOND,
  *   MESSAGE_BURST, CONNECTIONS_PER_SECOND_PER_ADDRESS, CONNECTION_BURST_PER_ADDRESS,
- *   COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS   override the limits in config.ts
+ *   COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS, QUIET_BROADCAST_MS   override the limits in config.ts
  *
  * Prints `Crossboard listening on http://HOST:PORT` once ready (tests parse it). On SIGTERM or
  * SIGINT: closes every socket with 1012, stores every loaded board, closes storage, exits 0.
@@ -34,6 +34,7 @@ const LIMIT_ENV: Record<string, keyof Limits> = {
   CONNECTION_BURST_PER_ADDRESS: 'connectionBurstPerAddress',
   COMPACT_AFTER_UPDATES: 'compactAfterUpdates',
   IDLE_UNLOAD_MS: 'idleUnloadMs',
+  QUIET_BROADCAST_MS: 'quietBroadcastMs',
 };
 
 function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {

@@ -10,7 +10,7 @@ import { applyTemplate, initBoard, readMeta } from '../../shared/board.ts';
 import { ROLES, type Role } from '../../shared/protocol.ts';
 import { LIMITS, TEMPLATES } from '../../shared/schema.ts';
 import { templateDefinition } from '../../shared/session.ts';
-import { writeMarkdownToBody } from '../../shared/richtext/writeMarkdownToBody.ts';
+import { bodyWriter } from '../bodyWriter.ts';
 import { generateBoardId, generateToken, hashToken, isTokenShaped } from '../auth/tokens.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -142,7 +142,8 @@ export function createApi(deps: ApiDeps): Hono {
     const doc = new Y.Doc();
     initBoard(doc, fields);
     // the template's starter cards (e.g. a hackathon's first "How might we …?")
-    applyTemplate(doc, templateDefinition(fields.template).starter, { kind: 'server' }, writeMarkdownToBody);
+    const starter = templateDefinition(fields.template).starter;
+    if (starter.length > 0) applyTemplate(doc, starter, { kind: 'server' }, await bodyWriter());
     const body = await storeNewBoard(c, deps, fields, doc);
     doc.destroy();
     return c.json(body, 201);

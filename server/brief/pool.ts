@@ -16,7 +16,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BoardComparison } from '../../shared/brief/compare.ts';
 import type { Logger } from '../log.ts';
-import { runBriefJob, runCompareJob, type BriefJob, type BriefJobResult, type CompareJob } from './job.ts';
+import type { BriefJob, BriefJobResult, CompareJob } from './job.ts';
 import type { WorkerReply, WorkerRequest } from './renderWorker.ts';
 
 export type RenderOutcome = BriefJobResult & {
@@ -276,14 +276,20 @@ export class WorkerRenderPool implements BriefRenderer {
   }
 }
 
-/** Renders in the calling thread: for the CLI, where nothing else waits on the event loop. */
+/**
+ * Renders in the calling thread: for the CLI, where nothing else waits on the event loop. The
+ * job module (Lexical, pdfkit, docx) is imported on first use, so a server that only imports
+ * this file does not carry it.
+ */
 export const inlineRenderer: BriefRenderer = {
   async render(job) {
+    const { runBriefJob } = await import('./job.ts');
     const startedAt = performance.now();
     const result = await runBriefJob(job);
     return { ...result, waitedMs: 0, ranMs: performance.now() - startedAt };
   },
   async compare(job) {
+    const { runCompareJob } = await import('./job.ts');
     return runCompareJob(job);
   },
   async close() {},

@@ -4,7 +4,7 @@
  * endpoints and the CLI, so both read a board the same way.
  */
 import * as Y from 'yjs';
-import { boardVersion } from '../../shared/brief/brief.ts';
+import { boardVersion } from '../../shared/brief/version.ts';
 import type { VoteRoundResult } from '../../shared/votes.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { Awaitable, Storage, StoredVersion } from '../storage/storage.ts';

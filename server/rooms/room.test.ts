@@ -66,9 +66,10 @@ describe('Room', () => {
     expect(doc.getText('t').toString()).toBe('stored');
   });
 
-  it('write path order: append (durable), then apply, then broadcast', async () => {
+  it('write path order: append (durable), then broadcast, then apply; the sender gets no echo', async () => {
     const { storage, board, join, rooms } = await setup();
-    const { socket, conn } = await join();
+    const writer = await join();
+    const { socket } = await join();
     const room = rooms.peek(board.id)!;
     const order: string[] = [];
     storage.calls = [];
@@ -80,30 +81,79 @@ describe('Room', () => {
     room.doc.on('update', () => order.push('apply'));
     const realSend = socket.send.bind(socket);
     socket.send = (d) => {
-      order.push('send');
+      order.push(`send(doc has ${room.doc.getText('t').length} chars)`);
       realSend(d);
     };
-    conn.receive(updateMsg(insertUpdate(new Y.Doc(), 'hi')));
+    const writerSent = writer.socket.sent.length;
+    writer.conn.receive(updateMsg(insertUpdate(new Y.Doc(), 'hi')));
     await turn();
-    expect(order).toEqual(['append(doc has 0 chars)', 'apply', 'send']);
+    // applying waits for a batch; whoever reads the document gets it applied first
+    expect(order).toEqual(['append(doc has 0 chars)', 'send(doc has 0 chars)']);
+    expect(room.doc.getText('t').toString()).toBe('hi');
+    expect(order).toEqual(['append(doc has 0 chars)', 'send(doc has 0 chars)', 'apply']);
+    expect(writer.socket.sent.length).toBe(writerSent);
   });
 
-  it('updates from one turn are broadcast as one frame, the same buffer to every connection', async () => {
-    const { join } = await setup();
+  it('stored updates are applied in one transaction when nobody reads the document, or at 64 waiting', async () => {
+    const { board, join, rooms } = await setup();
+    const { conn } = await join();
+    const doc = rooms.peek(board.id)!.doc;
+    let transactions = 0;
+    doc.on('update', () => transactions++);
+    const client = new Y.Doc();
+    for (const s of ['a', 'b', 'c']) conn.receive(updateMsg(insertUpdate(client, s)));
+    // the timer, not a read: `doc` is the object itself, not the room's getter
+    await waitFor(() => doc.getText('t').toString() === 'abc', 2000, 'applied without a read');
+    expect(transactions).toBe(1);
+    transactions = 0;
+    for (let i = 0; i < 64; i++) conn.receive(updateMsg(insertUpdate(client, '.')));
+    expect(doc.getText('t').length).toBe(3 + 64); // at 64 waiting, at once
+    expect(transactions).toBe(1);
+  });
+
+  it('a quiet room sends at once; updates that follow in the same turn go out as one frame, one buffer for all', async () => {
+    // "quiet" spans the whole test, so a slow machine cannot make the later updates count as quiet
+    const { join } = await setup({ quietBroadcastMs: 60_000 });
     const a = await join();
     const b = await join();
+    const c = await join();
     const sentA = a.socket.sent.length;
     const sentB = b.socket.sent.length;
+    const sentC = c.socket.sent.length;
     const doc = new Y.Doc();
     for (const s of ['one ', 'two ', 'three']) a.conn.receive(updateMsg(insertUpdate(doc, s)));
+    // the first went out while it was being handled, before the turn ended
+    expect(b.socket.sent.length - sentB).toBe(1);
+    await turn();
+    expect(a.socket.sent.length - sentA).toBe(0); // all its own updates
+    expect(b.socket.sent.length - sentB).toBe(2);
+    expect(c.socket.sent.length - sentC).toBe(2);
+    expect(b.socket.sent.at(-1)).toBe(c.socket.sent.at(-1)); // same object: encoded once
+    const check = new Y.Doc();
+    for (const frame of b.socket.sent.slice(-2)) Y.applyUpdate(check, (decodeFrame(frame) as { payload: Uint8Array }).payload);
+    expect(check.getText('t').toString()).toBe('one two three');
+    expect((decodeFrame(b.socket.sent.at(-1)!) as { payload: Uint8Array }).payload).not.toEqual(
+      (decodeFrame(b.socket.sent.at(-2)!) as { payload: Uint8Array }).payload,
+    );
+  });
+
+  it('a frame that mixes several connections\' updates goes to all of them', async () => {
+    const { join } = await setup({ quietBroadcastMs: 60_000 });
+    const a = await join();
+    const b = await join();
+    const docA = new Y.Doc();
+    const docB = new Y.Doc();
+    a.conn.receive(updateMsg(insertUpdate(docA, 'first ')));
+    const sentA = a.socket.sent.length;
+    const sentB = b.socket.sent.length;
+    a.conn.receive(updateMsg(insertUpdate(docA, 'from a ')));
+    b.conn.receive(updateMsg(insertUpdate(docB, 'from b')));
     await turn();
     expect(a.socket.sent.length - sentA).toBe(1);
     expect(b.socket.sent.length - sentB).toBe(1);
-    expect(a.socket.sent.at(-1)).toBe(b.socket.sent.at(-1)); // same object: encoded once
-    const merged = decodeFrame(b.socket.sent.at(-1)!) as { payload: Uint8Array };
     const check = new Y.Doc();
-    Y.applyUpdate(check, merged.payload);
-    expect(check.getText('t').toString()).toBe('one two three');
+    Y.applyUpdate(check, (decodeFrame(a.socket.sent.at(-1)!) as { payload: Uint8Array }).payload);
+    expect(check.getText('t').toString()).toContain('from b');
   });
 
   it("a viewer's updates are neither stored, applied nor relayed, and it stays connected", async () => {
@@ -166,11 +216,12 @@ describe('Room', () => {
 
   it('a connection whose send buffer is over the cap is closed with 4408; others still receive', async () => {
     const { join } = await setup({ maxBufferedBytes: 1000 });
+    const writer = await join();
     const a = await join();
     const slow = await join();
     slow.socket.bufferedAmount = 5000;
     const before = a.socket.sent.length;
-    a.conn.receive(updateMsg(insertUpdate(new Y.Doc(), 'x')));
+    writer.conn.receive(updateMsg(insertUpdate(new Y.Doc(), 'x')));
     await turn();
     expect(slow.socket.closed?.code).toBe(CloseCode.clientTooSlow);
     expect(a.socket.sent.length).toBe(before + 1);

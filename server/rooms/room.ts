@@ -4,14 +4,17 @@
  *
  * The write path, in this order, for every document update a client sends:
  *   decode the frame -> validate the update completely (nothing is applied yet) ->
- *   storage.appendUpdate (durable) -> Y.applyUpdate -> queue for broadcast.
+ *   storage.appendUpdate (durable) -> broadcast the stored bytes -> Y.applyUpdate (batched).
  * So anything a client has seen broadcast is already stored, and a rejected update leaves no
- * trace in storage or in the document.
+ * trace in storage or in the document. Yjs integration is off the latency path: stored updates
+ * wait (at most APPLY_DELAY_MS, or APPLY_BATCH of them) and are applied together, and anything
+ * that reads `room.doc` applies what is waiting first, so it always sees every stored update.
  *
- * Broadcasts are batched: document updates and awareness changes queued during one event-loop
- * turn are flushed in one setImmediate, each batch encoded once, and the same buffer is sent to
- * every connection — including the one that sent the update. Yjs ignores updates it already has,
- * and one shared buffer is cheaper than an encoding per recipient.
+ * Broadcasts: a room that has been quiet sends an update the moment it is stored. When updates
+ * come faster than that, the ones queued during one event-loop turn (and awareness changes) are
+ * flushed together in one setImmediate, merged into few frames. Either way each frame is encoded
+ * once and the same buffer goes to every connection, except that a frame made only of one
+ * connection's updates is not echoed back to it (it has them).
  */
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
@@ -31,7 +34,7 @@ import type { Logger } from '../log.ts';
 import type { Awaitable, Storage, StoredDocument } from '../storage/storage.ts';
 import type { Connection, ConnectionSink } from './connection.ts';
 import { awarenessFrame, controlFrame, syncStep1Frame, syncStep2Frame, updateFrame } from './messages.ts';
-import { LOAD_ORIGIN, SERVER_ORIGIN, isRoomOrigin, type RoomOrigin } from './origins.ts';
+import { LOAD_ORIGIN, RELAYED_ORIGIN, SERVER_ORIGIN, isRoomOrigin, type RoomOrigin } from './origins.ts';
 
 export type RoomDeps = {
   storage: Storage;
@@ -73,6 +76,15 @@ type Task = () => Awaitable<void>;
 const MAX_UPDATES_PER_FRAME = 32;
 const MAX_BYTES_PER_FRAME = 256 * 1024;
 
+/** Stored updates wait this long, or until this many are waiting, to be applied in one transaction. */
+const APPLY_DELAY_MS = 25;
+const APPLY_BATCH = 64;
+
+/** An update waiting to be broadcast, and the connection it came from (null: the server). */
+type PendingUpdate = { update: Uint8Array; from: Connection | null };
+/** A frame to send, and the one connection that does not need it (its own updates), if any. */
+type OutgoingFrame = { frame: Uint8Array; skip: Connection | null };
+
 class RejectedMessage extends Error {
   constructor(
     readonly code: number,
@@ -88,7 +100,10 @@ function isPromise<T>(value: Awaitable<T>): value is Promise<T> {
 }
 
 export class Room implements ConnectionSink {
-  readonly doc: Y.Doc;
+  private readonly ydoc: Y.Doc;
+  /** stored and broadcast, not yet applied to `ydoc` */
+  private unapplied: { update: Uint8Array; conn: Connection }[] = [];
+  private applyTimer: ReturnType<typeof setTimeout> | null = null;
   readonly awareness: awarenessProtocol.Awareness;
   private readonly connections = new Set<Connection>();
   /** awareness client id -> the connection that introduced it */
@@ -97,7 +112,8 @@ export class Room implements ConnectionSink {
   private appendedSinceSnapshot: number;
   private tasks: Task[] = [];
   private running = false;
-  private pendingUpdates: Uint8Array[] = [];
+  private pendingUpdates: PendingUpdate[] = [];
+  private lastFlushAt = -Infinity;
   private pendingAwareness = new Set<number>();
   private flushScheduled = false;
   private compactionQueued = false;
@@ -111,19 +127,19 @@ export class Room implements ConnectionSink {
     stored: StoredDocument,
     private readonly deps: RoomDeps,
   ) {
-    this.doc = new Y.Doc({ gc: true });
+    this.ydoc = new Y.Doc({ gc: true });
     // Snapshot and log in ONE transaction: one pass of integration and no observers per update.
     // An update that fails is skipped rather than making the whole board unloadable.
-    this.doc.transact(() => {
+    this.ydoc.transact(() => {
       if (stored.snapshot) this.applyStored(stored.snapshot, 'snapshot');
       for (const update of stored.updates) this.applyStored(update, 'update');
     }, LOAD_ORIGIN);
     this.lastSeq = stored.lastSeq;
     this.appendedSinceSnapshot = stored.updates.length;
-    this.awareness = new awarenessProtocol.Awareness(this.doc);
+    this.awareness = new awarenessProtocol.Awareness(this.ydoc);
     // the server is not a participant: it has no presence of its own
     this.awareness.setLocalState(null);
-    this.doc.on('update', this.onDocUpdate);
+    this.ydoc.on('update', this.onDocUpdate);
     this.awareness.on('update', this.onAwarenessUpdate);
     // after the first sync replies: a cold load should not wait for the snapshot encode
     setImmediate(() => this.maybeCompact());
@@ -131,13 +147,19 @@ export class Room implements ConnectionSink {
 
   private applyStored(update: Uint8Array, what: string): void {
     try {
-      Y.applyUpdate(this.doc, update, LOAD_ORIGIN);
+      Y.applyUpdate(this.ydoc, update, LOAD_ORIGIN);
     } catch (error) {
       this.deps.logger.error(`skipped a stored ${what} that Yjs could not apply`, {
         boardId: this.boardId,
         error: String(error),
       });
     }
+  }
+
+  /** The board's document, with every stored update applied. */
+  get doc(): Y.Doc {
+    this.applyStoredUpdates();
+    return this.ydoc;
   }
 
   get connectionCount(): number {
@@ -348,14 +370,38 @@ export class Room implements ConnectionSink {
   private applyAppended(conn: Connection, update: Uint8Array, seq: number): void {
     this.lastSeq = seq;
     this.appendedSinceSnapshot++;
-    try {
-      Y.applyUpdate(this.doc, update, conn.origin);
-    } catch (error) {
-      // Decoded but not applicable. It is in the log; loading skips updates that fail to apply.
-      this.reject(conn, new RejectedMessage(CloseCode.invalidUpdate, CloseReason.invalidUpdate, String(error)));
-    }
+    // stored, so everyone may see it: the validated bytes as received (Yjs skips what it has)
+    this.queueBroadcast(update, conn);
+    this.unapplied.push({ update, conn });
+    if (this.unapplied.length >= APPLY_BATCH) this.applyStoredUpdates();
+    else this.applyTimer ??= setTimeout(this.applyStoredUpdates, APPLY_DELAY_MS);
     this.maybeCompact();
   }
+
+  /** Applies every stored update still waiting, in one transaction. */
+  private readonly applyStoredUpdates = (): void => {
+    if (this.applyTimer) {
+      clearTimeout(this.applyTimer);
+      this.applyTimer = null;
+    }
+    if (this.unapplied.length === 0) return;
+    const batch = this.unapplied;
+    this.unapplied = [];
+    const failed: { conn: Connection; error: unknown }[] = [];
+    this.ydoc.transact(() => {
+      for (const { update, conn } of batch) {
+        try {
+          Y.applyUpdate(this.ydoc, update, RELAYED_ORIGIN);
+        } catch (error) {
+          failed.push({ conn, error });
+        }
+      }
+    }, RELAYED_ORIGIN);
+    // Decoded but not applicable. It is in the log; loading skips updates that fail to apply.
+    for (const { conn, error } of failed) {
+      this.reject(conn, new RejectedMessage(CloseCode.invalidUpdate, CloseReason.invalidUpdate, String(error)));
+    }
+  };
 
   /** Queues a compaction once the log is long enough; it runs after the message being handled. */
   private maybeCompact(): void {
@@ -400,7 +446,7 @@ export class Room implements ConnectionSink {
     for (const entry of entries) {
       const owner = this.awarenessOwners.get(entry.clientId);
       const current = this.awareness.meta.get(entry.clientId)?.clock ?? 0;
-      if ((owner && owner !== conn) || entry.clientId === this.doc.clientID) {
+      if ((owner && owner !== conn) || entry.clientId === this.ydoc.clientID) {
         if (entry.clock > current) {
           throw new RejectedMessage(CloseCode.awarenessConflict, CloseReason.awarenessConflict, `client ${entry.clientId}`);
         }
@@ -440,18 +486,15 @@ export class Room implements ConnectionSink {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     const o: RoomOrigin = isRoomOrigin(origin) ? origin : SERVER_ORIGIN;
-    if (o.kind === 'load') return;
-    if (o.kind === 'connection') {
-      this.queueBroadcast(update);
-      return;
-    }
+    // clients' updates were stored and broadcast as received, before they were applied
+    if (o.kind === 'load' || o.kind === 'connection') return;
     // A change the server made itself: store it before anyone can see it.
     this.enqueue(() => {
       const seq = this.deps.storage.appendUpdate(this.boardId, update);
       const stored = (s: number) => {
         this.lastSeq = s;
         this.appendedSinceSnapshot++;
-        this.queueBroadcast(update);
+        this.queueBroadcast(update, null);
       };
       if (isPromise(seq)) return seq.then(stored);
       stored(seq);
@@ -468,8 +511,13 @@ export class Room implements ConnectionSink {
     this.scheduleFlush();
   };
 
-  private queueBroadcast(update: Uint8Array): void {
-    this.pendingUpdates.push(update);
+  private queueBroadcast(update: Uint8Array, from: Connection | null): void {
+    this.pendingUpdates.push({ update, from });
+    // at typing rates nothing else would join a batch, and waiting for the turn to end is latency
+    if (!this.flushScheduled && performance.now() - this.lastFlushAt > this.deps.limits.quietBroadcastMs) {
+      this.flush();
+      return;
+    }
     this.scheduleFlush();
   }
 
@@ -491,17 +539,21 @@ export class Room implements ConnectionSink {
   };
 
   private flushNow(): void {
-    const frames: Uint8Array[] = [];
+    this.lastFlushAt = performance.now();
+    const frames: OutgoingFrame[] = [];
     let group: Uint8Array[] = [];
     let groupBytes = 0;
+    // the one connection all of the group's updates came from, null if none or several
+    let groupFrom: Connection | null = null;
     const closeGroup = () => {
       if (group.length === 0) return;
-      frames.push(updateFrame(group.length === 1 ? group[0]! : Y.mergeUpdates(group)));
+      frames.push({ frame: updateFrame(group.length === 1 ? group[0]! : Y.mergeUpdates(group)), skip: groupFrom });
       group = [];
       groupBytes = 0;
     };
-    for (const update of this.pendingUpdates) {
+    for (const { update, from } of this.pendingUpdates) {
       if (group.length >= MAX_UPDATES_PER_FRAME || groupBytes + update.byteLength > MAX_BYTES_PER_FRAME) closeGroup();
+      groupFrom = group.length === 0 ? from : groupFrom === from ? from : null;
       group.push(update);
       groupBytes += update.byteLength;
     }
@@ -510,11 +562,11 @@ export class Room implements ConnectionSink {
     if (this.pendingAwareness.size > 0) {
       const ids = Array.from(this.pendingAwareness);
       this.pendingAwareness.clear();
-      frames.push(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)));
+      frames.push({ frame: awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)), skip: null });
     }
     if (frames.length === 0) return;
     for (const conn of Array.from(this.connections)) {
-      for (const frame of frames) conn.send(frame);
+      for (const { frame, skip } of frames) if (conn !== skip) conn.send(frame);
     }
   }
 
@@ -558,10 +610,14 @@ export class Room implements ConnectionSink {
   destroy(): void {
     this._destroyed = true;
     this.hooks.destroy?.();
-    this.doc.off('update', this.onDocUpdate);
+    // everything waiting is stored; applying it now would only be thrown away
+    if (this.applyTimer) clearTimeout(this.applyTimer);
+    this.applyTimer = null;
+    this.unapplied = [];
+    this.ydoc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
-    this.doc.destroy();
+    this.ydoc.destroy();
   }
 }
 

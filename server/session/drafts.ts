@@ -8,7 +8,7 @@ import { addIdea, addProblem, cardBodyById, newId, type Author, type BoardOrigin
 import type { Draft } from '../../shared/protocol.ts';
 import { findCard } from '../../shared/schema.ts';
 import { draftRefusal } from '../../shared/session.ts';
-import { writeMarkdownToBody } from '../../shared/richtext/writeMarkdownToBody.ts';
+import { bodyWriter } from '../bodyWriter.ts';
 import { refuse, type BoardSession, type CommandContext, type Outcome } from './boardSession.ts';
 import { DRAFT_LIMITS, type ParsedArgs } from './commands.ts';
 
@@ -71,6 +71,7 @@ export async function revealDrafts(session: BoardSession): Promise<Outcome> {
   // oldest first, so the lane reads in the order people wrote
   all.sort((a, b) => a.draft.updatedAt - b.draft.updatedAt);
   const authors = new Set(all.map((d) => d.author.participantId));
+  const writeMarkdownToBody = all.some(({ draft }) => draft.body.trim()) ? await bodyWriter() : null;
   session.room.changeAsServer((doc) => {
     for (const { author, draft } of all) {
       const id =
@@ -87,7 +88,7 @@ export async function revealDrafts(session: BoardSession): Promise<Outcome> {
               SERVER,
             );
       const body = cardBodyById(doc, id);
-      if (body && draft.body.trim()) writeMarkdownToBody(doc, body, draft.body, SERVER);
+      if (body && draft.body.trim() && writeMarkdownToBody) writeMarkdownToBody(doc, body, draft.body, SERVER);
     }
   });
   // The cards' update is appended to the log by a task changeAsServer queued; this runs after

@@ -125,14 +125,16 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
           }
         });
         conn = rooms.connect(boardId, role, adaptSocket(raw, limits.closeGraceMs), tokenHash);
-      },
-      onMessage(event) {
-        if (!conn) return;
-        if (typeof event.data === 'string') {
-          conn.close(CloseCode.malformedMessage, CloseReason.malformedMessage, { detail: 'text frame' });
-          return;
-        }
-        conn.receive(new Uint8Array(event.data as ArrayBuffer));
+        // Frames straight from `ws` (onOpen runs before any can arrive): @hono/node-ws's
+        // onMessage would copy each into a fresh ArrayBuffer inside a MessageEvent first.
+        raw.on('message', (data: Buffer, isBinary: boolean) => {
+          if (!conn) return;
+          if (!isBinary) {
+            conn.close(CloseCode.malformedMessage, CloseReason.malformedMessage, { detail: 'text frame' });
+            return;
+          }
+          conn.receive(data);
+        });
       },
       onClose() {
         conn?.disconnected();

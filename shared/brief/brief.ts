@@ -14,12 +14,14 @@
  *   organisations and sectors still do, because "which sectors backed it" is the point.
  */
 import * as Y from 'yjs';
-import { digest as sha256 } from 'lib0/hash/sha256';
 import { isTemplateAuthor, readBoard, type Author, type BoardSnapshot, type Idea } from '../board.ts';
 import { SECTORS, cardBody, laneMap, type CardKind, type Sector } from '../schema.ts';
 import type { Role } from '../protocol.ts';
 import type { VoteLane, VoteRoundResult, VoteRoundStatus } from '../votes.ts';
 import { readBody, type RichBlock } from '../richtext/readBody.ts';
+import { boardVersion } from './version.ts';
+
+export { boardVersion };
 
 /** Bump when the shape of `ChallengeBrief` changes incompatibly (documented in docs/brief-json.md). */
 export const BRIEF_SCHEMA_VERSION = 1;
@@ -186,19 +188,6 @@ export type BuildBriefInput = {
 };
 
 // ---------------------------------------------------------------------------------------------
-
-/**
- * A fingerprint of the document state. A state vector plus a delete set determine a Yjs document's
- * content exactly, and `encodeSnapshot` writes both in a canonical (sorted, merged) form, so two
- * replicas holding the same state get the same version however they got there — unlike
- * `encodeStateAsUpdate`, whose bytes depend on how items happen to be split in memory.
- */
-export function boardVersion(doc: Y.Doc): string {
-  const bytes = sha256(Y.encodeSnapshot(Y.snapshot(doc)));
-  let hex = '';
-  for (const b of bytes) hex += b.toString(16).padStart(2, '0');
-  return hex;
-}
 
 function person(author: Author, showNames: boolean): BriefPerson {
   return {

@@ -16,7 +16,7 @@ import { readBoard, type BoardMeta, type BoardSnapshot } from '../board.ts';
 import { bodyToPlainText } from '../richtext/readBody.ts';
 import { cardBody, laneMap, type CardKind } from '../schema.ts';
 import type { VoteLane, VoteRoundResult, VoteRoundStatus } from '../votes.ts';
-import { boardVersion } from './brief.ts';
+import { boardVersion } from './version.ts';
 
 export type CompareSide = { doc: Y.Doc; rounds: readonly VoteRoundResult[] };
 
