@@ -23,13 +23,20 @@ async function setup(limits: Partial<Limits> = {}) {
   const logger = captureLogger();
   rooms = new Rooms({ storage, logger, limits: resolveLimits({ idleUnloadMs: 60_000, ...limits }) });
   const r = rooms;
-  const join = async (role: Role = 'contributor') => {
+  /** Joins and waits for hello; the doc may not be built yet (the server's step 1 not sent). */
+  const joinUnbuilt = async (role: Role = 'contributor') => {
     const socket = new FakeSocket();
     const conn = r.connect(board.id, role, socket);
-    await waitFor(() => socket.sent.length >= 2 || socket.closed !== null, 2000, 'join');
+    await waitFor(() => socket.sent.some(isHello) || socket.closed !== null, 2000, 'join');
     return { socket, conn };
   };
-  return { storage, board, logger, rooms: r, join };
+  /** Joins with the doc built, so the connection has had everything the join sends. */
+  const join = async (role: Role = 'contributor') => {
+    const joined = await joinUnbuilt(role);
+    void r.peek(board.id)?.doc;
+    return joined;
+  };
+  return { storage, board, logger, rooms: r, join, joinUnbuilt };
 }
 
 function syncFrame(kind: number, payload: Uint8Array): Uint8Array {
@@ -41,17 +48,66 @@ function syncFrame(kind: number, payload: Uint8Array): Uint8Array {
 }
 
 const updateMsg = (u: Uint8Array) => syncFrame(SyncMessageType.update, u);
+const isHello = (frame: Uint8Array) => (decodeFrame(frame) as { json?: { type?: string } }).json?.type === 'hello';
+const frames = (socket: FakeSocket) => socket.sent.map((f) => decodeFrame(f) as { type: string; kind?: number; payload?: Uint8Array });
 
 describe('Room', () => {
-  it('a joining connection gets sync step 1 of the fully loaded board, then hello', async () => {
-    const { storage, board, join } = await setup();
+  it('a joining connection gets hello at once, and the server\'s step 1 of the whole board once the doc is built', async () => {
+    const { storage, board, join, joinUnbuilt, rooms } = await setup();
     const writer = new Y.Doc();
     storage.inner.appendUpdate(board.id, insertUpdate(writer, 'stored'));
-    const { socket } = await join();
-    const first = decodeFrame(socket.sent[0]!);
-    expect(first).toMatchObject({ type: 'sync', kind: SyncMessageType.step1 });
-    expect(Array.from((first as { payload: Uint8Array }).payload)).toEqual(Array.from(Y.encodeStateVector(writer)));
-    expect(decodeFrame(socket.sent[1]!)).toMatchObject({ type: 'control', json: { type: 'hello', role: 'contributor' } });
+    const { socket } = await joinUnbuilt();
+    expect(frames(socket)[0]).toMatchObject({ type: 'control', json: { type: 'hello', role: 'contributor' } });
+    // built when something needs it, or shortly after loading: here, on its own
+    await waitFor(() => frames(socket).some((f) => f.kind === SyncMessageType.step1), 2000, 'step 1');
+    const step1 = frames(socket).find((f) => f.kind === SyncMessageType.step1)!;
+    expect(Array.from(step1.payload!)).toEqual(Array.from(Y.encodeStateVector(writer)));
+    // once built, a joining connection gets step 1 first
+    const late = await join();
+    expect(frames(late.socket)[0]).toMatchObject({ type: 'sync', kind: SyncMessageType.step1 });
+    expect(rooms.peek(board.id)!.doc.getText('t').toString()).toBe('stored');
+  });
+
+  it('a new client is answered from the stored bytes before the doc is built: the log, then the snapshot as step 2', async () => {
+    const { storage, board, joinUnbuilt } = await setup();
+    const writer = new Y.Doc();
+    const base = insertUpdate(writer, 'snapshot ');
+    storage.inner.compact(board.id, Y.mergeUpdates([Y.encodeStateAsUpdate(new Y.Doc()), base]), 0);
+    storage.inner.appendUpdate(board.id, insertUpdate(writer, 'log '));
+    storage.inner.appendUpdate(board.id, insertUpdate(writer, 'more'));
+    const { socket, conn } = await joinUnbuilt();
+    const before = socket.sent.length;
+    conn.receive(syncFrame(SyncMessageType.step1, Y.encodeStateVector(new Y.Doc())));
+    const [log, step2] = frames(socket).slice(before);
+    expect(log).toMatchObject({ type: 'sync', kind: SyncMessageType.update });
+    expect(step2).toMatchObject({ type: 'sync', kind: SyncMessageType.step2 });
+    // the snapshot byte for byte: nothing was decoded and encoded again
+    expect(Array.from(step2!.payload!)).toEqual(Array.from(storage.inner.loadDocument(board.id).snapshot!));
+    // applied in the order sent, the log waits for the snapshot and the client has everything at step 2
+    const client = new Y.Doc();
+    Y.applyUpdate(client, log!.payload!);
+    expect(client.getText('t').toString()).toBe('');
+    Y.applyUpdate(client, step2!.payload!);
+    expect(client.getText('t').toString()).toBe('snapshot log more');
+  });
+
+  it('before the doc is built, a client that has part of the board gets exactly what it lacks', async () => {
+    const { storage, board, joinUnbuilt } = await setup();
+    const writer = new Y.Doc();
+    const client = new Y.Doc();
+    Y.applyUpdate(client, insertUpdate(writer, 'known '));
+    storage.inner.appendUpdate(board.id, Y.encodeStateAsUpdate(writer));
+    storage.inner.appendUpdate(board.id, insertUpdate(writer, 'new'));
+    const { socket, conn } = await joinUnbuilt();
+    const before = socket.sent.length;
+    conn.receive(syncFrame(SyncMessageType.step1, Y.encodeStateVector(client)));
+    // answering it needs the doc: it is built, which also sends this connection the server's step 1
+    const replies = frames(socket).slice(before);
+    expect(replies.map((f) => f.kind)).toEqual([SyncMessageType.step1, SyncMessageType.step2]);
+    const step2 = Y.decodeUpdate(replies[1]!.payload!);
+    expect(step2.structs.every((struct) => struct.id.clock >= 'known '.length)).toBe(true);
+    Y.applyUpdate(client, replies[1]!.payload!);
+    expect(client.getText('t').toString()).toBe('known new');
   });
 
   it('replies to a sync step 1 with the missing state as step 2', async () => {
@@ -160,7 +216,7 @@ describe('Room', () => {
     const { storage, board, join, rooms } = await setup();
     const viewer = await join('viewer');
     const other = await join();
-    expect(decodeFrame(viewer.socket.sent[1]!)).toMatchObject({ type: 'control', json: { readOnly: true } });
+    expect(frames(viewer.socket).find((f) => f.type === 'control')).toMatchObject({ json: { readOnly: true } });
     storage.calls = [];
     const before = other.socket.sent.length;
     viewer.conn.receive(updateMsg(insertUpdate(new Y.Doc(), 'nope')));
@@ -248,14 +304,14 @@ describe('Room', () => {
     expect(second.socket.closed?.code).toBe(CloseCode.boardFull);
   });
 
-  it('messages that arrive while the board loads are handled after the sync step 1', async () => {
+  it('messages that arrive while the board loads are handled once it is loaded, after hello', async () => {
     const { board, rooms, storage } = await setup();
     const socket = new FakeSocket();
     const conn = rooms.connect(board.id, 'contributor', socket);
     conn.receive(updateMsg(insertUpdate(new Y.Doc(), 'early')));
     expect(socket.sent).toHaveLength(0);
     await waitFor(() => rooms.peek(board.id)?.doc.getText('t').toString() === 'early');
-    expect(decodeFrame(socket.sent[0]!)).toMatchObject({ type: 'sync', kind: SyncMessageType.step1 });
+    expect(isHello(socket.sent[0]!)).toBe(true);
     expect(storage.inner.loadDocument(board.id).updates).toHaveLength(1);
   });
 

@@ -10,6 +10,13 @@
  * wait (at most APPLY_DELAY_MS, or APPLY_BATCH of them) and are applied together, and anything
  * that reads `room.doc` applies what is waiting first, so it always sees every stored update.
  *
+ * Loading works the same way. A room starts with its stored state (snapshot and log) as bytes and
+ * builds the Y.Doc when something first needs it, or BUILD_DELAY_MS after loading. Until then a
+ * client asking for the whole board (sync step 1 with an empty state vector: a new client) is
+ * answered from the stored bytes, so opening a large board that is not in memory
+ * does not wait for Yjs to integrate it and encode it again; the server's own step 1 (its state
+ * vector) follows once the doc is built.
+ *
  * Broadcasts: a room that has been quiet sends an update the moment it is stored. When updates
  * come faster than that, the ones queued during one event-loop turn (and awareness changes) are
  * flushed together in one setImmediate, merged into few frames. Either way each frame is encoded
@@ -76,9 +83,14 @@ type Task = () => Awaitable<void>;
 const MAX_UPDATES_PER_FRAME = 32;
 const MAX_BYTES_PER_FRAME = 256 * 1024;
 
+/** what `Y.encodeStateAsUpdate` gives for an empty doc */
+const EMPTY_UPDATE = new Uint8Array([0, 0]);
+
 /** Stored updates wait this long, or until this many are waiting, to be applied in one transaction. */
 const APPLY_DELAY_MS = 25;
 const APPLY_BATCH = 64;
+/** A loaded room builds its doc this long after loading if nothing needed it sooner. */
+const BUILD_DELAY_MS = 100;
 
 /** An update waiting to be broadcast, and the connection it came from (null: the server). */
 type PendingUpdate = { update: Uint8Array; from: Connection | null };
@@ -104,6 +116,11 @@ export class Room implements ConnectionSink {
   /** stored and broadcast, not yet applied to `ydoc` */
   private unapplied: { update: Uint8Array; conn: Connection }[] = [];
   private applyTimer: ReturnType<typeof setTimeout> | null = null;
+  /** the state as stored (snapshot, then log), until it is applied to `ydoc`; null once built */
+  private unbuilt: StoredDocument | null;
+  private buildTimer: ReturnType<typeof setTimeout> | null = null;
+  /** connections that joined before the doc was built: they get the server's step 1 after */
+  private awaitingStep1: Connection[] = [];
   readonly awareness: awarenessProtocol.Awareness;
   private readonly connections = new Set<Connection>();
   /** awareness client id -> the connection that introduced it */
@@ -128,12 +145,9 @@ export class Room implements ConnectionSink {
     private readonly deps: RoomDeps,
   ) {
     this.ydoc = new Y.Doc({ gc: true });
-    // Snapshot and log in ONE transaction: one pass of integration and no observers per update.
-    // An update that fails is skipped rather than making the whole board unloadable.
-    this.ydoc.transact(() => {
-      if (stored.snapshot) this.applyStored(stored.snapshot, 'snapshot');
-      for (const update of stored.updates) this.applyStored(update, 'update');
-    }, LOAD_ORIGIN);
+    this.unbuilt = stored;
+    this.buildTimer = setTimeout(this.applyStoredUpdates, BUILD_DELAY_MS);
+    this.buildTimer.unref?.();
     this.lastSeq = stored.lastSeq;
     this.appendedSinceSnapshot = stored.updates.length;
     this.awareness = new awarenessProtocol.Awareness(this.ydoc);
@@ -143,6 +157,25 @@ export class Room implements ConnectionSink {
     this.awareness.on('update', this.onAwarenessUpdate);
     // after the first sync replies: a cold load should not wait for the snapshot encode
     setImmediate(() => this.maybeCompact());
+  }
+
+  /**
+   * Applies the stored state: snapshot and log in ONE transaction, one pass of integration and no
+   * observers per update. An update that fails is skipped rather than making the board unloadable.
+   */
+  private build(): void {
+    const stored = this.unbuilt;
+    if (!stored) return;
+    this.unbuilt = null;
+    if (this.buildTimer) clearTimeout(this.buildTimer);
+    this.buildTimer = null;
+    this.ydoc.transact(() => {
+      if (stored.snapshot) this.applyStored(stored.snapshot, 'snapshot');
+      for (const update of stored.updates) this.applyStored(update, 'update');
+    }, LOAD_ORIGIN);
+    const waiting = this.awaitingStep1;
+    this.awaitingStep1 = [];
+    for (const conn of waiting) if (!conn.closed) conn.send(syncStep1Frame(this.ydoc));
   }
 
   private applyStored(update: Uint8Array, what: string): void {
@@ -202,7 +235,8 @@ export class Room implements ConnectionSink {
       return;
     }
     this.connections.add(conn);
-    conn.send(syncStep1Frame(this.doc));
+    if (this.unbuilt) this.awaitingStep1.push(conn);
+    else conn.send(syncStep1Frame(this.ydoc));
     const readOnly = !canWrite(conn.role);
     conn.send(
       controlFrame({
@@ -324,6 +358,11 @@ export class Room implements ConnectionSink {
     const kind = readOrReject(() => decoding.readVarUint(decoder));
     const payload = readOrReject(() => decoding.readVarUint8Array(decoder));
     if (kind === SyncMessageType.step1) {
+      const stateVector = readOrReject(() => Y.decodeStateVector(payload));
+      if (this.unbuilt && stateVector.size === 0) {
+        this.sendStoredState(conn, this.unbuilt);
+        return;
+      }
       const reply = readOrReject(() => Y.encodeStateAsUpdate(this.doc, payload));
       conn.send(syncStep2Frame(reply));
       return;
@@ -374,12 +413,30 @@ export class Room implements ConnectionSink {
     this.queueBroadcast(update, conn);
     this.unapplied.push({ update, conn });
     if (this.unapplied.length >= APPLY_BATCH) this.applyStoredUpdates();
-    else this.applyTimer ??= setTimeout(this.applyStoredUpdates, APPLY_DELAY_MS);
+    else if (!this.applyTimer) {
+      this.applyTimer = setTimeout(this.applyStoredUpdates, APPLY_DELAY_MS);
+      this.applyTimer.unref?.();
+    }
     this.maybeCompact();
   }
 
-  /** Applies every stored update still waiting, in one transaction. */
+  /**
+   * The whole board for a client that has nothing, before the doc is built: the log and the
+   * updates stored since loading (small; merged into one update), then the stored snapshot as
+   * step 2, byte for byte. All of it was validated before it was stored. The order matters: the
+   * client holds the log's changes as pending until the snapshot they build on arrives, and Yjs
+   * integrates both while applying step 2, so when a provider reports "synced" on step 2 it has
+   * the whole board.
+   */
+  private sendStoredState(conn: Connection, stored: StoredDocument): void {
+    const rest = [...stored.updates, ...this.unapplied.map((u) => u.update)];
+    if (rest.length > 0) conn.send(updateFrame(rest.length === 1 ? rest[0]! : Y.mergeUpdates(rest)));
+    conn.send(syncStep2Frame(stored.snapshot ?? EMPTY_UPDATE));
+  }
+
+  /** Builds the doc if needed, then applies every stored update still waiting, in one transaction. */
   private readonly applyStoredUpdates = (): void => {
+    this.build();
     if (this.applyTimer) {
       clearTimeout(this.applyTimer);
       this.applyTimer = null;
@@ -612,8 +669,12 @@ export class Room implements ConnectionSink {
     this.hooks.destroy?.();
     // everything waiting is stored; applying it now would only be thrown away
     if (this.applyTimer) clearTimeout(this.applyTimer);
+    if (this.buildTimer) clearTimeout(this.buildTimer);
     this.applyTimer = null;
+    this.buildTimer = null;
     this.unapplied = [];
+    this.unbuilt = null;
+    this.awaitingStep1 = [];
     this.ydoc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
