@@ -14,6 +14,13 @@ export type Limits = {
   messagesPerSecond: number;
   /** per-connection message burst: bucket size */
   messageBurst: number;
+  /**
+   * sync step 1 requests per connection (each costs the server an encoding of what the client
+   * lacks, up to the whole board): tokens per second and bucket size. A client sends one when it
+   * connects; a connection that keeps asking is closed with 4429.
+   */
+  syncRequestsPerSecond: number;
+  syncRequestBurst: number;
   /** connections open on one board at once; more get 503 before upgrade (4503 if they race in) */
   maxConnectionsPerBoard: number;
   /** WebSocket connection attempts per remote address: tokens per second and bucket size */
@@ -42,6 +49,8 @@ export const DEFAULT_LIMITS: Limits = {
   maxBufferedBytes: 4 * 1024 * 1024,
   messagesPerSecond: 300,
   messageBurst: 1000,
+  syncRequestsPerSecond: 1,
+  syncRequestBurst: 10,
   maxConnectionsPerBoard: 500,
   connectionsPerSecondPerAddress: 50,
   connectionBurstPerAddress: 500,

@@ -9,7 +9,8 @@
  *   LOG_LEVEL          info (default), warn, error or silent
  *   MAX_MESSAGE_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_BOARD, MESSAGES_PER_SECOND,
  *   MESSAGE_BURST, CONNECTIONS_PER_SECOND_PER_ADDRESS, CONNECTION_BURST_PER_ADDRESS,
- *   COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS, QUIET_BROADCAST_MS   override the limits in config.ts
+ *   SYNC_REQUESTS_PER_SECOND, SYNC_REQUEST_BURST, COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS,
+ *   QUIET_BROADCAST_MS   override the limits in config.ts
  *
  * Prints `Crossboard listening on http://HOST:PORT` once ready (tests parse it). On SIGTERM or
  * SIGINT: closes every socket with 1012, stores every loaded board, closes storage, exits 0.
@@ -35,6 +36,8 @@ const LIMIT_ENV: Record<string, keyof Limits> = {
   COMPACT_AFTER_UPDATES: 'compactAfterUpdates',
   IDLE_UNLOAD_MS: 'idleUnloadMs',
   QUIET_BROADCAST_MS: 'quietBroadcastMs',
+  SYNC_REQUESTS_PER_SECOND: 'syncRequestsPerSecond',
+  SYNC_REQUEST_BURST: 'syncRequestBurst',
 };
 
 function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {

@@ -25,6 +25,7 @@ export class Connection {
   /** awareness client ids this connection introduced; nobody else may set them */
   readonly ownedClients = new Set<number>();
   private readonly bucket: TokenBucket;
+  private readonly syncRequests: TokenBucket;
   private sink: ConnectionSink | null = null;
   private early: Uint8Array[] = [];
   private earlyBytes = 0;
@@ -41,6 +42,7 @@ export class Connection {
   ) {
     this.origin = { kind: 'connection', connId: this.id };
     this.bucket = new TokenBucket(limits.messagesPerSecond, limits.messageBurst);
+    this.syncRequests = new TokenBucket(limits.syncRequestsPerSecond, limits.syncRequestBurst);
   }
 
   get closed(): boolean {
@@ -57,6 +59,11 @@ export class Connection {
       if (this._closed) return;
       sink.receive(this, data);
     }
+  }
+
+  /** Takes one sync step 1 request from the connection's budget; false when it is spent. */
+  takeSyncRequest(): boolean {
+    return this.syncRequests.take();
   }
 
   /** A binary frame from the client. */

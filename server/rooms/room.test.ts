@@ -91,6 +91,21 @@ describe('Room', () => {
     expect(client.getText('t').toString()).toBe('snapshot log more');
   });
 
+  it('a log too long to merge quickly (over 512 since the snapshot) is answered from the built doc', async () => {
+    // compaction off, or the load would compact (and so build) the board by itself
+    const { storage, board, joinUnbuilt } = await setup({ compactAfterUpdates: 10_000 });
+    const writer = new Y.Doc();
+    for (let i = 0; i < 600; i++) storage.inner.appendUpdate(board.id, insertUpdate(writer, '.'));
+    const { socket, conn } = await joinUnbuilt();
+    const before = socket.sent.length;
+    conn.receive(syncFrame(SyncMessageType.step1, Y.encodeStateVector(new Y.Doc())));
+    const replies = frames(socket).slice(before);
+    expect(replies.map((f) => f.kind)).toEqual([SyncMessageType.step1, SyncMessageType.step2]);
+    const client = new Y.Doc();
+    Y.applyUpdate(client, replies[1]!.payload!);
+    expect(client.getText('t').length).toBe(600);
+  });
+
   it('before the doc is built, a client that has part of the board gets exactly what it lacks', async () => {
     const { storage, board, joinUnbuilt } = await setup();
     const writer = new Y.Doc();

@@ -180,6 +180,20 @@ describe('bad input closes only the offending connection', () => {
     await expectClosed(raw, CloseCode.rateLimited, CloseReason.rateLimited);
     await othersCarryOn(sc, CloseCode.rateLimited);
   });
+
+  it('sync step 1 over and over (a full encoding each): 4429 once the budget is spent, within the message limit', async () => {
+    const sc = await scene({ syncRequestsPerSecond: 1, syncRequestBurst: 5 });
+    const raw = await offender(sc);
+    const step1 = frame((e) => {
+      encoding.writeVarUint(e, MessageType.sync);
+      encoding.writeVarUint(e, SyncMessageType.step1);
+      encoding.writeVarUint8Array(e, new Uint8Array([0]));
+    });
+    for (let i = 0; i < 20; i++) raw.send(step1);
+    await expectClosed(raw, CloseCode.rateLimited, CloseReason.rateLimited);
+    expect(sc.s.logs.some((l) => l.fields?.detail === 'sync requests')).toBe(true);
+    await othersCarryOn(sc, CloseCode.rateLimited);
+  });
 });
 
 describe('limits', () => {
