@@ -12,6 +12,7 @@ export const STATUS_TEXT: Record<SyncStatus, string> = {
   synced: 'All changes saved',
   offline: 'Offline — changes kept on this device',
   reconnecting: 'Reconnecting…',
+  stopped: 'Disconnected — changes kept on this device; reload to reconnect',
 };
 
 const ROLE_TEXT: Record<Role, string> = {

@@ -18,6 +18,7 @@ import type { Limits } from '../../server/config.ts';
 import { MemoryStorage } from '../../server/storage/memory.ts';
 import type { Storage } from '../../server/storage/storage.ts';
 import { RECONNECT, ReconnectPolicy, deferredWebSocket, retryDelay, shouldReconnect, spreadFor } from './reconnect.ts';
+import { SyncStatusStore } from './syncStatus.ts';
 
 describe('which closes are retried', () => {
   it.each([
@@ -271,6 +272,9 @@ describe('against a real server', () => {
     const bad = connect(server.port, board.id, board.tokens.contributor, { random: () => 0.01 });
     cleanup.push(() => bad.provider.destroy());
     await waitFor(() => bad.provider.synced, 5_000, 'sync');
+    const status = new SyncStatusStore(bad.provider, { online: () => true, events: new EventTarget() });
+    cleanup.push(() => status.destroy());
+    expect(status.getSnapshot()).toBe('synced');
     const closed = vi.fn();
     bad.provider.on('closed', closed);
     bad.provider.ws!.send(new Uint8Array([250, 250, 250]));
@@ -280,6 +284,8 @@ describe('against a real server', () => {
     await new Promise((resolve) => setTimeout(resolve, 400));
     expect(bad.attempts.length).toBe(attempts);
     expect(bad.provider.shouldConnect).toBe(false);
+    // the indicator says so, instead of "Reconnecting…" for ever
+    expect(status.getSnapshot()).toBe('stopped');
 
     // 4429: too many messages; y-websocket alone would stop (4400-4499), this comes back.
     const noisy = connect(server.port, board.id, board.tokens.contributor, { random: () => 0.05 });

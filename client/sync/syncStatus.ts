@@ -15,7 +15,8 @@ import * as encoding from 'lib0/encoding';
 import type { WebsocketProvider } from 'y-websocket';
 import { MessageType } from '../../shared/protocol.ts';
 
-export type SyncStatus = 'connecting' | 'synced' | 'offline' | 'reconnecting';
+/** `stopped`: the server closed the connection for good (a permanent close code); no retry comes. */
+export type SyncStatus = 'connecting' | 'synced' | 'offline' | 'reconnecting' | 'stopped';
 
 export type SyncStatusOptions = {
   /** ask the server for a sign of life after this much silence */
@@ -31,6 +32,7 @@ export type SyncStatusOptions = {
 export class SyncStatusStore {
   private status: SyncStatus = 'connecting';
   private everSynced = false;
+  private stopped = false;
   private listeners = new Set<() => void>();
   private timer: ReturnType<typeof setInterval> | undefined;
   private readonly quietMs: number;
@@ -50,11 +52,18 @@ export class SyncStatusStore {
     this.online = options.online ?? (() => navigator.onLine);
 
     const recompute = () => this.recompute();
+    // y-websocket emits `closed` when it will not reconnect (the policy in ./reconnect.ts decides)
+    const onClosed = () => {
+      this.stopped = true;
+      this.recompute();
+    };
     provider.on('status', recompute);
     provider.on('sync', recompute);
+    provider.on('closed', onClosed);
     this.disposers.push(() => {
       provider.off('status', recompute);
       provider.off('sync', recompute);
+      provider.off('closed', onClosed);
     });
 
     const onOffline = () => this.recompute();
@@ -114,6 +123,7 @@ export class SyncStatusStore {
   }
 
   private compute(): SyncStatus {
+    if (this.stopped) return 'stopped';
     if (!this.online()) return 'offline';
     const p = this.provider;
     const alive = this.now() - p.wsLastMessageReceived <= this.deadMs;

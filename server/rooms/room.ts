@@ -4,20 +4,21 @@
  *
  * The write path, in this order, for every document update a client sends:
  *   decode the frame -> validate the update completely (nothing is applied yet) ->
- *   storage.appendUpdate (durable) -> broadcast the stored bytes -> Y.applyUpdate (batched).
+ *   storage.appendUpdate (durable) -> Y.applyUpdate -> broadcast.
  * So anything a client has seen broadcast is already stored, and a rejected update leaves no
- * trace in storage or in the document. Yjs integration is off the latency path: stored updates
- * wait (at most APPLY_DELAY_MS, or APPLY_BATCH of them) and are applied together, and anything
- * that reads `room.doc` applies what is waiting first, so it always sees every stored update.
+ * trace in storage or in the document. What is broadcast is the bytes the client sent, once Yjs
+ * has applied them without complaint; an update that decodes but fails to apply is not relayed
+ * (only what Yjs did integrate of it is), its sender is closed, and the board is compacted at
+ * once so the log no longer holds it.
  *
- * Loading works the same way. A room starts with its stored state (snapshot and log) as bytes and
- * builds the Y.Doc when something first needs it, or BUILD_DELAY_MS after loading. Until then a
- * client asking for the whole board (sync step 1 with an empty state vector: a new client) is
- * answered from the stored bytes, so opening a large board that is not in memory
- * does not wait for Yjs to integrate it and encode it again; the server's own step 1 (its state
- * vector) follows once the doc is built.
+ * Loading is lazy. A room starts with its stored state (snapshot and log) as bytes and builds
+ * the Y.Doc when something first needs it (a client's update, a reply to a client that has part
+ * of the board, the API), or BUILD_DELAY_MS after loading. Until then a client asking for the
+ * whole board (sync step 1 with an empty state vector: a new client) is answered from the stored
+ * bytes, so opening a large board that is not in memory does not wait for Yjs to integrate it and
+ * encode it again; the server's own step 1 (its state vector) follows once the doc is built.
  *
- * Broadcasts: a room that has been quiet sends an update the moment it is stored. When updates
+ * Broadcasts: a room that has been quiet sends an update the moment it is stored and applied. When updates
  * come faster than that, the ones queued during one event-loop turn (and awareness changes) are
  * flushed together in one setImmediate, merged into few frames. Either way each frame is encoded
  * once and the same buffer goes to every connection, except that a frame made only of one
@@ -41,7 +42,7 @@ import type { Logger } from '../log.ts';
 import type { Awaitable, Storage, StoredDocument } from '../storage/storage.ts';
 import type { Connection, ConnectionSink } from './connection.ts';
 import { awarenessFrame, controlFrame, syncStep1Frame, syncStep2Frame, updateFrame } from './messages.ts';
-import { LOAD_ORIGIN, RELAYED_ORIGIN, SERVER_ORIGIN, isRoomOrigin, type RoomOrigin } from './origins.ts';
+import { LOAD_ORIGIN, SERVER_ORIGIN, isRoomOrigin, type RoomOrigin } from './origins.ts';
 
 export type RoomDeps = {
   storage: Storage;
@@ -86,9 +87,6 @@ const MAX_BYTES_PER_FRAME = 256 * 1024;
 /** what `Y.encodeStateAsUpdate` gives for an empty doc */
 const EMPTY_UPDATE = new Uint8Array([0, 0]);
 
-/** Stored updates wait this long, or until this many are waiting, to be applied in one transaction. */
-const APPLY_DELAY_MS = 25;
-const APPLY_BATCH = 64;
 /**
  * Answering from the stored bytes merges the log into one update, and `Y.mergeUpdates` grows
  * faster than linearly (200 updates: 5 ms; 2,000: 70 ms). A log compacted as usual stays under
@@ -119,9 +117,8 @@ function isPromise<T>(value: Awaitable<T>): value is Promise<T> {
 
 export class Room implements ConnectionSink {
   private readonly ydoc: Y.Doc;
-  /** stored and broadcast, not yet applied to `ydoc` */
-  private unapplied: { update: Uint8Array; conn: Connection }[] = [];
-  private applyTimer: ReturnType<typeof setTimeout> | null = null;
+  /** what Yjs integrated of the client update being applied (its 'update' event), if anything */
+  private integrated: Uint8Array | null = null;
   /** the state as stored (snapshot, then log), until it is applied to `ydoc`; null once built */
   private unbuilt: StoredDocument | null;
   private buildTimer: ReturnType<typeof setTimeout> | null = null;
@@ -152,7 +149,7 @@ export class Room implements ConnectionSink {
   ) {
     this.ydoc = new Y.Doc({ gc: true });
     this.unbuilt = stored;
-    this.buildTimer = setTimeout(this.applyStoredUpdates, BUILD_DELAY_MS);
+    this.buildTimer = setTimeout(this.buildLater, BUILD_DELAY_MS);
     this.buildTimer.unref?.();
     this.lastSeq = stored.lastSeq;
     this.appendedSinceSnapshot = stored.updates.length;
@@ -179,10 +176,26 @@ export class Room implements ConnectionSink {
       if (stored.snapshot) this.applyStored(stored.snapshot, 'snapshot');
       for (const update of stored.updates) this.applyStored(update, 'update');
     }, LOAD_ORIGIN);
-    const waiting = this.awaitingStep1;
-    this.awaitingStep1 = [];
-    for (const conn of waiting) if (!conn.closed) conn.send(syncStep1Frame(this.ydoc));
+    // The server's step 1 for those who joined before: after the message being handled (which
+    // may be an update that needed the doc), so its state vector includes that update and the
+    // clients do not send it back.
+    this.enqueue(() => {
+      const waiting = this.awaitingStep1;
+      this.awaitingStep1 = [];
+      for (const conn of waiting) if (!conn.closed) conn.send(syncStep1Frame(this.ydoc));
+    });
   }
+
+  /** The build timer: runs from a timer, so a failure is logged, not thrown at the process. */
+  private readonly buildLater = (): void => {
+    this.buildTimer = null;
+    if (this._destroyed) return;
+    try {
+      this.build();
+    } catch (error) {
+      this.deps.logger.error('could not build a loaded board', { boardId: this.boardId, error: String(error) });
+    }
+  };
 
   private applyStored(update: Uint8Array, what: string): void {
     try {
@@ -197,7 +210,7 @@ export class Room implements ConnectionSink {
 
   /** The board's document, with every stored update applied. */
   get doc(): Y.Doc {
-    this.applyStoredUpdates();
+    this.build();
     return this.ydoc;
   }
 
@@ -366,11 +379,12 @@ export class Room implements ConnectionSink {
     if (kind === SyncMessageType.step1) {
       if (!conn.takeSyncRequest()) throw new RejectedMessage(CloseCode.rateLimited, CloseReason.rateLimited, 'sync requests');
       const stateVector = readOrReject(() => Y.decodeStateVector(payload));
-      if (this.unbuilt && stateVector.size === 0 && this.unbuilt.updates.length + this.unapplied.length <= MAX_STORED_REPLY_LOG) {
+      if (this.unbuilt && stateVector.size === 0 && this.unbuilt.updates.length <= MAX_STORED_REPLY_LOG) {
         this.sendStoredState(conn, this.unbuilt);
         return;
       }
-      const reply = readOrReject(() => Y.encodeStateAsUpdate(this.doc, payload));
+      const doc = this.doc;
+      const reply = readOrReject(() => Y.encodeStateAsUpdate(doc, payload));
       conn.send(syncStep2Frame(reply));
       return;
     }
@@ -413,59 +427,42 @@ export class Room implements ConnectionSink {
     return this.applyAppended(conn, update, seq);
   }
 
-  private applyAppended(conn: Connection, update: Uint8Array, seq: number): void {
+  private applyAppended(conn: Connection, update: Uint8Array, seq: number): Awaitable<void> {
     this.lastSeq = seq;
     this.appendedSinceSnapshot++;
-    // stored, so everyone may see it: the validated bytes as received (Yjs skips what it has)
-    this.queueBroadcast(update, conn);
-    this.unapplied.push({ update, conn });
-    if (this.unapplied.length >= APPLY_BATCH) this.applyStoredUpdates();
-    else if (!this.applyTimer) {
-      this.applyTimer = setTimeout(this.applyStoredUpdates, APPLY_DELAY_MS);
-      this.applyTimer.unref?.();
+    const doc = this.doc;
+    this.integrated = null;
+    try {
+      Y.applyUpdate(doc, update, conn.origin);
+    } catch (error) {
+      // Decoded but not applicable (Yjs can throw while integrating hostile structure). The others
+      // get only what Yjs did integrate, re-encoded by Yjs; the raw bytes would throw for them
+      // too. The sender is closed, and a compaction now takes the update out of the log.
+      const integrated = this.integrated as Uint8Array | null;
+      this.integrated = null;
+      if (integrated) this.queueBroadcast(integrated, conn);
+      this.reject(conn, new RejectedMessage(CloseCode.invalidUpdate, CloseReason.invalidUpdate, String(error)));
+      return this.compact();
     }
+    this.integrated = null;
+    // stored and applied: the bytes as received (Yjs skips what a client already has)
+    this.queueBroadcast(update, conn);
     this.maybeCompact();
   }
 
   /**
-   * The whole board for a client that has nothing, before the doc is built: the log and the
-   * updates stored since loading (small; merged into one update), then the stored snapshot as
-   * step 2, byte for byte. All of it was validated before it was stored. The order matters: the
+   * The whole board for a client that has nothing, before the doc is built: the log since the
+   * snapshot (small; merged into one update), then the stored snapshot as step 2, byte for byte.
+   * Nothing has been stored since loading: storing a client's update needs the doc built. All of it was validated before it was stored. The order matters: the
    * client holds the log's changes as pending until the snapshot they build on arrives, and Yjs
    * integrates both while applying step 2, so when a provider reports "synced" on step 2 it has
    * the whole board.
    */
   private sendStoredState(conn: Connection, stored: StoredDocument): void {
-    const rest = [...stored.updates, ...this.unapplied.map((u) => u.update)];
-    if (rest.length > 0) conn.send(updateFrame(rest.length === 1 ? rest[0]! : Y.mergeUpdates(rest)));
+    const log = stored.updates;
+    if (log.length > 0) conn.send(updateFrame(log.length === 1 ? log[0]! : Y.mergeUpdates(log)));
     conn.send(syncStep2Frame(stored.snapshot ?? EMPTY_UPDATE));
   }
-
-  /** Builds the doc if needed, then applies every stored update still waiting, in one transaction. */
-  private readonly applyStoredUpdates = (): void => {
-    this.build();
-    if (this.applyTimer) {
-      clearTimeout(this.applyTimer);
-      this.applyTimer = null;
-    }
-    if (this.unapplied.length === 0) return;
-    const batch = this.unapplied;
-    this.unapplied = [];
-    const failed: { conn: Connection; error: unknown }[] = [];
-    this.ydoc.transact(() => {
-      for (const { update, conn } of batch) {
-        try {
-          Y.applyUpdate(this.ydoc, update, RELAYED_ORIGIN);
-        } catch (error) {
-          failed.push({ conn, error });
-        }
-      }
-    }, RELAYED_ORIGIN);
-    // Decoded but not applicable. It is in the log; loading skips updates that fail to apply.
-    for (const { conn, error } of failed) {
-      this.reject(conn, new RejectedMessage(CloseCode.invalidUpdate, CloseReason.invalidUpdate, String(error)));
-    }
-  };
 
   /** Queues a compaction once the log is long enough; it runs after the message being handled. */
   private maybeCompact(): void {
@@ -550,8 +547,12 @@ export class Room implements ConnectionSink {
 
   private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     const o: RoomOrigin = isRoomOrigin(origin) ? origin : SERVER_ORIGIN;
-    // clients' updates were stored and broadcast as received, before they were applied
-    if (o.kind === 'load' || o.kind === 'connection') return;
+    if (o.kind === 'load') return;
+    // a client's update is stored already and broadcast as received; kept in case Yjs throws
+    if (o.kind === 'connection') {
+      this.integrated = update;
+      return;
+    }
     // A change the server made itself: store it before anyone can see it.
     this.enqueue(() => {
       const seq = this.deps.storage.appendUpdate(this.boardId, update);
@@ -675,12 +676,9 @@ export class Room implements ConnectionSink {
     this._destroyed = true;
     this.hooks.destroy?.();
     // everything waiting is stored; applying it now would only be thrown away
-    if (this.applyTimer) clearTimeout(this.applyTimer);
     if (this.buildTimer) clearTimeout(this.buildTimer);
-    this.applyTimer = null;
     this.buildTimer = null;
-    this.unapplied = [];
-    this.unbuilt = null;
+    // `unbuilt` stays: a reader that still holds the room gets the board, as from a built one
     this.awaitingStep1 = [];
     this.ydoc.off('update', this.onDocUpdate);
     this.awareness.off('update', this.onAwarenessUpdate);

@@ -133,7 +133,13 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
             conn.close(CloseCode.malformedMessage, CloseReason.malformedMessage, { detail: 'text frame' });
             return;
           }
-          conn.receive(data);
+          // the room contains its own failures; this is the last line before ws's receiver
+          try {
+            conn.receive(data);
+          } catch (error) {
+            logger.error('message handling failed', { boardId, conn: conn.id, error: String(error) });
+            conn.close(CloseCode.internalError, CloseReason.internalError);
+          }
         });
       },
       onClose() {
