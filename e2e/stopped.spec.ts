@@ -25,7 +25,7 @@ test('after a permanent close the indicator says disconnected, not reconnecting;
   await expect(B.page.locator('.board')).toHaveAttribute('data-sync-status', 'stopped');
   const indicator = B.page.getByTestId('sync-indicator');
   await expect(indicator).toHaveText('Disconnected — changes kept on this device; reload to reconnect');
-  await indicator.screenshot({ path: 'docs/sync-stopped.png' });
+  await B.page.locator('.board-header').screenshot({ path: 'docs/sync-stopped.png' });
 
   // A is unaffected and still edits; B gets its changes back after a reload.
   await expect(A.page.locator('.board')).toHaveAttribute('data-sync-status', 'synced');
