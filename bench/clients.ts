@@ -87,11 +87,19 @@ export function scanMarkers(frame: Buffer, found: (seq: number) => void): void {
   }
 }
 
-/** Writes numbered markers into a Y.Text and sends each resulting update as one frame. */
+/**
+ * Writes numbered markers into a Y.Text and sends each resulting update as one frame. `prepare`
+ * encodes the next updates ahead of time, so that at high rates sending one costs the load
+ * generator a send, not a Yjs transaction (the generator shares the machine with the server).
+ */
 export class Writer {
   readonly doc = new Y.Doc();
   readonly sentAt = new Map<number, number>();
-  private seq = 0;
+  private encoded = 0;
+  private sent = 0;
+  /** frames encoded ahead, for sequence numbers sent + 1, sent + 2, ... */
+  private ahead: Uint8Array[] = [];
+  private aheadStart = 0;
   private readonly text = this.doc.getText('bench');
   private padding: string;
 
@@ -99,20 +107,35 @@ export class Writer {
     this.padding = 'x'.repeat(paddingBytes);
   }
 
-  /** Sends one update; returns its sequence number. */
-  write(): number {
-    const seq = ++this.seq;
+  private encodeNext(): Uint8Array {
+    const seq = ++this.encoded;
     let update: Uint8Array | undefined;
     const capture = (u: Uint8Array) => (update = u);
     this.doc.once('update', capture);
     this.text.insert(this.text.length, `#s${seq};${this.padding}`);
+    return syncUpdateFrame(update!);
+  }
+
+  /** Encodes the next `count` updates now. */
+  prepare(count: number): void {
+    for (let i = 0; i < count; i++) this.ahead.push(this.encodeNext());
+  }
+
+  /** Sends one update; returns its sequence number. */
+  write(): number {
+    const seq = ++this.sent;
+    const frame = this.aheadStart < this.ahead.length ? this.ahead[this.aheadStart++]! : this.encodeNext();
+    if (this.aheadStart === this.ahead.length) {
+      this.ahead = [];
+      this.aheadStart = 0;
+    }
     this.sentAt.set(seq, performance.now());
-    this.ws.send(syncUpdateFrame(update!));
+    this.ws.send(frame);
     return seq;
   }
 
   get count(): number {
-    return this.seq;
+    return this.sent;
   }
 }
 

@@ -86,7 +86,7 @@ if (wanted('B1')) {
 
 if (wanted('B2')) {
   // updates/s from one writer to 50 readers; deliveries/s is 50 times that
-  const rates = process.env.BENCH_B2_RATES?.split(',').map(Number) ?? (quick ? [200, 600, 1200] : [500, 1000, 2000, 3000, 4000, 5000, 6000, 8000]);
+  const rates = process.env.BENCH_B2_RATES?.split(',').map(Number) ?? (quick ? [200, 600, 1200] : [500, 1000, 2000, 4000, 6000, 8000, 12000, 16000, 20000, 24000]);
   const r = await perTarget('B2', (t) => saturation(t, { readers: 50, rates, seconds: quick ? 2 : 3 }));
   const f = (n: number) => `${Math.round(n).toLocaleString('en-GB')}/s`;
   rows.push(['B2', 'deliveries/s with p99 < 50 ms', f(r.crossboard?.deliveriesPerSecond ?? NaN), f(r.reference?.deliveriesPerSecond ?? NaN), f(r.relay?.deliveriesPerSecond ?? NaN),

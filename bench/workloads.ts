@@ -33,6 +33,7 @@ export async function fanOut(
   await until(() => readers.every((r) => r.seen.has(1)), 10_000, 'warm-up update');
   for (const r of readers) r.latencies.length = 0;
 
+  writer.prepare(Math.round(opts.rate * opts.seconds));
   await paced(opts.rate, opts.seconds, () => writer.write());
   const last = writer.count;
   await until(() => readers.every((r) => r.seen.has(last)), 15_000, 'last update').catch(() => {});

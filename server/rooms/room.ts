@@ -42,7 +42,7 @@ import type { Logger } from '../log.ts';
 import type { Awaitable, Storage, StoredDocument } from '../storage/storage.ts';
 import type { Connection, ConnectionSink } from './connection.ts';
 import { awarenessFrame, controlFrame, syncStep1Frame, syncStep2Frame, updateFrame } from './messages.ts';
-import { LOAD_ORIGIN, SERVER_ORIGIN, isRoomOrigin, type RoomOrigin } from './origins.ts';
+import { LOAD_ORIGIN, SERVER_ORIGIN, isRoomOrigin } from './origins.ts';
 
 export type RoomDeps = {
   storage: Storage;
@@ -117,8 +117,8 @@ function isPromise<T>(value: Awaitable<T>): value is Promise<T> {
 
 export class Room implements ConnectionSink {
   private readonly ydoc: Y.Doc;
-  /** what Yjs integrated of the client update being applied (its 'update' event), if anything */
-  private integrated: Uint8Array | null = null;
+  /** the transaction of the client update being applied, kept in case Yjs throws midway */
+  private lastTransaction: Y.Transaction | null = null;
   /** the state as stored (snapshot, then log), until it is applied to `ydoc`; null once built */
   private unbuilt: StoredDocument | null;
   private buildTimer: ReturnType<typeof setTimeout> | null = null;
@@ -156,7 +156,10 @@ export class Room implements ConnectionSink {
     this.awareness = new awarenessProtocol.Awareness(this.ydoc);
     // the server is not a participant: it has no presence of its own
     this.awareness.setLocalState(null);
-    this.ydoc.on('update', this.onDocUpdate);
+    // No 'update' listener: with one, Yjs encodes every transaction's update, and for a client
+    // typing into one long run of text that encoding grows with the run (it was most of the
+    // server's time at 8,000 updates/s). Clients' bytes are broadcast as they came.
+    this.ydoc.on('afterTransaction', this.onAfterTransaction);
     this.awareness.on('update', this.onAwarenessUpdate);
     // after the first sync replies: a cold load should not wait for the snapshot encode
     setImmediate(() => this.maybeCompact());
@@ -293,7 +296,30 @@ export class Room implements ConnectionSink {
    * stored, and only then broadcast.
    */
   changeAsServer(change: (doc: Y.Doc) => void): void {
-    this.doc.transact(() => change(this.doc), SERVER_ORIGIN);
+    const doc = this.doc;
+    const updates: Uint8Array[] = [];
+    const capture = (update: Uint8Array, origin: unknown) => {
+      if (origin === SERVER_ORIGIN) updates.push(update);
+    };
+    doc.on('update', capture);
+    try {
+      doc.transact(() => change(doc), SERVER_ORIGIN);
+    } finally {
+      doc.off('update', capture);
+    }
+    // store each before anyone can see it, after the messages already queued
+    for (const update of updates) {
+      this.enqueue(() => {
+        const seq = this.deps.storage.appendUpdate(this.boardId, update);
+        const stored = (s: number) => {
+          this.lastSeq = s;
+          this.appendedSinceSnapshot++;
+          this.queueBroadcast(update, null);
+        };
+        if (isPromise(seq)) return seq.then(stored);
+        stored(seq);
+      });
+    }
   }
 
   /** Every connection gets `code`; used for shutdown. */
@@ -431,20 +457,22 @@ export class Room implements ConnectionSink {
     this.lastSeq = seq;
     this.appendedSinceSnapshot++;
     const doc = this.doc;
-    this.integrated = null;
+    this.lastTransaction = null;
     try {
       Y.applyUpdate(doc, update, conn.origin);
     } catch (error) {
       // Decoded but not applicable (Yjs can throw while integrating hostile structure). The others
-      // get only what Yjs did integrate, re-encoded by Yjs; the raw bytes would throw for them
-      // too. The sender is closed, and a compaction now takes the update out of the log.
-      const integrated = this.integrated as Uint8Array | null;
-      this.integrated = null;
-      if (integrated) this.queueBroadcast(integrated, conn);
+      // get only what Yjs did integrate, encoded by Yjs; the raw bytes would throw for them too.
+      // The sender is closed, and a compaction now takes the update out of the log.
+      const tr = this.lastTransaction as Y.Transaction | null;
+      this.lastTransaction = null;
+      if (tr && (tr.changed.size > 0 || tr.deleteSet.clients.size > 0)) {
+        this.queueBroadcast(Y.encodeStateAsUpdate(doc, Y.encodeStateVector(tr.beforeState)), conn);
+      }
       this.reject(conn, new RejectedMessage(CloseCode.invalidUpdate, CloseReason.invalidUpdate, String(error)));
       return this.compact();
     }
-    this.integrated = null;
+    this.lastTransaction = null;
     // stored and applied: the bytes as received (Yjs skips what a client already has)
     this.queueBroadcast(update, conn);
     this.maybeCompact();
@@ -545,25 +573,8 @@ export class Room implements ConnectionSink {
 
   // --- outgoing ---------------------------------------------------------------------------------
 
-  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
-    const o: RoomOrigin = isRoomOrigin(origin) ? origin : SERVER_ORIGIN;
-    if (o.kind === 'load') return;
-    // a client's update is stored already and broadcast as received; kept in case Yjs throws
-    if (o.kind === 'connection') {
-      this.integrated = update;
-      return;
-    }
-    // A change the server made itself: store it before anyone can see it.
-    this.enqueue(() => {
-      const seq = this.deps.storage.appendUpdate(this.boardId, update);
-      const stored = (s: number) => {
-        this.lastSeq = s;
-        this.appendedSinceSnapshot++;
-        this.queueBroadcast(update, null);
-      };
-      if (isPromise(seq)) return seq.then(stored);
-      stored(seq);
-    });
+  private readonly onAfterTransaction = (tr: Y.Transaction): void => {
+    if (isRoomOrigin(tr.origin) && tr.origin.kind === 'connection') this.lastTransaction = tr;
   };
 
   private readonly onAwarenessUpdate = (
@@ -680,7 +691,7 @@ export class Room implements ConnectionSink {
     this.buildTimer = null;
     // `unbuilt` stays: a reader that still holds the room gets the board, as from a built one
     this.awaitingStep1 = [];
-    this.ydoc.off('update', this.onDocUpdate);
+    this.ydoc.off('afterTransaction', this.onAfterTransaction);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();
     this.ydoc.destroy();
