@@ -18,9 +18,9 @@
  * bytes, so opening a large board that is not in memory does not wait for Yjs to integrate it and
  * encode it again; the server's own step 1 (its state vector) follows once the doc is built.
  *
- * Broadcasts: a room that has been quiet sends an update the moment it is stored and applied. When updates
- * come faster than that, the ones queued during one event-loop turn (and awareness changes) are
- * flushed together in one setImmediate, merged into few frames. Either way each frame is encoded
+ * Broadcasts: a room that has been quiet sends an update the moment it is stored and applied.
+ * When updates come faster than that, the ones queued during one event-loop turn (and awareness
+ * changes) are flushed together in one setImmediate, merged into few frames. Either way each frame is encoded
  * once and the same buffer goes to every connection, except that a frame made only of one
  * connection's updates is not echoed back to it (it has them).
  */
