@@ -111,5 +111,6 @@ describe('room fuzz', () => {
     } catch (error) {
       throw new Error(`fuzz failed with FUZZ_SEED=${seed}: ${String(error)}`, { cause: error });
     }
-  });
+    // `npm run fuzz` raises FUZZ_SECONDS past the default test timeout
+  }, 30_000 + Number(process.env.FUZZ_SECONDS ?? 1) * 2000);
 });
