@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addProblem, cardBodyById, readBoard, type Author } from '../../shared/board.ts';
 import type { DraftsMessage } from '../../shared/protocol.ts';
-import { bodyToPlainText } from '../../shared/richtext/index.ts';
+import { bodyToMarkdown, bodyToPlainText } from '../../shared/richtext/index.ts';
 import { laneMap } from '../../shared/schema.ts';
 import { connectProvider, startServer, waitFor, whenSynced, type TestServer } from '../test/harness.ts';
 import {
@@ -129,6 +129,9 @@ describe('private drafts', () => {
     expect(ideas.find((i) => i.title === 'Amira 1')!.problemId).toBe(problem);
     expect(ideas.find((i) => i.title === 'Amira 2')!.problemId).toBeNull();
     expect(ideas.find((i) => i.title === 'Ben 1')!.author.name).toBe('Ben');
+    // the body is written through Lexical, which the server loads the first time it needs it
+    const benBody = cardBodyById(watcher.doc, ideas.find((i) => i.title === 'Ben 1')!.id)!;
+    expect(bodyToMarkdown(benBody)).toBe('- one\n- two');
     // nothing left to reveal
     expect(await ok(fac.provider, 'revealDrafts')).toEqual({ revealed: 0 });
   });

@@ -4,7 +4,8 @@
  * a clear answer and nobody else notices; the state outlives the room.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { readBoard } from '../../shared/board.ts';
+import { cardBodyById, readBoard } from '../../shared/board.ts';
+import { bodyToPlainText } from '../../shared/richtext/readBody.ts';
 import { CloseCode, PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import {
   connectProvider,
@@ -215,7 +216,7 @@ describe('session', () => {
     expect(raw.closed!.code).toBe(CloseCode.malformedMessage);
   });
 
-  it('a hackathon board starts with its starter problem', async () => {
+  it('a hackathon board starts with its starter problem, its body written through Lexical (loaded on demand)', async () => {
     const s = await server();
     const board = await s.createBoard({ title: 'Hack', template: 'hackathon' });
     const p = connectProvider(s, board.id, board.tokens.viewer);
@@ -224,6 +225,8 @@ describe('session', () => {
     const problems = readBoard(p.doc).problems;
     expect(problems.map((c) => c.title)).toEqual(['How might we …?']);
     expect(problems[0]!.author.name).toBe('Crossboard template');
+    const body = cardBodyById(p.doc, problems[0]!.id)!;
+    expect(bodyToPlainText(body)).toBe('Rewrite this card as the problem your team wants to solve.');
   });
 
   it('the session outlives the room: phase, timer, vote and people come back after the board is unloaded', async () => {
