@@ -7,7 +7,6 @@
  */
 import { useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
-import { readMeta } from '../../shared/board.ts';
 import { buildBrief, layoutBrief, type BriefDocument, type ChallengeBrief, type ExportRole } from '../../shared/brief/index.ts';
 import type { VoteRoundResult } from '../../shared/votes.ts';
 
@@ -22,13 +21,10 @@ export type BriefInput = {
 };
 
 export function buildBriefFrom(doc: Y.Doc, input: BriefInput, now = Date.now()): BuiltBrief {
-  const meta = readMeta(doc);
   const brief = buildBrief({
     boardId: input.boardId,
     doc,
     rounds: input.rounds,
-    summary: meta.summary,
-    nextSteps: meta.nextSteps,
     showNames: input.showNames,
     exportedBy: input.exportedBy,
     exportedAt: now,

@@ -7,7 +7,6 @@
  * the CLI — through this one function, which is why the two give the same bytes.
  */
 import * as Y from 'yjs';
-import { readMeta } from '../../shared/board.ts';
 import { buildBrief, type ExportRole } from '../../shared/brief/brief.ts';
 import { compareBoards, type BoardComparison } from '../../shared/brief/compare.ts';
 import type { BriefFormat } from '../../shared/brief/formats.ts';
@@ -35,13 +34,10 @@ export async function runBriefJob(job: BriefJob): Promise<BriefJobResult> {
   const doc = new Y.Doc();
   try {
     Y.applyUpdate(doc, job.state);
-    const meta = readMeta(doc);
     const brief = buildBrief({
       boardId: job.boardId,
       doc,
       rounds: job.rounds,
-      summary: meta.summary,
-      nextSteps: meta.nextSteps,
       showNames: job.showNames,
       exportedBy: job.exportedBy,
       exportedAt: job.exportedAt,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addProblem, applyTemplate, deleteCard, initBoard, SEED_ORIGIN, updateCardTitle } from '../board.ts';
+import { addIdea, addProblem, applyTemplate, deleteCard, initBoard, SEED_ORIGIN, updateBriefText, updateCardTitle } from '../board.ts';
 import { boardMaps, CARD, SECTORS } from '../schema.ts';
 import { tallyVotes } from '../votes.ts';
 import { BRIEF_SCHEMA_VERSION, boardVersion, buildBrief } from './brief.ts';
@@ -28,6 +28,15 @@ describe('buildBrief on the Tech Connect fixture', () => {
     expect(brief.challenge).toBe(FIXTURE.challenge);
     expect(brief.summary).toBe(SUMMARY);
     expect(brief.nextSteps).toBe(NEXT_STEPS);
+  });
+
+  test('without summary or next steps given, they come from the board itself', () => {
+    const doc = new Y.Doc();
+    initBoard(doc, { title: 'Own words' });
+    updateBriefText(doc, 'summary', '  What we found.  ', SEED_ORIGIN);
+    updateBriefText(doc, 'nextSteps', 'Pilot in Leeds.', SEED_ORIGIN);
+    const own = buildBrief({ boardId: 'b', doc, rounds: [], showNames: false, exportedBy: { name: 'Fay', role: 'facilitator' }, exportedAt: 0 });
+    expect([own.summary, own.nextSteps]).toEqual(['What we found.', 'Pilot in Leeds.']);
   });
 
   test('ranks ideas by votes with shared ranks for ties, hand-computed totals and sector breakdowns', () => {

@@ -179,6 +179,7 @@ export type BuildBriefInput = {
   boardId: string;
   doc: Y.Doc;
   rounds: readonly VoteRoundResult[];
+  /** the board's own summary and next steps (its meta) unless given */
   summary?: string;
   nextSteps?: string;
   showNames: boolean;
@@ -416,8 +417,8 @@ export function buildBrief(input: BuildBriefInput): ChallengeBrief {
     title: board.meta.title,
     sponsor: board.meta.sponsor,
     challenge: board.meta.challenge,
-    summary: (input.summary ?? '').trim(),
-    nextSteps: (input.nextSteps ?? '').trim(),
+    summary: (input.summary ?? board.meta.summary).trim(),
+    nextSteps: (input.nextSteps ?? board.meta.nextSteps).trim(),
     problems,
     ideas,
     otherNotes,
