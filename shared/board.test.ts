@@ -13,6 +13,7 @@ import {
   reorderCard,
   setIdeaTheme,
   updateCardTitle,
+  cardTitleText,
   updateBriefText,
   BoardWriteError,
   type Author,
@@ -151,6 +152,35 @@ describe('editing titles', () => {
     expect(title).toBe(readBoard(b).problems[0]!.title);
     expect(title).toContain('renters');
     expect(title).toContain('much earlier');
+  });
+
+  it('puts a typed letter where it was typed when the title repeats it, so a concurrent insert stays on its side', () => {
+    // "Goal": A types "o" after the G ("Gooal", caret 2) while B types "X" after the o ("GoXal").
+    // Placed after the longest prefix, A's o would sit beside B's X and Yjs would order the two by
+    // client id (A's id is the larger, so "GoXoal"); placed where A typed, it is "GooXal".
+    const a = board();
+    a.clientID = 2;
+    const id = addProblem(a, { title: 'Goal', author: amira }, local);
+    const b = new Y.Doc();
+    b.clientID = 1;
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+
+    updateCardTitle(a, id, 'Gooal', local, 2);
+    updateCardTitle(b, id, 'GoXal', local, 3);
+    Y.applyUpdate(a, Y.encodeStateAsUpdate(b));
+    Y.applyUpdate(b, Y.encodeStateAsUpdate(a));
+
+    expect(readBoard(a).problems[0]!.title).toBe('GooXal');
+    expect(readBoard(b).problems[0]!.title).toBe('GooXal');
+  });
+
+  it('gives the live title text of a card or theme, and null for unknown ids', () => {
+    const doc = board();
+    const id = addProblem(doc, { title: 'Live', author: amira }, local);
+    const t = addTheme(doc, { title: 'Theme', author: amira }, local);
+    expect(cardTitleText(doc, id)?.toString()).toBe('Live');
+    expect(cardTitleText(doc, t)?.toString()).toBe('Theme');
+    expect(cardTitleText(doc, 'nope')).toBeNull();
   });
 
   it('renames themes too, and refuses unknown ids', () => {

@@ -30,6 +30,7 @@ import {
   type Template,
 } from './schema.ts';
 import { keyAfter, keyBetween, isOrderKey } from './order.ts';
+import { textEdit } from './textEdit.ts';
 
 export type Author = {
   participantId: string;
@@ -493,11 +494,13 @@ function requireRecord(doc: Y.Doc, id: string, kind?: CardKind): Y.Map<unknown> 
 
 /**
  * Replaces a card's (or theme's) title with the smallest edit: common prefix and suffix are kept,
- * so two people fixing different words of one title at once both keep their change.
+ * so two people fixing different words of one title at once both keep their change. `caret`, the
+ * caret after the edit in the field it came from, places the edit where it was typed when the
+ * title repeats letters around it (see textEdit).
  */
-export function updateCardTitle(doc: Y.Doc, id: string, title: string, origin: BoardOrigin): void {
-  const record = findCard(doc, id)?.record ?? boardMaps(doc).themes.get(id);
-  if (!(record instanceof Y.Map)) throw new BoardWriteError(`no card or theme with id ${id}`);
+export function updateCardTitle(doc: Y.Doc, id: string, title: string, origin: BoardOrigin, caret?: number): void {
+  const record = titleRecord(doc, id);
+  if (!record) throw new BoardWriteError(`no card or theme with id ${id}`);
   const next = title.slice(0, LIMITS.title);
   doc.transact(() => {
     let text = record.get(CARD.title);
@@ -505,28 +508,34 @@ export function updateCardTitle(doc: Y.Doc, id: string, title: string, origin: B
       text = new Y.Text();
       record.set(CARD.title, text);
     }
-    replaceText(text as Y.Text, next);
+    replaceText(text as Y.Text, next, caret);
     if (record.has(CARD.updatedAt)) record.set(CARD.updatedAt, Date.now());
   }, origin);
+}
+
+/**
+ * The live Y.Text of a card's (or theme's) title, for a field that follows it character by
+ * character (carets kept with relative positions), or null when there is none (yet).
+ */
+export function cardTitleText(doc: Y.Doc, id: string): Y.Text | null {
+  const text = titleRecord(doc, id)?.get(CARD.title);
+  return text instanceof Y.Text ? text : null;
+}
+
+function titleRecord(doc: Y.Doc, id: string): Y.Map<unknown> | null {
+  const record = findCard(doc, id)?.record ?? boardMaps(doc).themes.get(id);
+  return record instanceof Y.Map ? record : null;
 }
 
 /**
  * Turns `text` into `next` with the smallest edit: the common prefix and suffix are kept, so two
  * people changing different words at once both keep their change.
  */
-function replaceText(text: Y.Text, next: string): void {
-  const prev = text.toString();
-  if (prev === next) return;
-  let start = 0;
-  while (start < prev.length && start < next.length && prev[start] === next[start]) start++;
-  let endPrev = prev.length;
-  let endNext = next.length;
-  while (endPrev > start && endNext > start && prev[endPrev - 1] === next[endNext - 1]) {
-    endPrev--;
-    endNext--;
-  }
-  if (endPrev > start) text.delete(start, endPrev - start);
-  if (endNext > start) text.insert(start, next.slice(start, endNext));
+function replaceText(text: Y.Text, next: string, caret?: number): void {
+  const edit = textEdit(text.toString(), next, caret);
+  if (!edit) return;
+  if (edit.remove > 0) text.delete(edit.index, edit.remove);
+  if (edit.insert) text.insert(edit.index, edit.insert);
 }
 
 /** Edits the brief's summary or next steps (collaboratively, like a title). */
