@@ -15,6 +15,7 @@ import { useBoard, useConnectionState, usePeers, useSyncStatus } from './sync/ho
 import type { PresenceUser } from './sync/presence.ts';
 import { CardEditor, requestBodyFocus } from './editor/CardEditor.tsx';
 import { StaticBody } from './editor/StaticBody.tsx';
+import { CardTitleInput } from './editor/CardTitleInput.tsx';
 import { BoardServicesContext, type BoardServices } from './board/services.ts';
 import { BoardView } from './board/BoardView.tsx';
 import { Header, KeyboardHelp } from './board/Header.tsx';
@@ -174,14 +175,15 @@ function BoardScreen({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
 
-  const services: BoardServices = useMemo(
-    () => ({
-      actions: createActions(conn, {
-        participantId: identity.participantId,
-        name: identity.name,
-        organisation: identity.organisation,
-        sector: identity.sector,
-      }),
+  const services: BoardServices = useMemo(() => {
+    const actions = createActions(conn, {
+      participantId: identity.participantId,
+      name: identity.name,
+      organisation: identity.organisation,
+      sector: identity.sector,
+    });
+    return {
+      actions,
       me: user,
       readOnly: cardsReadOnly,
       announce,
@@ -191,9 +193,9 @@ function BoardScreen({
       renderEditor: (p) => (
         <CardEditor conn={conn} user={user} cardId={p.cardId} label={p.label} autoFocus={p.autoFocus} onEscape={p.onEscape} />
       ),
-    }),
-    [conn, identity, user, cardsReadOnly, announce, fac.slots],
-  );
+      renderTitleInput: (p) => <CardTitleInput conn={conn} write={(title, caret) => actions.setTitle(p.cardId, title, caret)} {...p} />,
+    };
+  }, [conn, identity, user, cardsReadOnly, announce, fac.slots]);
 
   // Sponsor comments on the brief: the list, a count on each idea, the panel, and a word when one arrives.
   const [commentsStore] = useState(() => new CommentsStore(() => fetchComments(info.id, info.token), channelOf(conn)));

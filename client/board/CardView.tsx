@@ -1,5 +1,5 @@
 /** One card: the static face (title, author chip, body preview, footer) or, when open, the editor. */
-import { memo, useLayoutEffect, useRef, type ReactNode } from 'react';
+import { memo, type ReactNode } from 'react';
 import type { Author, Card, Theme } from '../../shared/board.ts';
 import type { Peer } from '../sync/presence.ts';
 import { describeKind } from './layout.ts';
@@ -109,14 +109,7 @@ export const CardView = memo(function CardView(props: CardViewProps) {
 function OpenCard(props: CardViewProps & { noun: string }) {
   const { card, noun } = props;
   const services = useServices();
-  const titleRef = useRef<HTMLInputElement>(null);
   const titleId = `card-title-${card.id}`;
-
-  useLayoutEffect(() => {
-    if (props.open === 'title') titleRef.current?.focus();
-    // Only when opening: later renders must not steal focus from the body.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, []);
 
   const onTitleKey = (e: React.KeyboardEvent<HTMLInputElement>) => {
     const mod = e.ctrlKey || e.metaKey;
@@ -153,16 +146,13 @@ function OpenCard(props: CardViewProps & { noun: string }) {
       </h3>
       <label className="field field--compact">
         <span className="field__label">Title</span>
-        <input
-          ref={titleRef}
-          className="input card__title-input"
-          value={card.title}
-          maxLength={300}
-          placeholder={card.kind === 'problem' ? 'How might we …?' : `Name this ${noun}`}
-          onChange={(e) => services.actions.setTitle(card.id, e.target.value)}
-          onKeyDown={onTitleKey}
-          data-card-title-input={card.id}
-        />
+        {services.renderTitleInput({
+          cardId: card.id,
+          placeholder: card.kind === 'problem' ? 'How might we …?' : `Name this ${noun}`,
+          // Only when opening: later renders must not steal focus from the body.
+          autoFocus: props.open === 'title',
+          onKeyDown: onTitleKey,
+        })}
       </label>
       <div className="field field--compact">
         <span className="field__label" aria-hidden="true">

@@ -9,6 +9,12 @@ import type { BoardActions } from '../sync/actions.ts';
 import type { PresenceUser } from '../sync/presence.ts';
 
 export type EditorSlotProps = { cardId: string; label: string; autoFocus: boolean; onEscape: () => void };
+export type TitleSlotProps = {
+  cardId: string;
+  placeholder: string;
+  autoFocus: boolean;
+  onKeyDown: (event: React.KeyboardEvent<HTMLInputElement>) => void;
+};
 
 export type BoardServices = {
   actions: BoardActions;
@@ -16,6 +22,8 @@ export type BoardServices = {
   readOnly: boolean;
   renderBody: (cardId: string) => ReactNode;
   renderEditor: (props: EditorSlotProps) => ReactNode;
+  /** the open card's title field, live: carets survive others' edits, others' carets shown */
+  renderTitleInput: (props: TitleSlotProps) => ReactNode;
   /** focus the open card's body editor (caret at the end), as soon as it is ready */
   focusBody: (cardId: string) => void;
   announce: (message: string) => void;

@@ -40,8 +40,9 @@ export function createActions(conn: BoardConnection, author: Author) {
         return addNote(doc, { title, author, ideaId: group, ...placement }, origin);
       });
     },
-    setTitle(id: string, title: string): void {
-      updateCardTitle(doc, id, title, origin);
+    /** `caret`, the caret after the edit, places it where it was typed (see shared/textEdit.ts) */
+    setTitle(id: string, title: string, caret?: number): void {
+      updateCardTitle(doc, id, title, origin, caret);
     },
     reorder(id: string, placement: Placement): void {
       step(() => reorderCard(doc, id, placement, origin));

@@ -4,6 +4,8 @@
  *   user     who this is (name, organisation, sector, role, caret colour)
  *   editing  the id of the card this person has open, or null
  *   cursor   the Lexical caret of the open card, tagged with that card's id (see editor/cardProvider)
+ *   title    the caret in the open card's title field: the card's id and two Yjs relative
+ *            positions (see editor/titleBinding), or null
  *
  * Everything read from awareness came from a peer, so it is validated like the board itself.
  */
@@ -27,7 +29,7 @@ export type Peer = {
   isLocal: boolean;
 };
 
-export const AWARENESS_FIELD = { user: 'user', editing: 'editing', cursor: 'cursor' } as const;
+export const AWARENESS_FIELD = { user: 'user', editing: 'editing', cursor: 'cursor', title: 'title' } as const;
 
 const COLOUR = /^#[0-9a-f]{6}$/i;
 
@@ -74,4 +76,46 @@ export function readPeers(awareness: Awareness): Peer[] {
     out.push({ clientId, user, editing, isLocal: clientId === local });
   }
   return out;
+}
+
+/** A caret in a card's title field, as published: relative positions in their JSON form. */
+export type TitleCaretState = { card: string; anchor: RelativePositionJSON; head: RelativePositionJSON };
+
+/** Y.relativePositionToJSON's shape, for positions inside a nested Y.Text (never a root type). */
+export type RelativePositionJSON = {
+  type?: { client: number; clock: number };
+  item?: { client: number; clock: number };
+  assoc: number;
+};
+
+function structId(raw: unknown): { client: number; clock: number } | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const { client, clock } = raw as Record<string, unknown>;
+  return Number.isSafeInteger(client) && Number.isSafeInteger(clock) && (client as number) >= 0 && (clock as number) >= 0
+    ? { client: client as number, clock: clock as number }
+    : null;
+}
+
+function readRelativePosition(raw: unknown): RelativePositionJSON | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const r = raw as Record<string, unknown>;
+  const assoc = r.assoc === undefined ? 0 : r.assoc;
+  if (!Number.isSafeInteger(assoc)) return null;
+  // Exactly one of item (a letter) or type (the start or end of the text). A root name is never
+  // a title, and resolving one would define that root in this page's document.
+  const item = r.item == null ? null : structId(r.item);
+  const type = r.type == null ? null : structId(r.type);
+  if (item) return { item, assoc: assoc as number };
+  if (type && r.item == null) return { type, assoc: assoc as number };
+  return null;
+}
+
+/** A peer's title caret, validated, or null. */
+export function readTitleCaret(raw: unknown): TitleCaretState | null {
+  if (!raw || typeof raw !== 'object') return null;
+  const r = raw as Record<string, unknown>;
+  if (typeof r.card !== 'string' || r.card.length === 0 || r.card.length > 100) return null;
+  const anchor = readRelativePosition(r.anchor);
+  const head = readRelativePosition(r.head);
+  return anchor && head ? { card: r.card, anchor, head } : null;
 }
