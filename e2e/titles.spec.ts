@@ -122,3 +122,50 @@ test("a remote change does not move A's selection: it still covers the same word
 
   for (const s of [A, B]) await s.context.close();
 });
+
+test("each person sees the other's caret in the title, labelled, where it is, and gone when they leave", async ({ browser, request }) => {
+  const board = await createBoard(request, { title: 'Title carets' });
+  const [A, B] = await twoPeople(browser, board);
+  const id = await addProblem(A.page, 'How might we reach renters before arrears build up?');
+  await openTitle(A.page, id, 'How might we reach renters before arrears build up?');
+  await openTitle(B.page, id, 'How might we reach renters before arrears build up?');
+
+  const caretOf = (page: Page, name: string) => cardById(page, id).locator('.title-caret').filter({ hasText: name });
+  const leftOf = (page: Page, name: string) => caretOf(page, name).evaluate((el) => el.getBoundingClientRect().x);
+  const rhysInA = caretOf(A.page, 'Rhys Morgan');
+  await expect(rhysInA).toBeVisible();
+  await expect(caretOf(B.page, 'Amira Khan')).toBeVisible();
+  // Only the others' carets: nobody sees their own drawn.
+  await expect(caretOf(A.page, 'Amira Khan')).toHaveCount(0);
+
+  // B at the start: A (scrolled to the start too) sees the bar at the start of the text; after
+  // "How might we": further right.
+  const field = (await titleInput(A.page, id).boundingBox())!;
+  await A.page.keyboard.press('Home');
+  await B.page.keyboard.press('Home');
+  await expect.poll(() => leftOf(A.page, 'Rhys Morgan')).toBeLessThan(field.x + 16);
+  // In Rhys's sector colour (private sector, #6b2c91), as his caret in a body is.
+  await expect(rhysInA).toHaveCSS('background-color', 'rgb(107, 44, 145)');
+  const atStart = await leftOf(A.page, 'Rhys Morgan');
+  for (let i = 0; i < 'How might we'.length; i++) await B.page.keyboard.press('ArrowRight');
+  await expect.poll(() => leftOf(A.page, 'Rhys Morgan')).toBeGreaterThan(atStart + 40);
+  const afterWe = await leftOf(A.page, 'Rhys Morgan');
+
+  // A types at the start: B's caret stays after "we", so it moves right on A's screen too.
+  await A.page.keyboard.type('So, ');
+  await expect(titleInput(B.page, id)).toHaveValue('So, How might we reach renters before arrears build up?');
+  await expect.poll(() => leftOf(A.page, 'Rhys Morgan')).toBeGreaterThan(afterWe + 10);
+
+  // B selects "reach": A sees it highlighted.
+  await B.page.keyboard.press('ArrowRight');
+  for (let i = 0; i < 'reach'.length; i++) await B.page.keyboard.press('Shift+ArrowRight');
+  await expect(cardById(A.page, id).locator('.title-caret__selection')).toHaveCount(1);
+  await cardById(A.page, id).screenshot({ path: 'docs/title-carets.png' });
+
+  // B leaves the card: the caret goes from A's screen.
+  await B.page.keyboard.press('Escape');
+  await expect(rhysInA).toHaveCount(0);
+  await expect(cardById(A.page, id).locator('.title-caret__selection')).toHaveCount(0);
+
+  for (const s of [A, B]) await s.context.close();
+});

@@ -67,7 +67,9 @@ function textWidth(input: HTMLInputElement, style: CSSStyleDeclaration, text: st
 
 /**
  * Draws `carets` into `layer`, an absolutely positioned box over `input` in a common
- * `position: relative` parent. Carets scrolled out of the field's view are not drawn.
+ * `position: relative` parent. Carets scrolled out of the field's view are not drawn. Each
+ * person's bar and selection are kept and moved rather than re-created, so a redraw does not
+ * flicker or disturb assistive technology.
  */
 export function drawTitleCarets(layer: HTMLElement, input: HTMLInputElement, carets: RemoteTitleCaret[]): void {
   if (carets.length === 0 && !layer.firstChild) return;
@@ -82,30 +84,43 @@ export function drawTitleCarets(layer: HTMLElement, input: HTMLInputElement, car
   const xOf = (index: number) => left + textWidth(input, style, value.slice(0, index)) - input.scrollLeft;
   const clip = (x: number) => Math.min(Math.max(x, left), right);
 
-  const nodes: HTMLElement[] = [];
+  const old = new Map<string, HTMLElement>();
+  for (const child of Array.from(layer.children) as HTMLElement[]) old.set(child.dataset.key ?? '', child);
+  const keep = new Set<HTMLElement>();
+  const take = (key: string, make: () => HTMLElement) => {
+    const node = old.get(key) ?? make();
+    node.dataset.key = key;
+    keep.add(node);
+    if (node.parentNode !== layer) layer.append(node);
+    return node;
+  };
+
   for (const caret of carets) {
     const x = xOf(caret.head);
-    if (caret.anchor !== caret.head) {
-      const a = clip(xOf(caret.anchor));
-      const b = clip(x);
-      if (b !== a) {
-        const selection = doc.createElement('span');
-        selection.className = 'remote-selection title-caret__selection';
-        Object.assign(selection.style, { position: 'absolute', left: `${Math.min(a, b)}px`, width: `${Math.abs(b - a)}px`, top: `${top}px`, height: `${height}px`, background: caret.colour });
-        nodes.push(selection);
-      }
+    const a = clip(xOf(caret.anchor));
+    const b = clip(x);
+    if (caret.anchor !== caret.head && a !== b) {
+      const selection = take(`selection:${caret.clientId}`, () => {
+        const node = doc.createElement('span');
+        node.className = 'remote-selection title-caret__selection';
+        node.style.position = 'absolute';
+        return node;
+      });
+      Object.assign(selection.style, { left: `${Math.min(a, b)}px`, width: `${Math.abs(b - a)}px`, top: `${top}px`, height: `${height}px`, background: caret.colour });
     }
     if (x < left - 0.5 || x > right + 0.5) continue;
-    const bar = doc.createElement('span');
-    bar.className = 'remote-caret title-caret';
-    bar.dataset.titleCaret = String(caret.clientId);
+    const bar = take(`caret:${caret.clientId}`, () => {
+      const node = doc.createElement('span');
+      node.className = 'remote-caret title-caret';
+      const name = doc.createElement('span');
+      name.className = 'remote-caret__name';
+      node.append(name);
+      return node;
+    });
     bar.style.setProperty('--lexical-cursor-color', caret.colour);
     Object.assign(bar.style, { left: `${x - 1}px`, top: `${top}px`, height: `${height}px` });
-    const name = doc.createElement('span');
-    name.className = 'remote-caret__name';
-    name.textContent = caret.name;
-    bar.append(name);
-    nodes.push(bar);
+    const name = bar.firstChild as HTMLElement;
+    if (name.textContent !== caret.name) name.textContent = caret.name;
   }
-  layer.replaceChildren(...nodes);
+  for (const node of old.values()) if (!keep.has(node)) node.remove();
 }
