@@ -169,3 +169,36 @@ test("each person sees the other's caret in the title, labelled, where it is, an
 
   for (const s of [A, B]) await s.context.close();
 });
+
+test('an IME composition is left alone while the other person types, and both texts are kept when it ends', async ({ browser, request }) => {
+  const board = await createBoard(request, { title: 'Composition' });
+  const [A, B] = await twoPeople(browser, board);
+  const id = await addProblem(A.page, 'reach renters');
+  await expect(cardById(B.page, id)).toContainText('reach renters');
+  await openTitle(A.page, id, 'reach renters');
+  await openTitle(B.page, id, 'reach renters');
+  await B.page.keyboard.press('Home');
+
+  // A composes at the end with an input method (Chromium's own IME events, through CDP).
+  const ime = await A.context.newCDPSession(A.page);
+  await ime.send('Input.imeSetComposition', { text: 'にほ', selectionStart: 2, selectionEnd: 2 });
+  await expect(titleInput(A.page, id)).toHaveValue('reach rentersにほ');
+
+  // B types at the start. A's document has it (the open card's heading reads the board), but A's
+  // field is not rewritten under the open composition.
+  await B.page.keyboard.type('Help ');
+  await expect(A.page.locator(`#card-title-${id}`)).toContainText('Help reach renters');
+  await expect(titleInput(A.page, id)).toHaveValue('reach rentersにほ');
+  // B never saw A's unfinished composition.
+  await expect(titleInput(B.page, id)).toHaveValue('Help reach renters');
+
+  // A commits: both screens have both texts, and A's caret is after what A composed.
+  await ime.send('Input.insertText', { text: '日本' });
+  await expect(titleInput(A.page, id)).toHaveValue('Help reach renters日本');
+  await expect(titleInput(B.page, id)).toHaveValue('Help reach renters日本');
+  expect((await selectionOf(A.page, id)).end).toBe('Help reach renters日本'.length);
+  // B's caret stayed after B's word.
+  expect((await selectionOf(B.page, id)).end).toBe('Help '.length);
+
+  for (const s of [A, B]) await s.context.close();
+});
