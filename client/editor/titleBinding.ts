@@ -98,14 +98,16 @@ export function bindTitleInput({ doc, id, input, write, onCaret }: TitleBindingO
     let targetCaret = caret;
     if (now !== shown) {
       // Others changed the title during a composition: carry this field's edit onto their text.
+      // Without pins (the title's text was replaced meanwhile), the same indexes are the best guess.
       const edit = textEdit(shown, value, caret);
       const text = titleText();
-      if (edit && held && text && held.text === shown) {
-        const from = indexIn(text, held.before[edit.index]!) ?? Math.min(edit.index, now.length);
-        const to = Math.max(from, indexIn(text, held.after[edit.index + edit.remove]!) ?? from);
+      const pins = held && text && held.text === shown ? held : null;
+      if (edit) {
+        const from = (pins && indexIn(text!, pins.before[edit.index]!)) ?? Math.min(edit.index, now.length);
+        const to = Math.max(from, (pins && indexIn(text!, pins.after[edit.index + edit.remove]!)) ?? Math.min(edit.index + edit.remove, now.length));
         target = now.slice(0, from) + edit.insert + now.slice(to);
         targetCaret = from + edit.insert.length;
-      } else if (!edit) {
+      } else {
         target = now;
         targetCaret = Math.min(caret, now.length);
       }
