@@ -74,13 +74,23 @@ export const DEFAULT_LIMITS: Limits = {
   syncRequestsPerSecond: 1,
   syncRequestBurst: 10,
   maxConnectionsPerBoard: 500,
+  // sponsors and observers: a generous share, and contributors keep at least 300
   maxViewerConnectionsPerBoard: 200,
+  // a facilitator's laptop, projector and phone, co-running colleagues, reloads in between
   facilitatorConnectionsPerBoard: 20,
   connectionsPerSecondPerAddress: 50,
   connectionBurstPerAddress: 500,
+  // a real state (name, organisation, sector, colour, a caret's two relative positions) is under
+  // 1 KB even with long names in a non-Latin script
   maxAwarenessStateBytes: 8 * 1024,
+  // what a late joiner gets at most; above what the viewers' share can fill (200 × 8 KiB)
   maxAwarenessBytesPerBoard: 2 * 1024 * 1024,
-  maxBoardBytes: 8 * 1024 * 1024,
+  // a 300-card board seeded like e2e/large.spec.ts weighs 0.33 MB, the Tech Connect fixture 28 KB;
+  // 4 MiB leaves an order of magnitude over the largest for editing history, and keeps a full
+  // board's first sync within maxBufferedBytes, so a joiner is not closed as too slow for it
+  maxBoardBytes: 4 * 1024 * 1024,
+  // a venue NAT where every table's facilitator starts a board in the same ten minutes: 50 at once,
+  // then one every 30 s; 1,000 in 2 s get 950 refusals
   boardsPerMinutePerAddress: 2,
   boardCreationBurstPerAddress: 50,
   quietBroadcastMs: 2,

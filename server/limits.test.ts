@@ -305,6 +305,29 @@ describe('board size cap', () => {
     expect(text(b.doc)).toBe(`${'a'.repeat(40_000)} and more`);
   });
 
+  it('near the cap only new content counts: an update repeated (as a sync step 2 can repeat one in flight) is not a reason to close', async () => {
+    const s = await server({ limits: { maxBoardBytes: 64 * 1024 } });
+    const board = await s.createBoard();
+    const raw = await joined(s, board.id, board.tokens.contributor);
+    const reader = person(s, board.id, board.tokens.facilitator, '127.0.0.2');
+    await whenSynced(reader);
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'a'.repeat(40_000));
+    const first = Y.encodeStateAsUpdate(doc);
+    raw.send(updateFrame(first));
+    await waitFor(() => text(reader.doc).length === 40_000, 5000, 'the first 40 KB');
+    // the same 40 KB again, then again with a little more: only the little more is new
+    raw.send(updateFrame(first));
+    doc.getText('t').insert(40_000, ' and a little more');
+    raw.send(updateFrame(Y.encodeStateAsUpdate(doc)));
+    await waitFor(() => text(reader.doc).endsWith(' and a little more'), 5000, 'the new part arrives');
+    expect(raw.closed).toBeNull();
+    expect(await storedText(s.storage, board.id)).toBe(text(doc));
+    const stored = await s.storage.loadDocument(board.id);
+    const storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
+    expect(storedBytes).toBeLessThanOrEqual(64 * 1024);
+  });
+
   it('the reason travels with the close, for clients that show it', async () => {
     const s = await server({ limits: { maxBoardBytes: 4 * 1024 } });
     const board = await s.createBoard();

@@ -6,8 +6,8 @@
  *   decode the frame -> validate the update completely (nothing is applied yet) ->
  *   check the board's size cap -> storage.appendUpdate (durable) -> Y.applyUpdate -> broadcast.
  * So anything a client has seen broadcast is already stored, and a rejected update leaves no
- * trace in storage or in the document. What is broadcast is the bytes the client sent, once Yjs
- * has applied them without complaint; an update that decodes but fails to apply is not relayed
+ * trace in storage or in the document. What is broadcast is the bytes the client sent (near the
+ * board's size cap, the part of them the board lacks), once Yjs has applied them without complaint; an update that decodes but fails to apply is not relayed
  * (only what Yjs did integrate of it is), its sender is closed, and the board is compacted at
  * once so the log no longer holds it.
  *
@@ -455,9 +455,9 @@ export class Room implements ConnectionSink {
       conn.send(controlFrame({ type: 'error', code: refusal.code, message: refusal.message }));
       return;
     }
-    this.checkBoardSize(payload.byteLength);
+    const fitted = this.fitBoardSize(payload);
     // copy: the payload is a view into the frame, which the storage layer may keep
-    const update = payload.slice();
+    const update = fitted === payload ? payload.slice() : fitted;
     let seq: Awaitable<number>;
     try {
       seq = this.deps.storage.appendUpdate(this.boardId, update);
@@ -501,15 +501,25 @@ export class Room implements ConnectionSink {
   }
 
   /**
-   * The board's size cap, checked before an update is stored: an update that would take the
-   * stored bytes over `maxBoardBytes` closes its writer (4414) and leaves no trace. The stored
-   * size is counted as updates are appended and compacted, so nothing is encoded to check it.
+   * The board's size cap, checked before an update is stored: what to store of `update`, or a
+   * 4414 close for its writer, leaving no trace, when it would take the stored bytes over
+   * `maxBoardBytes`. The stored size is counted as updates are appended and compacted, so a
+   * board below the cap pays nothing. Near it, an update is first stripped of what the board
+   * already has (a client's sync step 2 can repeat updates still in flight): only new content
+   * counts, and only it is stored and relayed.
    */
-  private checkBoardSize(updateBytes: number): void {
+  private fitBoardSize(update: Uint8Array): Uint8Array {
     const size = this.snapshotBytes + this.logBytes;
-    if (size + updateBytes > this.deps.limits.maxBoardBytes) {
-      throw new RejectedMessage(CloseCode.boardTooLarge, CloseReason.boardTooLarge, `${size} + ${updateBytes} bytes`);
+    const cap = this.deps.limits.maxBoardBytes;
+    if (size + update.byteLength <= cap) return update;
+    let fresh: Uint8Array | null = null;
+    try {
+      fresh = Y.diffUpdate(update, Y.encodeStateVector(this.doc));
+    } catch {
+      // refused below like any update that does not fit
     }
+    if (fresh && size + fresh.byteLength <= cap) return fresh;
+    throw new RejectedMessage(CloseCode.boardTooLarge, CloseReason.boardTooLarge, `${size} + ${fresh?.byteLength ?? update.byteLength} bytes`);
   }
 
   /**
