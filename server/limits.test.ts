@@ -305,6 +305,24 @@ describe('board size cap', () => {
     expect(text(b.doc)).toBe(`${'a'.repeat(40_000)} and more`);
   });
 
+  it('the measured attack (a contributor writing 6 MiB updates) is refused at the first, under the default cap; nothing reaches a viewer', async () => {
+    const s = await server();
+    const board = await s.createBoard();
+    const attacker = await joined(s, board.id, board.tokens.contributor);
+    const viewer = await joined(s, board.id, board.tokens.viewer);
+    const a = person(s, board.id, board.tokens.contributor, '127.0.0.2');
+    const b = person(s, board.id, board.tokens.facilitator, '127.0.0.3');
+    await Promise.all([whenSynced(a), whenSynced(b)]);
+    const before = viewer.messages.reduce((sum, m) => sum + m.byteLength, 0);
+    const doc = new Y.Doc();
+    doc.getText('t').insert(0, 'x'.repeat(6 * 1024 * 1024));
+    attacker.send(updateFrame(Y.encodeStateAsUpdate(doc)));
+    await expectClosed(attacker, CloseCode.boardTooLarge, CloseReason.boardTooLarge);
+    expect((await s.storage.loadDocument(board.id)).updates).toHaveLength(0);
+    await stillEdit(s, board.id, a, b, 'a normal edit');
+    expect(viewer.messages.reduce((sum, m) => sum + m.byteLength, 0) - before).toBeLessThan(4096);
+  });
+
   it('near the cap only new content counts: an update repeated (as a sync step 2 can repeat one in flight) is not a reason to close', async () => {
     const s = await server({ limits: { maxBoardBytes: 64 * 1024 } });
     const board = await s.createBoard();
