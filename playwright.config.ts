@@ -52,6 +52,8 @@ export default defineConfig({
       PORT: String(PORT),
       DATA_DIR: process.env.E2E_DATA_DIR,
       DIST_DIR: process.env.E2E_DIST_DIR ?? 'dist',
+      // the suite creates boards from one address far faster than any facilitator does
+      BOARD_CREATION_BURST_PER_ADDRESS: '100000',
     },
   },
 });

@@ -59,6 +59,9 @@ export const BENCH_LIMITS: Record<string, number> = {
   MAX_CONNECTIONS_PER_BOARD: 10_000,
   CONNECTIONS_PER_SECOND_PER_ADDRESS: 100_000,
   CONNECTION_BURST_PER_ADDRESS: 100_000,
+  MAX_VIEWER_CONNECTIONS_PER_BOARD: 10_000,
+  MAX_BOARD_BYTES: 1024 * 1024 * 1024,
+  BOARD_CREATION_BURST_PER_ADDRESS: 100_000,
 };
 
 export async function startTarget(name: TargetName, options: TargetOptions = {}): Promise<Target> {

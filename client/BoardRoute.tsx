@@ -7,6 +7,7 @@ import { useBoardInfo } from './lib/useBoardInfo.ts';
 import { LinkProblemPage, OpeningPage } from './lib/LinkPages.tsx';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { wsBase } from './lib/api.ts';
+import { BOARD_FULL_MESSAGE, CloseCode } from '../shared/protocol.ts';
 import { loadIdentity, saveBoardInfo, saveIdentity, type BoardInfo, type Identity } from './lib/storage.ts';
 import { sectorStyle } from './lib/sectors.ts';
 import { BoardConnection } from './sync/boardConnection.ts';
@@ -133,7 +134,10 @@ function BoardScreen({
     return () => conn.destroy();
   }, [conn]);
 
-  const { ready, readOnly: serverReadOnly } = useConnectionState(conn);
+  const { ready, readOnly: serverReadOnly, stopped } = useConnectionState(conn);
+  // The server refused a change because the board reached its size cap: say so for good, and stop
+  // offering edits that could never be saved.
+  const boardFull = stopped?.code === CloseCode.boardTooLarge;
   const board = useBoard(conn);
   const status = useSyncStatus(conn);
   const allPeers = usePeers(conn);
@@ -165,7 +169,7 @@ function BoardScreen({
 
   // Facilitation: phase rules, timer, drafts and votes over this connection's type-100 messages.
   const fac = useFacilitationLayer({ conn, boardId: info.id, token: info.token, role: info.role, profile: identity, board, announce, onResync, onRelink });
-  const cardsReadOnly = readOnly || fac.editBlocked !== null;
+  const cardsReadOnly = readOnly || fac.editBlocked !== null || boardFull;
   useEffect(() => {
     if (resyncNotice) {
       const reason = resyncNotice.trim().replace(/[.!]$/, '');
@@ -240,6 +244,7 @@ function BoardScreen({
           status={status}
           peers={peers}
           readOnlyMessage={readOnly ? VIEWER_NOTE : null}
+          stoppedMessage={boardFull ? BOARD_FULL_MESSAGE : null}
           onShowKeys={() => setKeysOpen(true)}
           onChangeDetails={onChangeDetails}
           session={<SessionStatus editBlocked={readOnly ? null : fac.editBlocked} />}

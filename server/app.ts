@@ -25,6 +25,8 @@ export type AppDeps = {
   logger?: Logger;
   /** origin for the links in API responses (e.g. behind a proxy); default: the request's origin */
   publicUrl?: string;
+  /** when set, creating a board needs it (CREATE_BOARD_TOKEN; see api/boards.ts) */
+  createBoardToken?: string;
   now?: () => number;
   /** the brief API's hooks: the board's vote results and names setting (issue 4), its renderer */
   brief?: Pick<BriefApiDeps, 'voteResults' | 'showNames' | 'renderer'>;
@@ -88,7 +90,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
   app.route('/api', createSessionApi({ storage, sessions, logger, publicUrl: deps.publicUrl }));
   app.route(
     '/api',
-    createApi({ storage, rooms, limits, logger, publicUrl: deps.publicUrl, now: deps.now }),
+    createApi({ storage, rooms, limits, logger, publicUrl: deps.publicUrl, now: deps.now, createBoardToken: deps.createBoardToken }),
   );
   const socketRoute = registerSocketRoute(app, { storage, rooms, limits, logger, wss, upgradeWebSocket });
 

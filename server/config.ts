@@ -21,13 +21,35 @@ export type Limits = {
    */
   syncRequestsPerSecond: number;
   syncRequestBurst: number;
-  /** connections open on one board at once; more get 503 before upgrade (4503 if they race in) */
+  /**
+   * Connections open on one board at once, per role, so that no link holder can take the
+   * capacity another role needs. Viewers and contributors share `maxConnectionsPerBoard`, but
+   * viewers may hold at most `maxViewerConnectionsPerBoard` of it: contributors always have the
+   * rest. Facilitators do not count against it: they have `facilitatorConnectionsPerBoard` of
+   * their own, so a full board never keeps its facilitator out. Over its share a connection gets
+   * 503 before upgrade (4503 if it races in).
+   */
   maxConnectionsPerBoard: number;
+  maxViewerConnectionsPerBoard: number;
+  facilitatorConnectionsPerBoard: number;
   /** WebSocket connection attempts per remote address: tokens per second and bucket size */
   connectionsPerSecondPerAddress: number;
   connectionBurstPerAddress: number;
-  /** largest JSON string of one awareness state; larger ones close the connection with 4413 */
+  /** largest JSON string of one awareness state, in UTF-8 bytes; larger ones close the connection with 4413 */
   maxAwarenessStateBytes: number;
+  /**
+   * all awareness states of one board together, in UTF-8 bytes: what a late joiner is sent at
+   * most. The connection whose state would take the board over it is closed with 4504.
+   */
+  maxAwarenessBytesPerBoard: number;
+  /**
+   * a board's stored size (snapshot plus log, in bytes). A document update that would take the
+   * board over it is not stored, and its writer is closed with 4414 ("This board is full").
+   */
+  maxBoardBytes: number;
+  /** POST /api/boards per remote address: tokens per minute and bucket size (429 over it) */
+  boardsPerMinutePerAddress: number;
+  boardCreationBurstPerAddress: number;
   /**
    * a board whose last broadcast is older than this sends an update the moment it is stored;
    * on a busier board the updates of one event-loop turn wait for the end of it and go together
@@ -52,9 +74,25 @@ export const DEFAULT_LIMITS: Limits = {
   syncRequestsPerSecond: 1,
   syncRequestBurst: 10,
   maxConnectionsPerBoard: 500,
+  // sponsors and observers: a generous share, and contributors keep at least 300
+  maxViewerConnectionsPerBoard: 200,
+  // a facilitator's laptop, projector and phone, co-running colleagues, reloads in between
+  facilitatorConnectionsPerBoard: 20,
   connectionsPerSecondPerAddress: 50,
   connectionBurstPerAddress: 500,
-  maxAwarenessStateBytes: 64 * 1024,
+  // a real state (name, organisation, sector, colour, a caret's two relative positions) is under
+  // 1 KB even with long names in a non-Latin script
+  maxAwarenessStateBytes: 8 * 1024,
+  // what a late joiner gets at most; above what the viewers' share can fill (200 × 8 KiB)
+  maxAwarenessBytesPerBoard: 2 * 1024 * 1024,
+  // a 300-card board seeded like e2e/large.spec.ts weighs 0.33 MB, the Tech Connect fixture 28 KB;
+  // 4 MiB leaves an order of magnitude over the largest for editing history, and keeps a full
+  // board's first sync within maxBufferedBytes, so a joiner is not closed as too slow for it
+  maxBoardBytes: 4 * 1024 * 1024,
+  // a venue NAT where every table's facilitator starts a board in the same ten minutes: 50 at once,
+  // then one every 30 s; 1,000 in 2 s get 950 refusals
+  boardsPerMinutePerAddress: 2,
+  boardCreationBurstPerAddress: 50,
   quietBroadcastMs: 2,
   compactAfterUpdates: 500,
   idleUnloadMs: 30_000,

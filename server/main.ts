@@ -7,10 +7,13 @@
  *   DIST_DIR           the built client (default ./dist)
  *   PUBLIC_URL         origin used in board links (default: each request's own origin)
  *   LOG_LEVEL          info (default), warn, error or silent
- *   MAX_MESSAGE_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_BOARD, MESSAGES_PER_SECOND,
- *   MESSAGE_BURST, CONNECTIONS_PER_SECOND_PER_ADDRESS, CONNECTION_BURST_PER_ADDRESS,
- *   SYNC_REQUESTS_PER_SECOND, SYNC_REQUEST_BURST, COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS,
- *   QUIET_BROADCAST_MS   override the limits in config.ts
+ *   CREATE_BOARD_TOKEN when set, POST /api/boards needs it (Authorization: Bearer <token>)
+ *   MAX_MESSAGE_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_BOARD, MAX_VIEWER_CONNECTIONS_PER_BOARD,
+ *   FACILITATOR_CONNECTIONS_PER_BOARD, MESSAGES_PER_SECOND, MESSAGE_BURST,
+ *   CONNECTIONS_PER_SECOND_PER_ADDRESS, CONNECTION_BURST_PER_ADDRESS, MAX_AWARENESS_STATE_BYTES,
+ *   MAX_AWARENESS_BYTES_PER_BOARD, MAX_BOARD_BYTES, BOARDS_PER_MINUTE_PER_ADDRESS,
+ *   BOARD_CREATION_BURST_PER_ADDRESS, SYNC_REQUESTS_PER_SECOND, SYNC_REQUEST_BURST,
+ *   COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS, QUIET_BROADCAST_MS   override the limits in config.ts
  *
  * Prints `Crossboard listening on http://HOST:PORT` once ready (tests parse it). On SIGTERM or
  * SIGINT: closes every socket with 1012, stores every loaded board, closes storage, exits 0.
@@ -29,6 +32,13 @@ const LIMIT_ENV: Record<string, keyof Limits> = {
   MAX_MESSAGE_BYTES: 'maxMessageBytes',
   MAX_BUFFERED_BYTES: 'maxBufferedBytes',
   MAX_CONNECTIONS_PER_BOARD: 'maxConnectionsPerBoard',
+  MAX_VIEWER_CONNECTIONS_PER_BOARD: 'maxViewerConnectionsPerBoard',
+  FACILITATOR_CONNECTIONS_PER_BOARD: 'facilitatorConnectionsPerBoard',
+  MAX_AWARENESS_STATE_BYTES: 'maxAwarenessStateBytes',
+  MAX_AWARENESS_BYTES_PER_BOARD: 'maxAwarenessBytesPerBoard',
+  MAX_BOARD_BYTES: 'maxBoardBytes',
+  BOARDS_PER_MINUTE_PER_ADDRESS: 'boardsPerMinutePerAddress',
+  BOARD_CREATION_BURST_PER_ADDRESS: 'boardCreationBurstPerAddress',
   MESSAGES_PER_SECOND: 'messagesPerSecond',
   MESSAGE_BURST: 'messageBurst',
   CONNECTIONS_PER_SECOND_PER_ADDRESS: 'connectionsPerSecondPerAddress',
@@ -68,6 +78,7 @@ function main(): void {
     logger,
     limits: limitsFromEnv(env),
     publicUrl: env.PUBLIC_URL || undefined,
+    createBoardToken: env.CREATE_BOARD_TOKEN || undefined,
   });
   serveClient(app, distDir);
 

@@ -11,6 +11,18 @@ describe('TokenBucket', () => {
     now += 10_000; // never more than the burst
     expect([bucket.take(), bucket.take(), bucket.take(), bucket.take()]).toEqual([true, true, true, false]);
   });
+
+  it('says how long until the next token (a Retry-After)', () => {
+    let now = 0;
+    const bucket = new TokenBucket(2 / 60, 1, () => now);
+    expect(bucket.msUntilToken()).toBe(0);
+    bucket.take();
+    expect(bucket.msUntilToken()).toBeCloseTo(30_000);
+    now += 20_000;
+    expect(bucket.msUntilToken()).toBeCloseTo(10_000);
+    now += 10_001;
+    expect([bucket.msUntilToken(), bucket.take()]).toEqual([0, true]);
+  });
 });
 
 describe('KeyedRateLimiter', () => {

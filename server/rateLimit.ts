@@ -1,8 +1,16 @@
 /**
- * Token buckets for the message and connection-attempt limits. Time comes from a clock function
- * so the buckets can be tested without waiting.
+ * Token buckets for the message, connection-attempt and board-creation limits. Time comes from a
+ * clock function so the buckets can be tested without waiting.
  */
+import type { Context } from 'hono';
+
 export type Clock = () => number;
+
+/** The remote address of the TCP connection, which the per-address limits key on (no proxy headers are trusted). */
+export function remoteAddress(c: Context): string {
+  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
+  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
 
 export class TokenBucket {
   private tokens: number;
@@ -25,6 +33,14 @@ export class TokenBucket {
     if (this.tokens < 1) return false;
     this.tokens -= 1;
     return true;
+  }
+
+  /** How long until `take` would succeed again (0 if it would now): a Retry-After. */
+  msUntilToken(): number {
+    const now = this.now();
+    const tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);
+    if (tokens >= 1) return 0;
+    return this.perSecond > 0 ? ((1 - tokens) / this.perSecond) * 1000 : Infinity;
   }
 
   /** True once the bucket has refilled completely, i.e. keeping it carries no information. */
@@ -56,6 +72,11 @@ export class KeyedRateLimiter {
       this.buckets.set(key, bucket);
     }
     return bucket.take();
+  }
+
+  /** How long until `take(key)` would succeed again (0 if it would now). */
+  msUntilToken(key: string): number {
+    return this.buckets.get(key)?.msUntilToken() ?? 0;
   }
 
   get size(): number {

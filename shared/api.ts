@@ -24,5 +24,15 @@ export type BoardInfoResponse = {
   createdAt: string;
 };
 
-/** Every 4xx/5xx: a sentence a person can read, and the offending field when there is one. */
-export type ApiError = { error: string; field?: string };
+/**
+ * Every 4xx/5xx: a sentence a person can read, the offending field when there is one, and a code
+ * when the client has something to do about it (see `ApiErrorCode`).
+ */
+export type ApiError = { error: string; field?: string; code?: ApiErrorCode };
+
+/**
+ * `POST /api/boards` on a server with CREATE_BOARD_TOKEN set: 401 'create-token-required' without
+ * `Authorization: Bearer <token>`, 403 'create-token-invalid' with the wrong one. 429
+ * 'rate-limited' (with Retry-After, in seconds) when one address creates boards too fast.
+ */
+export type ApiErrorCode = 'create-token-required' | 'create-token-invalid' | 'rate-limited';

@@ -91,16 +91,25 @@ export const CloseCode = {
   malformedMessage: 4400,
   /** awareness for a client id another connection introduced */
   awarenessConflict: 4409,
+  /** awareness for a second client id: one connection has one presence */
+  awarenessSecondClient: 4410,
   /** the connection's send buffer grew over the cap: it does not read fast enough */
   clientTooSlow: 4408,
   /** an awareness state over the per-entry size cap */
   awarenessTooBig: 4413,
+  /**
+   * the board has reached its size cap: the update was not stored. Permanent, because the
+   * client's document still holds it and would send it again; show `BOARD_FULL_MESSAGE`.
+   */
+  boardTooLarge: 4414,
   /** well-framed sync message whose Yjs update cannot be decoded */
   invalidUpdate: 4422,
   /** more messages per second than the per-connection limit */
   rateLimited: 4429,
-  /** the board already has the maximum number of connections */
+  /** the board already has the maximum number of connections for this link's role */
   boardFull: 4503,
+  /** this state would take the board's awareness (everyone's presence together) over its cap: try later */
+  awarenessBoardFull: 4504,
   /** the facilitator replaced the link this connection used: the old token no longer works */
   linkRotated: 4401,
   /** the facilitator removed this participant from the board */
@@ -114,11 +123,14 @@ export const CloseReason = {
   internalError: 'internal error',
   malformedMessage: 'malformed message',
   awarenessConflict: 'awareness for a client id owned by another connection',
+  awarenessSecondClient: 'a second awareness client id on one connection',
   clientTooSlow: 'client too slow',
   awarenessTooBig: 'awareness state too big',
+  boardTooLarge: 'board full: it has reached its size limit',
   invalidUpdate: 'invalid update',
   rateLimited: 'rate limited',
   boardFull: 'board full',
+  awarenessBoardFull: 'too much presence on this board',
   linkRotated: 'link replaced by the facilitator',
   removed: 'removed from board',
   /** followed by the type number, e.g. "unknown message type 7" */
@@ -406,6 +418,11 @@ export type ControlMessage =
   | CommentsMessage;
 
 export const VIEWER_MESSAGE = 'You are viewing this board. Your changes are not saved.';
+
+/** What a client shows after `CloseCode.boardTooLarge`, and keeps showing. */
+export const BOARD_FULL_MESSAGE =
+  'This board is full: it has reached the size limit of this server, so your last change was not saved. ' +
+  'Everything saved before it is safe. Tell the facilitator; a new board can carry the session on.';
 
 /**
  * Checks the shape of a decoded control message; unknown types yield null so an older client

@@ -21,11 +21,14 @@ const ROLE_TEXT: Record<Role, string> = {
   viewer: 'Viewer — read only',
 };
 
-export function SyncIndicator({ status }: { status: SyncStatus }) {
+/** What the indicator says when the server stopped the connection because the board is full. */
+export const BOARD_FULL_STATUS = 'Board full — nothing more is saved';
+
+export function SyncIndicator({ status, boardFull = false }: { status: SyncStatus; boardFull?: boolean }) {
   return (
     <p className={`sync sync--${status}`} role="status" data-testid="sync-indicator">
       <span className="sync__dot" aria-hidden="true" />
-      {STATUS_TEXT[status]}
+      {boardFull && status === 'stopped' ? BOARD_FULL_STATUS : STATUS_TEXT[status]}
     </p>
   );
 }
@@ -121,6 +124,8 @@ export function Header(props: {
   status: SyncStatus;
   peers: Peer[];
   readOnlyMessage: string | null;
+  /** why the server stopped this connection for good, when it is something to tell (a full board); stays */
+  stoppedMessage?: string | null;
   onShowKeys: () => void;
   onChangeDetails: () => void;
   /** more header buttons (the brief, sponsor comments), before Keys */
@@ -144,7 +149,7 @@ export function Header(props: {
           <span className="visually-hidden">Your role: </span>
           {ROLE_TEXT[props.role]}
         </p>
-        <SyncIndicator status={props.status} />
+        <SyncIndicator status={props.status} boardFull={Boolean(props.stoppedMessage)} />
         <Presence peers={props.peers} onChangeDetails={props.onChangeDetails} />
         {props.actions}
         <button type="button" className="button button--small button--secondary" onClick={props.onShowKeys} aria-keyshortcuts="?">
@@ -152,6 +157,11 @@ export function Header(props: {
         </button>
       </div>
       {props.session}
+      {props.stoppedMessage && (
+        <p className="banner banner--alert" role="alert" data-testid="board-full">
+          {props.stoppedMessage}
+        </p>
+      )}
       {props.readOnlyMessage && (
         <p className="banner banner--info" data-testid="viewer-banner">
           {props.readOnlyMessage}

@@ -2,7 +2,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { TEMPLATES } from '../../shared/schema.ts';
 import type { Role } from '../../shared/protocol.ts';
-import { createBoard, type CreatedBoard } from '../lib/api.ts';
+import { ApiError, createBoard, type CreatedBoard } from '../lib/api.ts';
 import { loadRecentBoards, saveBoardInfo, type BoardInfo } from '../lib/storage.ts';
 
 const TEMPLATE_LABEL: Record<string, string> = {
@@ -52,11 +52,15 @@ export function LandingPage() {
 }
 
 function StartForm({ onCreated }: { onCreated: (b: CreatedBoard) => void }) {
-  const ids = { title: useId(), challenge: useId(), sponsor: useId(), template: useId() };
+  const ids = { title: useId(), challenge: useId(), sponsor: useId(), template: useId(), token: useId() };
   const [title, setTitle] = useState('');
   const [challenge, setChallenge] = useState('');
   const [sponsor, setSponsor] = useState('');
   const [template, setTemplate] = useState<string>('open');
+  // shown once the server says it needs a creation token (a closed deployment)
+  const [tokenNeeded, setTokenNeeded] = useState(false);
+  const [createToken, setCreateToken] = useState('');
+  const tokenRef = useRef<HTMLInputElement>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const errorRef = useRef<HTMLDivElement>(null);
@@ -76,7 +80,7 @@ function StartForm({ onCreated }: { onCreated: (b: CreatedBoard) => void }) {
         ...(challenge.trim() ? { challenge: challenge.trim() } : {}),
         ...(sponsor.trim() ? { sponsor: sponsor.trim() } : {}),
         template,
-      });
+      }, createToken.trim() || undefined);
       saveBoardInfo({
         id: board.id,
         title: board.title,
@@ -91,6 +95,11 @@ function StartForm({ onCreated }: { onCreated: (b: CreatedBoard) => void }) {
       onCreated(board);
     } catch (err) {
       setError(err instanceof Error ? err.message : 'The board could not be created. Try again.');
+      if (err instanceof ApiError && (err.code === 'create-token-required' || err.code === 'create-token-invalid')) {
+        setTokenNeeded(true);
+        requestAnimationFrame(() => tokenRef.current?.focus());
+        return;
+      }
       requestAnimationFrame(() => errorRef.current?.focus());
     } finally {
       setBusy(false);
@@ -104,7 +113,13 @@ function StartForm({ onCreated }: { onCreated: (b: CreatedBoard) => void }) {
         <div className="error-summary" tabIndex={-1} ref={errorRef} role="alert">
           <h3 className="error-summary__title">There is a problem</h3>
           <p>
-            {error === 'Enter a title for the board' ? <a href={`#${ids.title}`}>{error}</a> : error}
+            {error === 'Enter a title for the board' ? (
+              <a href={`#${ids.title}`}>{error}</a>
+            ) : tokenNeeded ? (
+              <a href={`#${ids.token}`}>{error}</a>
+            ) : (
+              error
+            )}
           </p>
         </div>
       )}
@@ -169,6 +184,27 @@ function StartForm({ onCreated }: { onCreated: (b: CreatedBoard) => void }) {
             ))}
           </select>
         </div>
+        {tokenNeeded && (
+          <div className="field field--error">
+            <label className="field__label" htmlFor={ids.token}>
+              Board creation token
+            </label>
+            <p className="field__hint" id={`${ids.token}-hint`}>
+              This server only lets people with its creation token start boards. Whoever runs it can give you the token.
+            </p>
+            <input
+              id={ids.token}
+              ref={tokenRef}
+              name="createToken"
+              type="password"
+              autoComplete="off"
+              className="input"
+              value={createToken}
+              onChange={(e) => setCreateToken(e.target.value)}
+              aria-describedby={`${ids.token}-hint`}
+            />
+          </div>
+        )}
         <button type="submit" className="button" disabled={busy}>
           {busy ? 'Creating…' : 'Start a board'}
         </button>

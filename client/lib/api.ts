@@ -1,5 +1,6 @@
 /** The HTTP API the client uses (see server/api): create a board, read a board's metadata. */
 import type { Role } from '../../shared/protocol.ts';
+import type { ApiErrorCode } from '../../shared/api.ts';
 
 export type { BoardInfoResponse as BoardMetaResponse, CreateBoardResponse as CreatedBoard } from '../../shared/api.ts';
 import type { BoardInfoResponse as BoardMetaResponse, CreateBoardResponse as CreatedBoard } from '../../shared/api.ts';
@@ -9,6 +10,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** what the client can do something about (e.g. ask for the creation token) */
+    readonly code: ApiErrorCode | null = null,
   ) {
     super(message);
   }
@@ -16,14 +19,16 @@ export class ApiError extends Error {
 
 async function failure(res: Response): Promise<ApiError> {
   let message = `The server answered ${res.status}.`;
+  let code: ApiErrorCode | null = null;
   try {
-    const body = (await res.json()) as { error?: unknown; message?: unknown };
+    const body = (await res.json()) as { error?: unknown; message?: unknown; code?: unknown };
     const text = body.message ?? body.error;
     if (typeof text === 'string' && text) message = text;
+    if (typeof body.code === 'string') code = body.code as ApiErrorCode;
   } catch {
     // not JSON: keep the generic message
   }
-  return new ApiError(res.status, message);
+  return new ApiError(res.status, message, code);
 }
 
 export async function createBoard(input: {
@@ -31,10 +36,11 @@ export async function createBoard(input: {
   challenge?: string;
   sponsor?: string;
   template?: string;
-}): Promise<CreatedBoard> {
+}, createToken?: string): Promise<CreatedBoard> {
   const res = await fetch('/api/boards', {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    // a closed deployment's creation token (CREATE_BOARD_TOKEN), when the person gave one
+    headers: { 'content-type': 'application/json', ...(createToken ? { authorization: `Bearer ${createToken}` } : {}) },
     body: JSON.stringify(input),
   });
   if (res.status !== 201 && res.status !== 200) throw await failure(res);

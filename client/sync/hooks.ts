@@ -67,7 +67,11 @@ export function useSyncStatus(conn: BoardConnection): SyncStatus {
 }
 
 /** Readiness and the server's hello, as a version number that changes when either does. */
-export function useConnectionState(conn: BoardConnection): { ready: boolean; readOnly: boolean | null } {
+export function useConnectionState(conn: BoardConnection): {
+  ready: boolean;
+  readOnly: boolean | null;
+  stopped: BoardConnection['stopped'];
+} {
   const version = useRef(0);
   const subscribe = useCallback(
     (l: () => void) =>
@@ -78,7 +82,7 @@ export function useConnectionState(conn: BoardConnection): { ready: boolean; rea
     [conn],
   );
   useSyncExternalStore(subscribe, () => version.current);
-  return { ready: conn.isReady(), readOnly: conn.hello ? conn.hello.readOnly : null };
+  return { ready: conn.isReady(), readOnly: conn.hello ? conn.hello.readOnly : null, stopped: conn.stopped };
 }
 
 /** Who is here. Re-reads on awareness 'change' (not on the 15 s keep-alive 'update'). */

@@ -26,6 +26,7 @@ describe('which closes are retried', () => {
     [4408, 'client too slow'],
     [4429, 'rate limited'],
     [4503, 'board full'],
+    [4504, 'too much presence on the board: it frees up as people leave'],
     [4409, 'awareness conflict'],
     [1006, 'connection lost'],
     [1011, 'internal error'],
@@ -39,6 +40,8 @@ describe('which closes are retried', () => {
     [1009, 'message too big: a retry sends the same bytes'],
     [4401, 'link replaced: the token no longer works'],
     [4403, 'removed from the board'],
+    [4410, 'a second presence on one connection: a retry sends it again'],
+    [4414, 'board over its size cap: the document still holds the refused update'],
   ])('gives up after %i (%s)', (code) => expect(shouldReconnect(code)).toBe(false));
 });
 

@@ -31,12 +31,15 @@ export const RECONNECT = {
 /**
  * Closes a retry cannot fix, because it would send the same bytes again or the server has
  * decided against this client: a malformed or undecodable message, an awareness state or a
- * frame over the limit, a replaced link, a removed participant.
+ * frame over the limit, a second presence on one connection, a replaced link, a removed
+ * participant, and a full board (the document still holds the update the server refused).
  */
 const PERMANENT = new Set<number>([
   CloseCode.malformedMessage, // 4400
   CloseCode.invalidUpdate, // 4422
   CloseCode.awarenessTooBig, // 4413
+  CloseCode.awarenessSecondClient, // 4410
+  CloseCode.boardTooLarge, // 4414
   CloseCode.messageTooBig, // 1009
   CloseCode.linkRotated, // 4401
   CloseCode.removed, // 4403
@@ -51,6 +54,7 @@ const SPREAD_MS: Readonly<Record<number, number>> = {
   [CloseCode.clientTooSlow]: 5_000, // 4408
   [CloseCode.rateLimited]: 5_000, // 4429
   [CloseCode.boardFull]: 5_000, // 4503
+  [CloseCode.awarenessBoardFull]: 10_000, // 4504: presence frees up as people leave, not at once
 };
 
 /** Whether to reconnect after the server closed the socket with `code`. */

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { startServer, type TestServer } from '../test/harness.ts';
+import { startServer, upgradeStatus, type TestServer } from '../test/harness.ts';
 import type { BoardInfoResponse, CreateBoardResponse } from './boards.ts';
 
 let s: TestServer;
@@ -118,5 +118,68 @@ describe('other API paths', () => {
     const res = await fetch(`${s.url}/api/nothing/here`);
     expect(res.status).toBe(404);
     expect(await res.json()).toEqual({ error: 'not found' });
+  });
+});
+
+describe('POST /api/boards limits', () => {
+  const create = (headers: Record<string, string> = {}) =>
+    fetch(`${s.url}/api/boards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ title: 'Flood' }),
+    });
+
+  it('1,000 creations at once from one address: the default burst is created, the rest get 429 with Retry-After; boards already made still work', async () => {
+    s = await startServer();
+    const existing = await s.createBoard();
+    const statuses: number[] = [];
+    let refusal: Response | null = null;
+    for (let batch = 0; batch < 10; batch++) {
+      const responses = await Promise.all(Array.from({ length: 100 }, () => create()));
+      for (const res of responses) {
+        statuses.push(res.status);
+        if (res.status === 429 && !refusal) refusal = res;
+        else await res.body?.cancel();
+      }
+    }
+    const created = statuses.filter((code) => code === 201).length;
+    // the burst, less the one made above, plus whatever refilled at 2 a minute meanwhile
+    expect(created).toBeGreaterThanOrEqual(s.limits.boardCreationBurstPerAddress - 1);
+    expect(created).toBeLessThanOrEqual(s.limits.boardCreationBurstPerAddress + 1);
+    expect(statuses.filter((code) => code === 429)).toHaveLength(1000 - created);
+    const retryAfter = Number(refusal!.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(30);
+    expect(await refusal!.json()).toEqual({ error: `Too many boards started from this address. Try again in ${retryAfter} s.`, code: 'rate-limited' });
+    // the flood takes nothing from boards that exist: their API and sockets carry on
+    const info = await fetch(`${s.url}/api/boards/${existing.id}`, { headers: { authorization: `Bearer ${existing.tokens.viewer}` } });
+    expect(info.status).toBe(200);
+    expect(await upgradeStatus(`${s.wsUrl}/${existing.id}?token=${existing.tokens.contributor}`)).toBe(101);
+  });
+
+  it('a refused body does not count against the rate', async () => {
+    s = await startServer({ limits: { boardCreationBurstPerAddress: 1, boardsPerMinutePerAddress: 0 } });
+    for (let i = 0; i < 3; i++) expect((await post('{"title": ')).status).toBe(400);
+    expect((await create()).status).toBe(201);
+    expect((await create()).status).toBe(429);
+  });
+
+  it('with CREATE_BOARD_TOKEN: 401 without it, 403 with another, 201 with it as bearer', async () => {
+    s = await startServer({ createBoardToken: 'closed-deployment-secret' });
+    const missing = await create();
+    expect(missing.status).toBe(401);
+    expect(await missing.json()).toEqual({
+      error: 'This server needs a board creation token to start a board. Ask whoever runs it for the token.',
+      code: 'create-token-required',
+    });
+    const wrong = await create({ authorization: 'Bearer closed-deployment-secreT' });
+    expect(wrong.status).toBe(403);
+    expect(await wrong.json()).toEqual({ error: 'That board creation token is not the right one.', code: 'create-token-invalid' });
+    const right = await create({ authorization: 'Bearer closed-deployment-secret' });
+    expect(right.status).toBe(201);
+    // the links it returns work as ever: the creation token guards creation only
+    const board = (await right.json()) as CreateBoardResponse;
+    const info = await fetch(`${s.url}/api/boards/${board.id}?token=${board.tokens.contributor}`);
+    expect(info.status).toBe(200);
   });
 });

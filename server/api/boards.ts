@@ -1,7 +1,12 @@
 /**
  * The JSON API: create a board (returns its three capability links), read a board's metadata
  * with a token, and a health check.
+ *
+ * Creating a board is the one thing anyone may do without a link, so it has limits of its own:
+ * per address (boardsPerMinutePerAddress, boardCreationBurstPerAddress: 429 with Retry-After),
+ * and, for closed deployments, a creation token (CREATE_BOARD_TOKEN) without which it is refused.
  */
+import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
@@ -14,6 +19,7 @@ import { bodyWriter } from '../bodyWriter.ts';
 import { generateBoardId, generateToken, hashToken, isTokenShaped } from '../auth/tokens.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
+import { KeyedRateLimiter, remoteAddress } from '../rateLimit.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { BoardRecord, Storage } from '../storage/storage.ts';
 
@@ -25,6 +31,8 @@ export type ApiDeps = {
   /** origin used in links, e.g. https://crossboard.example; defaults to the request's own */
   publicUrl?: string;
   now?: () => number;
+  /** when set, POST /api/boards needs it as `Authorization: Bearer <token>` */
+  createBoardToken?: string;
 };
 
 export function requiredText(max: number) {
@@ -45,7 +53,7 @@ export const createBoardBody = z.object({
 });
 
 export type { BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
-import type { BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
+import type { ApiError, BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
 
 /** Bearer header first, then `?token=`. */
 export function tokenOf(c: Context): string | undefined {
@@ -101,10 +109,34 @@ export async function storeNewBoard(
   return { id: board.id, title: board.title, tokens, links };
 }
 
+/**
+ * The refusal for a board creation without the deployment's creation token, or null when there
+ * is no token to check or it matches. Hashes first so the comparison takes the same time whatever
+ * was sent.
+ */
+function creationTokenRefusal(c: Context, expected: string | undefined): Response | null {
+  if (!expected) return null;
+  const sent = c.req.header('authorization')?.match(/^Bearer\s+(\S+)\s*$/i)?.[1];
+  if (!sent) {
+    const body: ApiError = {
+      error: 'This server needs a board creation token to start a board. Ask whoever runs it for the token.',
+      code: 'create-token-required',
+    };
+    return c.json(body, 401);
+  }
+  const sha = (text: string) => createHash('sha256').update(text).digest();
+  if (!timingSafeEqual(sha(sent), sha(expected))) {
+    const body: ApiError = { error: 'That board creation token is not the right one.', code: 'create-token-invalid' };
+    return c.json(body, 403);
+  }
+  return null;
+}
+
 export function createApi(deps: ApiDeps): Hono {
   const { storage, rooms, limits, logger } = deps;
   const now = deps.now ?? Date.now;
   const api = new Hono();
+  const creations = new KeyedRateLimiter(limits.boardsPerMinutePerAddress / 60, limits.boardCreationBurstPerAddress);
 
   api.use(
     '*',
@@ -118,6 +150,8 @@ export function createApi(deps: ApiDeps): Hono {
   api.get('/health', (c) => c.json({ ok: true, rooms: deps.rooms.loadedCount }));
 
   api.post('/boards', async (c) => {
+    const refused = creationTokenRefusal(c, deps.createBoardToken);
+    if (refused) return refused;
     let json: unknown;
     try {
       json = JSON.parse(await c.req.text());
@@ -130,6 +164,15 @@ export function createApi(deps: ApiDeps): Hono {
       const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
       // a body that is not an object at all has no field to blame
       return c.json(field ? { error: `${field}: ${issue.message}`, field } : { error: 'body must be a JSON object' }, 400);
+    }
+    // counted once the request would create a board: a typo in the form costs nothing
+    const address = remoteAddress(c);
+    if (!creations.take(address)) {
+      const seconds = Math.max(1, Math.ceil(creations.msUntilToken(address) / 1000));
+      logger.warn('refused board creation: too many from one address', { address });
+      c.header('Retry-After', String(seconds));
+      const body: ApiError = { error: `Too many boards started from this address. Try again in ${seconds} s.`, code: 'rate-limited' };
+      return c.json(body, 429);
     }
     const input = parsed.data;
     const fields = {

@@ -4,10 +4,10 @@
  *
  * The write path, in this order, for every document update a client sends:
  *   decode the frame -> validate the update completely (nothing is applied yet) ->
- *   storage.appendUpdate (durable) -> Y.applyUpdate -> broadcast.
+ *   check the board's size cap -> storage.appendUpdate (durable) -> Y.applyUpdate -> broadcast.
  * So anything a client has seen broadcast is already stored, and a rejected update leaves no
- * trace in storage or in the document. What is broadcast is the bytes the client sent, once Yjs
- * has applied them without complaint; an update that decodes but fails to apply is not relayed
+ * trace in storage or in the document. What is broadcast is the bytes the client sent (near the
+ * board's size cap, the part of them the board lacks), once Yjs has applied them without complaint; an update that decodes but fails to apply is not relayed
  * (only what Yjs did integrate of it is), its sender is closed, and the board is compacted at
  * once so the log no longer holds it.
  *
@@ -36,10 +36,12 @@ import {
   SyncMessageType,
   VIEWER_MESSAGE,
   canWrite,
+  type Role,
 } from '../../shared/protocol.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Awaitable, Storage, StoredDocument } from '../storage/storage.ts';
+import { hasRoomFor, noConnections } from './capacity.ts';
 import type { Connection, ConnectionSink } from './connection.ts';
 import { awarenessFrame, controlFrame, syncStep1Frame, syncStep2Frame, updateFrame } from './messages.ts';
 import { LOAD_ORIGIN, SERVER_ORIGIN, isRoomOrigin } from './origins.ts';
@@ -126,8 +128,16 @@ export class Room implements ConnectionSink {
   private awaitingStep1: Connection[] = [];
   readonly awareness: awarenessProtocol.Awareness;
   private readonly connections = new Set<Connection>();
+  /** `connections` counted by role, for the per-role shares (capacity.ts) */
+  private readonly openByRole = noConnections();
   /** awareness client id -> the connection that introduced it */
   private readonly awarenessOwners = new Map<number, Connection>();
+  /** awareness client id -> the bytes of its state, and their sum: capped per board */
+  private readonly awarenessStateBytes = new Map<number, number>();
+  private awarenessBytes = 0;
+  /** the board's stored size (snapshot + log since it), counted as it changes: capped per board */
+  private snapshotBytes: number;
+  private logBytes: number;
   private lastSeq: number;
   private appendedSinceSnapshot: number;
   private tasks: Task[] = [];
@@ -153,6 +163,8 @@ export class Room implements ConnectionSink {
     this.buildTimer.unref?.();
     this.lastSeq = stored.lastSeq;
     this.appendedSinceSnapshot = stored.updates.length;
+    this.snapshotBytes = stored.snapshot?.byteLength ?? 0;
+    this.logBytes = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
     this.awareness = new awarenessProtocol.Awareness(this.ydoc);
     // the server is not a participant: it has no presence of its own
     this.awareness.setLocalState(null);
@@ -221,6 +233,11 @@ export class Room implements ConnectionSink {
     return this.connections.size;
   }
 
+  /** Whether one more connection with `role` fits in that role's share of the board. */
+  hasRoomFor(role: Role): boolean {
+    return hasRoomFor(role, this.openByRole, this.deps.limits);
+  }
+
   /** Plugs a feature in (once, right after loading, before anyone joins). */
   use(hooks: RoomHooks): void {
     this.hooks = hooks;
@@ -247,8 +264,8 @@ export class Room implements ConnectionSink {
   join(conn: Connection): void {
     if (conn.closed) return;
     if (this._destroyed) throw new Error('join on a destroyed room');
-    if (this.connections.size >= this.deps.limits.maxConnectionsPerBoard) {
-      conn.close(CloseCode.boardFull, CloseReason.boardFull);
+    if (!this.hasRoomFor(conn.role)) {
+      conn.close(CloseCode.boardFull, CloseReason.boardFull, { role: conn.role });
       return;
     }
     const refused = this.hooks.admit?.(conn);
@@ -257,6 +274,7 @@ export class Room implements ConnectionSink {
       return;
     }
     this.connections.add(conn);
+    this.openByRole[conn.role]++;
     if (this.unbuilt) this.awaitingStep1.push(conn);
     else conn.send(syncStep1Frame(this.ydoc));
     const readOnly = !canWrite(conn.role);
@@ -281,6 +299,7 @@ export class Room implements ConnectionSink {
 
   leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
+    this.openByRole[conn.role]--;
     if (conn.ownedClients.size > 0) {
       const owned = Array.from(conn.ownedClients);
       for (const id of owned) this.awarenessOwners.delete(id);
@@ -314,6 +333,7 @@ export class Room implements ConnectionSink {
         const stored = (s: number) => {
           this.lastSeq = s;
           this.appendedSinceSnapshot++;
+          this.logBytes += update.byteLength;
           this.queueBroadcast(update, null);
         };
         if (isPromise(seq)) return seq.then(stored);
@@ -435,8 +455,9 @@ export class Room implements ConnectionSink {
       conn.send(controlFrame({ type: 'error', code: refusal.code, message: refusal.message }));
       return;
     }
+    const fitted = this.fitBoardSize(payload);
     // copy: the payload is a view into the frame, which the storage layer may keep
-    const update = payload.slice();
+    const update = fitted === payload ? payload.slice() : fitted;
     let seq: Awaitable<number>;
     try {
       seq = this.deps.storage.appendUpdate(this.boardId, update);
@@ -456,6 +477,7 @@ export class Room implements ConnectionSink {
   private applyAppended(conn: Connection, update: Uint8Array, seq: number): Awaitable<void> {
     this.lastSeq = seq;
     this.appendedSinceSnapshot++;
+    this.logBytes += update.byteLength;
     const doc = this.doc;
     this.lastTransaction = null;
     try {
@@ -476,6 +498,28 @@ export class Room implements ConnectionSink {
     // stored and applied: the bytes as received (Yjs skips what a client already has)
     this.queueBroadcast(update, conn);
     this.maybeCompact();
+  }
+
+  /**
+   * The board's size cap, checked before an update is stored: what to store of `update`, or a
+   * 4414 close for its writer, leaving no trace, when it would take the stored bytes over
+   * `maxBoardBytes`. The stored size is counted as updates are appended and compacted, so a
+   * board below the cap pays nothing. Near it, an update is first stripped of what the board
+   * already has (a client's sync step 2 can repeat updates still in flight): only new content
+   * counts, and only it is stored and relayed.
+   */
+  private fitBoardSize(update: Uint8Array): Uint8Array {
+    const size = this.snapshotBytes + this.logBytes;
+    const cap = this.deps.limits.maxBoardBytes;
+    if (size + update.byteLength <= cap) return update;
+    let fresh: Uint8Array | null = null;
+    try {
+      fresh = Y.diffUpdate(update, Y.encodeStateVector(this.doc));
+    } catch {
+      // refused below like any update that does not fit
+    }
+    if (fresh && size + fresh.byteLength <= cap) return fresh;
+    throw new RejectedMessage(CloseCode.boardTooLarge, CloseReason.boardTooLarge, `${size} + ${fresh?.byteLength ?? update.byteLength} bytes`);
   }
 
   /**
@@ -513,10 +557,15 @@ export class Room implements ConnectionSink {
    * it leaves. Standard providers echo everyone's states back (same clock) and drop states they
    * consider timed out (same clock, null); those entries are ignored for ids owned by someone
    * else. Only a real change to someone else's state (a higher clock) is an offence.
+   *
+   * Limits, so that one link holder cannot flood everyone (and every late joiner) with presence:
+   * one client id per connection at a time (4410), each state at most `maxAwarenessStateBytes`
+   * (4413), all of the board's states together at most `maxAwarenessBytesPerBoard` (4504, for the
+   * connection whose state would take it over).
    */
   private handleAwareness(conn: Connection, decoder: decoding.Decoder): void {
     const update = readOrReject(() => decoding.readVarUint8Array(decoder));
-    const entries: { clientId: number; clock: number; json: string; removal: boolean }[] = [];
+    const entries: { clientId: number; clock: number; json: string; bytes: number; removal: boolean }[] = [];
     // check every entry before applying any
     readOrReject(() => {
       const d = decoding.createDecoder(update);
@@ -524,14 +573,20 @@ export class Room implements ConnectionSink {
       for (let i = 0; i < count; i++) {
         const clientId = decoding.readVarUint(d);
         const clock = decoding.readVarUint(d);
+        const start = d.pos;
         const json = decoding.readVarString(d);
-        if (json.length > this.deps.limits.maxAwarenessStateBytes) {
-          throw new RejectedMessage(CloseCode.awarenessTooBig, CloseReason.awarenessTooBig, `${json.length} chars`);
+        // as sent: the UTF-8 bytes and their length prefix
+        const bytes = d.pos - start;
+        if (bytes > this.deps.limits.maxAwarenessStateBytes) {
+          throw new RejectedMessage(CloseCode.awarenessTooBig, CloseReason.awarenessTooBig, `${bytes} bytes`);
         }
-        entries.push({ clientId, clock, json, removal: JSON.parse(json) === null });
+        entries.push({ clientId, clock, json, bytes, removal: JSON.parse(json) === null });
       }
     });
     const accepted: typeof entries = [];
+    // the board's awareness bytes once the entries that change something are applied
+    let boardBytes = this.awarenessBytes;
+    const sizes = new Map<number, number>();
     for (const entry of entries) {
       const owner = this.awarenessOwners.get(entry.clientId);
       const current = this.awareness.meta.get(entry.clientId)?.clock ?? 0;
@@ -547,6 +602,11 @@ export class Room implements ConnectionSink {
         current < entry.clock ||
         (current === entry.clock && entry.removal && this.awareness.states.has(entry.clientId));
       if (!applies) continue;
+      if (!entry.removal && !owner && conn.ownedClients.size > 0) {
+        throw new RejectedMessage(CloseCode.awarenessSecondClient, CloseReason.awarenessSecondClient, `client ${entry.clientId}`);
+      }
+      boardBytes += (entry.removal ? 0 : entry.bytes) - (sizes.get(entry.clientId) ?? this.awarenessStateBytes.get(entry.clientId) ?? 0);
+      sizes.set(entry.clientId, entry.removal ? 0 : entry.bytes);
       if (entry.removal) {
         this.awarenessOwners.delete(entry.clientId);
         conn.ownedClients.delete(entry.clientId);
@@ -555,6 +615,11 @@ export class Room implements ConnectionSink {
         conn.ownedClients.add(entry.clientId);
       }
     }
+    if (boardBytes > this.deps.limits.maxAwarenessBytesPerBoard && boardBytes > this.awarenessBytes) {
+      throw new RejectedMessage(CloseCode.awarenessBoardFull, CloseReason.awarenessBoardFull, `${boardBytes} bytes`);
+    }
+    // removals are counted off as the awareness reports them (onAwarenessUpdate), whoever removes
+    for (const [clientId, bytes] of sizes) if (bytes > 0) this.setAwarenessStateBytes(clientId, bytes);
     if (accepted.length === 0) return;
     const filtered = accepted.length === entries.length ? update : encodeAwarenessEntries(accepted);
     awarenessProtocol.applyAwarenessUpdate(this.awareness, filtered, conn.origin);
@@ -577,10 +642,18 @@ export class Room implements ConnectionSink {
     if (isRoomOrigin(tr.origin) && tr.origin.kind === 'connection') this.lastTransaction = tr;
   };
 
+  private setAwarenessStateBytes(clientId: number, bytes: number): void {
+    this.awarenessBytes += bytes - (this.awarenessStateBytes.get(clientId) ?? 0);
+    if (bytes > 0) this.awarenessStateBytes.set(clientId, bytes);
+    else this.awarenessStateBytes.delete(clientId);
+  }
+
   private readonly onAwarenessUpdate = (
     change: { added: number[]; updated: number[]; removed: number[] },
     _origin: unknown,
   ): void => {
+    // a removal by its owner, by the owner leaving, or by the awareness timing the state out
+    for (const id of change.removed) this.setAwarenessStateBytes(id, 0);
     for (const id of change.added) this.pendingAwareness.add(id);
     for (const id of change.updated) this.pendingAwareness.add(id);
     for (const id of change.removed) this.pendingAwareness.add(id);
@@ -652,9 +725,12 @@ export class Room implements ConnectionSink {
   private compact(): Awaitable<void> {
     const uptoSeq = this.lastSeq;
     const covered = this.appendedSinceSnapshot;
+    const coveredBytes = this.logBytes;
     const snapshot = Y.encodeStateAsUpdate(this.doc);
     const done = () => {
       this.appendedSinceSnapshot -= covered;
+      this.logBytes -= coveredBytes;
+      this.snapshotBytes = snapshot.byteLength;
     };
     const result = this.deps.storage.compact(this.boardId, snapshot, uptoSeq);
     if (isPromise(result)) return result.then(done);

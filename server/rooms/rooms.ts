@@ -79,6 +79,11 @@ export class Rooms {
     return this.peek(boardId)?.connectionCount ?? 0;
   }
 
+  /** Whether a connection with `role` fits on the board now (a board not loaded has room). */
+  hasRoomFor(boardId: string, role: Role): boolean {
+    return this.peek(boardId)?.hasRoomFor(role) ?? true;
+  }
+
   /**
    * Creates the connection at once (so messages can be buffered) and joins it to the room when
    * the board is loaded.

@@ -56,6 +56,7 @@ export async function startServer(
     storage?: Storage;
     limits?: Partial<Limits>;
     publicUrl?: string;
+    createBoardToken?: string;
     now?: () => number;
     brief?: AppDeps['brief'];
     comments?: AppDeps['comments'];
@@ -67,6 +68,7 @@ export async function startServer(
     storage,
     logger,
     publicUrl: options.publicUrl,
+    createBoardToken: options.createBoardToken,
     limits: { idleUnloadMs: 0, ...options.limits },
     ...(options.now ? { now: options.now } : {}),
     ...(options.brief ? { brief: options.brief } : {}),
@@ -91,7 +93,10 @@ export async function startServer(
     async createBoard(body = { title: 'Test board' }) {
       const res = await fetch(`${url}/api/boards`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: {
+          'content-type': 'application/json',
+          ...(options.createBoardToken ? { authorization: `Bearer ${options.createBoardToken}` } : {}),
+        },
         body: JSON.stringify(body),
       });
       if (res.status !== 201) throw new Error(`create board: ${res.status} ${await res.text()}`);

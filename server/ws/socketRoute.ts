@@ -7,14 +7,14 @@
  * without calling `upgradeWebSocket`, writes that response's status line to the raw socket. So a
  * refused upgrade is a plain `c.json(..., 401)` and a `ws` client sees it as 'unexpected-response'.
  */
-import type { Context, Hono } from 'hono';
+import type { Hono } from 'hono';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, CloseReason } from '../../shared/protocol.ts';
 import { hashToken, isTokenShaped } from '../auth/tokens.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { KeyedRateLimiter } from '../rateLimit.ts';
+import { KeyedRateLimiter, remoteAddress } from '../rateLimit.ts';
 import { sendShared } from './sharedFrame.ts';
 import type { Connection } from '../rooms/connection.ts';
 import type { Rooms } from '../rooms/rooms.ts';
@@ -29,12 +29,6 @@ export type SocketRouteDeps = {
   wss: WebSocketServer;
   upgradeWebSocket: UpgradeWebSocket<WebSocket>;
 };
-
-/** The remote address of the TCP connection (no proxy headers are trusted). */
-export function remoteAddress(c: Context): string {
-  const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
-  return env?.incoming?.socket?.remoteAddress ?? 'unknown';
-}
 
 /**
  * Adapts a `ws` socket to `SocketLike`. A close we start gets `closeGraceMs` for the peer's
@@ -102,8 +96,8 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
     const tokenHash = hashToken(token);
     const role = await storage.findRoleByTokenHash(boardId, tokenHash);
     if (!role) return c.json({ error: 'invalid token' }, 401);
-    if (rooms.connectionCount(boardId) >= limits.maxConnectionsPerBoard) {
-      logger.warn('refused connection: board full', { boardId });
+    if (!rooms.hasRoomFor(boardId, role)) {
+      logger.warn('refused connection: board full', { boardId, role });
       return c.json({ error: 'board full' }, 503);
     }
 
