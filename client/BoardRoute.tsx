@@ -32,6 +32,11 @@ import { Banners, SessionStatus } from './facilitation/SessionHeader.tsx';
 import { FacilitatorBar } from './facilitation/FacilitatorBar.tsx';
 import { ResultsStrip } from './facilitation/ResultsStrip.tsx';
 import { ShutOutPage } from './facilitation/ShutOutPage.tsx';
+import { NotSentButton, NotSentPanel, useNotSent } from './board/NotSent.tsx';
+import { describeEntry, NotSentStore, reapplyEntry, type NotSentEntry } from './sync/notSent.ts';
+import { addMode } from './session/rules.ts';
+import { metaRefusal } from '../shared/session.ts';
+import { findCard } from '../shared/schema.ts';
 
 const VIEWER_NOTE = 'You are viewing this board live. Only contributors and facilitators can change it.';
 
@@ -43,6 +48,9 @@ export function BoardRoute({ boardId, token }: { boardId: string; token: string 
   // update, or after the facilitator replaced this page's own link.
   const [generation, setGeneration] = useState(0);
   const [resyncNotice, setResyncNotice] = useState<string | null>(null);
+  // Refused changes kept on this device: outlives the screen, which reopens after a refusal.
+  const [notSent] = useState(() => new NotSentStore(boardId));
+  useEffect(() => () => notSent.destroy(), [notSent]);
 
   useEffect(() => {
     document.title = info ? `${info.title} — Crossboard` : 'Crossboard';
@@ -105,6 +113,7 @@ export function BoardRoute({ boardId, token }: { boardId: string; token: string 
       identity={identity}
       onChangeDetails={() => setEditingDetails(true)}
       resyncNotice={resyncNotice}
+      notSent={notSent}
       {...reopen}
     />
   );
@@ -115,6 +124,7 @@ function BoardScreen({
   identity,
   onChangeDetails,
   resyncNotice,
+  notSent,
   onResync,
   onRelink,
 }: {
@@ -122,6 +132,7 @@ function BoardScreen({
   identity: Identity;
   onChangeDetails: () => void;
   resyncNotice: string | null;
+  notSent: NotSentStore;
   onResync: (message: string) => void;
   onRelink: (token: string) => void;
 }) {
@@ -168,12 +179,11 @@ function BoardScreen({
   }, []);
 
   // Facilitation: phase rules, timer, drafts and votes over this connection's type-100 messages.
-  const fac = useFacilitationLayer({ conn, boardId: info.id, token: info.token, role: info.role, profile: identity, board, announce, onResync, onRelink });
+  const fac = useFacilitationLayer({ conn, boardId: info.id, token: info.token, role: info.role, profile: identity, board, announce, notSent, onResync, onRelink });
   const cardsReadOnly = readOnly || fac.editBlocked !== null || boardFull;
   useEffect(() => {
     if (resyncNotice) {
-      const reason = resyncNotice.trim().replace(/[.!]$/, '');
-      fac.store.banner(`Your last change was not saved: ${reason}. The board was reloaded from the server, so you now see what everyone sees.`, 'alert', null);
+      fac.store.banner(resyncNotice, 'alert', null);
     }
     // once, when this screen opens after a resync
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -216,6 +226,40 @@ function BoardScreen({
   }, []);
   const briefHref = briefPageUrl(info.id, info.token);
 
+  // "Not sent": what the server refused, to copy out or apply again once the rules allow.
+  const notSentEntries = useNotSent(notSent);
+  const [notSentOpen, setNotSentOpen] = useState(false);
+  const whyNotReapply = useCallback(
+    (entry: NotSentEntry): string | null => {
+      if (!ready) return 'the board is still loading';
+      if (readOnly || boardFull) return readOnly ? 'you can only view this board' : BOARD_FULL_MESSAGE;
+      const t = entry.target;
+      if (t.kind === 'meta') return metaRefusal(fac.standing)?.message ?? null;
+      if (t.kind === 'card' && entry.change !== 'remove' && !findCard(conn.doc, t.id)) {
+        const mode = addMode(fac.value.store.getSnapshot().session, fac.standing, t.lane);
+        if (mode.mode === 'blocked') return mode.reason;
+        if (mode.mode === 'draft') return 'private mode is on: copy the text into a draft instead';
+        return null;
+      }
+      return fac.editBlocked;
+    },
+    // board: a card coming back or going changes what applies
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [ready, readOnly, boardFull, fac.standing, fac.editBlocked, fac.value.store, conn, board],
+  );
+  const reapplyNotSent = useCallback(
+    async (entry: NotSentEntry) => {
+      const { writeMarkdownToBody } = await import('../shared/richtext/writeMarkdownToBody.ts');
+      const author = { participantId: identity.participantId, name: identity.name, organisation: identity.organisation, sector: identity.sector };
+      conn.stopCapturing();
+      await reapplyEntry(conn.doc, entry, author, conn.origin, writeMarkdownToBody);
+      conn.stopCapturing();
+      await notSent.remove(entry.id);
+      announce(`Applied again: ${describeEntry(entry, board)}.`);
+    },
+    [conn, identity, notSent, announce, board],
+  );
+
   const [keysOpen, setKeysOpen] = useState(false);
   const title = (ready && board.meta.title !== 'Untitled board' ? board.meta.title : '') || info.title;
   const challenge = (ready && board.meta.challenge) || info.challenge;
@@ -250,6 +294,7 @@ function BoardScreen({
           session={<SessionStatus editBlocked={readOnly ? null : fac.editBlocked} />}
           actions={
             <>
+              <NotSentButton count={notSentEntries.length} onClick={() => setNotSentOpen(true)} />
               <CommentsButton count={comments.length} onClick={() => openComments()} />
               <a className="button button--small button--secondary" href={briefHref} data-testid="brief-button">
                 Brief
@@ -284,6 +329,16 @@ function BoardScreen({
           onShowCard={showCard}
         />
         <FacilitatorBar />
+        {notSentOpen && (
+          <NotSentPanel
+            entries={notSentEntries}
+            board={board}
+            whyNot={whyNotReapply}
+            onReapply={reapplyNotSent}
+            onDiscard={(entry) => void notSent.remove(entry.id)}
+            onClose={() => setNotSentOpen(false)}
+          />
+        )}
       </div>
      </FacilitationContext.Provider>
     </BoardServicesContext.Provider>

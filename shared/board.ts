@@ -410,11 +410,25 @@ function newCardRecord(id: string, title: string, author: Author, order: string,
 
 export type Placement = { beforeId?: string | null; afterId?: string | null };
 
+const authoringHooks = new WeakMap<Y.Doc, (author: Author) => void>();
+
+/**
+ * Calls `hook` before each card or theme is written into `doc` with its author. Seeding a board
+ * of many people's cards through one document uses it to give each author a Yjs client of their
+ * own, so each person's cards can be sent by a connection joined as them (the server credits a
+ * card to whoever adds it: e2e/seed.ts). Returns the function that removes the hook.
+ */
+export function onAuthoring(doc: Y.Doc, hook: (author: Author) => void): () => void {
+  authoringHooks.set(doc, hook);
+  return () => authoringHooks.delete(doc);
+}
+
 export function addProblem(
   doc: Y.Doc,
   input: { title: string; author: Author; id?: string } & Placement,
   origin: BoardOrigin,
 ): string {
+  authoringHooks.get(doc)?.(input.author);
   const id = input.id ?? newId();
   doc.transact(() => {
     const order = placeAmong(siblingOrders(doc, 'problem', () => true), input);
@@ -428,6 +442,7 @@ export function addIdea(
   input: { title: string; author: Author; problemId: string | null; themeId?: string | null; id?: string } & Placement,
   origin: BoardOrigin,
 ): string {
+  authoringHooks.get(doc)?.(input.author);
   const id = input.id ?? newId();
   doc.transact(() => {
     const siblings = siblingOrders(doc, 'idea', (r) => groupOf('idea', r) === input.problemId);
@@ -446,6 +461,7 @@ export function addNote(
   input: { title: string; author: Author; ideaId: string | null; id?: string } & Placement,
   origin: BoardOrigin,
 ): string {
+  authoringHooks.get(doc)?.(input.author);
   const id = input.id ?? newId();
   doc.transact(() => {
     const siblings = siblingOrders(doc, 'note', (r) => groupOf('note', r) === input.ideaId);
@@ -462,6 +478,7 @@ export function addTheme(
   input: { title: string; author: Author; id?: string; ideaIds?: readonly string[] },
   origin: BoardOrigin,
 ): string {
+  authoringHooks.get(doc)?.(input.author);
   const id = input.id ?? newId();
   const ideas = (input.ideaIds ?? []).map((ideaId) => requireRecord(doc, ideaId, 'idea'));
   doc.transact(() => {
@@ -490,6 +507,36 @@ function requireRecord(doc: Y.Doc, id: string, kind?: CardKind): Y.Map<unknown> 
     throw new BoardWriteError(`no ${kind ?? 'card'} with id ${id}`);
   }
   return found.record;
+}
+
+/** A card's or theme's record by id, whatever the lane; undefined if there is none. */
+export function findRecord(doc: Y.Doc, id: string): Y.Map<unknown> | undefined {
+  const record = findCard(doc, id)?.record ?? boardMaps(doc).themes.get(id);
+  return record instanceof Y.Map ? record : undefined;
+}
+
+/** Everyone a card or theme credits, as the document has them: its author, then its co-authors. */
+export function recordCredits(record: Y.Map<unknown>): Author[] {
+  const author = readAuthor(record.get(CARD.author));
+  return [author, ...readCoAuthors(record.get(CARD.coAuthors), author)];
+}
+
+/** Whether an idea's co-authors are a map already (so a new one would replace what it holds). */
+export function hasCoAuthorMap(record: Y.Map<unknown>): boolean {
+  return record.get(CARD.coAuthors) instanceof Y.Map;
+}
+
+export function sameAuthor(a: Author, b: Author): boolean {
+  return a.participantId === b.participantId && a.name === b.name && a.organisation === b.organisation && a.sector === b.sector;
+}
+
+/** Credits a card or theme to `author`: the server's correction when a client claimed someone else. */
+export function setAuthor(doc: Y.Doc, id: string, author: Author, origin: BoardOrigin = { kind: 'server' }): void {
+  const record = findRecord(doc, id);
+  if (!record) return;
+  doc.transact(() => {
+    if (!sameAuthor(readAuthor(record.get(CARD.author)), readAuthor(author))) record.set(CARD.author, readAuthor(author));
+  }, origin);
 }
 
 /**

@@ -42,19 +42,20 @@
  * nobody else can act as you. See `CommandArgs` for every command and `CommandValues` for what a
  * successful one returns.
  *
- * Document updates that the session forbids (a locked board, a lane the phase does not allow)
- * are not applied and not stored, and the sender gets `error` with code 'update-refused'. Its own
- * document still holds the refused change, and later updates from that document build on it, so
- * the server refuses those too ('resync-needed'): on either code a client should tell the person,
- * drop its local copy of the board and sync afresh. Clients avoid this by asking the same rules
- * first (shared/session.ts: `addRefusal`, `editRefusal`).
+ * Version 4: document updates are judged part by part — each card, theme and meta field they
+ * touch. Parts the session forbids (a locked board, a lane the phase does not allow, the meta
+ * from someone who does not run the session, a card's credits) are taken out and the rest is
+ * stored and applied; the sender then gets `refused`, listing each refused part and why. Its own
+ * document still holds the refused changes, so it should keep them for the person and then drop
+ * its local copy of the board and sync afresh. Clients avoid this by asking the same rules first
+ * (shared/session.ts: `addRefusal`, `editRefusal`, `metaRefusal`).
  */
-import type { Sector, Template } from './schema.ts';
+import type { CardKind, Sector, Template } from './schema.ts';
 import type { Phase, SessionVote, Standing, TimerStatus } from './session.ts';
 import type { VoteConfig, VoteRoundResult } from './votes.ts';
 import type { SponsorComment } from './brief/comments.ts';
 
-export const PROTOCOL_VERSION = 3;
+export const PROTOCOL_VERSION = 4;
 
 /** The first varUint of every frame. 2 (y-protocols auth) is never sent by this server. */
 export const MessageType = {
@@ -158,8 +159,7 @@ export type HelloMessage = {
 };
 
 /**
- * A request the server could not honour; the connection stays open. Codes: 'update-refused' and
- * 'resync-needed' (a document update, see the module comment), 'bad-command' (not a command at
+ * A request the server could not honour; the connection stays open. Codes: 'bad-command' (not a command at
  * all: not JSON, no id, too long), 'unsupported'.
  */
 export type ErrorMessage = {
@@ -372,6 +372,10 @@ export type SessionMessage = {
    * the facilitator's "Reveal all (5 waiting)". Absent from servers before it was added.
    */
   draftsWaiting?: number;
+  /** server clock: when the board was locked (null when it is not); absent from older servers */
+  lockedAt?: number | null;
+  /** server clock: when the current phase (or round) began, if known; absent from older servers */
+  phaseStartedAt?: number | null;
 };
 
 /** Your dots in the current vote. `round` is null when there is no vote. */
@@ -405,6 +409,48 @@ export type DraftsMessage = { type: 'drafts'; drafts: Draft[] };
 /** New comments on the brief (usually one): add them to what you have, by id. */
 export type CommentsMessage = { type: 'comments'; comments: SponsorComment[] };
 
+/** What a refused part of a document update was about. */
+export type RefusedTarget =
+  | { kind: 'card'; lane: CardKind; id: string }
+  | { kind: 'theme'; id: string }
+  /** a key of the board's meta (shared/schema.ts `META`) */
+  | { kind: 'meta'; field: string }
+  /** something outside the board's layout, or that the server could not place */
+  | { kind: 'other' };
+
+export type RefusedChangeCode =
+  | 'locked'
+  | 'wrong-phase'
+  | 'private-mode'
+  | 'forbidden'
+  /** changes who a card is credited to */
+  | 'credits'
+  /** adds a card before joining, so there is nobody to credit it to */
+  | 'not-joined'
+  /** writes outside the board's layout */
+  | 'outside-board'
+  /** refers to something the server does not have, so it can't be checked */
+  | 'unchecked';
+
+/** One refused part of a document update: one card, theme or meta field. */
+export type RefusedChange = {
+  target: RefusedTarget;
+  change: 'add' | 'edit' | 'remove';
+  code: RefusedChangeCode;
+  /** why, in words, without the time */
+  message: string;
+  /** server clock: since when the rule that refused it has applied (the lock, the phase), if known */
+  since: number | null;
+};
+
+/**
+ * Parts of a document update the server refused. The rest of the update (`kept`: anything) was
+ * stored and applied as usual. The sender's own document still holds the refused changes, which
+ * nobody else has: a client should keep them for the person (card, text, why) and then drop its
+ * copy of the board and sync afresh.
+ */
+export type RefusedMessage = { type: 'refused'; changes: RefusedChange[]; kept: boolean };
+
 /** Every JSON message carried in a `MessageType.crossboard` frame. */
 export type ControlMessage =
   | HelloMessage
@@ -415,7 +461,8 @@ export type ControlMessage =
   | MyVotesMessage
   | VoteResultMessage
   | DraftsMessage
-  | CommentsMessage;
+  | CommentsMessage
+  | RefusedMessage;
 
 export const VIEWER_MESSAGE = 'You are viewing this board. Your changes are not saved.';
 
@@ -462,6 +509,7 @@ export function parseControlMessage(json: string): ControlMessage | null {
   if (v.type === 'voteResult' && typeof v.result === 'object' && v.result !== null) return value as VoteResultMessage;
   if (v.type === 'drafts' && Array.isArray(v.drafts)) return value as DraftsMessage;
   if (v.type === 'comments' && Array.isArray(v.comments)) return value as CommentsMessage;
+  if (v.type === 'refused' && Array.isArray(v.changes)) return value as RefusedMessage;
   if (v.type === 'command' && typeof v.name === 'string') return value as CommandMessage;
   return null;
 }

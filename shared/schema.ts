@@ -132,6 +132,22 @@ export function rootRole(name: string): RootRole | null {
   }
 }
 
+/**
+ * Which credit a record field holds: who wrote the card (`author`) or who is credited beside
+ * them (`coAuthors`). The server checks writes to these against who it saw write them.
+ */
+export type CreditField = 'author' | 'coAuthors';
+
+export function creditField(key: string | null | undefined): CreditField | null {
+  if (key === CARD.author) return 'author';
+  if (key === CARD.coAuthors) return 'coAuthors';
+  return null;
+}
+
+export function isCreditField(key: string | null | undefined): boolean {
+  return creditField(key) !== null;
+}
+
 export type BoardMaps = {
   meta: Y.Map<unknown>;
   problems: Y.Map<unknown>;

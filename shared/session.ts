@@ -233,6 +233,10 @@ export type SessionState = {
   coFacilitators: string[];
   /** participants removed from the board (participant ids) */
   removed: string[];
+  /** server clock: when the board was locked (null while unlocked, or unknown) */
+  lockedAt?: number | null;
+  /** server clock: when the current phase (or its current round) began, if known */
+  phaseStartedAt?: number | null;
 };
 
 export const IDLE_TIMER: TimerState = { status: 'idle', durationMs: 0, endsAt: null, remainingMs: null };
@@ -451,6 +455,24 @@ export function standingOf(role: Role, participantId: string | null, state: Sess
   return role;
 }
 
+/**
+ * Stamps when the lock and the phase changed, so that a change refused because of them can say
+ * since when ("the board was locked at 14:32").
+ */
+export function stampChanges(prev: SessionState, next: SessionState, now: number): SessionState {
+  const lockedAt = next.locked ? (prev.locked ? (prev.lockedAt ?? null) : now) : null;
+  const phaseStartedAt =
+    next.phaseIndex !== prev.phaseIndex || next.round !== prev.round ? now : (prev.phaseStartedAt ?? null);
+  return { ...next, lockedAt, phaseStartedAt };
+}
+
+/** Since when (server clock) the rule behind `refusal` has applied, if known. */
+export function refusalSince(state: SessionState, refusal: { code: string }): number | null {
+  if (refusal.code === 'locked') return state.lockedAt ?? null;
+  if (refusal.code === 'wrong-phase') return state.phaseStartedAt ?? null;
+  return null;
+}
+
 export function runsSession(standing: Standing): boolean {
   return standing === 'facilitator' || standing === 'co-facilitator';
 }
@@ -485,6 +507,19 @@ export function addRefusal(state: SessionState, template: Template, standing: St
     };
   }
   return null;
+}
+
+/**
+ * Whether a person may change the board's meta — its title, challenge and sponsor, and the
+ * brief's summary and next steps, which a sponsor reads as the team's word: only those who run
+ * the session may.
+ */
+export function metaRefusal(standing: Standing): WriteRefusal | null {
+  if (runsSession(standing)) return null;
+  return {
+    code: 'forbidden',
+    message: 'Only the facilitator can change the board’s title, challenge and sponsor, and the brief’s summary and next steps',
+  };
 }
 
 /** Whether a person may change cards already on the board now; null when they may. */
@@ -585,5 +620,7 @@ export function parseSessionState(json: string | null, template: Template): Sess
     votesOpened: Math.max(vote?.round ?? 0, Math.trunc(num(raw.votesOpened, 0))),
     coFacilitators: ids(raw.coFacilitators),
     removed: ids(raw.removed),
+    lockedAt: raw.locked === true ? numOrNull(raw.lockedAt) : null,
+    phaseStartedAt: numOrNull(raw.phaseStartedAt),
   };
 }

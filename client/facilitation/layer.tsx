@@ -15,6 +15,8 @@ import { localCredentials } from '../session/credentials.ts';
 import { addMode, editBlocked, openVoteKind, voteEligibility } from '../session/rules.ts';
 import { createSessionStore, type Profile } from '../session/sessionStore.ts';
 import { boardTransport } from '../session/transport.ts';
+import { loadSessionMemory, saveSessionMemory } from '../lib/storage.ts';
+import { captureNotSent, type NotSentEntry, type NotSentStore } from '../sync/notSent.ts';
 import { useSession } from '../session/useSession.ts';
 import { CardVotes } from './CardVotes.tsx';
 import type { DraftEditorState, FacilitationValue, ResultsView } from './context.ts';
@@ -29,19 +31,33 @@ export type LayerOptions = {
   profile: Profile;
   board: BoardSnapshot;
   announce: (message: string) => void;
-  /** the server refused an update: the local copy is gone, reopen the board from the server */
+  /** this board's "Not sent" list, where refused changes are kept */
+  notSent: NotSentStore;
+  /** the server refused changes: they are kept, the local copy is gone; reopen the board from the server */
   onResync: (message: string) => void;
   /** this page's own link was replaced from here: reopen with the new token */
   onRelink: (token: string) => void;
 };
 
 export function useFacilitationLayer(options: LayerOptions) {
-  const { conn, boardId, token, role, board, announce, onResync, onRelink } = options;
+  const { conn, boardId, token, role, board, announce, notSent, onResync, onRelink } = options;
   const [store] = useState(() =>
-    createSessionStore({ transport: boardTransport(conn), credentials: localCredentials(boardId), role, profile: options.profile }),
+    createSessionStore({
+      transport: boardTransport(conn),
+      credentials: localCredentials(boardId),
+      role,
+      profile: options.profile,
+      remembered: loadSessionMemory(boardId),
+    }),
   );
   useEffect(() => () => store.destroy(), [store]);
   const snap = useSession(store);
+  // Remember the session as the server said it, so a reload with no network knows the rules.
+  useEffect(() => {
+    if (snap.session && snap.connected && snap.me) {
+      saveSessionMemory(boardId, { session: snap.session, standing: store.standing(), savedAt: Date.now() });
+    }
+  }, [snap.session, snap.connected, snap.me, boardId, store]);
   const standing = store.standing();
   const myId = snap.me?.participantId ?? null;
 
@@ -95,26 +111,28 @@ export function useFacilitationLayer(options: LayerOptions) {
     return () => document.removeEventListener('keydown', onKey);
   }, [store, role, vote, announce]);
 
-  // The server refused an update: this page's copy of the board holds a change nobody else has,
-  // and everything built on it would be refused too. Drop the copy (socket and IndexedDB) and
-  // let the page reopen the board from the server.
+  // The server refused parts of this page's updates: keep them in "Not sent" (read from this
+  // page's copy now, before it goes), then drop the copy (socket, IndexedDB, journal) and let the
+  // page reopen the board from the server, which has everything it did keep.
   const refusal = snap.refusal;
   useEffect(() => {
     if (!refusal) return;
+    const entries = captureNotSent(conn.doc, boardId, refusal.changes, Date.now());
     conn.provider.disconnect();
     let done = false;
     void (async () => {
+      await notSent.add(entries);
       try {
-        await conn.persistence?.clearData();
+        await conn.discardLocalCopy();
       } catch {
         // nothing stored, or storage unavailable: the server copy is loaded either way
       }
-      if (!done) onResync(refusal.message);
+      if (!done) onResync(notSentBanner(entries));
     })();
     return () => {
       done = true;
     };
-  }, [refusal, conn, onResync]);
+  }, [refusal, conn, boardId, notSent, onResync]);
 
   useEffect(() => {
     if (snap.relink) onRelink(snap.relink);
@@ -178,4 +196,11 @@ export function useFacilitationLayer(options: LayerOptions) {
     editBlocked: editBlocked(session, standing),
     shutOut: snap.shutOut,
   };
+}
+
+/** The banner after changes were refused: how many, the first reason, and where they are kept. */
+function notSentBanner(entries: readonly NotSentEntry[]): string {
+  const reason = entries[0]?.reason.trim().replace(/[.!]$/, '') ?? 'the server refused it';
+  const count = entries.length === 1 ? 'One of your changes was' : `${entries.length} of your changes were`;
+  return `${count} not sent: ${reason}. They are kept on this device under “Not sent”, to copy or apply again. The board now shows what everyone sees.`;
 }

@@ -6,12 +6,14 @@
  */
 import { SECTORS, type Sector } from '../../shared/schema.ts';
 import { newId } from '../../shared/board.ts';
-import type { Role } from '../../shared/protocol.ts';
+import type { Role, SessionMessage } from '../../shared/protocol.ts';
+import type { Standing } from '../../shared/session.ts';
 
 const KEY = {
   identity: 'crossboard.identity.v1',
   recent: 'crossboard.recent.v1',
   board: (id: string) => `crossboard.board.v1.${id}`,
+  session: (id: string) => `crossboard.session.v1.${id}`,
 };
 
 export type Identity = {
@@ -115,4 +117,28 @@ export function loadRecentBoards(): BoardInfo[] {
   return loadRecentIds()
     .map((id) => loadBoardInfo(id))
     .filter((x): x is BoardInfo => x !== null);
+}
+
+/**
+ * The last session this device saw for a board — phase, lock, private mode, vote — and the
+ * standing it had in it, so a page reloaded with no network offers only what those allowed.
+ */
+export type SessionMemory = { session: SessionMessage; standing: Standing; savedAt: number };
+
+const STANDINGS: readonly Standing[] = ['facilitator', 'co-facilitator', 'contributor', 'viewer'];
+
+export function loadSessionMemory(boardId: string): SessionMemory | null {
+  const raw = read(KEY.session(boardId));
+  if (typeof raw !== 'object' || raw === null) return null;
+  const r = raw as Record<string, unknown>;
+  const session = r.session as Record<string, unknown> | null;
+  if (typeof session !== 'object' || session === null || session.type !== 'session') return null;
+  if (typeof session.phase !== 'object' || session.phase === null || typeof session.locked !== 'boolean') return null;
+  const standing = STANDINGS.find((x) => x === r.standing);
+  if (!standing || typeof r.savedAt !== 'number') return null;
+  return { session: session as unknown as SessionMessage, standing, savedAt: r.savedAt };
+}
+
+export function saveSessionMemory(boardId: string, memory: SessionMemory): void {
+  write(KEY.session(boardId), memory);
 }

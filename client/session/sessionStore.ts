@@ -2,7 +2,8 @@
  * The facilitation session as this page sees it, over the type-100 messages of the board's one
  * connection: who you are (join, with the participantId and secret kept per board), the phase,
  * timer, lock and vote (`session`), your dots (`myVotes`), revealed results (`voteResult`), your
- * private drafts (`drafts`), refused updates (`error`), and the close codes that shut you out.
+ * private drafts (`drafts`), the parts of your document updates the server refused (`refused`),
+ * and the close codes that shut you out. Offline, it starts from the session this device last saw.
  *
  * Framework-free (zustand's vanilla/react split): an immutable snapshot, subscribe/getSnapshot for
  * useSyncExternalStore (see useSession.ts), and commands that return promises. Nothing here
@@ -17,6 +18,7 @@ import type {
   Draft,
   JoinValue,
   MyVotes,
+  RefusedChange,
   Role,
   SessionMessage,
 } from '../../shared/protocol.ts';
@@ -36,8 +38,11 @@ export type Banner = BannerText & { id: number };
 /** Why this page can no longer use its connection (shown full page). */
 export type ShutOut = { code: number; title: string; message: string };
 
-/** A document update the server refused: the page must drop its copy and sync afresh. */
-export type Refusal = { code: 'update-refused' | 'resync-needed'; message: string };
+/**
+ * Parts of this page's document updates the server refused: the page keeps them for the person
+ * (see ../sync/notSent.ts), then drops its copy of the board and syncs afresh.
+ */
+export type Refusal = { changes: readonly RefusedChange[] };
 
 export type SessionSnapshot = {
   connected: boolean;
@@ -79,6 +84,8 @@ export type SessionStoreOptions = {
   commandTimeoutMs?: number;
   /** how long a banner stays */
   bannerMs?: number;
+  /** the session this device last saw for the board (shown, and its rules applied, until the server speaks) */
+  remembered?: { session: SessionMessage; standing: Standing; savedAt: number } | null;
 };
 
 type Pending = { resolve: (value: unknown) => void; reject: (error: CommandError) => void; timer: ReturnType<typeof setTimeout> };
@@ -111,8 +118,8 @@ export function createSessionStore(options: SessionStoreOptions) {
     connected: transport.isOpen(),
     me: null,
     joinError: null,
-    session: null,
-    clock: null,
+    session: options.remembered?.session ?? null,
+    clock: options.remembered ? { serverNow: options.remembered.session.serverNow, receivedAt: options.remembered.savedAt } : null,
     myVotes: null,
     results: {},
     drafts: [],
@@ -266,11 +273,8 @@ export function createSessionStore(options: SessionStoreOptions) {
         }
         return;
       }
-      case 'error':
-        if (message.code === 'update-refused' || message.code === 'resync-needed') {
-          // the first refusal is the one to explain; later ones follow from it
-          if (!snapshot.refusal) set({ refusal: { code: message.code, message: message.message } });
-        }
+      case 'refused':
+        set({ refusal: { changes: [...(snapshot.refusal?.changes ?? []), ...message.changes] } });
         return;
       default:
         return;
@@ -327,7 +331,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     standing(): Standing {
       const id = snapshot.me?.participantId;
       const entry = id ? snapshot.session?.participants.find((p) => p.participantId === id) : undefined;
-      return entry?.standing ?? snapshot.me?.standing ?? role;
+      return entry?.standing ?? snapshot.me?.standing ?? options.remembered?.standing ?? role;
     },
 
     role,

@@ -17,6 +17,37 @@ import { SyncStatusStore } from './syncStatus.ts';
 import { ReconnectPolicy } from './reconnect.ts';
 import { AWARENESS_FIELD, type PresenceUser } from './presence.ts';
 
+/** The origin of updates replayed from the journal (see `keepJournal`). */
+const JOURNAL_ORIGIN = { kind: 'journal' } as const;
+
+function readJournal(key: string): Uint8Array | null {
+  try {
+    const text = localStorage.getItem(key);
+    if (!text) return null;
+    return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+  } catch {
+    return null;
+  }
+}
+
+function writeJournalBytes(key: string, bytes: Uint8Array): void {
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 0x8000) text += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  try {
+    localStorage.setItem(key, btoa(text));
+  } catch {
+    // storage full: IndexedDB is all there is
+  }
+}
+
+function removeJournal(key: string): void {
+  try {
+    localStorage.removeItem(key);
+  } catch {
+    // nothing to remove
+  }
+}
+
 export type ConnectionOptions = {
   boardId: string;
   token: string;
@@ -97,8 +128,13 @@ export class BoardConnection {
       captureTimeout: 600,
     });
 
+    if (this.persistence) this.keepJournal();
+
     // Leave presence at once when the tab goes away, instead of after the 30 s awareness timeout.
-    const onPageHide = () => this.provider.awareness.setLocalState(null);
+    const onPageHide = () => {
+      this.writeJournal();
+      this.provider.awareness.setLocalState(null);
+    };
     const onPageShow = (event: PageTransitionEvent) => {
       if (event.persisted && this.user) this.setUser(this.user);
     };
@@ -111,6 +147,85 @@ export class BoardConnection {
   }
 
   private user: PresenceUser | null = null;
+
+  // -- the journal: keystrokes IndexedDB has not confirmed yet ---------------------------------
+  //
+  // y-indexeddb writes each update in its own transaction, and a reload aborts those still in
+  // flight: typing offline and reloading a few milliseconds later lost the last keystrokes. So
+  // this person's updates are also held here until IndexedDB confirms them, and written to
+  // localStorage (synchronous, so it survives the reload) when the page goes away or is hidden.
+  // The next page applies them before anything else; the CRDT makes applying twice harmless.
+
+  /** this person's updates not yet confirmed in IndexedDB, oldest first */
+  private unconfirmed: Uint8Array[] = [];
+  private confirming = false;
+  private discarded = false;
+
+  private get journalKey(): string {
+    return `crossboard.journal.v1.${this.options.boardId}`;
+  }
+
+  private keepJournal(): void {
+    const saved = readJournal(this.journalKey);
+    if (saved) {
+      try {
+        Y.applyUpdate(this.doc, saved, JOURNAL_ORIGIN);
+      } catch {
+        // a journal that does not apply is worth nothing; IndexedDB holds the rest
+      }
+    }
+    const onUpdate = (update: Uint8Array, origin: unknown) => {
+      if (origin === this.provider || origin === this.persistence || this.discarded) return;
+      this.unconfirmed.push(update);
+      this.confirmSoon();
+    };
+    this.doc.on('update', onUpdate);
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden') this.writeJournal();
+    };
+    document.addEventListener('visibilitychange', onHidden);
+    this.disposers.push(() => {
+      this.doc.off('update', onUpdate);
+      document.removeEventListener('visibilitychange', onHidden);
+    });
+    // what the last page journaled is confirmed once this page's IndexedDB has it too
+    if (saved) this.confirmSoon();
+  }
+
+  private confirmSoon(): void {
+    if (this.confirming) return;
+    this.confirming = true;
+    const count = this.unconfirmed.length;
+    void this.whenPersisted()
+      .then(
+        () => {
+          this.unconfirmed.splice(0, count);
+          if (this.unconfirmed.length === 0) removeJournal(this.journalKey);
+        },
+        () => {},
+      )
+      .finally(() => {
+        this.confirming = false;
+        if (this.unconfirmed.length > 0) this.confirmSoon();
+      });
+  }
+
+  /** Writes what IndexedDB has not confirmed to localStorage, at once. */
+  private writeJournal(): void {
+    if (this.discarded || this.unconfirmed.length === 0) return;
+    writeJournalBytes(this.journalKey, this.unconfirmed.length === 1 ? this.unconfirmed[0]! : Y.mergeUpdates(this.unconfirmed));
+  }
+
+  /**
+   * Forgets this device's copy of the board — IndexedDB and the journal — so the next page syncs
+   * afresh from the server (after the server refused part of what this page holds).
+   */
+  async discardLocalCopy(): Promise<void> {
+    this.discarded = true;
+    this.unconfirmed = [];
+    removeJournal(this.journalKey);
+    await this.persistence?.clearData();
+  }
 
   /** Publishes who this is. Replaces any cursor, keeps what is being edited. */
   setUser(user: PresenceUser): void {
@@ -184,9 +299,13 @@ export class BoardConnection {
    * own transaction as it happens; IndexedDB runs overlapping readwrite transactions in order, so
    * an empty one started now completes only after all of those have.
    */
-  whenPersisted(): Promise<void> {
-    const db = this.persistence?.db;
-    if (!db) return Promise.resolve();
+  async whenPersisted(): Promise<void> {
+    if (!this.persistence) return;
+    // before it has loaded, y-indexeddb has no database and stores nothing; once loaded it
+    // stores the whole document, so waiting for that covers every change made before it
+    await this.persistence.whenSynced;
+    const db = this.persistence.db;
+    if (!db) return;
     return new Promise((resolve, reject) => {
       const tr = db.transaction(['updates'], 'readwrite');
       tr.oncomplete = () => resolve();

@@ -36,6 +36,7 @@ import {
   SyncMessageType,
   VIEWER_MESSAGE,
   canWrite,
+  type ControlMessage,
   type Role,
 } from '../../shared/protocol.ts';
 import type { Limits } from '../config.ts';
@@ -52,8 +53,17 @@ export type RoomDeps = {
   logger: Logger;
 };
 
-/** Why a client's document update was not applied; sent to that client as a type-100 `error`. */
-export type UpdateRefusal = { code: string; message: string };
+/**
+ * What a feature decides about a client's document update. `keep` is what goes down the write
+ * path (stored, applied, broadcast): all of it, a part of it (an update the feature built from it),
+ * or nothing. `notice` is sent to the client once what is kept is stored; `after` runs in the
+ * room's queue once it is applied (a correction the server makes, say).
+ */
+export type UpdateDecision = {
+  keep: 'all' | Uint8Array | null;
+  notice?: ControlMessage;
+  after?: () => void;
+};
 
 /**
  * What a feature plugs into a room (facilitation does: server/session/). The core calls these at
@@ -67,10 +77,10 @@ export interface RoomHooks {
   /** after a connection left (closed by either side) */
   left?(conn: Connection): void;
   /**
-   * Before a client's (non-empty, decodable) document update is stored. A refusal drops it: not
-   * stored, not applied, not broadcast; the client is told why and stays connected.
+   * Before a client's (non-empty, decodable) document update is stored: what of it to keep (see
+   * `UpdateDecision`). Null keeps all of it. The client stays connected either way.
    */
-  checkUpdate?(conn: Connection, update: DecodedUpdate): UpdateRefusal | null;
+  checkUpdate?(conn: Connection, update: DecodedUpdate): UpdateDecision | null;
   /** A type-100 frame's JSON text from a client. Runs in the room's queue: later messages wait for it. */
   control?(conn: Connection, json: string): Awaitable<void>;
   /** the room is being destroyed: stop timers */
@@ -449,13 +459,20 @@ export class Room implements ConnectionSink {
     }
     // Nothing in it (typically a client's sync step 2 with nothing new): nothing to store.
     if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return;
-    const refusal = this.hooks.checkUpdate?.(conn, decoded);
-    if (refusal) {
-      this.deps.logger.info('refused a document update', { boardId: this.boardId, conn: conn.id, code: refusal.code });
-      conn.send(controlFrame({ type: 'error', code: refusal.code, message: refusal.message }));
+    const decision = this.hooks.checkUpdate?.(conn, decoded) ?? null;
+    if (decision && decision.keep !== 'all') {
+      this.deps.logger.info('refused a document update', {
+        boardId: this.boardId,
+        conn: conn.id,
+        kept: decision.keep === null ? 'nothing' : 'part',
+      });
+    }
+    if (decision?.keep === null) {
+      if (decision.notice) conn.send(controlFrame(decision.notice));
       return;
     }
-    const fitted = this.fitBoardSize(payload);
+    const kept = decision && decision.keep !== 'all' ? decision.keep : payload;
+    const fitted = this.fitBoardSize(kept);
     // copy: the payload is a view into the frame, which the storage layer may keep
     const update = fitted === payload ? payload.slice() : fitted;
     let seq: Awaitable<number>;
@@ -467,14 +484,14 @@ export class Room implements ConnectionSink {
     }
     if (isPromise(seq)) {
       return seq.then(
-        (s) => this.applyAppended(conn, update, s),
+        (s) => this.applyAppended(conn, update, s, decision),
         (error: unknown) => this.storageFailed(conn, error),
       );
     }
-    return this.applyAppended(conn, update, seq);
+    return this.applyAppended(conn, update, seq, decision);
   }
 
-  private applyAppended(conn: Connection, update: Uint8Array, seq: number): Awaitable<void> {
+  private applyAppended(conn: Connection, update: Uint8Array, seq: number, decision: UpdateDecision | null): Awaitable<void> {
     this.lastSeq = seq;
     this.appendedSinceSnapshot++;
     this.logBytes += update.byteLength;
@@ -497,6 +514,8 @@ export class Room implements ConnectionSink {
     this.lastTransaction = null;
     // stored and applied: the bytes as received (Yjs skips what a client already has)
     this.queueBroadcast(update, conn);
+    if (decision?.notice) conn.send(controlFrame(decision.notice));
+    if (decision?.after) this.enqueue(decision.after);
     this.maybeCompact();
   }
 

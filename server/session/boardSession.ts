@@ -22,18 +22,16 @@ import {
   type ControlMessage,
   type Draft,
   type MyVotes,
+  type RefusedChange,
   type Role,
   type RosterEntry,
   type SessionMessage,
 } from '../../shared/protocol.ts';
 import type { Template } from '../../shared/schema.ts';
 import {
-  addRefusal,
-  contributorsRestricted,
   currentPhase,
-  editRefusal,
-  LOCKED_MESSAGE,
   parseSessionState,
+  stampChanges,
   phasesOf,
   standingOf,
   runsSession,
@@ -49,13 +47,15 @@ import type { TokenHashes } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';
 import type { Connection } from '../rooms/connection.ts';
 import { controlFrame } from '../rooms/messages.ts';
-import type { DecodedUpdate, Room, RoomHooks, UpdateRefusal } from '../rooms/room.ts';
+import type { DecodedUpdate, Room, RoomHooks, UpdateDecision } from '../rooms/room.ts';
 import type { Awaitable, ParticipantRecord, Storage, VoteRoundRecord } from '../storage/storage.ts';
 import { parseCommand, type ParsedArgs } from './commands.ts';
 import type { LinkRotator } from './facilitation.ts';
 import { COMMANDS } from './handlers.ts';
 import { roundResult } from './results.ts';
-import { buildsOnMissing, updateClients, updateEffects } from './updateEffects.ts';
+import { authorOf, creditsOfRemoved, judgePart, refusedChange, type JudgeContext } from './judgeUpdate.ts';
+import { analyseUpdate, withoutParts, type UpdatePart } from './updateParts.ts';
+import { setAuthor } from '../../shared/board.ts';
 
 export type SessionDeps = {
   storage: Storage;
@@ -120,8 +120,6 @@ export class BoardSession implements RoomHooks {
   private rotatedWhileLoading: Partial<TokenHashes> = {};
   private loaded = false;
   private readonly joinedAs = new Map<Connection, string>();
-  /** client ids whose update this connection had refused: later updates from them may build on it */
-  private readonly refusedClients = new WeakMap<Connection, Set<number>>();
   private timer: NodeJS.Timeout | null = null;
   private presenceTimer: NodeJS.Timeout | null = null;
   private destroyed = false;
@@ -186,41 +184,46 @@ export class BoardSession implements RoomHooks {
     if (this.joinedAs.delete(conn)) this.presenceChanged();
   }
 
-  checkUpdate(conn: Connection, update: DecodedUpdate): UpdateRefusal | null {
-    const standing = this.standingOf(conn);
-    if (runsSession(standing)) return null;
-    const refused = this.refusedClients.get(conn);
-    if (refused && buildsOnMissing(this.room.doc, update, refused)) {
-      return {
-        code: 'resync-needed',
-        message: 'This change builds on one the server refused, so it was not saved either. Reload the board to carry on.',
-      };
+  /**
+   * Judges a client's update part by part (each card, theme and meta field it touches) and keeps
+   * the parts this person may make now; the refused ones are listed back to them with the reason.
+   * A new card's author is whoever the server saw join on this connection: one that says
+   * otherwise is kept and then credited to them (`after`).
+   */
+  checkUpdate(conn: Connection, update: DecodedUpdate): UpdateDecision | null {
+    const analysis = analyseUpdate(this.room.doc, update);
+    if (analysis.parts.size === 0) return null;
+    const ctx: JudgeContext = {
+      standing: this.standingOf(conn),
+      participant: this.participantOf(conn),
+      mergeCredits: creditsOfRemoved(this.room.doc, analysis),
+    };
+    const refused: Array<{ part: UpdatePart; change: RefusedChange }> = [];
+    const recredit: string[] = [];
+    for (const part of analysis.parts.values()) {
+      const judged = judgePart(this.room.doc, this.state, this.template, ctx, part);
+      if (judged.refusal) refused.push({ part, change: refusedChange(part, judged.refusal, this.state) });
+      else if (judged.recredit && (part.target.kind === 'card' || part.target.kind === 'theme')) recredit.push(part.target.id);
     }
-    const refusal = this.writeRefusal(standing, update);
-    if (!refusal) return null;
-    let clients = this.refusedClients.get(conn);
-    if (!clients) this.refusedClients.set(conn, (clients = new Set()));
-    for (const client of updateClients(update)) clients.add(client);
-    return { code: 'update-refused', message: refusal };
+    const after =
+      recredit.length > 0 && ctx.participant
+        ? () => this.creditTo(recredit, ctx.participant!)
+        : undefined;
+    if (refused.length === 0) return after ? { keep: 'all', after } : null;
+    const keep = refused.length === analysis.parts.size ? null : withoutParts(update, analysis, refused.map((r) => r.part));
+    return {
+      keep,
+      notice: { type: 'refused', changes: refused.map((r) => r.change), kept: keep !== null },
+      ...(after ? { after } : {}),
+    };
   }
 
-  /** Why the session forbids this update from this person (null: it doesn't). */
-  private writeRefusal(standing: Standing, update: DecodedUpdate): string | null {
-    if (!contributorsRestricted(this.state, this.template)) return null;
-    if (this.state.locked) return LOCKED_MESSAGE;
-    const effects = updateEffects(this.room.doc, update);
-    for (const lane of effects.addsTo) {
-      const refusal = addRefusal(this.state, this.template, standing, lane);
-      if (refusal) return refusal.message;
-    }
-    if (effects.changesBoard) {
-      const refusal = editRefusal(this.state, this.template, standing);
-      if (refusal) return refusal.message;
-    }
-    if (effects.unresolved) {
-      return 'This change refers to something the server does not have, so it can’t be checked. Reload the board to carry on.';
-    }
-    return null;
+  /** Credits cards and themes to `participant` (their author field said someone else). */
+  private creditTo(ids: string[], participant: ParticipantRecord): void {
+    const author = authorOf(participant);
+    this.room.changeAsServer((doc) => {
+      for (const id of ids) setAuthor(doc, id, author);
+    });
   }
 
   async control(conn: Connection, json: string): Promise<void> {
@@ -338,6 +341,7 @@ export class BoardSession implements RoomHooks {
   /** Stores `next` (with its vote round, if that changed, in the same transaction), then applies it. */
   async commit(next: SessionState): Promise<void> {
     const prev = this.state;
+    next = stampChanges(prev, next, this.deps.now());
     const round = next.vote && !sameVote(prev.vote, next.vote) ? this.roundRecord(next.vote) : undefined;
     await this.storage.saveSession(this.boardId, JSON.stringify(next), round);
     this.state = next;

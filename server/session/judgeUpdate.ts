@@ -1,0 +1,133 @@
+/**
+ * The session's rules applied to one part of a client's update (see ./updateParts.ts): may this
+ * person make this change to this card, theme or meta field now? The rules themselves live in
+ * shared/session.ts (`addRefusal`, `editRefusal`, `metaRefusal`), where the client asks them too;
+ * what is added here is what only the server can check: who a card is credited to, and what lies
+ * outside the board's layout.
+ *
+ * Credits. A new card's author must be the participant the server saw join on this connection;
+ * one that names somebody else is kept and re-credited (`recredit`), so nobody's offline card is
+ * lost over a stale name. After that nobody may change who a card credits, with one exception:
+ * merging duplicates credits the merged idea's people on the kept one, so a co-author added in
+ * the same update that deletes an idea, and credited on that idea, is allowed.
+ */
+import * as Y from 'yjs';
+import { findRecord, hasCoAuthorMap, readAuthor, recordCredits, sameAuthor, type Author } from '../../shared/board.ts';
+import type { RefusedChange, RefusedChangeCode } from '../../shared/protocol.ts';
+import type { Template } from '../../shared/schema.ts';
+import {
+  addRefusal,
+  editRefusal,
+  metaRefusal,
+  refusalSince,
+  runsSession,
+  type SessionState,
+  type Standing,
+} from '../../shared/session.ts';
+import type { ParticipantRecord } from '../storage/storage.ts';
+import { plainValue, type UpdateAnalysis, type UpdatePart } from './updateParts.ts';
+
+export type Refusal = { code: RefusedChangeCode; message: string };
+
+export type Judged = { refusal: Refusal } | { refusal: null; recredit: boolean };
+
+export type JudgeContext = {
+  standing: Standing;
+  participant: ParticipantRecord | null;
+  /** everyone credited on the cards this update deletes: co-authors a merge may add */
+  mergeCredits: Author[];
+};
+
+const OUTSIDE: Refusal = {
+  code: 'outside-board',
+  message: 'This change writes outside the board’s layout, so it was not saved',
+};
+const UNCHECKED: Refusal = {
+  code: 'unchecked',
+  message: 'This change refers to something the server does not have, so it can’t be checked',
+};
+const CREDITS: Refusal = {
+  code: 'credits',
+  message: 'Who a card is credited to is recorded by the server and can’t be changed',
+};
+const NOT_JOINED: Refusal = {
+  code: 'not-joined',
+  message: 'Join the board first: a card is credited to the person who adds it',
+};
+
+export function authorOf(participant: ParticipantRecord): Author {
+  return { participantId: participant.id, name: participant.name, organisation: participant.organisation, sector: participant.sector };
+}
+
+/** Everyone credited on the cards an update deletes (for merges): read from the server's document. */
+export function creditsOfRemoved(doc: Y.Doc, analysis: UpdateAnalysis): Author[] {
+  const out: Author[] = [];
+  for (const part of analysis.parts.values()) {
+    if (!part.removes || part.target.kind !== 'card') continue;
+    const record = findRecord(doc, part.target.id);
+    if (record) out.push(...recordCredits(record));
+  }
+  return out;
+}
+
+export function judgePart(doc: Y.Doc, state: SessionState, template: Template, ctx: JudgeContext, part: UpdatePart): Judged {
+  const target = part.target;
+  if (target.kind === 'outside') return { refusal: OUTSIDE };
+  if (target.kind === 'unresolved') return { refusal: UNCHECKED };
+  if (target.kind === 'meta') {
+    const refusal = metaRefusal(ctx.standing);
+    return refusal ? { refusal } : { refusal: null, recredit: false };
+  }
+
+  // the session's rules first: a locked board says so, whoever is asking
+  if (!runsSession(ctx.standing)) {
+    if (target.kind === 'card' && part.adds) {
+      const refusal = addRefusal(state, template, ctx.standing, target.lane);
+      if (refusal) return { refusal };
+    }
+    if (part.edits || part.removes || (target.kind === 'theme' && part.adds)) {
+      const refusal = editRefusal(state, template, ctx.standing);
+      if (refusal) return { refusal };
+    }
+  }
+
+  const existing = findRecord(doc, target.id);
+  let recredit = false;
+  if (part.adds && !ctx.participant) return { refusal: NOT_JOINED };
+  if (part.deletesCredits && !part.removes) return { refusal: CREDITS };
+  let authorWritten = false;
+  for (const credit of part.credits) {
+    if (credit.field === 'author') {
+      if (!credit.fresh || credit.depth !== 1) return { refusal: CREDITS };
+      authorWritten = true;
+      if (!sameAuthor(readAuthor(plainValue(credit.item)), authorOf(ctx.participant!))) recredit = true;
+      continue;
+    }
+    // co-authors: the map itself, created with the idea (or where a malformed one stood) ...
+    if (credit.depth === 1) {
+      if (!credit.fresh && existing && hasCoAuthorMap(existing)) return { refusal: CREDITS };
+      continue;
+    }
+    // ... and entries in it, which only a merge adds: people credited on an idea this update deletes
+    if (credit.depth !== 2) return { refusal: CREDITS };
+    const claimed = readAuthor(plainValue(credit.item));
+    const known = [...ctx.mergeCredits, ...(existing ? recordCredits(existing) : [])];
+    if (!known.some((a) => sameAuthor(a, claimed))) return { refusal: CREDITS };
+  }
+  // a new entry with no author at all is credited too
+  if (part.adds && !authorWritten) recredit = true;
+  return { refusal: null, recredit };
+}
+
+/** A refused part as the sender is told of it. */
+export function refusedChange(part: UpdatePart, refusal: Refusal, state: SessionState): RefusedChange {
+  const t = part.target;
+  return {
+    target:
+      t.kind === 'card' || t.kind === 'theme' || t.kind === 'meta' ? t : { kind: 'other' },
+    change: part.adds ? 'add' : part.removes ? 'remove' : 'edit',
+    code: refusal.code,
+    message: refusal.message,
+    since: refusalSince(state, refusal),
+  };
+}
