@@ -9,7 +9,7 @@ import { Fragment, createContext, useContext, type ReactNode } from 'react';
 import type { BriefSectionId, CommentTarget } from '../../shared/brief/comments.ts';
 import { BRIEF_SECTIONS } from '../../shared/brief/comments.ts';
 import type { BriefDocument, ChallengeBrief, DocBlock, SectorVotes } from '../../shared/brief/index.ts';
-import { isLinkRun, isSafeUrl, type Inline, type TextRun } from '../../shared/richtext/index.ts';
+import { exportedLink, isLinkRun, type Inline, type TextRun } from '../../shared/richtext/index.ts';
 import { sectorStyle } from '../lib/sectors.ts';
 
 /** Renders the heading it is given with a comment button beside it, and the comments under it. */
@@ -305,17 +305,17 @@ function inlines(list: readonly Inline[], ctx: RenderContext): ReactNode[] {
   return list.map((inline, i) => {
     if (!isLinkRun(inline)) return run(inline, i);
     const label = inline.children.map(run);
-    const internal = inline.url.startsWith('#') && ctx.doc.anchors.has(inline.url.slice(1));
-    if (internal) {
+    const target = exportedLink(inline.url);
+    if (target?.kind === 'anchor' && ctx.doc.anchors.has(target.href.slice(1))) {
       return (
-        <a key={i} href={inline.url}>
+        <a key={i} href={target.href}>
           {label}
         </a>
       );
     }
-    if (!inline.url.startsWith('#') && isSafeUrl(inline.url)) {
+    if (target?.kind === 'absolute') {
       return (
-        <a key={i} href={inline.url} target="_blank" rel="noopener noreferrer">
+        <a key={i} href={target.href} target="_blank" rel="noopener noreferrer">
           {label}
         </a>
       );

@@ -4,6 +4,7 @@ import { describe, expect, test } from 'vitest';
 import type { ChallengeBrief } from '../../shared/brief/brief.ts';
 import { BRIEF_FORMATS, briefFileName, isBriefFormat, type BriefFormat } from '../../shared/brief/formats.ts';
 import { fixtureBrief, fixtureDots, fixtureRound } from '../../shared/brief/testing.ts';
+import { HOSTILE_HREFS } from '../../shared/richtext/testHelpers.ts';
 import { tallyRound } from '../../shared/votes.ts';
 import { renderBrief } from './index.ts';
 
@@ -93,5 +94,58 @@ describe('an anonymous round whose small sectors are counted together, in every 
     expect(text).not.toContain('other sectors');
     expect(text).not.toContain('fewer than');
     expect(fixtureBrief().rounds[0]!.sectorMinVoters).toBeNull();
+  });
+});
+
+describe('hostile link URLs, in every format', () => {
+  // a brief whose first idea carries every hostile href as it stands, unchecked (as a brief
+  // built elsewhere, or a saved one, could): the exporters hold the line on their own
+  const hrefs = [...HOSTILE_HREFS.map(([href]) => href), '/boards/x', 'page.html', '#idea-1', '#nowhere'];
+  const base = fixtureBrief();
+  const brief: ChallengeBrief = {
+    ...base,
+    ideas: base.ideas.map((idea, i) =>
+      i !== 0
+        ? idea
+        : {
+            ...idea,
+            body: [{ type: 'paragraph', children: hrefs.map((url, n) => ({ type: 'link' as const, url, children: [{ text: `link ${n}` }] })) }],
+          },
+    ),
+  };
+  const allowed = new Set(HOSTILE_HREFS.flatMap(([, becomes]) => (becomes ? [becomes] : [])));
+
+  async function targetsOf(format: 'md' | 'html' | 'pdf' | 'docx'): Promise<string[]> {
+    const { body } = await renderBrief(brief, format);
+    if (format === 'pdf') {
+      const pdf = await getDocument({ data: body.slice(), isEvalSupported: false, useSystemFonts: false }).promise;
+      const out: string[] = [];
+      for (let i = 1; i <= pdf.numPages; i++) {
+        for (const a of (await (await pdf.getPage(i)).getAnnotations()) as Array<{ url?: string; unsafeUrl?: string; dest?: unknown }>) {
+          if (a.unsafeUrl !== undefined || a.url !== undefined) out.push(a.unsafeUrl ?? a.url!);
+          else if (a.dest !== undefined) out.push('#internal');
+        }
+      }
+      return out;
+    }
+    if (format === 'docx') {
+      const rels = await (await JSZip.loadAsync(body)).file('word/_rels/document.xml.rels')!.async('string');
+      return [...rels.matchAll(/<Relationship [^>]*Target="([^"]*)"[^>]*TargetMode="External"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    }
+    const text = new TextDecoder().decode(body);
+    if (format === 'html') return [...text.matchAll(/href="([^"]*)"/g)].map((m) => m[1]!.replace(/&amp;/g, '&'));
+    return [...text.matchAll(/\]\(<?([^)>]*)>?\)/g)].map((m) => m[1]!);
+  }
+
+  test.each(['md', 'html', 'pdf', 'docx'] as const)('%s: only absolute allowed links, written out in full', async (format) => {
+    const targets = await targetsOf(format);
+    const external = targets.filter((t) => !t.startsWith('#'));
+    for (const t of external) {
+      expect(t, `${format} link ${JSON.stringify(t)}`).toMatch(/^(https?:\/\/|mailto:|tel:|sms:)/i);
+    }
+    // every hostile href that may be a link is one, in its full form; none other gets through
+    expect(new Set(external.filter((t) => /evil/i.test(t)))).toEqual(allowed);
+    expect(external.some((t) => t.includes('/boards/x') || t.includes('page.html'))).toBe(false);
+    if (format !== 'md') expect(targets.filter((t) => t === '#nowhere')).toEqual([]);
   });
 });
