@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Sector } from './schema.ts';
+import { SECTORS, type Sector } from './schema.ts';
 import {
   DEFAULT_VOTE_CONFIG,
   applyVote,
@@ -10,6 +10,7 @@ import {
   sectorsShownAlone,
   tallyRound,
   tallyVotes,
+  withCheckedSectors,
   visibleResult,
   type Dot,
   type VoteAttempt,
@@ -193,12 +194,35 @@ describe('anonymous rounds: small sectors are shown only together', () => {
     expect(tallies.find((t) => t.cardId === 'z')).toMatchObject({ total: 1, otherSectors: 1 });
   });
 
-  it('a named round, or one with no small sector, is left as it is', () => {
+  it('a named round is left as it is; an anonymous one with no small sector shows every sector', () => {
     const named = tallyRound(dots, { anonymous: false, sectorWeighting: false }, 3);
     expect(named.sectorPrivacy).toBeUndefined();
     expect(named.tallies.find((t) => t.cardId === 'x')!.bySector.citizen).toBe(1);
     const big = tallyRound(dots.slice(0, 3), { anonymous: true, sectorWeighting: false }, 3);
-    expect(big.sectorPrivacy).toBeUndefined();
-    expect(big.tallies[0]).not.toHaveProperty('otherSectors');
+    expect(big.sectorPrivacy).toEqual({ minVoters: 3, sectorsShown: [...SECTORS] });
+    expect(big.tallies.find((t) => t.cardId === 'x')).toMatchObject({ total: 2, otherSectors: 0, bySector: { 'public sector': 2 } });
+  });
+
+  it('an anonymous result stored before the rule existed shows no sector on its own', () => {
+    const legacy: VoteRoundResult = {
+      round: 1,
+      config: { ...config, anonymous: true },
+      status: 'revealed',
+      openedAt: 0,
+      closedAt: 1,
+      voterCount: 6,
+      tallies: tallyVotes(dots, { anonymous: true, sectorWeighting: false }),
+    };
+    const checked = withCheckedSectors(legacy);
+    expect(checked.sectorPrivacy).toEqual({ minVoters: 3, sectorsShown: [] });
+    for (const t of checked.tallies) {
+      expect(Object.values(t.bySector).every((n) => n === 0)).toBe(true);
+      expect(t.otherSectors).toBe(t.total);
+    }
+    // checked results, and named rounds, pass through untouched
+    const fresh = { ...legacy, ...tallyRound(dots, legacy.config, 3) };
+    expect(withCheckedSectors(fresh)).toBe(fresh);
+    const named = { ...legacy, config: { ...config, anonymous: false } };
+    expect(withCheckedSectors(named)).toBe(named);
   });
 });

@@ -48,7 +48,7 @@ export type CardTally = {
   score: number;
   /** dots by the voter's sector; 0 for a sector counted in `otherSectors` */
   bySector: Record<Sector, number>;
-  /** dots from sectors too small to show on their own (see `SectorPrivacy`); only in such rounds */
+  /** dots from sectors too small to show on their own (see `SectorPrivacy`); anonymous rounds only */
   otherSectors?: number;
   /** names of voters, absent when the round is anonymous */
   voters?: string[];
@@ -56,7 +56,9 @@ export type CardTally = {
 
 /**
  * How an anonymous round's sector breakdown was coarsened: sectors with fewer than `minVoters`
- * voters are counted together as "other sectors", and only `sectorsShown` keep figures of their own.
+ * voters are counted together as "other sectors", and only `sectorsShown` keep figures of their own
+ * (all five when no sector was small). Every anonymous round carries it, so a result without it
+ * (saved before the rule existed) is known to be unchecked.
  */
 export type SectorPrivacy = { minVoters: number; sectorsShown: Sector[] };
 
@@ -72,7 +74,7 @@ export type VoteRoundResult = {
   voterCount: number;
   /** cards with at least one dot, best first (score, then total, then card id) */
   tallies: CardTally[];
-  /** present when some sectors' dots are counted together (anonymous rounds only) */
+  /** present in every anonymous round (see SectorPrivacy) */
   sectorPrivacy?: SectorPrivacy;
 };
 
@@ -162,18 +164,33 @@ export function tallyRound(
     set.add(dot.participantId);
   }
   const counts = new Map([...voters].map(([s, set]) => [s, set.size] as const));
-  const shown = sectorsShownAlone(counts, minSectorVoters);
-  if (!shown) return { tallies };
-  const merged = tallies.map((tally): CardTally => {
-    const bySector = emptySectorCounts();
-    let otherSectors = 0;
-    for (const s of SECTORS) {
-      if (shown.includes(s)) bySector[s] = tally.bySector[s];
-      else otherSectors += tally.bySector[s];
-    }
-    return { ...tally, bySector, otherSectors };
-  });
-  return { tallies: merged, sectorPrivacy: { minVoters: minSectorVoters, sectorsShown: shown } };
+  const shown = sectorsShownAlone(counts, minSectorVoters) ?? [...SECTORS];
+  return { tallies: tallies.map((t) => keepSectors(t, shown)), sectorPrivacy: { minVoters: minSectorVoters, sectorsShown: shown } };
+}
+
+/** The tally with only `shown` sectors on their own, the rest in `otherSectors`. */
+function keepSectors(tally: CardTally, shown: readonly Sector[]): CardTally {
+  const bySector = emptySectorCounts();
+  let otherSectors = 0;
+  for (const s of SECTORS) {
+    if (shown.includes(s)) bySector[s] = tally.bySector[s];
+    else otherSectors += tally.bySector[s];
+  }
+  return { ...tally, bySector, otherSectors };
+}
+
+/**
+ * A stored result as it may be published now: an anonymous round saved before sectors were
+ * checked carries no `sectorPrivacy`, and its voters per sector are not known any more, so it
+ * shows no sector on its own at all.
+ */
+export function withCheckedSectors(result: VoteRoundResult, minSectorVoters = DEFAULT_SECTOR_MIN_VOTERS): VoteRoundResult {
+  if (!result?.config?.anonymous || result.sectorPrivacy) return result;
+  return {
+    ...result,
+    tallies: Array.isArray(result.tallies) ? result.tallies.map((t) => keepSectors(t, [])) : [],
+    sectorPrivacy: { minVoters: minSectorVoters, sectorsShown: [] },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -256,10 +256,14 @@ describe('dot voting', () => {
     const { result } = await until(viewer, 'voteResult', (m) => m.result.status === 'revealed');
     // each sector alone would name its voter's choice: all three are only shown together
     expect(result.sectorPrivacy).toEqual({ minVoters: 3, sectorsShown: [] });
-    expect(result.tallies.map((t) => [t.cardId, t.total, t.otherSectors])).toEqual([
-      [a, 2, 2],
-      [b, 2, 2],
-    ]);
+    // (equal scores: the order between the two is the card ids')
+    expect(result.tallies.map((t) => [t.cardId, t.total, t.otherSectors])).toEqual(
+      expect.arrayContaining([
+        [a, 2, 2],
+        [b, 2, 2],
+      ]),
+    );
+    expect(result.tallies).toHaveLength(2);
     for (const t of result.tallies) expect(Object.values(t.bySector).every((n) => n === 0)).toBe(true);
     const seen = bytesAsText(viewer.received);
     expect(seen).not.toMatch(/"(public sector|private sector|academia)":[1-9]/);
@@ -281,8 +285,8 @@ describe('dot voting', () => {
     await ok(sc.amira.provider, 'castVote', { cardId: a });
     await ok(sc.ben.provider, 'castVote', { cardId: a });
     const { result } = await reveal(sc);
-    expect(result.sectorPrivacy).toBeUndefined();
-    expect(result.tallies[0]!.bySector).toMatchObject({ 'public sector': 1, 'private sector': 1 });
+    expect(result.sectorPrivacy).toEqual({ minVoters: 1, sectorsShown: expect.arrayContaining(['public sector', 'private sector']) });
+    expect(result.tallies[0]).toMatchObject({ otherSectors: 0, bySector: { 'public sector': 1, 'private sector': 1 } });
   });
 
   it('results are kept per round; the API shows each role only what may be seen; getVoteResults has everything', async () => {

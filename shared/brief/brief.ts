@@ -79,8 +79,8 @@ export type BriefRound = {
   anonymous: boolean;
   sectorWeighting: boolean;
   /**
-   * set when this anonymous round counted sectors with fewer voters than this together as
-   * `otherSectors`, so that nobody's vote can be told; null when every sector is shown
+   * in an anonymous round, the fewest voters a sector needed to be shown on its own (smaller ones
+   * are counted together as `otherSectors`, so that nobody's vote can be told); null otherwise
    */
   sectorMinVoters: number | null;
   /** people who placed at least one dot (0 when results are hidden) */
