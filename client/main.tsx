@@ -3,19 +3,30 @@ import { createRoot } from 'react-dom/client';
 import { LandingPage } from './landing/LandingPage.tsx';
 import { BoardRoute } from './BoardRoute.tsx';
 import { BriefRoute } from './brief/BriefRoute.tsx';
+import { LinkProblemPage } from './lib/LinkPages.tsx';
+import { badLinkProblem } from './lib/useBoardInfo.ts';
 import './styles.css';
+
+/** A path segment as it was meant, or null when its `%` escapes are malformed (`%2`, `%E0%A4%A`). */
+function decodeSegment(segment: string): string | null {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return null;
+  }
+}
 
 function App() {
   const { pathname, search } = window.location;
   const brief = /^\/b\/([^/]+)\/brief\/?$/.exec(pathname);
-  if (brief) {
+  const board = brief ? null : /^\/b\/([^/]+)\/?$/.exec(pathname);
+  if (brief || board) {
+    const noun = brief ? 'brief' : 'board';
+    const boardId = decodeSegment((brief ?? board)![1]!);
+    // a link mangled on its way here (a mail client, a chat app) is a bad link, not a blank page
+    if (boardId === null) return <LinkProblemPage problem={badLinkProblem(noun)} offerNewBoard={noun === 'board'} />;
     const token = new URLSearchParams(search).get('token') ?? '';
-    return <BriefRoute boardId={decodeURIComponent(brief[1]!)} token={token} />;
-  }
-  const match = /^\/b\/([^/]+)\/?$/.exec(pathname);
-  if (match) {
-    const token = new URLSearchParams(search).get('token') ?? '';
-    return <BoardRoute boardId={decodeURIComponent(match[1]!)} token={token} />;
+    return brief ? <BriefRoute boardId={boardId} token={token} /> : <BoardRoute boardId={boardId} token={token} />;
   }
   if (pathname === '/' || pathname === '/index.html') return <LandingPage />;
   return (

@@ -55,7 +55,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
   const logger = deps.logger ?? consoleLogger();
   const { storage } = deps;
   // facilitation (phases, votes, drafts) is plugged into every room as it loads
-  const sessions = new SessionService({ storage, logger, now: deps.now });
+  const sessions = new SessionService({ storage, logger, now: deps.now, minSectorVoters: limits.anonymousSectorMinVoters });
   const rooms = new Rooms({ storage, limits, logger, hooks: sessions.hooks });
   const app = new Hono();
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });

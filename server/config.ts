@@ -3,6 +3,8 @@
  * people on one board, many of them behind one venue NAT address. `createApp` takes a partial
  * override; tests tighten single limits to trigger them.
  */
+import { DEFAULT_SECTOR_MIN_VOTERS } from '../shared/votes.ts';
+
 export type Limits = {
   /** largest WebSocket message accepted; larger ones close the connection with 1009 */
   maxMessageBytes: number;
@@ -63,6 +65,11 @@ export type Limits = {
   heartbeatMs: number;
   /** after we close a socket, how long its peer has to acknowledge before it is cut off */
   closeGraceMs: number;
+  /**
+   * in an anonymous vote, fewest voters a sector needs for its own figure in the breakdown;
+   * smaller sectors are shown only together, as "other sectors" (shared/votes.ts)
+   */
+  anonymousSectorMinVoters: number;
 };
 
 export const DEFAULT_LIMITS: Limits = {
@@ -98,6 +105,7 @@ export const DEFAULT_LIMITS: Limits = {
   idleUnloadMs: 30_000,
   heartbeatMs: 30_000,
   closeGraceMs: 5_000,
+  anonymousSectorMinVoters: DEFAULT_SECTOR_MIN_VOTERS,
 };
 
 export function resolveLimits(overrides: Partial<Limits> = {}): Limits {

@@ -48,6 +48,7 @@ const LIMIT_ENV: Record<string, keyof Limits> = {
   QUIET_BROADCAST_MS: 'quietBroadcastMs',
   SYNC_REQUESTS_PER_SECOND: 'syncRequestsPerSecond',
   SYNC_REQUEST_BURST: 'syncRequestBurst',
+  ANONYMOUS_SECTOR_MIN_VOTERS: 'anonymousSectorMinVoters',
 };
 
 function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { SECTORS, type Sector } from './schema.ts';
 import {
   DEFAULT_VOTE_CONFIG,
   applyVote,
@@ -6,8 +7,12 @@ import {
   dotsUsed,
   normaliseVoteConfig,
   resultsVisible,
+  sectorsShownAlone,
+  tallyRound,
   tallyVotes,
+  withCheckedSectors,
   visibleResult,
+  type Dot,
   type VoteAttempt,
   type VoteConfig,
   type VoteRoundResult,
@@ -139,5 +144,85 @@ describe('what may be seen', () => {
     expect(result.tallies[0]!.bySector['public sector']).toBe(1);
     const anonymous = tallyVotes([{ participantId: 'a', name: 'Amira', sector: 'citizen', cardId: 'x' }], { anonymous: true, sectorWeighting: false });
     expect(anonymous[0]).not.toHaveProperty('voters');
+  });
+});
+
+describe('anonymous rounds: small sectors are shown only together', () => {
+  const counts = (entries: Array<[Sector, number]>) => new Map(entries);
+
+  it('every sector with at least the minimum of voters keeps its own figure', () => {
+    expect(sectorsShownAlone(counts([['public sector', 3], ['citizen', 4]]), 3)).toBeNull();
+    expect(sectorsShownAlone(counts([]), 3)).toBeNull();
+  });
+
+  it('sectors below the minimum go together, and the smallest others join until the group is big enough', () => {
+    // two singles make 2 < 3: the smallest shown sector (private, 3) joins them
+    expect(sectorsShownAlone(counts([['public sector', 5], ['private sector', 3], ['academia', 1], ['citizen', 1]]), 3)).toEqual([
+      'public sector',
+    ]);
+    // three singles make a group of 3 on their own
+    expect(
+      sectorsShownAlone(counts([['public sector', 4], ['academia', 1], ['citizen', 1], ['voluntary and community', 1]]), 3),
+    ).toEqual(['public sector']);
+    // one voter beside one big sector: total minus the big one would give her away, so nothing is shown alone
+    expect(sectorsShownAlone(counts([['public sector', 9], ['citizen', 1]]), 3)).toEqual([]);
+    // the minimum is the deployment's: 2 lets a pair stand alone
+    expect(sectorsShownAlone(counts([['public sector', 2], ['citizen', 2]]), 2)).toBeNull();
+  });
+
+  const dot = (participantId: string, sector: Sector, cardId: string): Dot => ({ participantId, name: participantId, sector, cardId });
+  // public: a, b, c (3 voters); private: d (1); citizen: e (1); academia: f (1)
+  const dots: Dot[] = [
+    dot('a', 'public sector', 'x'),
+    dot('b', 'public sector', 'x'),
+    dot('c', 'public sector', 'y'),
+    dot('d', 'private sector', 'y'),
+    dot('e', 'citizen', 'x'),
+    dot('f', 'academia', 'z'),
+  ];
+
+  it('an anonymous round moves small sectors into otherSectors; totals and scores still add up', () => {
+    const { tallies, sectorPrivacy } = tallyRound(dots, { anonymous: true, sectorWeighting: false }, 3);
+    expect(sectorPrivacy).toEqual({ minVoters: 3, sectorsShown: ['public sector'] });
+    const x = tallies.find((t) => t.cardId === 'x')!;
+    expect(x).toMatchObject({ total: 3, otherSectors: 1 });
+    expect(x.bySector).toEqual({ 'public sector': 2, 'private sector': 0, academia: 0, 'voluntary and community': 0, citizen: 0 });
+    for (const t of tallies) {
+      expect(t.bySector.citizen + t.bySector['private sector'] + t.bySector.academia).toBe(0);
+      expect(Object.values(t.bySector).reduce((a, b) => a + b, 0) + t.otherSectors!).toBe(t.total);
+    }
+    expect(tallies.find((t) => t.cardId === 'z')).toMatchObject({ total: 1, otherSectors: 1 });
+  });
+
+  it('a named round is left as it is; an anonymous one with no small sector shows every sector', () => {
+    const named = tallyRound(dots, { anonymous: false, sectorWeighting: false }, 3);
+    expect(named.sectorPrivacy).toBeUndefined();
+    expect(named.tallies.find((t) => t.cardId === 'x')!.bySector.citizen).toBe(1);
+    const big = tallyRound(dots.slice(0, 3), { anonymous: true, sectorWeighting: false }, 3);
+    expect(big.sectorPrivacy).toEqual({ minVoters: 3, sectorsShown: [...SECTORS] });
+    expect(big.tallies.find((t) => t.cardId === 'x')).toMatchObject({ total: 2, otherSectors: 0, bySector: { 'public sector': 2 } });
+  });
+
+  it('an anonymous result stored before the rule existed shows no sector on its own', () => {
+    const legacy: VoteRoundResult = {
+      round: 1,
+      config: { ...config, anonymous: true },
+      status: 'revealed',
+      openedAt: 0,
+      closedAt: 1,
+      voterCount: 6,
+      tallies: tallyVotes(dots, { anonymous: true, sectorWeighting: false }),
+    };
+    const checked = withCheckedSectors(legacy);
+    expect(checked.sectorPrivacy).toEqual({ minVoters: 3, sectorsShown: [] });
+    for (const t of checked.tallies) {
+      expect(Object.values(t.bySector).every((n) => n === 0)).toBe(true);
+      expect(t.otherSectors).toBe(t.total);
+    }
+    // checked results, and named rounds, pass through untouched
+    const fresh = { ...legacy, ...tallyRound(dots, legacy.config, 3) };
+    expect(withCheckedSectors(fresh)).toBe(fresh);
+    const named = { ...legacy, config: { ...config, anonymous: false } };
+    expect(withCheckedSectors(named)).toBe(named);
   });
 });

@@ -46,10 +46,21 @@ export type CardTally = {
   total: number;
   /** weighted score: equals total unless sector weighting is on */
   score: number;
+  /** dots by the voter's sector; 0 for a sector counted in `otherSectors` */
   bySector: Record<Sector, number>;
+  /** dots from sectors too small to show on their own (see `SectorPrivacy`); anonymous rounds only */
+  otherSectors?: number;
   /** names of voters, absent when the round is anonymous */
   voters?: string[];
 };
+
+/**
+ * How an anonymous round's sector breakdown was coarsened: sectors with fewer than `minVoters`
+ * voters are counted together as "other sectors", and only `sectorsShown` keep figures of their own
+ * (all five when no sector was small). Every anonymous round carries it, so a result without it
+ * (saved before the rule existed) is known to be unchecked.
+ */
+export type SectorPrivacy = { minVoters: number; sectorsShown: Sector[] };
 
 export type VoteRoundStatus = 'open' | 'closed' | 'revealed';
 
@@ -63,6 +74,8 @@ export type VoteRoundResult = {
   voterCount: number;
   /** cards with at least one dot, best first (score, then total, then card id) */
   tallies: CardTally[];
+  /** present in every anonymous round (see SectorPrivacy) */
+  sectorPrivacy?: SectorPrivacy;
 };
 
 export function emptySectorCounts(): Record<Sector, number> {
@@ -107,6 +120,77 @@ export function tallyVotes(dots: readonly Dot[], config: Pick<VoteConfig, 'anony
       ...(config.anonymous ? {} : { voters: [...voterSet].sort() }),
     }))
     .sort((a, b) => b.score - a.score || b.total - a.total || (a.cardId < b.cardId ? -1 : 1));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Anonymous rounds and small sectors. In an anonymous round a sector with one voter would name her
+// choice in the breakdown, so such sectors are shown only together, as "other sectors". Totals
+// are public, so "other sectors" must itself hold enough voters: otherwise total minus the sectors
+// shown would give the small sector's figure back. The smallest shown sectors join it until it does.
+
+/** Default fewest voters a sector needs in an anonymous round to be shown on its own. */
+export const DEFAULT_SECTOR_MIN_VOTERS = 3;
+
+/**
+ * The sectors an anonymous round may show on their own, or null when every sector may be.
+ * `votersBySector` counts the people of each sector who placed at least one dot in the round.
+ */
+export function sectorsShownAlone(votersBySector: ReadonlyMap<Sector, number>, minVoters: number): Sector[] | null {
+  const voting = SECTORS.filter((s) => (votersBySector.get(s) ?? 0) > 0).map((s) => ({ s, n: votersBySector.get(s)! }));
+  let together = 0;
+  for (const { n } of voting) if (n < minVoters) together += n;
+  if (together === 0) return null;
+  // smallest first (stable: standard order among equals), so the fewest people are folded in
+  const big = voting.filter(({ n }) => n >= minVoters).sort((a, b) => a.n - b.n);
+  while (together < minVoters && big.length > 0) together += big.shift()!.n;
+  return SECTORS.filter((s) => big.some((b) => b.s === s));
+}
+
+/**
+ * A round's tallies as they may be published: in an anonymous round, the dots of sectors not
+ * shown on their own move into `otherSectors`. Totals and scores are unchanged.
+ */
+export function tallyRound(
+  dots: readonly Dot[],
+  config: Pick<VoteConfig, 'anonymous' | 'sectorWeighting'>,
+  minSectorVoters: number,
+): { tallies: CardTally[]; sectorPrivacy?: SectorPrivacy } {
+  const tallies = tallyVotes(dots, config);
+  if (!config.anonymous) return { tallies };
+  const voters = new Map<Sector, Set<string>>();
+  for (const dot of dots) {
+    let set = voters.get(dot.sector);
+    if (!set) voters.set(dot.sector, (set = new Set()));
+    set.add(dot.participantId);
+  }
+  const counts = new Map([...voters].map(([s, set]) => [s, set.size] as const));
+  const shown = sectorsShownAlone(counts, minSectorVoters) ?? [...SECTORS];
+  return { tallies: tallies.map((t) => keepSectors(t, shown)), sectorPrivacy: { minVoters: minSectorVoters, sectorsShown: shown } };
+}
+
+/** The tally with only `shown` sectors on their own, the rest in `otherSectors`. */
+function keepSectors(tally: CardTally, shown: readonly Sector[]): CardTally {
+  const bySector = emptySectorCounts();
+  let otherSectors = 0;
+  for (const s of SECTORS) {
+    if (shown.includes(s)) bySector[s] = tally.bySector[s];
+    else otherSectors += tally.bySector[s];
+  }
+  return { ...tally, bySector, otherSectors };
+}
+
+/**
+ * A stored result as it may be published now: an anonymous round saved before sectors were
+ * checked carries no `sectorPrivacy`, and its voters per sector are not known any more, so it
+ * shows no sector on its own at all.
+ */
+export function withCheckedSectors(result: VoteRoundResult, minSectorVoters = DEFAULT_SECTOR_MIN_VOTERS): VoteRoundResult {
+  if (!result?.config?.anonymous || result.sectorPrivacy) return result;
+  return {
+    ...result,
+    tallies: Array.isArray(result.tallies) ? result.tallies.map((t) => keepSectors(t, [])) : [],
+    sectorPrivacy: { minVoters: minSectorVoters, sectorsShown: [] },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ import { Fragment, createContext, useContext, type ReactNode } from 'react';
 import type { BriefSectionId, CommentTarget } from '../../shared/brief/comments.ts';
 import { BRIEF_SECTIONS } from '../../shared/brief/comments.ts';
 import type { BriefDocument, ChallengeBrief, DocBlock, SectorVotes } from '../../shared/brief/index.ts';
-import { isLinkRun, isSafeUrl, type Inline, type TextRun } from '../../shared/richtext/index.ts';
+import { exportedLink, isLinkRun, type Inline, type TextRun } from '../../shared/richtext/index.ts';
 import { sectorStyle } from '../lib/sectors.ts';
 
 /** Renders the heading it is given with a comment button beside it, and the comments under it. */
@@ -127,7 +127,7 @@ function IdeaView({
         <Fragment key={i}>
           <Block block={b} ctx={ctx} />
           {i === 0 && b.type === 'facts' && votes && votes.total > 0 && (
-            <SectorBar bySector={votes.bySector} total={votes.total} max={ctx.maxVotes} />
+            <SectorBar bySector={votes.bySector} otherSectors={votes.otherSectors} total={votes.total} max={ctx.maxVotes} />
           )}
         </Fragment>
       ))}
@@ -147,7 +147,7 @@ function RankingTable({ table, ctx }: { table: Extract<DocBlock, { type: 'table'
       extra={(row, col) => {
         const entry = ranking?.[row];
         if (!entry || col !== sectorColumn || entry.total === 0) return null;
-        return <SectorBar bySector={entry.bySector} total={entry.total} max={ctx.maxVotes} />;
+        return <SectorBar bySector={entry.bySector} otherSectors={entry.otherSectors} total={entry.total} max={ctx.maxVotes} />;
       }}
     />
   );
@@ -157,12 +157,24 @@ function RankingTable({ table, ctx }: { table: Extract<DocBlock, { type: 'table'
  * Votes by sector as a stacked bar, as long as the votes are against the most any idea got.
  * Hidden from assistive technology: the same numbers are in the text right beside it.
  */
-export function SectorBar({ bySector, total, max }: { bySector: readonly SectorVotes[]; total: number; max: number }) {
+export function SectorBar({
+  bySector,
+  otherSectors,
+  total,
+  max,
+}: {
+  bySector: readonly SectorVotes[];
+  /** an anonymous round's small sectors, counted together */
+  otherSectors: number;
+  total: number;
+  max: number;
+}) {
+  const segments: Array<{ sector: string; votes: number }> = [...bySector, { sector: 'other', votes: otherSectors }];
   const width = max > 0 ? Math.max(8, (total / max) * 100) : 0;
   return (
     <div className="sector-bar" aria-hidden="true" data-testid="sector-bar">
       <div className="sector-bar__track" style={{ width: `${width}%` }}>
-        {bySector
+        {segments
           .filter((s) => s.votes > 0)
           .map((s) => {
             const style = sectorStyle(s.sector);
@@ -293,17 +305,17 @@ function inlines(list: readonly Inline[], ctx: RenderContext): ReactNode[] {
   return list.map((inline, i) => {
     if (!isLinkRun(inline)) return run(inline, i);
     const label = inline.children.map(run);
-    const internal = inline.url.startsWith('#') && ctx.doc.anchors.has(inline.url.slice(1));
-    if (internal) {
+    const target = exportedLink(inline.url);
+    if (target?.kind === 'anchor' && ctx.doc.anchors.has(target.href.slice(1))) {
       return (
-        <a key={i} href={inline.url}>
+        <a key={i} href={target.href}>
           {label}
         </a>
       );
     }
-    if (!inline.url.startsWith('#') && isSafeUrl(inline.url)) {
+    if (target?.kind === 'absolute') {
       return (
-        <a key={i} href={inline.url} target="_blank" rel="noopener noreferrer">
+        <a key={i} href={target.href} target="_blank" rel="noopener noreferrer">
           {label}
         </a>
       );

@@ -29,7 +29,7 @@ import type * as Y from 'yjs';
 import { cardBody, findCard } from '../../shared/schema.ts';
 import { touchCard, type BoardOrigin } from '../../shared/board.ts';
 import { RICH_TEXT_NODES, RICH_TEXT_TRANSFORMERS } from '../../shared/richtext/nodes.ts';
-import { isSafeUrl } from '../../shared/richtext/readBody.ts';
+import { isSafeUrl } from '../../shared/richtext/links.ts';
 import type { BoardConnection } from '../sync/boardConnection.ts';
 import type { PresenceUser } from '../sync/presence.ts';
 import { createCardProvider } from './cardProvider.ts';

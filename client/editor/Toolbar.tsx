@@ -18,7 +18,7 @@ import {
   FORMAT_TEXT_COMMAND,
   type LexicalNode,
 } from 'lexical';
-import { isSafeUrl } from '../../shared/richtext/readBody.ts';
+import { linkTarget } from '../../shared/richtext/links.ts';
 
 type State = { heading: boolean; bold: boolean; italic: boolean; list: 'bullet' | 'number' | null; link: boolean };
 const EMPTY: State = { heading: false, bold: false, italic: false, list: null, link: false };
@@ -63,7 +63,9 @@ export function Toolbar() {
   const toggleLink = () => {
     if (state.link) return editor.dispatchCommand(TOGGLE_LINK_COMMAND, null);
     const url = window.prompt('Link address (https://…)', 'https://');
-    if (url && isSafeUrl(url.trim())) editor.dispatchCommand(TOGGLE_LINK_COMMAND, url.trim());
+    // stored as it will be followed: "//host/x" is written out as "https://host/x"
+    const target = linkTarget(url);
+    if (target) editor.dispatchCommand(TOGGLE_LINK_COMMAND, target.href);
   };
 
   // Keep focus (and the selection) in the text while clicking a button.

@@ -2,7 +2,7 @@
 import { useId } from 'react';
 import { useSession } from '../session/useSession.ts';
 import { useFacilitation } from './context.ts';
-import { roundsFor, shownRound, VOTE_KINDS, type VoteKind } from './results.ts';
+import { roundsFor, sectorPrivacyNote, shownRound, VOTE_KINDS, type VoteKind } from './results.ts';
 
 const LANE = { problem: 'Problem statements', idea: 'Ideas' } as const;
 
@@ -28,6 +28,7 @@ function LaneResults({ kind }: { kind: VoteKind }) {
   const selectId = useId();
   const sortId = useId();
   if (!shown) return null;
+  const privacy = sectorPrivacyNote(shown);
   return (
     <div className="results-strip__lane" data-testid={`results-${kind}`}>
       <p className="results-strip__what">
@@ -68,6 +69,11 @@ function LaneResults({ kind }: { kind: VoteKind }) {
         />
         <label htmlFor={sortId}>Sort {LANE[kind].toLowerCase()} by dots</label>
       </span>
+      {privacy && (
+        <p className="results-strip__note" data-testid={`sector-privacy-${kind}`}>
+          {privacy}
+        </p>
+      )}
     </div>
   );
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BoardSnapshot } from '../../shared/board.ts';
 import { DEFAULT_VOTE_CONFIG, emptySectorCounts, type VoteRoundResult } from '../../shared/votes.ts';
-import { breakdownText, rankOf, roundsFor, sectorShares, shownRound, sortBoardByVotes } from './results.ts';
+import { breakdownText, rankOf, roundsFor, sectorPrivacyNote, sectorShares, shownRound, sortBoardByVotes } from './results.ts';
 
 const round = (n: number, lane: 'ideas' | 'problems', status: VoteRoundResult['status'], tallies: VoteRoundResult['tallies'] = []): VoteRoundResult => ({
   round: n,
@@ -24,6 +24,15 @@ describe('results on the board', () => {
     expect(breakdownText(t)).toBe('7 dots: 3 public, 2 private, 1 academia, 1 citizen');
     expect(breakdownText(tally('b', { 'voluntary and community': 1 }))).toBe('1 dot: 1 voluntary and community');
     expect(sectorShares(t).map((s) => Math.round(s.percent))).toEqual([43, 29, 14, 14]);
+  });
+
+  it('an anonymous round shows small sectors only together, and says why', () => {
+    const t = { ...tally('a', { 'public sector': 3 }), total: 5, score: 5, otherSectors: 2 };
+    expect(breakdownText(t)).toBe('5 dots: 3 public, 2 other sectors');
+    expect(sectorShares(t).map((s) => [s.sector, s.count])).toEqual([['public sector', 3], ['other', 2]]);
+    const r = { ...round(1, 'ideas', 'revealed', [t]), sectorPrivacy: { minVoters: 3, sectorsShown: ['public sector' as const] } };
+    expect(sectorPrivacyNote(r)).toMatch(/^Sectors with fewer than 3 voters are not shown on their own, so that nobody’s anonymous vote can be told/);
+    expect(sectorPrivacyNote(round(2, 'ideas', 'revealed'))).toBeNull();
   });
 
   it('rounds per lane, only once they may be seen; the chosen one or the latest', () => {

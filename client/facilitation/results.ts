@@ -6,6 +6,7 @@
 import type { BoardSnapshot } from '../../shared/board.ts';
 import { SECTORS, type CardKind, type Sector } from '../../shared/schema.ts';
 import { resultsVisible, VOTE_LANE_KIND, type CardTally, type VoteRoundResult } from '../../shared/votes.ts';
+import { OTHER_SECTORS, smallSectorsText } from '../../shared/brief/words.ts';
 
 export type VoteKind = 'problem' | 'idea';
 export const VOTE_KINDS: readonly VoteKind[] = ['problem', 'idea'];
@@ -35,20 +36,30 @@ export function dotsWord(n: number): string {
   return n === 1 ? '1 dot' : `${n} dots`;
 }
 
-/** "7 dots: 3 public, 2 private, 1 academia, 1 citizen" — sectors with no dots left out. */
-export function breakdownText(tally: Pick<CardTally, 'total' | 'bySector'>): string {
-  const parts = SECTORS.filter((s) => (tally.bySector[s] ?? 0) > 0).map((s) => `${tally.bySector[s]} ${SECTOR_WORD[s]}`);
+type Breakdown = Pick<CardTally, 'total' | 'bySector' | 'otherSectors'>;
+
+/**
+ * "7 dots: 3 public, 2 private, 1 academia, 1 citizen" — sectors with no dots left out; in an
+ * anonymous round, small sectors only together: "5 dots: 3 public, 2 other sectors".
+ */
+export function breakdownText(tally: Breakdown): string {
+  const parts = sectorShares(tally).map((s) => `${s.count} ${s.sector === 'other' ? OTHER_SECTORS : SECTOR_WORD[s.sector]}`);
   return parts.length > 0 ? `${dotsWord(tally.total)}: ${parts.join(', ')}` : dotsWord(tally.total);
 }
 
 /** Each sector's share of a card's dots, for the stacked bar (same order as the text). */
-export function sectorShares(tally: Pick<CardTally, 'total' | 'bySector'>): Array<{ sector: Sector; count: number; percent: number }> {
+export function sectorShares(tally: Breakdown): Array<{ sector: Sector | 'other'; count: number; percent: number }> {
   if (tally.total <= 0) return [];
-  return SECTORS.filter((s) => (tally.bySector[s] ?? 0) > 0).map((s) => ({
-    sector: s,
-    count: tally.bySector[s],
-    percent: (tally.bySector[s] / tally.total) * 100,
-  }));
+  const counts: Array<[Sector | 'other', number]> = SECTORS.map((s) => [s, tally.bySector[s] ?? 0]);
+  counts.push(['other', tally.otherSectors ?? 0]);
+  return counts
+    .filter(([, count]) => count > 0)
+    .map(([sector, count]) => ({ sector, count, percent: (count / tally.total) * 100 }));
+}
+
+/** Why a round's breakdown shows some sectors only together, or null when it shows them all. */
+export function sectorPrivacyNote(result: Pick<VoteRoundResult, 'sectorPrivacy'>): string | null {
+  return smallSectorsText({ sectorMinVoters: result.sectorPrivacy?.minVoters ?? null });
 }
 
 /** A card's place in a round: "1st of 6" etc. (ties share a place). */

@@ -17,6 +17,11 @@ export class ApiError extends Error {
   }
 }
 
+/** A token no request can carry (a header allows bytes only): the link is mis-encoded. */
+export class BadTokenError extends Error {
+  override name = 'BadTokenError';
+}
+
 async function failure(res: Response): Promise<ApiError> {
   let message = `The server answered ${res.status}.`;
   let code: ApiErrorCode | null = null;
@@ -48,9 +53,14 @@ export async function createBoard(input: {
 }
 
 export async function fetchBoardMeta(id: string, token: string): Promise<BoardMetaResponse> {
-  const res = await fetch(`/api/boards/${encodeURIComponent(id)}`, {
-    headers: { authorization: `Bearer ${token}` },
-  });
+  let headers: Headers;
+  try {
+    headers = new Headers({ authorization: `Bearer ${token}` });
+  } catch {
+    // built before fetching, so that this is never mistaken for a network failure
+    throw new BadTokenError('The token in this link cannot be sent.');
+  }
+  const res = await fetch(`/api/boards/${encodeURIComponent(id)}`, { headers });
   if (!res.ok) throw await failure(res);
   return (await res.json()) as BoardMetaResponse;
 }

@@ -38,7 +38,11 @@ export const SECTOR_STYLE: Record<Sector | 'unknown', { colour: string; label: s
   unknown: { colour: '#505a5f', label: 'Sector not given', short: '?', describe: '' },
 };
 
+/** Anonymous rounds: the sectors too small to show on their own, counted together. */
+export const OTHER_SECTORS_STYLE = { colour: '#383f43', label: 'Other sectors', short: 'OTH', describe: '' };
+
 export function sectorStyle(sector: string) {
+  if (sector === 'other') return OTHER_SECTORS_STYLE;
   return SECTOR_STYLE[sector as Sector] ?? SECTOR_STYLE.unknown;
 }
 

@@ -15,7 +15,7 @@ import type { BoardOrigin } from '../../shared/board.ts';
 import { MessageType, parseControlMessage, type ControlMessage, type HelloMessage, type Role } from '../../shared/protocol.ts';
 import { SyncStatusStore } from './syncStatus.ts';
 import { ReconnectPolicy } from './reconnect.ts';
-import { AWARENESS_FIELD, type PresenceUser } from './presence.ts';
+import { AWARENESS_FIELD, keepPresenceAcrossReconnects, type PresenceUser } from './presence.ts';
 
 /** The origin of updates replayed from the journal (see `keepJournal`). */
 const JOURNAL_ORIGIN = { kind: 'journal' } as const;
@@ -121,6 +121,7 @@ export class BoardConnection {
     this.disposers.push(() => this.provider.off('sync', onSync));
 
     this.status = new SyncStatusStore(this.provider);
+    this.disposers.push(keepPresenceAcrossReconnects(this.provider));
 
     const maps = boardMaps(doc);
     this.undoManager = new Y.UndoManager([maps.problems, maps.ideas, maps.notes, maps.themes], {

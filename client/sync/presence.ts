@@ -9,9 +9,11 @@
  *
  * Everything read from awareness came from a peer, so it is validated like the board itself.
  */
+import * as decoding from 'lib0/decoding';
 import type { Awareness } from 'y-protocols/awareness';
+import type { WebsocketProvider } from 'y-websocket';
 import { SECTORS, type Sector } from '../../shared/schema.ts';
-import type { Role } from '../../shared/protocol.ts';
+import { MessageType, type Role } from '../../shared/protocol.ts';
 
 export type PresenceUser = {
   participantId: string;
@@ -118,4 +120,59 @@ export function readTitleCaret(raw: unknown): TitleCaretState | null {
   const anchor = readRelativePosition(r.anchor);
   const head = readRelativePosition(r.head);
   return anchor && head ? { card: r.card, anchor, head } : null;
+}
+
+/**
+ * Keeps this page present across reconnects. A reconnecting provider re-sends its awareness state
+ * with the clock it had, and a server that dropped that state meanwhile (the old connection left,
+ * or the state timed out while the network was gone) has already seen that clock, so it ignores
+ * the state: the others would see this person again only at the next renewal, up to 15 s later.
+ * So, once each new connection has synced, if the server did not hand this page's own state back
+ * among the states it holds (it sends them all before the sync reply), the state is set again,
+ * which moves the clock on and makes the server take it.
+ */
+export function keepPresenceAcrossReconnects(provider: WebsocketProvider): () => void {
+  const awareness = provider.awareness;
+  let checkAfterSync = false;
+  let serverHasMe = false;
+  const onStatus = ({ status }: { status: string }) => {
+    if (status !== 'connected') return;
+    checkAfterSync = true;
+    serverHasMe = false;
+  };
+  const applyAwareness = provider.messageHandlers[MessageType.awareness]!;
+  provider.messageHandlers[MessageType.awareness] = (encoder, decoder, p, emitSynced, type) => {
+    if (checkAfterSync && !serverHasMe) serverHasMe = holdsStateOf(decoding.clone(decoder), awareness.clientID);
+    applyAwareness(encoder, decoder, p, emitSynced, type);
+  };
+  const onSync = (synced: boolean) => {
+    if (!synced || !checkAfterSync) return;
+    checkAfterSync = false;
+    const mine = awareness.getLocalState();
+    if (!serverHasMe && mine !== null) awareness.setLocalState({ ...mine });
+  };
+  provider.on('status', onStatus);
+  provider.on('sync', onSync);
+  return () => {
+    provider.off('status', onStatus);
+    provider.off('sync', onSync);
+    provider.messageHandlers[MessageType.awareness] = applyAwareness;
+  };
+}
+
+/** Whether an awareness frame's update carries a (non-null) state for `clientId`. */
+function holdsStateOf(decoder: decoding.Decoder, clientId: number): boolean {
+  try {
+    const update = decoding.createDecoder(decoding.readVarUint8Array(decoder));
+    const count = decoding.readVarUint(update);
+    for (let i = 0; i < count; i++) {
+      const id = decoding.readVarUint(update);
+      decoding.readVarUint(update); // clock
+      const state = decoding.readVarString(update);
+      if (id === clientId && state !== 'null') return true;
+    }
+  } catch {
+    // not ours to judge: the provider's own handler reads it next
+  }
+  return false;
 }

@@ -32,7 +32,7 @@ import {
 } from 'docx';
 import type { ChallengeBrief } from '../../shared/brief/brief.ts';
 import { inlineText, layoutBrief, type BriefDocument, type DocBlock, type Inline, type TextRun as Run } from '../../shared/brief/layout.ts';
-import { isSafeUrl } from '../../shared/richtext/index.ts';
+import { exportedLink } from '../../shared/richtext/index.ts';
 
 const FONT = 'Arial';
 const COLOUR = { text: '0B0C0C', secondary: '505A5F', rule: 'B1B4B6', link: '1D70B8' };
@@ -116,10 +116,10 @@ class Builder {
         continue;
       }
       const children = inline.children.flatMap((c) => this.runs(c, { style: 'Hyperlink' }));
-      const internal = inline.url.startsWith('#') && this.layout.anchors.has(inline.url.slice(1));
-      const external = !inline.url.startsWith('#') && isSafeUrl(inline.url);
-      if (internal) out.push(new InternalHyperlink({ anchor: bookmarkName(inline.url.slice(1)), children }));
-      else if (external) out.push(new ExternalHyperlink({ link: inline.url, children }));
+      const target = exportedLink(inline.url);
+      if (target?.kind === 'anchor' && this.layout.anchors.has(target.href.slice(1))) {
+        out.push(new InternalHyperlink({ anchor: bookmarkName(target.href.slice(1)), children }));
+      } else if (target?.kind === 'absolute') out.push(new ExternalHyperlink({ link: target.href, children }));
       else out.push(...inline.children.flatMap((c) => this.runs(c)));
     }
     return out;

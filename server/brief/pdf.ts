@@ -18,7 +18,7 @@ import PDFDocument from 'pdfkit';
 import type { ChallengeBrief } from '../../shared/brief/brief.ts';
 import { inlineText, layoutBrief, type BriefDocument, type DocBlock, type Inline } from '../../shared/brief/layout.ts';
 
-import { isSafeUrl } from '../../shared/richtext/index.ts';
+import { exportedLink } from '../../shared/richtext/index.ts';
 
 type Doc = PDFKit.PDFDocument;
 type Struct = PDFKit.PDFStructureElement;
@@ -120,9 +120,9 @@ class Writer {
     };
     for (const inline of inlines) {
       if ('type' in inline) {
-        const internal = inline.url.startsWith('#') && this.layout.anchors.has(inline.url.slice(1));
-        const external = !inline.url.startsWith('#') && isSafeUrl(inline.url);
-        const target = internal ? { goTo: inline.url.slice(1) } : external ? { link: inline.url } : undefined;
+        const to = exportedLink(inline.url);
+        const internal = to?.kind === 'anchor' && this.layout.anchors.has(to.href.slice(1));
+        const target = internal ? { goTo: to.href.slice(1) } : to?.kind === 'absolute' ? { link: to.href } : undefined;
         for (const child of inline.children) push(child, target);
       } else {
         push(inline);

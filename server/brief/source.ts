@@ -5,7 +5,7 @@
  */
 import * as Y from 'yjs';
 import { boardVersion } from '../../shared/brief/version.ts';
-import type { VoteRoundResult } from '../../shared/votes.ts';
+import { withCheckedSectors, type VoteRoundResult } from '../../shared/votes.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { Awaitable, Storage, StoredVersion } from '../storage/storage.ts';
 
@@ -46,11 +46,14 @@ export async function liveSource(rooms: Rooms, voteResults: VoteResultsSource, b
   }
 }
 
-/** The vote results saved with a version; [] if they are missing or unreadable. */
+/**
+ * The vote results saved with a version; [] if they are missing or unreadable. An anonymous round
+ * saved before small sectors were merged shows no sector on its own (`withCheckedSectors`).
+ */
 export function savedVotes(version: Pick<StoredVersion, 'votes'>): VoteRoundResult[] {
   try {
     const parsed: unknown = JSON.parse(version.votes);
-    return Array.isArray(parsed) ? (parsed as VoteRoundResult[]) : [];
+    return Array.isArray(parsed) ? (parsed as VoteRoundResult[]).map((r) => withCheckedSectors(r)) : [];
   } catch {
     return [];
   }

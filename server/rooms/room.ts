@@ -575,7 +575,10 @@ export class Room implements ConnectionSink {
    * Awareness, with ownership: the first connection to set a client id's state owns that id until
    * it leaves. Standard providers echo everyone's states back (same clock) and drop states they
    * consider timed out (same clock, null); those entries are ignored for ids owned by someone
-   * else. Only a real change to someone else's state (a higher clock) is an offence.
+   * else. Only a real change to someone else's state (a higher clock) is an offence. An id whose
+   * state has timed out here is free again: its owner has been silent for the whole awareness
+   * timeout (a network gone without a close), and the page behind it may be back on a new
+   * connection; the next connection to set it takes it over.
    *
    * Limits, so that one link holder cannot flood everyone (and every late joiner) with presence:
    * one client id per connection at a time (4410), each state at most `maxAwarenessStateBytes`
@@ -607,8 +610,13 @@ export class Room implements ConnectionSink {
     let boardBytes = this.awarenessBytes;
     const sizes = new Map<number, number>();
     for (const entry of entries) {
-      const owner = this.awarenessOwners.get(entry.clientId);
+      let owner = this.awarenessOwners.get(entry.clientId);
       const current = this.awareness.meta.get(entry.clientId)?.clock ?? 0;
+      if (owner && owner !== conn && !entry.removal && entry.clock > current && !this.awareness.states.has(entry.clientId)) {
+        owner.ownedClients.delete(entry.clientId);
+        this.awarenessOwners.delete(entry.clientId);
+        owner = undefined;
+      }
       if ((owner && owner !== conn) || entry.clientId === this.ydoc.clientID) {
         if (entry.clock > current) {
           throw new RejectedMessage(CloseCode.awarenessConflict, CloseReason.awarenessConflict, `client ${entry.clientId}`);

@@ -66,6 +66,8 @@ export type SessionDeps = {
   onDestroy?: (session: BoardSession) => void;
   /** rotates a link (storage and every live session); absent, rotateLink is refused */
   rotateLink?: LinkRotator;
+  /** anonymous rounds: fewest voters a sector needs to be shown on its own (default 3) */
+  minSectorVoters?: number;
 };
 
 /** Who sent a command, as the handlers see it. */
@@ -501,7 +503,7 @@ export class BoardSession implements RoomHooks {
     const ballots = [...(this.ballots.get(round) ?? new Map<string, Ballot>())].flatMap(([participantId, ballot]) =>
       Object.entries(ballot).map(([cardId, count]) => ({ participantId, cardId, count })),
     );
-    return roundResult(record, ballots, this.participants);
+    return roundResult(record, ballots, this.participants, this.deps.minSectorVoters);
   }
 
   /** Sends a round's results to everyone, if and only if they may be seen. */

@@ -8,6 +8,8 @@ import * as Y from 'yjs';
 import { addProblem, cardBodyById, readBoard, type Author } from '../../shared/board.ts';
 import type { DraftsMessage } from '../../shared/protocol.ts';
 import { bodyToMarkdown, bodyToPlainText } from '../../shared/richtext/index.ts';
+import { linkTarget } from '../../shared/richtext/links.ts';
+import { storedLinkUrls } from '../../shared/richtext/testHelpers.ts';
 import { laneMap } from '../../shared/schema.ts';
 import { connectProvider, startServer, waitFor, whenSynced, type TestServer } from '../test/harness.ts';
 import {
@@ -134,6 +136,33 @@ describe('private drafts', () => {
     expect(bodyToMarkdown(benBody)).toBe('- one\n- two');
     // nothing left to reveal
     expect(await ok(fac.provider, 'revealDrafts')).toEqual({ revealed: 0 });
+  });
+
+  it('a revealed draft’s body never puts an unsafe or scheme-less link into the document', async () => {
+    const { s, board } = await jam();
+    const fac = await person(s, board, 'facilitator', 'Fay');
+    const amira = await person(s, board, 'contributor', 'Amira');
+    cleanups.push(() => fac.provider.destroy(), () => amira.provider.destroy());
+    await ok(fac.provider, 'setPhase', { phaseId: 'solutions' });
+    await ok(fac.provider, 'setPrivateMode', { on: true });
+    const hrefs = ['//evil.example/x', '/\\evil.example', 'https:evil.example', 'javascript:document.cookie', 'data:text/html,x', 'file:///etc/passwd', 'https://ok.example/'];
+    const body = hrefs.map((href, i) => `[link ${i}](${href})`).join(' and ');
+    await ok(amira.provider, 'saveDraft', { title: 'Links', body });
+
+    const watcher = connectProvider(s, board.id, board.tokens.viewer);
+    cleanups.push(() => watcher.destroy());
+    await whenSynced(watcher);
+    expect(await ok(fac.provider, 'revealDrafts')).toEqual({ revealed: 1 });
+    await waitFor(() => readBoard(watcher.doc).ideas.length === 1);
+    const idea = readBoard(watcher.doc).ideas[0]!;
+    // what another client received, and what the server stored
+    const received = storedLinkUrls(cardBodyById(watcher.doc, idea.id));
+    expect(received).toEqual(['https://evil.example/x', 'https://evil.example/', 'https://evil.example/', 'https://ok.example/']);
+    for (const url of received) expect(linkTarget(url)).toEqual({ kind: 'absolute', href: url });
+    const stored = await storedLog(s, board.id);
+    for (const raw of ['javascript:', 'data:text', 'file:']) expect(stored).not.toContain(raw);
+    expect(stored).not.toMatch(/(?<!https:)\/\/evil\.example\/x/);
+    expect(bodyToPlainText(cardBodyById(watcher.doc, idea.id)!)).toContain('link 3 and link 4 and link 5');
   });
 
   it('drafts need private mode and the phase’s lane; they are yours alone, kept across reconnects', async () => {

@@ -16,6 +16,8 @@ export type SessionServiceDeps = {
   storage: Storage;
   logger: Logger;
   now?: () => number;
+  /** anonymous rounds: fewest voters a sector needs to be shown on its own (default 3) */
+  minSectorVoters?: number;
 };
 
 export class SessionService {
@@ -32,6 +34,7 @@ export class SessionService {
       storage: this.deps.storage,
       logger: this.deps.logger,
       now: this.now,
+      minSectorVoters: this.deps.minSectorVoters,
       rotateLink: this.rotateLink,
       onDestroy: (s) => {
         if (this.live.get(s.boardId) === s) this.live.delete(s.boardId);
@@ -69,11 +72,11 @@ export class SessionService {
 
   /** Every round's full results, oldest first — trusted, server-side only (e.g. the brief). */
   async getVoteResults(boardId: string): Promise<VoteRoundResult[]> {
-    return resultsOf(await this.deps.storage.loadSession(boardId));
+    return resultsOf(await this.deps.storage.loadSession(boardId), this.deps.minSectorVoters);
   }
 
   /** The same with totals removed from rounds whose results may not be seen yet: safe for any role. */
   async visibleVoteResults(boardId: string): Promise<VoteRoundResult[]> {
-    return visibleResultsOf(await this.deps.storage.loadSession(boardId));
+    return visibleResultsOf(await this.deps.storage.loadSession(boardId), this.deps.minSectorVoters);
   }
 }

@@ -11,6 +11,8 @@ import { laneMap } from '../../shared/schema.ts';
 import type { VoteConfig } from '../../shared/votes.ts';
 import type { CreateBoardResponse } from '../api/boards.ts';
 import type { VotesResponse } from '../api/session.ts';
+import type { ChallengeBriefJson } from '../../shared/brief/json.ts';
+import type { Limits } from '../config.ts';
 import { connectProvider, rawClient, startServer, waitFor, whenSynced, type TestServer } from '../test/harness.ts';
 import {
   barrier,
@@ -45,8 +47,8 @@ type Scene = {
 };
 
 /** A hackathon with a problem and three ideas, in its Vote phase; the vote opened with `config` unless null. */
-async function scene(config: Partial<VoteConfig> | null = {}): Promise<Scene> {
-  const s = await startServer();
+async function scene(config: Partial<VoteConfig> | null = {}, limits: Partial<Limits> = {}): Promise<Scene> {
+  const s = await startServer({ limits });
   cleanups.push(() => s.close());
   const board = await s.createBoard({ title: 'Hack', template: 'hackathon' });
   const fac = await person(s, board, 'facilitator', 'Fay', { sector: 'public sector' });
@@ -235,6 +237,56 @@ describe('dot voting', () => {
     expect(live.result.tallies[0]).not.toHaveProperty('voters');
     await ok(sc.ben.provider, 'castVote', { cardId: a });
     await until(sc.amira.provider, 'voteResult', (m) => m.result.tallies[0]?.total === 2);
+  });
+
+  it('anonymous round: a sector with one voter gets no figure of its own, on the socket or in brief.json', async () => {
+    const sc = await scene({ anonymous: true, votesPerPerson: 2 });
+    const [a, b] = sc.ideas as [string, string];
+    const carol = await person(sc.s, sc.board, 'contributor', 'Carol', { organisation: 'Uni', sector: 'academia' });
+    const viewer = connectRecordingProvider(sc.s, sc.board.id, sc.board.tokens.viewer);
+    cleanups.push(() => carol.provider.destroy(), () => viewer.destroy());
+    await whenSynced(viewer);
+    // one voter each from public, private and academia
+    await ok(sc.amira.provider, 'castVote', { cardId: a });
+    await ok(sc.ben.provider, 'castVote', { cardId: a });
+    await ok(sc.ben.provider, 'castVote', { cardId: b });
+    await ok(carol.provider, 'castVote', { cardId: b });
+    await ok(sc.fac.provider, 'revealVote');
+
+    const { result } = await until(viewer, 'voteResult', (m) => m.result.status === 'revealed');
+    // each sector alone would name its voter's choice: all three are only shown together
+    expect(result.sectorPrivacy).toEqual({ minVoters: 3, sectorsShown: [] });
+    // (equal scores: the order between the two is the card ids')
+    expect(result.tallies.map((t) => [t.cardId, t.total, t.otherSectors])).toEqual(
+      expect.arrayContaining([
+        [a, 2, 2],
+        [b, 2, 2],
+      ]),
+    );
+    expect(result.tallies).toHaveLength(2);
+    for (const t of result.tallies) expect(Object.values(t.bySector).every((n) => n === 0)).toBe(true);
+    const seen = bytesAsText(viewer.received);
+    expect(seen).not.toMatch(/"(public sector|private sector|academia)":[1-9]/);
+
+    const res = await fetch(`${sc.s.url}/api/boards/${sc.board.id}/brief.json?token=${sc.board.tokens.viewer}`);
+    expect(res.status).toBe(200);
+    const brief = (await res.json()) as ChallengeBriefJson;
+    expect(brief.rounds[0]!.sectorMinVoters).toBe(3);
+    for (const entry of [...brief.rounds[0]!.ranking, ...brief.ideas.flatMap((i) => (i.votes ? [i.votes] : []))]) {
+      expect(entry.bySector).toEqual([]);
+      expect(entry.otherSectors).toBe(entry.total);
+    }
+    expect(brief.rounds[0]!.ranking.filter((e) => e.total > 0)).toHaveLength(2);
+  });
+
+  it('the fewest voters a sector needs is the deployment’s to choose', async () => {
+    const sc = await scene({ anonymous: true }, { anonymousSectorMinVoters: 1 });
+    const [a] = sc.ideas as [string];
+    await ok(sc.amira.provider, 'castVote', { cardId: a });
+    await ok(sc.ben.provider, 'castVote', { cardId: a });
+    const { result } = await reveal(sc);
+    expect(result.sectorPrivacy).toEqual({ minVoters: 1, sectorsShown: expect.arrayContaining(['public sector', 'private sector']) });
+    expect(result.tallies[0]).toMatchObject({ otherSectors: 0, bySector: { 'public sector': 1, 'private sector': 1 } });
   });
 
   it('results are kept per round; the API shows each role only what may be seen; getVoteResults has everything', async () => {

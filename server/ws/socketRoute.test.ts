@@ -3,6 +3,7 @@
  * the code that says why, while another provider keeps syncing and storage stays intact.
  */
 import * as encoding from 'lib0/encoding';
+import { removeAwarenessStates } from 'y-protocols/awareness';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import { CloseCode, CloseReason, MessageType, SyncMessageType } from '../../shared/protocol.ts';
@@ -188,6 +189,34 @@ describe('bad input closes only the offending connection', () => {
     await expectClosed(raw, CloseCode.awarenessConflict);
     expect(sc.b.awareness.getStates().get(sc.a.doc.clientID)?.user?.name).toBe('Ada');
     await othersCarryOn(sc, CloseCode.awarenessConflict);
+  });
+
+  it('an id whose state timed out is free: a page back on a new connection takes it over at once', async () => {
+    const sc = await scene();
+    const id = 777_777;
+    // a page on a connection that will go quiet (a raw client never answers anything)
+    const old = await offender(sc);
+    old.send(awarenessFrame([{ clientId: id, clock: 1, state: { user: { name: 'Ada' } } }]));
+    await waitFor(() => sc.b.awareness.getStates().has(id), 5000, 'presence');
+    const room = sc.s.rooms.peek(sc.board.id)!;
+    // what the room's awareness does by itself after 30 s without a sign of life from that page
+    // (its network gone, its connection not closed)
+    removeAwarenessStates(room.awareness, [id], 'timeout');
+    await waitFor(() => !sc.b.awareness.getStates().has(id), 5000, 'timed out');
+    // the same page, back on a new connection while the old one is still open here
+    const back = await offender(sc);
+    back.send(awarenessFrame([{ clientId: id, clock: 2, state: { user: { name: 'Ada' } } }]));
+    await waitFor(() => sc.b.awareness.getStates().get(id)?.user?.name === 'Ada', 5000, 'present again');
+    // the old connection leaving later takes nothing with it
+    old.ws.close();
+    await waitFor(() => room.connectionList().length === 3, 5000, 'old connection gone');
+    expect(room.awareness.getStates().get(id)).toEqual({ user: { name: 'Ada' } });
+    back.send(awarenessFrame([{ clientId: id, clock: 3, state: { user: { name: 'Ada again' } } }]));
+    await waitFor(() => sc.b.awareness.getStates().get(id)?.user?.name === 'Ada again', 5000, 'still hers');
+    // while a state is live, the rule stands: nobody else may change it
+    const other = await offender(sc);
+    other.send(awarenessFrame([{ clientId: id, clock: 9, state: { user: { name: 'Mallory' } } }]));
+    await expectClosed(other, CloseCode.awarenessConflict);
   });
 
   it('an awareness state over the cap: 4413', async () => {

@@ -12,6 +12,8 @@
  *   without any counts, so an export mid-session cannot leak them.
  * - With `showNames` off, no person's name appears anywhere (authors, voters, contributors);
  *   organisations and sectors still do, because "which sectors backed it" is the point.
+ * - In an anonymous round, sectors with too few voters are shown only together ("other sectors"),
+ *   exactly as the server published them (shared/votes.ts, `tallyRound`), and the brief says why.
  */
 import * as Y from 'yjs';
 import { isTemplateAuthor, readBoard, type Author, type BoardSnapshot, type Idea } from '../board.ts';
@@ -23,8 +25,11 @@ import { boardVersion } from './version.ts';
 
 export { boardVersion };
 
-/** Bump when the shape of `ChallengeBrief` changes incompatibly (documented in docs/brief-json.md). */
-export const BRIEF_SCHEMA_VERSION = 1;
+/**
+ * Bump when the shape of `ChallengeBrief` changes incompatibly (documented in docs/brief-json.md).
+ * 2: `bySector` may leave out sectors, whose dots are then in `otherSectors`.
+ */
+export const BRIEF_SCHEMA_VERSION = 2;
 
 export type BriefSector = Sector | 'unknown';
 
@@ -50,8 +55,13 @@ export type BriefRankEntry = {
   total: number;
   /** equals total unless the round weighted sectors equally */
   score: number;
-  /** every sector, in the standard order, zeros included */
+  /**
+   * the sectors shown on their own, in the standard order, zeros included: all five unless the
+   * round is anonymous and counted small sectors together
+   */
   bySector: SectorVotes[];
+  /** dots from the sectors left out of `bySector` (0 when none is) */
+  otherSectors: number;
   /** names of voters, present only in a named round of a board that shows names */
   voters?: string[];
 };
@@ -68,6 +78,11 @@ export type BriefRound = {
   maxPerCard: number;
   anonymous: boolean;
   sectorWeighting: boolean;
+  /**
+   * in an anonymous round, the fewest voters a sector needed to be shown on its own (smaller ones
+   * are counted together as `otherSectors`, so that nobody's vote can be told); null otherwise
+   */
+  sectorMinVoters: number | null;
   /** people who placed at least one dot (0 when results are hidden) */
   voterCount: number;
   /** dots placed on cards still on the board */
@@ -213,8 +228,8 @@ function boardOrderOfIdeas(board: BoardSnapshot): Idea[] {
   return [...board.ideas].sort((a, b) => groupOf(a) - groupOf(b));
 }
 
-function sectorVotes(bySector: Record<Sector, number>): SectorVotes[] {
-  return SECTORS.map((sector) => ({ sector, votes: bySector[sector] ?? 0 }));
+function sectorVotes(bySector: Partial<Record<Sector, number>>, shown: readonly Sector[]): SectorVotes[] {
+  return SECTORS.filter((s) => shown.includes(s)).map((sector) => ({ sector, votes: bySector[sector] ?? 0 }));
 }
 
 function resultsVisible(round: VoteRoundResult): boolean {
@@ -238,11 +253,13 @@ function buildRound(
     maxPerCard: round.config.maxPerCard,
     anonymous: round.config.anonymous,
     sectorWeighting: round.config.sectorWeighting,
+    sectorMinVoters: visible && round.sectorPrivacy ? round.sectorPrivacy.minVoters : null,
   };
   if (!visible) {
     return { ...base, voterCount: 0, dotsCast: 0, dotsOnRemovedCards: 0, ranking: [] };
   }
   const titles = new Map(cards.map((c) => [c.id, c.title]));
+  const shown = round.sectorPrivacy?.sectorsShown ?? SECTORS;
   const withNames = showNames && !round.config.anonymous;
   const tallies = [...round.tallies]
     .filter((t) => t.total > 0)
@@ -260,7 +277,8 @@ function buildRound(
       tied: false,
       total: t.total,
       score: t.score,
-      bySector: sectorVotes(t.bySector),
+      bySector: sectorVotes(t.bySector, shown),
+      otherSectors: t.otherSectors ?? 0,
       ...(withNames && t.voters ? { voters: [...t.voters] } : {}),
     });
   });
@@ -277,7 +295,8 @@ function buildRound(
       tied: false,
       total: 0,
       score: 0,
-      bySector: sectorVotes({} as Record<Sector, number>),
+      bySector: sectorVotes({}, shown),
+      otherSectors: 0,
     }));
   const count = (ts: typeof tallies) => ts.reduce((n, t) => n + t.total, 0);
   return {

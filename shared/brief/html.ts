@@ -4,10 +4,10 @@
  * headings with ids, a contents nav, tables with captions and header scopes, description lists
  * for facts — so a screen reader, a printer and a search box all get the same document.
  *
- * Every string from the board is escaped; links are kept only with a safe URL (http(s), mailto,
- * tel, sms) or when they point at a heading of this document.
+ * Every string from the board is escaped; links are kept only with a safe absolute URL (http(s),
+ * mailto, tel, sms; see richtext/links.ts) or when they point at a heading of this document.
  */
-import { isSafeUrl } from '../richtext/index.ts';
+import { exportedLink } from '../richtext/index.ts';
 import type { ChallengeBrief } from './brief.ts';
 import { layoutBrief, type BriefDocument, type DocBlock, type Inline, type TextRun } from './layout.ts';
 
@@ -94,10 +94,10 @@ function inlinesHtml(list: readonly Inline[], anchors: ReadonlySet<string>): str
     .map((inline) => {
       if (!('type' in inline)) return runHtml(inline);
       const label = inline.children.map(runHtml).join('');
-      const internal = inline.url.startsWith('#') && anchors.has(inline.url.slice(1));
-      const external = !inline.url.startsWith('#') && isSafeUrl(inline.url);
-      if (label === '' || (!internal && !external)) return label;
-      return `<a href="${escapeHtml(inline.url)}">${label}</a>`;
+      const target = exportedLink(inline.url);
+      const internal = target?.kind === 'anchor' && anchors.has(target.href.slice(1));
+      if (label === '' || !target || (target.kind === 'anchor' && !internal)) return label;
+      return `<a href="${escapeHtml(target.href)}">${label}</a>`;
     })
     .join('');
 }

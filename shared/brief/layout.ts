@@ -112,7 +112,7 @@ export function rankingTable(round: BriefRound, caption: string, idOf: (cardId: 
       text(rank.charAt(0).toUpperCase() + rank.slice(1)),
       id ? [link(`#${id}`, entry.title || 'Untitled')] : text(entry.title || 'Untitled'),
       text(String(entry.total)),
-      text(entry.total > 0 ? sectorBreakdown(entry.bySector) : 'none'),
+      text(entry.total > 0 ? sectorBreakdown(entry) : 'none'),
     ];
     if (round.sectorWeighting) row.push(text(String(entry.score)));
     return row;

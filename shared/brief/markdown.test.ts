@@ -2,6 +2,7 @@ import type { Heading, List, ListItem, Nodes, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { describe, expect, test } from 'vitest';
 import { renderMarkdown } from './markdown.ts';
+import { BRIEF_SCHEMA_VERSION } from './brief.ts';
 import { EXPECTED_RANKING, expectedVotesText, fixtureBrief, HOSTILE, hostileBrief } from './testing.ts';
 
 /** The text of a node as a reader sees it (what `mdast-util-to-string` does). */
@@ -92,7 +93,7 @@ describe('renderMarkdown on the fixture brief', () => {
       'Exported by: Amira Khan (facilitator)',
       'Exported at: 28 November 2025, 09:30 UTC',
       'Names: Shown',
-      'Brief format: Crossboard challenge brief, schema version 1',
+      `Brief format: Crossboard challenge brief, schema version ${BRIEF_SCHEMA_VERSION}`,
     ]);
   });
 

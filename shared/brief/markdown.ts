@@ -8,7 +8,7 @@
  * a list with one line per row, which reads well both raw and rendered. Links inside the brief
  * ("#idea-1") become plain text, since CommonMark headings have no ids.
  */
-import { isSafeUrl } from '../richtext/index.ts';
+import { exportedLink } from '../richtext/index.ts';
 import type { ChallengeBrief } from './brief.ts';
 import { inlineText, layoutBrief, type DocBlock, type Inline, type TextRun } from './layout.ts';
 
@@ -66,8 +66,9 @@ export function inlines(list: readonly Inline[]): string {
   for (const inline of list) {
     if ('type' in inline) {
       const label = inline.children.map(run).join('');
-      if (inline.url.startsWith('#') || !isSafeUrl(inline.url) || label.trim() === '') out += label;
-      else out += `[${label}](${linkDestination(inline.url)})`;
+      const target = exportedLink(inline.url);
+      if (target?.kind !== 'absolute' || label.trim() === '') out += label;
+      else out += `[${label}](${linkDestination(target.href)})`;
     } else {
       out += run(inline);
     }

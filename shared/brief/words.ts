@@ -10,7 +10,6 @@ import type {
   BriefRound,
   BriefSector,
   ExportRole,
-  SectorVotes,
 } from './brief.ts';
 
 export const SECTION_TITLES = {
@@ -62,16 +61,33 @@ export function rankText(entry: Pick<BriefRankEntry, 'rank' | 'tied'>): string {
   return `${entry.tied ? 'joint ' : ''}${ordinal(entry.rank)}`;
 }
 
-/** "public sector 3, private sector 2" — only sectors that voted; "none" when nobody did. */
-export function sectorBreakdown(bySector: readonly SectorVotes[]): string {
-  const parts = bySector.filter((s) => s.votes > 0).map((s) => `${sectorInline(s.sector)} ${s.votes}`);
+/**
+ * "public sector 3, private sector 2, other sectors 1" — only sectors that voted; "none" when
+ * nobody did.
+ */
+export function sectorBreakdown(entry: Pick<BriefRankEntry, 'bySector' | 'otherSectors'>): string {
+  const parts = entry.bySector.filter((s) => s.votes > 0).map((s) => `${sectorInline(s.sector)} ${s.votes}`);
+  if (entry.otherSectors > 0) parts.push(`${OTHER_SECTORS} ${entry.otherSectors}`);
   return parts.length > 0 ? parts.join(', ') : 'none';
 }
 
+/** What the dots of sectors too small to show on their own are called. */
+export const OTHER_SECTORS = 'other sectors';
+
+/** Why an anonymous round's breakdown counts some sectors together (null: it does not). */
+export function smallSectorsText(round: Pick<BriefRound, 'sectorMinVoters'>): string | null {
+  if (round.sectorMinVoters === null) return null;
+  const n = round.sectorMinVoters;
+  return (
+    `Sectors with fewer than ${plural(n, 'voter')} are not shown on their own, so that nobody’s anonymous vote can be told: ` +
+    `their votes are counted together as “${OTHER_SECTORS}”, joined by the next smallest sector when they are still fewer than ${n} people.`
+  );
+}
+
 /** "5 votes (public sector 3, private sector 2)", or "No votes". */
-export function votesText(entry: Pick<BriefRankEntry, 'total' | 'bySector'>): string {
+export function votesText(entry: Pick<BriefRankEntry, 'total' | 'bySector' | 'otherSectors'>): string {
   if (entry.total === 0) return 'No votes';
-  return `${plural(entry.total, 'vote')} (${sectorBreakdown(entry.bySector)})`;
+  return `${plural(entry.total, 'vote')} (${sectorBreakdown(entry)})`;
 }
 
 /** "Priya Nair, Datalane Analytics, private sector"; names withheld: "A participant from Datalane ...". */
@@ -147,7 +163,7 @@ export function roundDescription(round: BriefRound): string {
   const how = round.sectorWeighting
     ? 'Each sector’s votes carry the same weight in the score, however many people it had in the room.'
     : 'Every dot counts the same.';
-  const names = round.anonymous ? 'Votes were anonymous.' : '';
+  const names = round.anonymous ? ['Votes were anonymous.', smallSectorsText(round)].filter(Boolean).join(' ') : '';
   const removed =
     round.dotsOnRemovedCards > 0
       ? `${plural(round.dotsOnRemovedCards, 'dot was', 'dots were')} placed on cards deleted since and ${round.dotsOnRemovedCards === 1 ? 'is' : 'are'} not counted here.`

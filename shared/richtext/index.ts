@@ -1,13 +1,13 @@
 /** Card bodies as rich text: the Lexical node list, and headless conversion to and from Yjs. */
 export { RICH_TEXT_NODES, RICH_TEXT_TRANSFORMERS } from './nodes.ts';
 export { writeMarkdownToBody } from './writeMarkdownToBody.ts';
+export { exportedLink, isSafeUrl, linkTarget, type LinkTarget } from './links.ts';
 export {
   readBody,
   bodyToMarkdown,
   bodyToPlainText,
   blocksToPlainText,
   isLinkRun,
-  isSafeUrl,
   type RichBlock,
   type Inline,
   type TextRun,

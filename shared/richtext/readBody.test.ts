@@ -2,7 +2,7 @@ import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import { EMPTY_PARAGRAPH_ATTRIBUTES } from '../schema.ts';
 import { blocksToPlainText, bodyToMarkdown, bodyToPlainText, isSafeUrl, readBody } from './readBody.ts';
-import { docWithCard, dumpYjs } from './testHelpers.ts';
+import { docWithCard, dumpYjs, HOSTILE_HREFS, storedLinkUrls, writeRawLinks } from './testHelpers.ts';
 import { writeMarkdownToBody } from './writeMarkdownToBody.ts';
 
 const TEXT_NODE = { __type: 'text', __format: 0, __style: '', __mode: 0, __detail: 0 };
@@ -88,6 +88,17 @@ describe('readBody', () => {
       ],
     });
     expect(bodyToMarkdown(body)).not.toContain('javascript');
+  });
+
+  test('links a hostile peer wrote are read as they will be followed, or as their text', () => {
+    const { body } = docWithCard();
+    writeRawLinks(body, HOSTILE_HREFS.map(([href]) => href));
+    expect(storedLinkUrls(body)).toHaveLength(HOSTILE_HREFS.length);
+    const [paragraph] = readBody(body);
+    const links = paragraph!.type === 'paragraph' ? paragraph!.children.filter((c) => 'type' in c) : [];
+    const expected = HOSTILE_HREFS.map(([, becomes], i) => [becomes, `link ${i}`] as const).filter(([becomes]) => becomes !== null);
+    expect(links.map((l) => ('type' in l ? [l.url, l.children[0]!.text] : null))).toEqual(expected);
+    expect(blocksToPlainText(readBody(body))).toContain('link 15'); // javascript: kept as text
   });
 
   test('isSafeUrl', () => {

@@ -23,6 +23,7 @@ import {
 } from 'lexical';
 import * as Y from 'yjs';
 import { hydrateCopy } from './bodyEditor.ts';
+import { isSafeUrl, linkTarget } from './links.ts';
 import { RICH_TEXT_TRANSFORMERS } from './nodes.ts';
 
 export type TextRun = {
@@ -99,36 +100,40 @@ function readSanitised<T>(body: Y.XmlText, $read: () => T): T | undefined {
   }
 }
 
-const SAFE_URL_SCHEMES = new Set(['http', 'https', 'mailto', 'tel', 'sms']);
-const MAX_URL_LENGTH = 2048;
+export { isSafeUrl };
 
-/** http(s), mailto, tel, sms, or relative; never javascript:, data: and the like. */
-export function isSafeUrl(url: unknown): url is string {
-  if (typeof url !== 'string' || url.length === 0 || url.length > MAX_URL_LENGTH) return false;
-  // Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:").
-  // eslint-disable-next-line no-control-regex
-  const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(url.replace(/[\u0000-\u0020]/g, ''));
-  return scheme === null || SAFE_URL_SCHEMES.has(scheme[1]!.toLowerCase());
+/**
+ * Links as links.ts reads them: a link whose URL may not be a link is unwrapped to its text, and
+ * every other gets its URL written out as it will be followed (`//host/x` becomes
+ * `https://host/x`). For a private copy before reading, and for the server's own writes.
+ */
+export function $sanitiseLinks(): void {
+  const links: LinkNode[] = [];
+  const visit = (node: LexicalNode): void => {
+    if ($isLinkNode(node)) links.push(node);
+    if ($isElementNode(node)) node.getChildren().forEach(visit);
+  };
+  visit($getRoot());
+  for (const link of links) {
+    const target = linkTarget(link.getURL());
+    if (target === null) {
+      for (const child of link.getChildren()) link.insertBefore(child);
+      link.remove();
+    } else if (target.href !== link.getURL()) {
+      link.setURL(target.href);
+    }
+  }
 }
 
 /**
- * Makes the private copy safe and well formed before it is read: links with unsafe URLs are
- * unwrapped to their text, and inline nodes a peer put directly at the root are wrapped in
+ * Makes the private copy safe and well formed before it is read: links are sanitised as above
+ * (unsafe ones unwrapped to their text), and inline nodes a peer put directly at the root are wrapped in
  * paragraphs (Lexical's Markdown export would skip them). Other peer-controlled properties are
  * validated where they are read: a heading tag other than h1-h6 reads as a paragraph, an unknown
  * list type as bullets.
  */
 function $sanitise(): void {
-  const unsafe: LinkNode[] = [];
-  const visit = (node: LexicalNode): void => {
-    if ($isLinkNode(node) && !isSafeUrl(node.getURL())) unsafe.push(node);
-    if ($isElementNode(node)) node.getChildren().forEach(visit);
-  };
-  visit($getRoot());
-  for (const link of unsafe) {
-    for (const child of link.getChildren()) link.insertBefore(child);
-    link.remove();
-  }
+  $sanitiseLinks();
   let wrapper: ElementNode | null = null;
   for (const child of $getRoot().getChildren()) {
     if ($isElementNode(child) && !child.isInline()) {

@@ -9,7 +9,7 @@ import { HEADLESS_PROVIDER, syncEditorToBody } from './bodyEditor.ts';
 import { openLiveEditor } from './liveEditor.ts';
 import { RICH_TEXT_NODES, RICH_TEXT_TRANSFORMERS } from './nodes.ts';
 import { bodyToMarkdown, readBody } from './readBody.ts';
-import { docWithCard, dumpYjs, exchange } from './testHelpers.ts';
+import { docWithCard, dumpYjs, exchange, storedLinkUrls } from './testHelpers.ts';
 import { writeMarkdownToBody } from './writeMarkdownToBody.ts';
 
 /** Markdown in the form Lexical exports it, so a round trip must give it back unchanged. */
@@ -177,5 +177,33 @@ describe('convergence across two documents', () => {
     expect(editorB.markdown()).toBe('Rewritten by the server.');
     editorA.close();
     editorB.close();
+  });
+});
+
+describe('writeMarkdownToBody never stores an unsafe link', () => {
+  test('unsafe links become their text; scheme-less external ones are written out in full', () => {
+    const { doc, body } = docWithCard();
+    const markdown = [
+      '[a](//evil.example/x)',
+      // Markdown unescapes a backslash pair, so this stores \\evil.example\share
+      String.raw`[b](\\\\evil.example\share)`,
+      '[c](/\\evil.example)',
+      '[d](https:evil.example)',
+      '[e](javascript:alert(1))',
+      '[f](data:text/html,x)',
+      '[g](file:///etc/passwd)',
+      '[h](https://ok.example/y)',
+      '[i](/boards/x)',
+    ].join(' ');
+    writeMarkdownToBody(doc, body, markdown);
+    expect(storedLinkUrls(body)).toEqual([
+      'https://evil.example/x',
+      'https://evil.example/share',
+      'https://evil.example/',
+      'https://evil.example/',
+      'https://ok.example/y',
+      '/boards/x',
+    ]);
+    expect(bodyToMarkdown(body)).toContain('e f g');
   });
 });

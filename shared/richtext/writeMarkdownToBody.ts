@@ -4,6 +4,7 @@ import type * as Y from 'yjs';
 import { SEED_ORIGIN, type BoardOrigin } from '../board.ts';
 import { syncEditorToBody, withBodyEditor } from './bodyEditor.ts';
 import { RICH_TEXT_TRANSFORMERS } from './nodes.ts';
+import { $sanitiseLinks } from './readBody.ts';
 
 /**
  * Replaces a card body's content with rich text parsed from Markdown (headings, paragraphs,
@@ -12,7 +13,8 @@ import { RICH_TEXT_TRANSFORMERS } from './nodes.ts';
  * The body is emptied and a headless Lexical editor bound to it imports the Markdown, so the Yjs
  * written is exactly what a client's collaboration binding writes for the same content, and
  * editors already bound to the body receive it as an ordinary remote change. Runs in one
- * transaction with `origin`. Works on malformed bodies too (their content is discarded).
+ * transaction with `origin`. Works on malformed bodies too (their content is discarded). Links are
+ * checked as links.ts says: unsafe ones become plain text, the rest are written out in full.
  */
 export function writeMarkdownToBody(
   doc: Y.Doc,
@@ -29,6 +31,8 @@ export function writeMarkdownToBody(
         session.editor.update(
           () => {
             $convertFromMarkdownString(markdown, [...RICH_TEXT_TRANSFORMERS]);
+            // the Markdown may come from anyone (a draft): no unsafe link reaches the document
+            $sanitiseLinks();
             // A body is never empty: Lexical keeps one paragraph, and so do we.
             if ($getRoot().isEmpty()) $getRoot().append($createParagraphNode());
           },
