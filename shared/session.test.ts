@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { TEMPLATES } from './schema.ts';
 import {
   addRefusal,
+  metaRefusal,
+  refusalSince,
+  stampChanges,
   closeVote,
-  contributorsRestricted,
   currentPhase,
   draftRefusal,
   editRefusal,
@@ -111,7 +113,31 @@ describe('phase machine: moving between phases', () => {
       votesOpened: 0,
       coFacilitators: [],
       removed: [],
+      lockedAt: null,
+      phaseStartedAt: null,
     });
+  });
+
+  it('stamps when the lock and the phase changed, so a refusal can say since when', () => {
+    const s0 = initialSession('hackathon');
+    const locked = stampChanges(s0, { ...s0, locked: true }, 1000);
+    expect(locked.lockedAt).toBe(1000);
+    expect(refusalSince(locked, { code: 'locked' })).toBe(1000);
+    // still locked later: the time it was locked stays
+    expect(stampChanges(locked, { ...locked, privateMode: true }, 2000).lockedAt).toBe(1000);
+    expect(stampChanges(locked, { ...locked, locked: false }, 3000).lockedAt).toBeNull();
+    const next = stampChanges(s0, { ...s0, phaseIndex: 1 }, 4000);
+    expect(refusalSince(next, { code: 'wrong-phase' })).toBe(4000);
+    expect(refusalSince(next, { code: 'private-mode' })).toBeNull();
+    // and both survive storage
+    expect(parseSessionState(JSON.stringify(locked), 'hackathon').lockedAt).toBe(1000);
+  });
+
+  it('only those who run the session write the meta', () => {
+    expect(metaRefusal('facilitator')).toBeNull();
+    expect(metaRefusal('co-facilitator')).toBeNull();
+    expect(metaRefusal('contributor')?.code).toBe('forbidden');
+    expect(metaRefusal('viewer')?.code).toBe('forbidden');
   });
 
   it('next and back walk the phases and stop at either end with a reason', () => {
@@ -276,13 +302,6 @@ describe('who may write what', () => {
     expect(draftRefusal(ideate, 'hackathon', 'contributor', 'problem')?.code).toBe('wrong-phase');
     expect(draftRefusal(hackathonAt('ideate'), 'hackathon', 'contributor', 'idea')?.code).toBe('private-mode-off');
     expect(draftRefusal(ideate, 'hackathon', 'viewer', 'idea')?.code).toBe('forbidden');
-  });
-
-  it('contributorsRestricted is false only when everything is allowed (so updates need no inspection)', () => {
-    expect(contributorsRestricted(initialSession('open'), 'open')).toBe(false);
-    expect(contributorsRestricted(must(setLocked(initialSession('open'), true)), 'open')).toBe(true);
-    expect(contributorsRestricted(must(setPrivateMode(initialSession('open'), true)), 'open')).toBe(true);
-    expect(contributorsRestricted(hackathonAt('ideate'), 'hackathon')).toBe(true);
   });
 });
 

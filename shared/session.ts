@@ -255,6 +255,8 @@ export function initialSession(template: Template): SessionState {
     votesOpened: 0,
     coFacilitators: [],
     removed: [],
+    lockedAt: null,
+    phaseStartedAt: null,
   };
 }
 
@@ -551,12 +553,6 @@ export function draftRefusal(
     return { code: 'wrong-phase', message: `You can’t write ${LANE_WORDS[kind]} during “${phase.name}”. ${phase.asks}` };
   }
   return null;
-}
-
-/** Whether contributors are restricted at all right now (if not, their updates need no inspection). */
-export function contributorsRestricted(state: SessionState, template: Template): boolean {
-  const allows = currentPhase(state, template).allows;
-  return state.locked || state.privateMode || !allows.edit || ALL_LANES.some((lane) => !allows.add.includes(lane));
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -179,11 +179,18 @@ describe('what the server publishes', () => {
     expect(store.getSnapshot().banners.map((b) => b.text)).toEqual(['Your draft is on the board now, with everyone’s.']);
   });
 
-  it('keeps the first refused update, for the page to resync', () => {
+  it('gathers the refused parts of this page’s updates, for the page to keep and resync', () => {
     const { t, store } = setup();
-    t.deliver({ type: 'error', code: 'update-refused', message: 'The board is locked by the facilitator' });
-    t.deliver({ type: 'error', code: 'resync-needed', message: 'later' });
-    expect(store.getSnapshot().refusal).toEqual({ code: 'update-refused', message: 'The board is locked by the facilitator' });
+    const locked = { target: { kind: 'card', lane: 'idea', id: 'i1' }, change: 'edit', code: 'locked', message: 'The board is locked by the facilitator', since: 5 } as const;
+    const phase = { target: { kind: 'card', lane: 'problem', id: 'p1' }, change: 'add', code: 'wrong-phase', message: 'Not now', since: 3 } as const;
+    expect(store.getSnapshot().refusal).toBeNull();
+    t.deliver({ type: 'refused', changes: [locked], kept: false });
+    t.deliver({ type: 'refused', changes: [phase], kept: true });
+    expect(store.getSnapshot().refusal).toEqual({ changes: [locked, phase] });
+    // an old-style error is not a refusal
+    const other = setup();
+    other.t.deliver({ type: 'error', code: 'update-refused', message: 'x' });
+    expect(other.store.getSnapshot().refusal).toBeNull();
   });
 
   it('4401 and 4403 stop reconnecting and say why', () => {

@@ -13,6 +13,8 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../../shared/protocol.ts';
+import { readBoard } from '../../shared/board.ts';
+import { CARD, laneMap } from '../../shared/schema.ts';
 import { createApp } from '../../server/app.ts';
 import type { Limits } from '../../server/config.ts';
 import { MemoryStorage } from '../../server/storage/memory.ts';
@@ -186,7 +188,8 @@ async function createBoard(port: number): Promise<{ id: string; tokens: { contri
   const res = await fetch(`http://127.0.0.1:${port}/api/boards`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ title: 'Reconnect board' }),
+    // a hackathon board starts with a problem card, whose title the clients write into
+    body: JSON.stringify({ title: 'Reconnect board', template: 'hackathon' }),
   });
   expect(res.status).toBe(201);
   return (await res.json()) as { id: string; tokens: { contributor: string } };
@@ -219,6 +222,12 @@ function connect(port: number, boardId: string, token: string, jitter: { random:
   return { provider, doc, attempts, policy };
 }
 
+/** The starter problem's title: text inside the board's layout that any contributor may edit. */
+function title(doc: Y.Doc): Y.Text {
+  const id = readBoard(doc).problems[0]!.id;
+  return (laneMap(doc, 'problem').get(id) as Y.Map<unknown>).get(CARD.title) as Y.Text;
+}
+
 function attemptsAfter(clients: Client[], t: number): number[] {
   return clients.map((c) => c.attempts.find((a) => a > t)!).sort((a, b) => a - b);
 }
@@ -241,18 +250,19 @@ describe('against a real server', () => {
     const all = [...jittered, ...plain];
     cleanup.push(() => all.forEach((c) => c.provider.destroy()));
     await waitFor(() => all.every((c) => c.provider.synced), 10_000, 'first sync');
-    all[0]!.doc.getText('t').insert(0, 'before ');
-    await waitFor(() => all.every((c) => c.doc.getText('t').toString() === 'before '), 5_000, 'the first write everywhere');
+    const start = title(all[0]!.doc).toString();
+    title(all[0]!.doc).insert(0, 'before ');
+    await waitFor(() => all.every((c) => title(c.doc).toString() === `before ${start}`), 5_000, 'the first write everywhere');
 
     const closedAt = performance.now();
     await server.stop();
     // Down for a moment; a write made meanwhile must arrive once everyone is back.
-    all[1]!.doc.getText('t').insert(0, 'offline ');
+    title(all[1]!.doc).insert(0, 'offline ');
     await new Promise((resolve) => setTimeout(resolve, 300));
     server = await startServer(storage, port);
     await waitFor(() => all.every((c) => c.provider.synced), 15_000, 'everyone back in sync');
-    const texts = () => all.map((c) => c.doc.getText('t').toString());
-    await waitFor(() => texts().every((t) => t === 'offline before '), 5_000, `the offline write everywhere: ${JSON.stringify(texts())}`);
+    const texts = () => all.map((c) => title(c.doc).toString());
+    await waitFor(() => texts().every((t) => t === `offline before ${start}`), 5_000, `the offline write everywhere: ${JSON.stringify(texts())}`);
 
     // Plain y-websocket: every client's first retry 200 ms after the close, within a few ms.
     const plainFirst = attemptsAfter(plain, closedAt);
