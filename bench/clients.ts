@@ -2,11 +2,18 @@
  * Load-generator clients that speak just enough of the y-websocket protocol. Readers never build
  * a Y.Doc: they find the writer's sequence markers (`#s<n>;`, ASCII inside the Yjs update's
  * string content) in the raw frame bytes, so the clients are not what is measured.
+ *
+ * Writers write where a board's people do: into the titles of cards. Crossboard refuses any write
+ * outside the board's layout, and adds a card only for a connection that has joined (it credits
+ * the card to that participant), so a writer joins first; the other targets ignore the join frame
+ * (type 100) and get the identical document updates.
  */
 import WebSocket from 'ws';
 import * as Y from 'yjs';
+import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { MessageType, SyncMessageType } from '../shared/protocol.ts';
+import { addProblem, cardTitleText, type Author } from '../shared/board.ts';
+import { MessageType, SyncMessageType, type JoinValue } from '../shared/protocol.ts';
 
 export function connect(url: string): Promise<WebSocket> {
   return new Promise((ok, fail) => {
@@ -62,6 +69,72 @@ export function awarenessFrame(clientId: number, clock: number, state: unknown):
   return encoding.toUint8Array(e);
 }
 
+/** The card a `Writer` types into (one writer per board). */
+const WRITER_CARD = 'bench';
+
+/** Who the benchmark's writers join as. */
+const BENCH_PERSON = { name: 'Bench', organisation: 'Bench Ltd', sector: 'private sector' } as const;
+const JOIN_ID = 'bench-join';
+
+/** A type-100 `join` command. */
+export function joinFrame(): Uint8Array {
+  const e = encoding.createEncoder();
+  encoding.writeVarUint(e, MessageType.crossboard);
+  encoding.writeVarString(e, JSON.stringify({ type: 'command', id: JOIN_ID, name: 'join', args: BENCH_PERSON }));
+  return encoding.toUint8Array(e);
+}
+
+/**
+ * Joins on `ws` and resolves with the author Crossboard credits this connection's cards to
+ * (writing that author itself spares the server a correction). Crossboard only: other servers
+ * never answer.
+ */
+export function joinBoard(ws: WebSocket): Promise<Author> {
+  return new Promise((ok, fail) => {
+    const onMessage = (data: Buffer) => {
+      const d = decoding.createDecoder(data);
+      if (decoding.readVarUint(d) !== MessageType.crossboard) return;
+      const message = JSON.parse(decoding.readVarString(d)) as { type: string; id?: string; ok?: boolean; value?: JoinValue };
+      if (message.type !== 'result' || message.id !== JOIN_ID) return;
+      ws.off('message', onMessage);
+      if (!message.ok || !message.value) return fail(new Error(`join refused: ${JSON.stringify(message)}`));
+      const { participantId, name, organisation, sector } = message.value;
+      ok({ participantId, name, organisation, sector });
+    };
+    ws.on('message', onMessage);
+    ws.send(joinFrame());
+  });
+}
+
+/** The Yjs update that `change` makes to `doc` (one transaction). */
+function updateOf(doc: Y.Doc, change: () => void): Uint8Array {
+  let update: Uint8Array | undefined;
+  const capture = (u: Uint8Array) => (update = u);
+  doc.on('update', capture);
+  try {
+    doc.transact(change);
+  } finally {
+    doc.off('update', capture);
+  }
+  if (!update) throw new Error('the change changed nothing');
+  return update;
+}
+
+/** Adds problem cards with these ids and empty titles to `doc`, for writers to type into; returns the update. */
+export function addWritingCards(doc: Y.Doc, ids: readonly string[], author: Author): Uint8Array {
+  const origin = { kind: 'local', participantId: author.participantId } as const;
+  return updateOf(doc, () => {
+    for (const id of ids) addProblem(doc, { id, title: '', author }, origin);
+  });
+}
+
+/** The title a writer types into, once its card is in `doc`. */
+export function writingText(doc: Y.Doc, id: string): Y.Text {
+  const text = cardTitleText(doc, id);
+  if (!text) throw new Error(`no card ${id} to write into`);
+  return text;
+}
+
 const HASH = 0x23; // '#'
 const S = 0x73; // 's'
 const SEMI = 0x3b; // ';'
@@ -88,9 +161,10 @@ export function scanMarkers(frame: Buffer, found: (seq: number) => void): void {
 }
 
 /**
- * Writes numbered markers into a Y.Text and sends each resulting update as one frame. `prepare`
- * encodes the next updates ahead of time, so that at high rates sending one costs the load
- * generator a send, not a Yjs transaction (the generator shares the machine with the server).
+ * Writes numbered markers into a card's title and sends each resulting update as one frame.
+ * `prepare` encodes the next updates ahead of time, so that at high rates sending one costs the
+ * load generator a send, not a Yjs transaction (the generator shares the machine with the server).
+ * On creation it joins and adds its card (see the module comment), before anything is measured.
  */
 export class Writer {
   readonly doc = new Y.Doc();
@@ -100,11 +174,16 @@ export class Writer {
   /** frames encoded ahead, for sequence numbers sent + 1, sent + 2, ... */
   private ahead: Uint8Array[] = [];
   private aheadStart = 0;
-  private readonly text = this.doc.getText('bench');
+  private readonly text: Y.Text;
   private padding: string;
 
   constructor(readonly ws: WebSocket, paddingBytes = 0) {
     this.padding = 'x'.repeat(paddingBytes);
+    // the author is a placeholder: Crossboard credits the card to whoever joined on `ws`
+    const author: Author = { participantId: 'bench', ...BENCH_PERSON };
+    ws.send(joinFrame());
+    ws.send(syncUpdateFrame(addWritingCards(this.doc, [WRITER_CARD], author)));
+    this.text = writingText(this.doc, WRITER_CARD);
   }
 
   private encodeNext(): Uint8Array {

@@ -6,22 +6,22 @@ import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as decoding from 'lib0/decoding';
-import { addIdea, addNote, addProblem, initBoard, type Author } from '../shared/board.ts';
+import { addIdea, addNote, addProblem, cardTitleText, type Author } from '../shared/board.ts';
 import { cardBody, findCard } from '../shared/schema.ts';
 import { MessageType, SyncMessageType } from '../shared/protocol.ts';
-import { connect, paced, scanMarkers, syncStep1Frame, syncUpdateFrame, until } from './clients.ts';
+import { addWritingCards, connect, joinBoard, paced, scanMarkers, syncStep1Frame, syncUpdateFrame, until, writingText } from './clients.ts';
 import { median } from './stats.ts';
 import type { Target } from './targets.ts';
 
-const author: Author = { participantId: 'bench', name: 'Bench', organisation: 'Bench Ltd', sector: 'private sector' };
-
-/** A 200-card board as the log of 12,700 small updates that built it (cards, then keystrokes). */
-export function buildBoardLog(cards = 200, totalUpdates = 12_700): Uint8Array[] {
+/**
+ * A 200-card board as the log of 12,700 small updates that built it (cards, then keystrokes), all
+ * by `author`. The board it is uploaded to has its meta already (only a facilitator may write it).
+ */
+export function buildBoardLog(author: Author, cards = 200, totalUpdates = 12_700): Uint8Array[] {
   const doc = new Y.Doc();
   const log: Uint8Array[] = [];
   doc.on('update', (u: Uint8Array) => log.push(u));
-  initBoard(doc, { title: 'Cold load' });
-  const origin = { kind: 'local', participantId: 'bench' } as const;
+  const origin = { kind: 'local', participantId: author.participantId } as const;
   const ids: string[] = [];
   const problems: string[] = [];
   const ideas: string[] = [];
@@ -61,9 +61,13 @@ function firstSyncReply(ws: WebSocket, startedAt: number): Promise<number> {
   });
 }
 
-/** Upload a log through one socket, then wait for the server to have applied all of it. */
-async function upload(url: string, log: Uint8Array[]): Promise<void> {
+/**
+ * Joins through one socket, uploads the log `build` makes for the joined author (Crossboard adds
+ * cards only for a joined connection), then waits for the server to have applied all of it.
+ */
+async function upload(url: string, build: (author: Author) => Uint8Array[]): Promise<void> {
   const ws = await connect(url);
+  const log = build(await joinBoard(ws));
   for (const update of log) ws.send(syncUpdateFrame(update));
   await firstSyncReply(ws, performance.now());
   ws.close();
@@ -77,7 +81,7 @@ async function upload(url: string, log: Uint8Array[]): Promise<void> {
 export async function coldLoad(target: Target, opts: { repeats: number; kill: boolean }): Promise<{ median: number; all: number[] }> {
   const url = await target.newRoom();
   const warmUrl = await target.newRoom();
-  await upload(url, buildBoardLog());
+  await upload(url, (author) => buildBoardLog(author));
   const times: number[] = [];
   for (let i = 0; i < opts.repeats; i++) {
     if (opts.kill) await target.kill9();
@@ -126,6 +130,10 @@ export async function killCycles(
   const token = url.searchParams.get('token')!;
   const seen = new Set<number>();
   const written: number[] = [];
+  // each writer types into a card of its own, which a joined connection adds first
+  const cardOf = (writer: number) => `w${writer}`;
+  const cards = Array.from({ length: opts.writers }, (_, i) => cardOf(i));
+  await upload(url.toString(), (author) => [addWritingCards(new Y.Doc(), cards, author)]);
   const providers = Array.from({ length: opts.writers }, (_, i) => {
     const doc = new Y.Doc();
     const provider = new WebsocketProvider(`ws://127.0.0.1:${target.port}/ws`, boardId, doc, {
@@ -137,9 +145,10 @@ export async function killCycles(
     doc.on('update', (u: Uint8Array, origin: unknown) => {
       if (origin === provider) scanMarkers(Buffer.from(u.buffer, u.byteOffset, u.byteLength), (s) => seen.add(s));
     });
-    return { doc, provider, text: doc.getText(`w${i}`), n: 0, i };
+    return { doc, provider, n: 0, i };
   });
   await until(() => providers.every((p) => p.provider.synced), 10_000, 'writers synced');
+  const texts = providers.map((p) => writingText(p.doc, cardOf(p.i)));
 
   let running = true;
   const writing = (async () => {
@@ -148,7 +157,7 @@ export async function killCycles(
       await paced(opts.rate * opts.writers, 0.25, () => {
         const p = providers[k++ % providers.length]!;
         const seq = p.i * 1_000_000 + ++p.n;
-        p.text.insert(p.text.length, `#s${seq};`);
+        texts[p.i]!.insert(texts[p.i]!.length, `#s${seq};`);
         written.push(seq);
       });
     }
@@ -175,7 +184,8 @@ export async function killCycles(
   do {
     const stored = await readStored(url.toString());
     for (let i = 0; i < opts.writers; i++) {
-      for (const m of stored.getText(`w${i}`).toString().matchAll(/#s(\d+);/g)) storedMarkers.add(Number(m[1]));
+      const text = cardTitleText(stored, cardOf(i))?.toString() ?? '';
+      for (const m of text.matchAll(/#s(\d+);/g)) storedMarkers.add(Number(m[1]));
     }
   } while (written.some((s) => !storedMarkers.has(s)) && performance.now() < deadline);
   for (const p of providers) p.provider.destroy();

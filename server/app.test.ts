@@ -9,6 +9,9 @@ import { SqliteStorage } from './storage/sqlite.ts';
 import {
   connectProvider,
   connectStandardProvider,
+  addTextCards,
+  boardText,
+  serverText,
   startServer,
   storedText,
   text,
@@ -39,11 +42,12 @@ describe('sync between unmodified y-websocket providers', () => {
   it('two providers converge, a third joining later gets everything', async () => {
     const s = await server();
     const board = await s.createBoard();
+    await addTextCards(s, board.id);
     const a = provider(s, board.id, board.tokens.facilitator);
     const b = provider(s, board.id, board.tokens.contributor);
     await Promise.all([whenSynced(a), whenSynced(b)]);
-    a.doc.getText('t').insert(0, 'hello ');
-    b.doc.getText('t').insert(0, 'world ');
+    boardText(a.doc).insert(0, 'hello ');
+    boardText(b.doc).insert(0, 'world ');
     await waitFor(() => text(a.doc).length === 12 && text(a.doc) === text(b.doc), 5000, 'convergence');
     const c = provider(s, board.id, board.tokens.viewer);
     await whenSynced(c);
@@ -55,14 +59,16 @@ describe('sync between unmodified y-websocket providers', () => {
     const s = await server();
     const one = await s.createBoard({ title: 'one' });
     const two = await s.createBoard({ title: 'two' });
+    await addTextCards(s, one.id);
+    await addTextCards(s, two.id);
     const a = provider(s, one.id, one.tokens.contributor);
     const b = provider(s, two.id, two.tokens.contributor);
     const a2 = provider(s, one.id, one.tokens.contributor);
     await Promise.all([whenSynced(a), whenSynced(b), whenSynced(a2)]);
-    a.doc.getText('t').insert(0, 'only on one');
+    boardText(a.doc).insert(0, 'only on one');
     await waitFor(() => text(a2.doc) === 'only on one');
-    b.doc.getText('t').insert(0, 'two');
-    await waitFor(() => text(a2.doc) === 'only on one' && (s.rooms.peek(two.id)?.doc.getText('t').length ?? 0) === 3);
+    boardText(b.doc).insert(0, 'two');
+    await waitFor(() => text(a2.doc) === 'only on one' && serverText(s, two.id) === 'two');
     expect(text(b.doc)).toBe('two');
     expect(await storedText(s.storage, two.id)).toBe('two');
     expect(await storedText(s.storage, one.id)).toBe('only on one');
@@ -87,6 +93,7 @@ describe('roles and access', () => {
   it("a viewer's edits change nothing on the server or other clients; it is told it is read-only", async () => {
     const s = await server();
     const board = await s.createBoard();
+    await addTextCards(s, board.id);
     const writer = provider(s, board.id, board.tokens.contributor);
     const viewer = provider(s, board.id, board.tokens.viewer);
     await Promise.all([whenSynced(writer), whenSynced(viewer)]);
@@ -94,12 +101,12 @@ describe('roles and access', () => {
     expect(viewer.control[0]).toMatchObject({ type: 'hello', role: 'viewer', readOnly: true, message: VIEWER_MESSAGE });
     expect(writer.control[0]).toMatchObject({ type: 'hello', role: 'contributor', readOnly: false });
 
-    viewer.doc.getText('t').insert(0, 'vandalism');
-    writer.doc.getText('t').insert(0, 'real');
+    boardText(viewer.doc).insert(0, 'vandalism');
+    boardText(writer.doc).insert(0, 'real');
     await waitFor(() => text(viewer.doc).includes('real'), 5000, 'writer edit reaches viewer');
     // the viewer's own edit was sent before the writer's; by the time the writer's edit went
     // round, the server has handled (and dropped) the viewer's
-    await waitFor(() => s.rooms.peek(board.id)?.doc.getText('t').toString() === 'real');
+    await waitFor(() => serverText(s, board.id) === 'real');
     expect(text(writer.doc)).toBe('real');
     expect(await storedText(s.storage, board.id)).toBe('real');
     expect(viewer.wsconnected).toBe(true);
@@ -112,6 +119,7 @@ describe('roles and access', () => {
   it('a standard client logs the unknown type-100 message and keeps syncing', async () => {
     const s = await server();
     const board = await s.createBoard();
+    await addTextCards(s, board.id);
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     cleanups.push(() => errors.mockRestore());
     const plain: WebsocketProvider = connectStandardProvider(s, board.id, board.tokens.contributor);
@@ -119,7 +127,7 @@ describe('roles and access', () => {
     const other = provider(s, board.id, board.tokens.contributor);
     await Promise.all([whenSynced(plain), whenSynced(other)]);
     await waitFor(() => errors.mock.calls.some((c) => String(c[0]).includes('Unable to compute message')));
-    other.doc.getText('t').insert(0, 'still works');
+    boardText(other.doc).insert(0, 'still works');
     await waitFor(() => text(plain.doc) === 'still works');
   });
 
@@ -143,10 +151,11 @@ describe('persistence', () => {
     const storage1 = SqliteStorage.open(dir);
     const s1 = await startServer({ storage: storage1, limits: { idleUnloadMs: 60_000 } });
     const board = await s1.createBoard({ title: 'Persistent' });
+    await addTextCards(s1, board.id);
     const a = connectProvider(s1, board.id, board.tokens.contributor);
     await whenSynced(a);
-    a.doc.getText('t').insert(0, 'survives restarts');
-    await waitFor(() => s1.rooms.peek(board.id)?.doc.getText('t').toString() === 'survives restarts');
+    boardText(a.doc).insert(0, 'survives restarts');
+    await waitFor(() => serverText(s1, board.id) === 'survives restarts');
     a.destroy();
     await s1.close();
     storage1.close();
@@ -166,10 +175,11 @@ describe('persistence', () => {
   it('an idle board is stored and unloaded, and comes back from storage', async () => {
     const s = await server({ limits: { idleUnloadMs: 0 } });
     const board = await s.createBoard();
+    await addTextCards(s, board.id);
     const a = provider(s, board.id, board.tokens.contributor);
     await whenSynced(a);
-    a.doc.getText('t').insert(0, 'stored on unload');
-    await waitFor(() => s.rooms.peek(board.id)?.doc.getText('t').length === 16);
+    boardText(a.doc).insert(0, 'stored on unload');
+    await waitFor(() => serverText(s, board.id) === 'stored on unload');
     a.destroy();
     await waitFor(() => s.rooms.loadedCount === 0, 5000, 'unload');
     const stored = await s.storage.loadDocument(board.id);

@@ -17,8 +17,9 @@ import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import type { CreateBoardResponse } from './api/boards.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
-import { waitFor } from './test/harness.ts';
+import { boardText, text, waitFor } from './test/harness.ts';
 import { freePort, startServerProcess, type ServerProcess } from './test/process.ts';
+import { addTextCardsOverSocket } from './test/session.ts';
 
 const CYCLES = Number(process.env.CRASH_CYCLES ?? 4);
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
@@ -34,6 +35,9 @@ afterAll(async () => {
 
 const MARKER = /#(\d+)\.(\d+);/g;
 
+/** Each writer types into the title of a card of its own (harness.ts text cards). */
+const cardOf = (writer: number) => `w${writer}`;
+
 describe(`kill -9 during a write storm (${CYCLES} cycles, seed ${SEED})`, () => {
   it('loses nothing any client saw, duplicates nothing, and every client converges', async () => {
     const gen = prng.create(SEED);
@@ -45,6 +49,7 @@ describe(`kill -9 during a write storm (${CYCLES} cycles, seed ${SEED})`, () => 
       body: JSON.stringify({ title: 'Crash storm' }),
     });
     const board = (await res.json()) as CreateBoardResponse;
+    await addTextCardsOverSocket(server, board, Array.from({ length: WRITERS }, (_, i) => cardOf(i)));
 
     const seen = new Set<string>();
     const writers = Array.from({ length: WRITERS }, (_, i) => {
@@ -62,15 +67,17 @@ describe(`kill -9 during a write storm (${CYCLES} cycles, seed ${SEED})`, () => 
         // be read into a fresh doc (its items refer to earlier ones), so read its bytes.
         for (const m of Buffer.from(update).toString('latin1').matchAll(MARKER)) seen.add(m[0]);
       });
-      return { doc, provider, text: doc.getText(`w${i}`), written: 0 };
+      return { doc, provider, written: 0 };
     });
+    let texts: Y.Text[] = [];
     try {
       await waitFor(() => writers.every((w) => w.provider.synced), 10_000, 'writers synced');
+      texts = writers.map((w, i) => boardText(w.doc, cardOf(i)));
 
       let typing = true;
       const storm = (async () => {
         while (typing) {
-          for (const [i, w] of writers.entries()) w.text.insert(w.text.length, `#${i}.${++w.written};`);
+          for (const [i, w] of writers.entries()) texts[i]!.insert(texts[i]!.length, `#${i}.${++w.written};`);
           await new Promise((r) => setTimeout(r, 1000 / RATE));
         }
       })();
@@ -87,7 +94,7 @@ describe(`kill -9 during a write storm (${CYCLES} cycles, seed ${SEED})`, () => 
 
       // Every writer reconnects and uploads what the server missed; wait until a fresh reader
       // sees every keystroke of every writer.
-      const expected = writers.map((w) => w.text.toString());
+      const expected = texts.map((t) => t.toString());
       await waitFor(() => writers.every((w) => w.provider.wsconnected && w.provider.synced), 20_000, 'writers reconnected');
       const reader = new WebsocketProvider(`ws://127.0.0.1:${port}/ws`, board.id, new Y.Doc(), {
         params: { token: board.tokens.viewer },
@@ -95,14 +102,14 @@ describe(`kill -9 during a write storm (${CYCLES} cycles, seed ${SEED})`, () => 
         disableBc: true,
       });
       await waitFor(
-        () => reader.synced && expected.every((t, i) => reader.doc.getText(`w${i}`).toString() === t),
+        () => reader.synced && expected.every((t, i) => text(reader.doc, cardOf(i)) === t),
         20_000,
         'a fresh reader sees every keystroke',
       );
       reader.destroy();
       // every client converged to the same board
       for (const w of writers) {
-        await waitFor(() => expected.every((t, i) => w.doc.getText(`w${i}`).toString() === t), 10_000, 'writers converge');
+        await waitFor(() => expected.every((t, i) => text(w.doc, cardOf(i)) === t), 10_000, 'writers converge');
       }
     } catch (error) {
       console.error(`crash test failed; replay with CRASH_SEED=${SEED}`);
@@ -123,8 +130,8 @@ describe(`kill -9 during a write storm (${CYCLES} cycles, seed ${SEED})`, () => 
     });
     const storedMarkers: string[] = [];
     for (let w = 0; w < WRITERS; w++) {
-      const t = doc.getText(`w${w}`).toString();
-      expect(t, `seed ${SEED}: writer ${w}`).toBe(writers[w]!.text.toString());
+      const t = text(doc, cardOf(w));
+      expect(t, `seed ${SEED}: writer ${w}`).toBe(texts[w]!.toString());
       for (const m of t.matchAll(MARKER)) storedMarkers.push(m[0]);
     }
     const unique = new Set(storedMarkers);

@@ -19,7 +19,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode, MessageType, SyncMessageType } from '../shared/protocol.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
-import { connectProvider, rawClient, startServer, text, waitFor, type TestServer } from './test/harness.ts';
+import { addTextCards, boardText, connectProvider, rawClient, startServer, text, waitFor, type TestServer } from './test/harness.ts';
 
 const SECONDS = Number(process.env.FUZZ_SECONDS ?? 2);
 const SEED = Number(process.env.FUZZ_SEED ?? Date.now() % 1_000_000);
@@ -61,7 +61,10 @@ function randomBytes(gen: prng.PRNG, max: number): Uint8Array {
   return prng.uint8Array(gen, prng.int32(gen, 0, max));
 }
 
-/** One hostile frame; `victimClientId` is the good provider's awareness id. */
+/**
+ * One hostile frame; `victimClientId` is the good provider's awareness id, `scratch` a copy of the
+ * board that mutated updates are cut from.
+ */
 function hostileFrame(gen: prng.PRNG, victimClientId: number, scratch: Y.Doc): Uint8Array | string {
   switch (prng.int32(gen, 0, 9)) {
     case 0:
@@ -75,10 +78,11 @@ function hostileFrame(gen: prng.PRNG, victimClientId: number, scratch: Y.Doc): U
         encoding.writeVarUint8Array(e, randomBytes(gen, 200));
       });
     case 3: {
-      // a real update with a few bytes changed or cut short
+      // a real update with a few bytes changed or cut short: into the board's text card (judged by
+      // the session's rules) or into a root outside the board's layout (refused as such)
       let update: Uint8Array | undefined;
       scratch.once('update', (u: Uint8Array) => (update = u));
-      scratch.getText('t').insert(0, prng.word(gen, 1, 8));
+      (prng.bool(gen) ? boardText(scratch) : scratch.getText('t')).insert(0, prng.word(gen, 1, 8));
       const bytes = update!.slice(0, prng.int32(gen, 1, update!.length));
       for (let i = prng.int32(gen, 0, 3); i > 0; i--) bytes[prng.int32(gen, 0, bytes.length - 1)] = prng.uint32(gen, 0, 255);
       return frame((e) => {
@@ -132,6 +136,7 @@ describe(`network fuzz (${SECONDS}s, seed ${SEED})`, () => {
   it('never crashes, closes only offenders with known codes, stores nothing corrupt', async () => {
     const gen = prng.create(SEED);
     const board = await server.createBoard({ title: 'Fuzz' });
+    await addTextCards(server, board.id);
     const good = connectProvider(server, board.id, board.tokens.contributor);
     const goodCloses: number[] = [];
     good.on('connection-close', (event) => event && goodCloses.push(event.code));
@@ -139,6 +144,7 @@ describe(`network fuzz (${SECONDS}s, seed ${SEED})`, () => {
     good.awareness.setLocalStateField('user', { name: 'Good citizen' });
 
     const scratch = new Y.Doc();
+    Y.applyUpdate(scratch, Y.encodeStateAsUpdate(good.doc));
     const unknownCodes: Array<{ code: number; reason: string }> = [];
     const deadline = Date.now() + SECONDS * 1000;
     let sent = 0;
@@ -157,7 +163,7 @@ describe(`network fuzz (${SECONDS}s, seed ${SEED})`, () => {
           }
         }
         // the good client keeps typing throughout
-        good.doc.getText('t').insert(good.doc.getText('t').length, `${round++},`);
+        boardText(good.doc).insert(boardText(good.doc).length, `${round++},`);
         await Promise.all(
           clients.map((c) =>
             waitFor(() => c.closed !== null || c.messages.length > 0, 5000, 'a reply or a close').catch(() => {}),

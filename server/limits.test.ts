@@ -15,9 +15,12 @@ import { CloseCode, CloseReason, MessageType, SyncMessageType } from '../shared/
 import { DEFAULT_LIMITS } from './config.ts';
 import { MemoryStorage } from './storage/memory.ts';
 import {
+  addTextCards,
+  boardText,
   frame,
   rawClient,
   startServer,
+  storedDoc,
   storedText,
   text,
   upgradeStatus,
@@ -26,6 +29,7 @@ import {
   type RawClient,
   type TestServer,
 } from './test/harness.ts';
+import { rawControl } from './test/session.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -130,9 +134,16 @@ async function eventually(condition: () => Promise<boolean>, label: string): Pro
   }
 }
 
+/** A new board whose text card (harness.ts) people edit to show they carry on. */
+async function textBoard(s: TestServer) {
+  const board = await s.createBoard();
+  await addTextCards(s, board.id);
+  return board;
+}
+
 /** One person writes; the other sees it, and it is stored. */
 async function stillEdit(s: TestServer, boardId: string, writer: Person, reader: Person, words: string): Promise<void> {
-  writer.doc.getText('t').insert(writer.doc.getText('t').length, words);
+  boardText(writer.doc).insert(boardText(writer.doc).length, words);
   await waitFor(() => text(reader.doc).endsWith(words), 5000, 'the edit reaches the other person');
   expect(await storedText(s.storage, boardId)).toBe(text(writer.doc));
 }
@@ -140,7 +151,7 @@ async function stillEdit(s: TestServer, boardId: string, writer: Person, reader:
 describe('connection capacity per role', () => {
   it("a viewer opening 505 sockets from one address takes only the viewers' share; a facilitator and a contributor still connect and sync", async () => {
     const s = await server();
-    const board = await s.createBoard();
+    const board = await textBoard(s);
     const url = `${s.wsUrl}/${board.id}?token=${board.tokens.viewer}`;
     const attempts = await Promise.all(Array.from({ length: 505 }, () => attempt(url)));
     cleanups.push(() => attempts.forEach((a) => a.ws.terminate()));
@@ -164,7 +175,7 @@ describe('connection capacity per role', () => {
 
   it('contributors may fill what viewers leave; then viewers and further contributors wait, and facilitators still get in up to their own reserve', async () => {
     const s = await server({ limits: { maxConnectionsPerBoard: 4, maxViewerConnectionsPerBoard: 2, facilitatorConnectionsPerBoard: 2 } });
-    const board = await s.createBoard();
+    const board = await textBoard(s);
     const ws = (role: 'facilitator' | 'contributor' | 'viewer') => `${s.wsUrl}/${board.id}?token=${board.tokens[role]}`;
     for (let i = 0; i < 4; i++) await joined(s, board.id, board.tokens.contributor);
     expect(await upgradeStatus(ws('contributor'))).toBe(503);
@@ -179,7 +190,7 @@ describe('connection capacity per role', () => {
 
   it('viewers stop at their share even on an empty board; contributors still have the rest', async () => {
     const s = await server({ limits: { maxConnectionsPerBoard: 4, maxViewerConnectionsPerBoard: 2 } });
-    const board = await s.createBoard();
+    const board = await textBoard(s);
     for (let i = 0; i < 2; i++) await joined(s, board.id, board.tokens.viewer);
     expect(await upgradeStatus(`${s.wsUrl}/${board.id}?token=${board.tokens.viewer}`)).toBe(503);
     const a = person(s, board.id, board.tokens.contributor, '127.0.0.2');
@@ -192,7 +203,7 @@ describe('connection capacity per role', () => {
 describe('awareness limits', () => {
   /** A board with two people present (small states) and synced. */
   async function presentPair(s: TestServer) {
-    const board = await s.createBoard();
+    const board = await textBoard(s);
     const a = person(s, board.id, board.tokens.contributor, '127.0.0.2');
     const b = person(s, board.id, board.tokens.facilitator, '127.0.0.3');
     await Promise.all([whenSynced(a), whenSynced(b)]);
@@ -284,16 +295,16 @@ describe('board size cap', () => {
 
   it('an update that would take the board over its cap is not stored or relayed; its writer is closed with 4414; a second writer still edits', async () => {
     const s = await server({ limits: { maxBoardBytes: 64 * 1024 } });
-    const board = await s.createBoard();
+    const board = await textBoard(s);
     const a = person(s, board.id, board.tokens.contributor, '127.0.0.2');
     const b = person(s, board.id, board.tokens.contributor, '127.0.0.3');
     const c = person(s, board.id, board.tokens.facilitator, '127.0.0.4');
     const viewer = await joined(s, board.id, board.tokens.viewer);
     await Promise.all([whenSynced(a), whenSynced(b), whenSynced(c)]);
-    a.doc.getText('t').insert(0, 'a'.repeat(40_000));
+    boardText(a.doc).insert(0, 'a'.repeat(40_000));
     await waitFor(() => text(b.doc).length === 40_000, 5000, 'the first 40 KB fits');
     const relayedBefore = viewer.messages.reduce((sum, m) => sum + m.byteLength, 0);
-    a.doc.getText('t').insert(40_000, 'b'.repeat(40_000));
+    boardText(a.doc).insert(40_000, 'b'.repeat(40_000));
     await waitFor(() => a.closes.length > 0, 5000, 'the writer is closed');
     expect(a.closes).toEqual([CloseCode.boardTooLarge]);
     // a permanent close: the provider does not come back to send it again
@@ -307,16 +318,27 @@ describe('board size cap', () => {
 
   it('the measured attack (a contributor writing 6 MiB updates) is refused at the first, under the default cap; nothing reaches a viewer', async () => {
     const s = await server();
-    const board = await s.createBoard();
+    const board = await textBoard(s);
     const attacker = await joined(s, board.id, board.tokens.contributor);
     const viewer = await joined(s, board.id, board.tokens.viewer);
     const a = person(s, board.id, board.tokens.contributor, '127.0.0.2');
     const b = person(s, board.id, board.tokens.facilitator, '127.0.0.3');
     await Promise.all([whenSynced(a), whenSynced(b)]);
     const before = viewer.messages.reduce((sum, m) => sum + m.byteLength, 0);
-    const doc = new Y.Doc();
-    doc.getText('t').insert(0, 'x'.repeat(6 * 1024 * 1024));
-    attacker.send(updateFrame(Y.encodeStateAsUpdate(doc)));
+    const sixMiB = 'x'.repeat(6 * 1024 * 1024);
+    // as measured, into a root outside the board's layout: refused as such, whatever its size
+    const outside = new Y.Doc();
+    outside.getText('t').insert(0, sixMiB);
+    attacker.send(updateFrame(Y.encodeStateAsUpdate(outside)));
+    await waitFor(() => rawControl(attacker).some((m) => m.type === 'refused'), 5000, 'the refusal');
+    expect(rawControl(attacker).filter((m) => m.type === 'refused')).toEqual([
+      { type: 'refused', kept: false, changes: [expect.objectContaining({ code: 'outside-board' })] },
+    ]);
+    // the same 6 MiB into the board (a card's title): over the cap, so the writer is closed
+    const inside = await storedDoc(s.storage, board.id);
+    const known = Y.encodeStateVector(inside);
+    boardText(inside).insert(0, sixMiB);
+    attacker.send(updateFrame(Y.encodeStateAsUpdate(inside, known)));
     await expectClosed(attacker, CloseCode.boardTooLarge, CloseReason.boardTooLarge);
     expect((await s.storage.loadDocument(board.id)).updates).toHaveLength(0);
     await stillEdit(s, board.id, a, b, 'a normal edit');
@@ -325,19 +347,20 @@ describe('board size cap', () => {
 
   it('near the cap only new content counts: an update repeated (as a sync step 2 can repeat one in flight) is not a reason to close', async () => {
     const s = await server({ limits: { maxBoardBytes: 64 * 1024 } });
-    const board = await s.createBoard();
+    const board = await textBoard(s);
     const raw = await joined(s, board.id, board.tokens.contributor);
     const reader = person(s, board.id, board.tokens.facilitator, '127.0.0.2');
     await whenSynced(reader);
-    const doc = new Y.Doc();
-    doc.getText('t').insert(0, 'a'.repeat(40_000));
-    const first = Y.encodeStateAsUpdate(doc);
+    const doc = await storedDoc(s.storage, board.id);
+    const known = Y.encodeStateVector(doc);
+    boardText(doc).insert(0, 'a'.repeat(40_000));
+    const first = Y.encodeStateAsUpdate(doc, known);
     raw.send(updateFrame(first));
     await waitFor(() => text(reader.doc).length === 40_000, 5000, 'the first 40 KB');
     // the same 40 KB again, then again with a little more: only the little more is new
     raw.send(updateFrame(first));
-    doc.getText('t').insert(40_000, ' and a little more');
-    raw.send(updateFrame(Y.encodeStateAsUpdate(doc)));
+    boardText(doc).insert(40_000, ' and a little more');
+    raw.send(updateFrame(Y.encodeStateAsUpdate(doc, known)));
     await waitFor(() => text(reader.doc).endsWith(' and a little more'), 5000, 'the new part arrives');
     expect(raw.closed).toBeNull();
     expect(await storedText(s.storage, board.id)).toBe(text(doc));
@@ -348,11 +371,12 @@ describe('board size cap', () => {
 
   it('the reason travels with the close, for clients that show it', async () => {
     const s = await server({ limits: { maxBoardBytes: 4 * 1024 } });
-    const board = await s.createBoard();
+    const board = await textBoard(s);
     const raw = await joined(s, board.id, board.tokens.contributor);
-    const doc = new Y.Doc();
-    doc.getText('t').insert(0, 'x'.repeat(8 * 1024));
-    raw.send(updateFrame(Y.encodeStateAsUpdate(doc)));
+    const doc = await storedDoc(s.storage, board.id);
+    const known = Y.encodeStateVector(doc);
+    boardText(doc).insert(0, 'x'.repeat(8 * 1024));
+    raw.send(updateFrame(Y.encodeStateAsUpdate(doc, known)));
     await expectClosed(raw, CloseCode.boardTooLarge, CloseReason.boardTooLarge);
     expect((await s.storage.loadDocument(board.id)).updates).toHaveLength(0);
   });
@@ -361,10 +385,10 @@ describe('board size cap', () => {
     const storage = new MemoryStorage();
     const limits = { maxBoardBytes: 36 * 1024, compactAfterUpdates: 20 };
     const first = await server({ storage, limits });
-    const board = await first.createBoard();
+    const board = await textBoard(first);
     const a = person(first, board.id, board.tokens.contributor, '127.0.0.2');
     await whenSynced(a);
-    a.doc.getText('t').insert(0, 'a'.repeat(30_000));
+    boardText(a.doc).insert(0, 'a'.repeat(30_000));
     await eventually(async () => (await storedText(storage, board.id)).length === 30_000, 'stored');
     a.destroy();
     await first.close();
@@ -375,15 +399,15 @@ describe('board size cap', () => {
     await Promise.all([whenSynced(b), whenSynced(c)]);
     // 600 one-letter edits: as a log they weigh more than the room left, compacted far less
     for (let i = 0; i < 600; i++) {
-      b.doc.getText('t').insert(b.doc.getText('t').length, 'k');
+      boardText(b.doc).insert(boardText(b.doc).length, 'k');
       if (i % 50 === 49) await waitFor(() => text(c.doc).length === 30_001 + i, 5000, 'typing arrives');
     }
     expect(b.closes).toEqual([]);
     // the 30 KB already stored counts: 20 KB more does not fit
-    c.doc.getText('t').insert(0, 'c'.repeat(20_000));
+    boardText(c.doc).insert(0, 'c'.repeat(20_000));
     await waitFor(() => c.closes.length > 0, 5000, 'the writer is closed');
     expect(c.closes).toEqual([CloseCode.boardTooLarge]);
-    b.doc.getText('t').insert(b.doc.getText('t').length, '!');
+    boardText(b.doc).insert(boardText(b.doc).length, '!');
     await eventually(async () => (await storedText(storage, board.id)).endsWith('k!'), 'b still edits');
   });
 });

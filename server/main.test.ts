@@ -12,8 +12,8 @@ import { CloseCode } from '../shared/protocol.ts';
 import type { CreateBoardResponse } from './api/boards.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
 import { startServerProcess, type ServerProcess } from './test/process.ts';
-import { connectProvider, storedText, text, waitFor, whenSynced } from './test/harness.ts';
-
+import { boardText, connectProvider, storedText, text, waitFor, whenSynced } from './test/harness.ts';
+import { addTextCardsOverSocket } from './test/session.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -47,6 +47,7 @@ describe('server process', () => {
     const dataDir = tempDir();
     const first = await startChild(dataDir);
     const board = await createBoard(first.url);
+    await addTextCardsOverSocket(first, board);
     const writer = connectProvider(first, board.id, board.tokens.contributor);
     const watcher = connectProvider(first, board.id, board.tokens.viewer);
     cleanups.push(() => writer.destroy(), () => watcher.destroy());
@@ -57,7 +58,7 @@ describe('server process', () => {
     watcher.doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === watcher) seen.push(update);
     });
-    const burst = writer.doc.getText('t');
+    const burst = boardText(writer.doc);
     for (let i = 0; i < 300; i++) burst.insert(burst.length, `${i},`);
     await waitFor(() => seen.length >= 1, 10_000, 'broadcasts reaching the watcher');
     first.process.kill('SIGKILL');
@@ -87,6 +88,7 @@ describe('server process', () => {
     const dataDir = tempDir();
     const child = await startChild(dataDir);
     const board = await createBoard(child.url);
+    await addTextCardsOverSocket(child, board);
     const writer = connectProvider(child, board.id, board.tokens.facilitator);
     cleanups.push(() => writer.destroy());
     const closes: number[] = [];
@@ -94,7 +96,7 @@ describe('server process', () => {
       if (event) closes.push(event.code);
     });
     await whenSynced(writer);
-    writer.doc.getText('t').insert(0, 'stored at shutdown');
+    boardText(writer.doc).insert(0, 'stored at shutdown');
     const echo = connectProvider(child, board.id, board.tokens.viewer);
     cleanups.push(() => echo.destroy());
     await waitFor(() => text(echo.doc) === 'stored at shutdown', 5000, 'write reached the server');

@@ -3,17 +3,19 @@
  */
 import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
 import { addIdea, addProblem, readBoard, type Author } from '../../shared/board.ts';
 import type { ChallengeBriefJson } from '../../shared/brief/json.ts';
 import { BRIEF_FORMATS, type BriefFormat } from '../../shared/brief/formats.ts';
 import { DEFAULT_VOTE_CONFIG, tallyVotes, type VoteRoundResult } from '../../shared/votes.ts';
 import { connectProvider, startServer, waitFor, whenSynced, type TestProvider, type TestServer } from '../test/harness.ts';
+import { creditOf, person } from '../test/session.ts';
 import type { CreateBoardResponse } from './boards.ts';
 import { cleanPersonName, contentDisposition } from './brief.ts';
 
 const FORMATS = Object.keys(BRIEF_FORMATS) as BriefFormat[];
 const ORIGIN = { kind: 'local', participantId: 'p1' } as const;
-const AUTHOR: Author = { participantId: 'p1', name: 'Ben Okafor', organisation: 'Civic Data Co', sector: 'private sector' };
+const BEN = { name: 'Ben Okafor', organisation: 'Civic Data Co', sector: 'private sector' } as const;
 
 let s: TestServer;
 const providers: TestProvider[] = [];
@@ -43,6 +45,13 @@ async function provider(board: CreateBoardResponse, role: 'facilitator' | 'contr
   providers.push(p);
   await whenSynced(p);
   return p;
+}
+
+/** A contributor joined as Ben Okafor, and who the server credits their cards to (they must join to add any). */
+async function joinedWriter(board: CreateBoardResponse): Promise<{ doc: Y.Doc; author: Author }> {
+  const ben = await person(s, board, 'contributor', BEN.name, { organisation: BEN.organisation, sector: BEN.sector });
+  providers.push(ben.provider);
+  return { doc: ben.provider.doc, author: creditOf(ben) };
 }
 
 describe('brief export: formats', () => {
@@ -183,10 +192,10 @@ describe('brief export: what it contains', () => {
   it('includes a card a provider added a moment ago (export mid-session)', async () => {
     s = await startServer();
     const board = await s.createBoard({ title: 'Live board' });
-    const writer = await provider(board, 'contributor');
+    const writer = await joinedWriter(board);
     const watcher = await provider(board, 'viewer');
-    const problem = addProblem(writer.doc, { title: 'How might we reach people sooner?', author: AUTHOR }, ORIGIN);
-    addIdea(writer.doc, { title: 'Text-message nudges in plain English', author: AUTHOR, problemId: problem }, ORIGIN);
+    const problem = addProblem(writer.doc, { title: 'How might we reach people sooner?', author: writer.author }, ORIGIN);
+    addIdea(writer.doc, { title: 'Text-message nudges in plain English', author: writer.author, problemId: problem }, ORIGIN);
     // the server broadcasts only what it has stored and applied: once another client sees it, an export has it
     await waitFor(() => readBoard(watcher.doc).ideas.length === 1, 5000, 'the idea to reach the viewer');
     const json = await getJson(board);
@@ -196,7 +205,7 @@ describe('brief export: what it contains', () => {
     expect(md).toContain('Text-message nudges in plain English');
 
     // and the very next edit is in the very next export
-    addIdea(writer.doc, { title: 'Help points in GP surgeries', author: AUTHOR, problemId: problem }, ORIGIN);
+    addIdea(writer.doc, { title: 'Help points in GP surgeries', author: writer.author, problemId: problem }, ORIGIN);
     await waitFor(() => readBoard(watcher.doc).ideas.length === 2, 5000, 'the second idea');
     expect((await getJson(board)).ideas).toHaveLength(2);
   });
@@ -204,8 +213,8 @@ describe('brief export: what it contains', () => {
   it('exportedBy is the token’s role and a cleaned ?by= name; ?names=0 withholds every name, the exporter’s too', async () => {
     s = await startServer();
     const board = await s.createBoard();
-    const writer = await provider(board);
-    addProblem(writer.doc, { title: 'A problem', author: AUTHOR }, ORIGIN);
+    const writer = await joinedWriter(board);
+    addProblem(writer.doc, { title: 'A problem', author: writer.author }, ORIGIN);
     await waitFor(() => s.rooms.peek(board.id) !== undefined && readBoard(s.rooms.peek(board.id)!.doc).problems.length === 1);
     const named = await getJson(board, { by: '  Amira\u202E\u0000  Khan\n' });
     expect(named.provenance.exportedBy).toEqual({ name: 'Amira Khan', role: 'viewer' });
@@ -222,8 +231,8 @@ describe('brief export: what it contains', () => {
   it('a board that withholds names cannot be made to show them by the request', async () => {
     s = await startServer({ brief: { showNames: () => false } });
     const board = await s.createBoard();
-    const writer = await provider(board);
-    addProblem(writer.doc, { title: 'A problem', author: AUTHOR }, ORIGIN);
+    const writer = await joinedWriter(board);
+    addProblem(writer.doc, { title: 'A problem', author: writer.author }, ORIGIN);
     await waitFor(() => readBoard(s.rooms.peek(board.id)!.doc).problems.length === 1);
     for (const names of ['1', 'true', '']) {
       const json = await getJson(board, { names, by: 'Amira Khan' });
@@ -236,9 +245,9 @@ describe('brief export: what it contains', () => {
     const hidden: VoteRoundResult[] = [];
     s = await startServer({ brief: { voteResults: () => hidden } });
     const board = await s.createBoard({ title: 'Secrets' });
-    const writer = await provider(board);
-    const problem = addProblem(writer.doc, { title: 'P', author: AUTHOR }, ORIGIN);
-    const idea = addIdea(writer.doc, { title: 'Idea with dots', author: AUTHOR, problemId: problem }, ORIGIN);
+    const writer = await joinedWriter(board);
+    const problem = addProblem(writer.doc, { title: 'P', author: writer.author }, ORIGIN);
+    const idea = addIdea(writer.doc, { title: 'Idea with dots', author: writer.author, problemId: problem }, ORIGIN);
     await waitFor(() => readBoard(s.rooms.peek(board.id)!.doc).ideas.length === 1);
     const dots = Array.from({ length: 7 }, (_, i) => ({
       participantId: `v${i}`,
@@ -278,8 +287,8 @@ describe('brief export: what it contains', () => {
     const rounds: VoteRoundResult[] = [];
     s = await startServer({ brief: { voteResults: (id) => (id ? rounds : []) } });
     const board = await s.createBoard();
-    const writer = await provider(board);
-    const idea = addIdea(writer.doc, { title: 'Voted idea', author: AUTHOR, problemId: null }, ORIGIN);
+    const writer = await joinedWriter(board);
+    const idea = addIdea(writer.doc, { title: 'Voted idea', author: writer.author, problemId: null }, ORIGIN);
     await waitFor(() => readBoard(s.rooms.peek(board.id)!.doc).ideas.length === 1);
     expect((await getJson(board)).rounds).toEqual([]);
     const config = { ...DEFAULT_VOTE_CONFIG, hideUntilReveal: false };

@@ -13,11 +13,12 @@ import { writeBody } from '../../shared/brief/testing.ts';
 import type { VersionComparisonResponse, VersionInfo, VersionListResponse } from '../../shared/brief/versions.ts';
 import { DEFAULT_VOTE_CONFIG, tallyVotes, type Dot, type VoteRoundResult } from '../../shared/votes.ts';
 import { SqliteStorage } from '../storage/sqlite.ts';
-import { connectProvider, startServer, waitFor, whenSynced, type TestProvider, type TestServer } from '../test/harness.ts';
+import { startServer, waitFor, type TestProvider, type TestServer } from '../test/harness.ts';
+import { creditOf, person } from '../test/session.ts';
 import type { BoardInfoResponse, CreateBoardResponse } from './boards.ts';
 
 const ORIGIN = { kind: 'local', participantId: 'p1' } as const;
-const AUTHOR: Author = { participantId: 'p1', name: 'Ben Okafor', organisation: 'Civic Data Co', sector: 'private sector' };
+const BEN = { name: 'Ben Okafor', organisation: 'Civic Data Co', sector: 'private sector' } as const;
 
 let s: TestServer;
 const providers: TestProvider[] = [];
@@ -49,11 +50,11 @@ async function saveVersion(board: CreateBoardResponse, name: string, by?: string
   return (await res.json()) as VersionInfo;
 }
 
-async function provider(board: CreateBoardResponse, role: 'facilitator' | 'contributor' | 'viewer' = 'contributor', id = board.id, token = board.tokens[role]) {
-  const p = connectProvider(s, id, token);
-  providers.push(p);
-  await whenSynced(p);
-  return p;
+/** A contributor joined as Ben Okafor, and who the server credits their cards to (they must join to add any). */
+async function joinedWriter(board: CreateBoardResponse): Promise<{ doc: Y.Doc; author: Author }> {
+  const ben = await person(s, board, 'contributor', BEN.name, { organisation: BEN.organisation, sector: BEN.sector });
+  providers.push(ben.provider);
+  return { doc: ben.provider.doc, author: creditOf(ben) };
 }
 
 /** Waits until the server's room has applied what `p` wrote (it stores before it applies). */
@@ -137,12 +138,12 @@ describe('GET /versions and a version’s state', () => {
     let clock = Date.UTC(2025, 10, 27, 9, 0);
     s = await startServer({ now: () => clock });
     const board = await s.createBoard({ title: 'Versions' });
-    const writer = await provider(board);
-    addProblem(writer.doc, { id: 'pb1', title: 'First problem', author: AUTHOR }, ORIGIN);
+    const writer = await joinedWriter(board);
+    addProblem(writer.doc, { id: 'pb1', title: 'First problem', author: writer.author }, ORIGIN);
     await serverHas(board, (doc) => readBoard(doc).problems.length === 1);
     const first = await saveVersion(board, 'Morning', 'Amira');
     clock += 3_600_000;
-    addProblem(writer.doc, { id: 'pb2', title: 'Second problem', author: AUTHOR }, ORIGIN);
+    addProblem(writer.doc, { id: 'pb2', title: 'Second problem', author: writer.author }, ORIGIN);
     await serverHas(board, (doc) => readBoard(doc).problems.length === 2);
     const second = await saveVersion(board, 'Afternoon');
 
@@ -192,11 +193,11 @@ describe('exporting a version', () => {
   it('the version’s brief shows the board as it was, names the version, and carries its board version', async () => {
     s = await startServer();
     const board = await s.createBoard({ title: 'Export a version' });
-    const writer = await provider(board);
-    addIdea(writer.doc, { id: 'old', title: 'Idea before saving', author: AUTHOR, problemId: null }, ORIGIN);
+    const writer = await joinedWriter(board);
+    addIdea(writer.doc, { id: 'old', title: 'Idea before saving', author: writer.author, problemId: null }, ORIGIN);
     await serverHas(board, (doc) => readBoard(doc).ideas.length === 1);
     const version = await saveVersion(board, 'End of day 1');
-    addIdea(writer.doc, { id: 'new', title: 'Idea after saving', author: AUTHOR, problemId: null }, ORIGIN);
+    addIdea(writer.doc, { id: 'new', title: 'Idea after saving', author: writer.author, problemId: null }, ORIGIN);
     await serverHas(board, (doc) => readBoard(doc).ideas.length === 2);
 
     const byPath = await briefJson(board, `versions/${version.id}/brief.json`);
@@ -226,9 +227,9 @@ describe('exporting a version', () => {
     const rounds: VoteRoundResult[] = [];
     s = await startServer({ brief: { voteResults: () => rounds } });
     const board = await s.createBoard();
-    const writer = await provider(board);
-    addIdea(writer.doc, { id: 'i1', title: 'One', author: AUTHOR, problemId: null }, ORIGIN);
-    addIdea(writer.doc, { id: 'i2', title: 'Two', author: AUTHOR, problemId: null }, ORIGIN);
+    const writer = await joinedWriter(board);
+    addIdea(writer.doc, { id: 'i1', title: 'One', author: writer.author, problemId: null }, ORIGIN);
+    addIdea(writer.doc, { id: 'i2', title: 'Two', author: writer.author, problemId: null }, ORIGIN);
     await serverHas(board, (doc) => readBoard(doc).ideas.length === 2);
     const config = { ...DEFAULT_VOTE_CONFIG, hideUntilReveal: false };
     const dot = (p: string, cardId: string): Dot => ({ participantId: p, name: p, sector: 'academia', cardId });
@@ -266,18 +267,18 @@ describe('comparing a version with now', () => {
   it('cards added, removed and changed (title or body), for any token', async () => {
     s = await startServer({ now: () => Date.UTC(2025, 10, 28, 9, 0) });
     const board = await s.createBoard({ title: 'Compare' });
-    const writer = await provider(board);
-    addProblem(writer.doc, { id: 'pb1', title: 'Reach people sooner', author: AUTHOR }, ORIGIN);
-    addIdea(writer.doc, { id: 'i1', title: 'Text nudges', author: AUTHOR, problemId: 'pb1' }, ORIGIN);
-    addIdea(writer.doc, { id: 'i2', title: 'Help points', author: AUTHOR, problemId: 'pb1' }, ORIGIN);
-    addNote(writer.doc, { id: 'n1', title: 'Paper test', author: AUTHOR, ideaId: 'i1' }, ORIGIN);
+    const writer = await joinedWriter(board);
+    addProblem(writer.doc, { id: 'pb1', title: 'Reach people sooner', author: writer.author }, ORIGIN);
+    addIdea(writer.doc, { id: 'i1', title: 'Text nudges', author: writer.author, problemId: 'pb1' }, ORIGIN);
+    addIdea(writer.doc, { id: 'i2', title: 'Help points', author: writer.author, problemId: 'pb1' }, ORIGIN);
+    addNote(writer.doc, { id: 'n1', title: 'Paper test', author: writer.author, ideaId: 'i1' }, ORIGIN);
     writeBody(writer.doc, 'i2', 'In GP surgeries.');
     await serverHas(board, (doc) => readBoard(doc).notes.length === 1);
     const version = await saveVersion(board, 'Before changes');
     const unchanged = (await (await request('GET', api(board, `versions/${version.id}/compare`), board.tokens.viewer)).json()) as VersionComparisonResponse;
     expect(unchanged.comparison.unchanged).toBe(true);
 
-    addIdea(writer.doc, { id: 'i3', title: 'Weekend outreach', author: AUTHOR, problemId: 'pb1' }, ORIGIN);
+    addIdea(writer.doc, { id: 'i3', title: 'Weekend outreach', author: writer.author, problemId: 'pb1' }, ORIGIN);
     deleteCard(writer.doc, 'n1', ORIGIN);
     updateCardTitle(writer.doc, 'i1', 'Text-message nudges', ORIGIN);
     writeBody(writer.doc, 'i2', 'In GP surgeries and food banks.');
@@ -321,11 +322,11 @@ describe('copying a version into a new board', () => {
   it('201 like POST /boards: new id and tokens, "Copy of …", the version’s content, openable by a provider', async () => {
     s = await startServer();
     const board = await s.createBoard({ title: 'Safer streets', challenge: 'Cut violent crime', sponsor: 'Police and crime commissioner' });
-    const writer = await provider(board);
-    addIdea(writer.doc, { id: 'kept', title: 'Kept idea', author: AUTHOR, problemId: null }, ORIGIN);
+    const writer = await joinedWriter(board);
+    addIdea(writer.doc, { id: 'kept', title: 'Kept idea', author: writer.author, problemId: null }, ORIGIN);
     await serverHas(board, (doc) => readBoard(doc).ideas.length === 1);
     const version = await saveVersion(board, 'Day 1');
-    addIdea(writer.doc, { id: 'later', title: 'Later idea', author: AUTHOR, problemId: null }, ORIGIN);
+    addIdea(writer.doc, { id: 'later', title: 'Later idea', author: writer.author, problemId: null }, ORIGIN);
     await serverHas(board, (doc) => readBoard(doc).ideas.length === 2);
 
     const res = await request('POST', api(board, `versions/${version.id}/copy`), board.tokens.facilitator);
@@ -342,11 +343,11 @@ describe('copying a version into a new board', () => {
     // the original's tokens open nothing on the copy
     expect((await request('GET', `${s.url}/api/boards/${copy.id}`, board.tokens.facilitator)).status).toBe(401);
 
-    const reader = await provider(board, 'contributor', copy.id, copy.tokens.contributor);
+    const reader = await joinedWriter(copy);
     expect(readBoard(reader.doc).ideas.map((i) => i.title)).toEqual(['Kept idea']);
     expect(readBoard(reader.doc).meta.title).toBe('Copy of Safer streets');
     // and it is a board like any other: an edit on it stays on it
-    addIdea(reader.doc, { title: 'Only on the copy', author: AUTHOR, problemId: null }, ORIGIN);
+    addIdea(reader.doc, { title: 'Only on the copy', author: reader.author, problemId: null }, ORIGIN);
     await serverHas({ id: copy.id }, (doc) => readBoard(doc).ideas.length === 2);
     expect(readBoard(s.rooms.peek(board.id)!.doc).ideas.map((i) => i.title).sort()).toEqual(['Kept idea', 'Later idea']);
     // the copy has no versions of its own yet
@@ -396,8 +397,8 @@ describe('with SQLite', () => {
     let storage = SqliteStorage.open(dir);
     s = await startServer({ storage });
     const board = await s.createBoard({ title: 'Durable' });
-    const writer = await provider(board);
-    addIdea(writer.doc, { title: 'Durable idea', author: AUTHOR, problemId: null }, ORIGIN);
+    const writer = await joinedWriter(board);
+    addIdea(writer.doc, { title: 'Durable idea', author: writer.author, problemId: null }, ORIGIN);
     await serverHas(board, (doc) => readBoard(doc).ideas.length === 1);
     const version = await saveVersion(board, 'Before restart', 'Amira');
     providers.splice(0).forEach((p) => p.destroy());

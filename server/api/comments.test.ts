@@ -4,14 +4,13 @@
  * comment at once. A real server on port 0 and real providers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { addIdea, type Author } from '../../shared/board.ts';
+import { addIdea, findRecord } from '../../shared/board.ts';
 import type { CommentListResponse, SponsorComment } from '../../shared/brief/comments.ts';
 import type { CommentsMessage } from '../../shared/protocol.ts';
 import { cleanCommentText } from './comments.ts';
 import { connectProvider, startServer, waitFor, whenSynced, type TestProvider, type TestServer } from '../test/harness.ts';
+import { creditOf, person } from '../test/session.ts';
 import type { CreateBoardResponse } from './boards.ts';
-
-const AUTHOR: Author = { participantId: 'p1', name: 'Ben Okafor', organisation: 'Civic Data Co', sector: 'private sector' };
 
 let s: TestServer;
 const providers: TestProvider[] = [];
@@ -46,9 +45,14 @@ async function provider(board: CreateBoardResponse, role: 'facilitator' | 'contr
 /** A board with one idea, written by a contributor through a provider (as the board page does). */
 async function boardWithIdea(title = 'Text-message nudges'): Promise<{ board: CreateBoardResponse; ideaId: string }> {
   const board = await s.createBoard({ title: 'Comment board' });
-  const writer = await provider(board, 'contributor');
-  const ideaId = addIdea(writer.doc, { title, author: AUTHOR, problemId: null }, { kind: 'local', participantId: 'p1' });
-  await waitFor(() => s.rooms.peek(board.id)?.doc.getMap('ideas').has(ideaId) === true, 5000, 'the idea on the server');
+  // a card is credited to whoever adds it, so the writer joins first
+  const writer = await person(s, board, 'contributor', 'Ben Okafor', { organisation: 'Civic Data Co', sector: 'private sector' });
+  providers.push(writer.provider);
+  const ideaId = addIdea(writer.provider.doc, { title, author: creditOf(writer), problemId: null }, { kind: 'local', participantId: writer.me.participantId });
+  await waitFor(() => {
+    const room = s.rooms.peek(board.id);
+    return room !== undefined && findRecord(room.doc, ideaId) !== undefined;
+  }, 5000, 'the idea on the server');
   return { board, ideaId };
 }
 

@@ -18,7 +18,8 @@ import { DEFAULT_VOTE_CONFIG } from '../../shared/votes.ts';
 import type { CreateBoardResponse } from '../api/boards.ts';
 import { generateBoardId, hashToken } from '../auth/tokens.ts';
 import { SqliteStorage } from '../storage/sqlite.ts';
-import { connectProvider, startServer, waitFor, whenSynced } from '../test/harness.ts';
+import { connectProvider, startServer, waitFor, whenSynced, type TestProvider, type TestServer } from '../test/harness.ts';
+import { ok } from '../test/session.ts';
 import { runBriefCli, type BriefCliIo } from './brief.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -85,12 +86,21 @@ function npmRunBrief(args: string[], cwd: string, env: Record<string, string> = 
   });
 }
 
+/** A contributor's provider on `board`, joined again as `who` (a participant already stored, with secret `secret-<id>`). */
+async function joinedAs(s: TestServer, who: Author): Promise<TestProvider> {
+  const p = connectProvider(s, board.id, board.tokens.contributor);
+  await whenSynced(p);
+  await ok(p, 'join', { participantId: who.participantId, secret: `secret-${who.participantId}`, name: who.name, organisation: who.organisation, sector: who.sector });
+  return p;
+}
+
 beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'crossboard-cli-'));
   dataDir = path.join(dir, 'data');
   const storage = SqliteStorage.open(dataDir);
   // the server's own vote results: the stored session's (no override), so the CLI must find the same
   const s = await startServer({ storage, now: () => EXPORTED_AT });
+  const providers: TestProvider[] = [];
   try {
     board = await s.createBoard({ title: 'Safer “Streets” / Día 2', sponsor: 'Police and crime commissioner' });
     // a closed, revealed vote, as issue 4's session stores it (before the room loads it)
@@ -110,14 +120,20 @@ beforeAll(async () => {
       });
       for (const cardId of cards) storage.setBallot({ boardId: board.id, round: 1, participantId: person.participantId, cardId, count: 1 });
     }
-    const writer = connectProvider(s, board.id, board.tokens.contributor);
-    await whenSynced(writer);
-    const pb = addProblem(writer.doc, { id: 'pb1', title: 'How might we reach people sooner?', author: AUTHOR }, ORIGIN);
-    addIdea(writer.doc, { id: 'i1', title: 'Text-message nudges', author: AUTHOR, problemId: pb }, ORIGIN);
-    addIdea(writer.doc, { id: 'i2', title: 'Help points in GP surgeries', author: OTHER, problemId: pb }, ORIGIN);
-    addNote(writer.doc, { id: 'n1', title: 'Paper test with five people', author: OTHER, ideaId: 'i1' }, ORIGIN);
-    writeBody(writer.doc, 'i1', '## Why\n\nPeople *miss* letters.\n\n- plain English\n- [GOV.UK Notify](https://www.notifications.service.gov.uk/)');
-    updateBriefText(writer.doc, 'summary', 'Two ideas stood out.', ORIGIN);
+    // a card is credited to the joined participant who adds it: each author joins as the
+    // participant stored above; the summary is the facilitator's to write
+    const [sian, ben] = await Promise.all([joinedAs(s, AUTHOR), joinedAs(s, OTHER)]);
+    const chair = connectProvider(s, board.id, board.tokens.facilitator);
+    providers.push(sian, ben, chair);
+    await whenSynced(chair);
+    const pb = addProblem(sian.doc, { id: 'pb1', title: 'How might we reach people sooner?', author: AUTHOR }, ORIGIN);
+    addIdea(sian.doc, { id: 'i1', title: 'Text-message nudges', author: AUTHOR, problemId: pb }, ORIGIN);
+    writeBody(sian.doc, 'i1', '## Why\n\nPeople *miss* letters.\n\n- plain English\n- [GOV.UK Notify](https://www.notifications.service.gov.uk/)');
+    // Ben places his cards after Siân's, as he would on the page
+    await waitFor(() => readBoard(ben.doc).ideas.length === 1, 5000, 'Siân’s idea at Ben');
+    addIdea(ben.doc, { id: 'i2', title: 'Help points in GP surgeries', author: OTHER, problemId: pb }, ORIGIN);
+    addNote(ben.doc, { id: 'n1', title: 'Paper test with five people', author: OTHER, ideaId: 'i1' }, ORIGIN);
+    updateBriefText(chair.doc, 'summary', 'Two ideas stood out.', ORIGIN);
     await waitFor(() => {
       const room = s.rooms.peek(board.id);
       return room !== undefined && readBoard(room.doc).notes.length === 1 && readBoard(room.doc).meta.summary !== '';
@@ -128,7 +144,7 @@ beforeAll(async () => {
       body: JSON.stringify({ name: 'End of day 1' }),
     });
     version = (await saved.json()) as VersionInfo;
-    addIdea(writer.doc, { id: 'i3', title: 'Weekend outreach', author: OTHER, problemId: pb }, ORIGIN);
+    addIdea(ben.doc, { id: 'i3', title: 'Weekend outreach', author: OTHER, problemId: pb }, ORIGIN);
     await waitFor(() => readBoard(s.rooms.peek(board.id)!.doc).ideas.length === 3);
 
     for (const format of ['json', 'pdf', 'docx', 'md']) {
@@ -138,8 +154,8 @@ beforeAll(async () => {
         downloads.set(`${which}.${format}`, new Uint8Array(await res.arrayBuffer()));
       }
     }
-    writer.destroy();
   } finally {
+    for (const p of providers) p.destroy();
     await s.close();
     storage.close();
   }

@@ -194,7 +194,7 @@ export class BoardSession implements RoomHooks {
    */
   checkUpdate(conn: Connection, update: DecodedUpdate): UpdateDecision | null {
     const analysis = analyseUpdate(this.room.doc, update);
-    if (analysis.parts.size === 0) return null;
+    if (analysis.parts.size === 0 && analysis.discarded.length === 0) return null;
     const ctx: JudgeContext = {
       standing: this.standingOf(conn),
       participant: this.participantOf(conn),
@@ -211,11 +211,16 @@ export class BoardSession implements RoomHooks {
       recredit.length > 0 && ctx.participant
         ? () => this.creditTo(recredit, ctx.participant!)
         : undefined;
-    if (refused.length === 0) return after ? { keep: 'all', after } : null;
-    const keep = refused.length === analysis.parts.size ? null : withoutParts(update, analysis, refused.map((r) => r.part));
+    // nothing refused and nothing Yjs would discard: the bytes as sent
+    if (refused.length === 0 && analysis.discarded.length === 0) return after ? { keep: 'all', after } : null;
+    // Otherwise the update with placeholders for what goes, stored even when nothing else is
+    // kept, so the sender's later updates still connect to what the server has.
+    const keep = withoutParts(update, analysis, refused.map((r) => r.part));
     return {
       keep,
-      notice: { type: 'refused', changes: refused.map((r) => r.change), kept: keep !== null },
+      ...(refused.length > 0
+        ? { notice: { type: 'refused', changes: refused.map((r) => r.change), kept: refused.length < analysis.parts.size } }
+        : {}),
       ...(after ? { after } : {}),
     };
   }

@@ -8,6 +8,8 @@ import { cardBodyById, readBoard } from '../../shared/board.ts';
 import { bodyToPlainText } from '../../shared/richtext/readBody.ts';
 import { CloseCode, PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import {
+  addTextCards,
+  boardText,
   connectProvider,
   rawClient,
   startServer,
@@ -154,6 +156,7 @@ describe('session', () => {
   it('garbage commands get a clear error, the connection stays, and nobody else notices', async () => {
     const s = await server();
     const board = await s.createBoard();
+    await addTextCards(s, board.id);
     const bystander = connectProvider(s, board.id, board.tokens.contributor);
     cleanups.push(() => bystander.destroy());
     await whenSynced(bystander);
@@ -201,7 +204,7 @@ describe('session', () => {
     const other = connectProvider(s, board.id, board.tokens.contributor);
     cleanups.push(() => other.destroy());
     await whenSynced(other);
-    bystander.doc.getText('t').insert(0, 'still here');
+    boardText(bystander.doc).insert(0, 'still here');
     await waitFor(() => text(other.doc) === 'still here');
     expect(bystander.control.filter((m) => m.type === 'error' || m.type === 'result')).toEqual([]);
   });

@@ -240,6 +240,24 @@ describe('an update is judged part by part', () => {
     await waitFor(() => readBoard(ben.provider.doc).problems[0]?.title === 'How might we stop rent arrears?', 5000, 'a later edit at Ben');
   });
 
+  it('what builds on a refused part is not stored or relayed either (it would only ever be collected)', async () => {
+    const { s, board, amira, ben } = await scene();
+    const problemId = addProblem(amira.provider.doc, { title: 'ok', author: FORGED }, origin);
+    await waitFor(() => readBoard(ben.provider.doc).problems.length === 1, 5000, 'problem at Ben');
+    const refused = await refusedWrite(amira, (doc) => {
+      updateCardTitle(doc, problemId, 'ok, edited', origin);
+      doc.getText('outside').insert(0, 'x');
+    });
+    expect(refused.kept).toBe(true);
+    // building on the refused 'x': Yjs on the server would collect it; it must not be relayed
+    amira.provider.doc.getText('outside').insert(1, 'JUNK'.repeat(50_000));
+    updateCardTitle(amira.provider.doc, problemId, 'ok, edited again', origin);
+    await waitFor(() => readBoard(ben.provider.doc).problems[0]?.title === 'ok, edited again', 5000, 'the later edit at Ben');
+    await settled(ben);
+    expect(bytesAsText((await s.storage.loadDocument(board.id)).updates)).not.toContain('JUNKJUNK');
+    expect(ben.provider.doc.getText('outside').toString()).toBe('');
+  });
+
   it('writes outside the board’s layout are refused for everyone, and neither stored nor relayed', async () => {
     const { s, board, fac, amira, ben } = await scene();
     const junk = 'x'.repeat(20_000);

@@ -68,6 +68,11 @@ export type UpdateAnalysis = {
   parts: Map<string, UpdatePart>;
   /** deletions that touch nothing live (already deleted or collected): kept whatever is refused */
   inert: DeleteRange[];
+  /**
+   * Items that build on something collected (a refused part's GC, say): Yjs would discard them,
+   * so they count for nothing, and `withoutParts` writes them as GC too rather than relay them.
+   */
+  discarded: Y.Item[];
 };
 
 /**
@@ -122,6 +127,7 @@ function below(parent: Place, sub: string | null): Place {
 export function analyseUpdate(doc: Y.Doc, update: DecodedUpdate): UpdateAnalysis {
   const parts = new Map<string, UpdatePart>();
   const inert: DeleteRange[] = [];
+  const discarded: Y.Item[] = [];
   const partOf = (target: PartTarget): UpdatePart => {
     const key = partKey(target);
     let part = parts.get(key);
@@ -262,7 +268,10 @@ export function analyseUpdate(doc: Y.Doc, update: DecodedUpdate): UpdateAnalysis
     for (const item of list) {
       if (item.id.clock + item.length <= known) continue;
       const place = placeOf(item);
-      if (place === 'gc') continue;
+      if (place === 'gc') {
+        discarded.push(item);
+        continue;
+      }
       if (!place) {
         unresolved().items.push(item);
         continue;
@@ -323,7 +332,7 @@ export function analyseUpdate(doc: Y.Doc, update: DecodedUpdate): UpdateAnalysis
       }
     }
   }
-  return { parts, inert };
+  return { parts, inert, discarded };
 }
 
 function clip(client: number, from: number, length: number, start: number, end: number): DeleteRange {
@@ -332,11 +341,13 @@ function clip(client: number, from: number, length: number, start: number, end: 
 }
 
 /**
- * The update without the parts in `refused`: their Items become GC structs of the same ids and
- * lengths, their deletions are left out. Everything else is written as it came (Yjs update v1).
+ * The update without the parts in `refused`: their Items (and the discarded ones) become GC
+ * structs of the same ids and lengths, their deletions are left out. Everything else is written
+ * as it came (Yjs update v1). Even with every part refused the result is worth storing: it keeps
+ * the sender's clock range whole, so its later updates are not held back waiting for it.
  */
 export function withoutParts(update: DecodedUpdate, analysis: UpdateAnalysis, refused: readonly UpdatePart[]): Uint8Array {
-  const removed = new Set<Y.Item>();
+  const removed = new Set<Y.Item>(analysis.discarded);
   for (const part of refused) for (const item of part.items) removed.add(item);
   const refusedParts = new Set(refused);
   const deletes = [...analysis.inert];

@@ -321,7 +321,7 @@ describe('dot voting', () => {
   });
 
   it('vote-looking data written straight into the document changes nothing that counts', async () => {
-    // an open board, where contributors may write anything anywhere
+    // an open board, where contributors may edit any card
     const s = await startServer();
     cleanups.push(() => s.close());
     const board = await s.createBoard({ title: 'Open' });
@@ -346,8 +346,15 @@ describe('dot voting', () => {
       record.set('votes', 500);
       record.set('tallies', [{ cardId: idea, total: 500 }]);
     });
-    await waitFor(() => amira.provider.doc.getMap('votes').get(idea) === 500, 5000, 'the fake data synced');
+    // the fields on the card are an edit like any other, and sync ...
+    await waitFor(() => (laneMap(amira.provider.doc, 'idea').get(idea) as Y.Map<unknown>).get('votes') === 500, 5000, 'the fake fields synced');
+    // ... but a root of her own is outside the board's layout: refused, the rest of the update kept
+    await waitFor(() => mallory.control.some((m) => m.type === 'refused'), 5000, 'the refusal');
+    expect(mallory.control.filter((m) => m.type === 'refused')).toEqual([
+      { type: 'refused', kept: true, changes: [expect.objectContaining({ target: { kind: 'other' }, code: 'outside-board' })] },
+    ]);
     expect(mallory.control.filter((m) => m.type === 'error')).toEqual([]);
+    expect(amira.provider.doc.share.has('votes')).toBe(false);
 
     await ok(amira.provider, 'castVote', { cardId: idea });
     // her fake data gave her no extra dot and no results

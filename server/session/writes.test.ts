@@ -1,25 +1,26 @@
 /**
  * The session's rules on document writes, enforced in the room's write path before anything is
- * stored: a refused update is not applied, not stored and not broadcast; its sender is told why
- * and stays connected. Real server, unmodified y-websocket providers.
+ * stored: a refused change is not applied, not stored and not broadcast; its sender is told which
+ * change and why (`refused`) and stays connected. Real server, unmodified y-websocket providers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addIdea, addNote, addProblem, readBoard, updateCardTitle, type Author, type BoardOrigin } from '../../shared/board.ts';
-import type { ErrorMessage } from '../../shared/protocol.ts';
+import type { RefusedChangeCode, RefusedMessage } from '../../shared/protocol.ts';
 import { LOCKED_MESSAGE } from '../../shared/session.ts';
 import type { CreateBoardResponse } from '../api/boards.ts';
 import type { Storage } from '../storage/storage.ts';
 import { connectProvider, startServer, waitFor, whenSynced, type TestProvider, type TestServer } from '../test/harness.ts';
-import { bytesAsText, ok, person, type Person } from '../test/session.ts';
+import { bytesAsText, creditOf, ok, person, type Person } from '../test/session.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const author = (name: string): Author => ({ participantId: name.toLowerCase(), name, organisation: 'Org', sector: 'citizen' });
-const origin = (name: string): BoardOrigin => ({ kind: 'local', participantId: name.toLowerCase() });
+// cards are credited to whoever adds them: each person writes as what they joined as
+const author = (p: Person): Author => creditOf(p);
+const origin = (p: Person): BoardOrigin => ({ kind: 'local', participantId: p.me.participantId });
 
 async function scene(template: 'hackathon' | 'open' = 'hackathon') {
   const s = await startServer();
@@ -43,19 +44,22 @@ async function storedBoard(storage: Storage, boardId: string) {
   return { board: readBoard(doc), bytes: bytesAsText([...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates]) };
 }
 
-function errorsOf(p: TestProvider): ErrorMessage[] {
-  return p.control.filter((m): m is ErrorMessage => m.type === 'error');
+function refusalsOf(p: TestProvider): RefusedMessage[] {
+  return p.control.filter((m): m is RefusedMessage => m.type === 'refused');
 }
 
-async function refusedWrite(p: Person, write: () => void, message: string | RegExp): Promise<ErrorMessage> {
-  const before = errorsOf(p.provider).length;
+/** `write` makes one change, which must be refused whole with `code` and `message`. */
+async function refusedWrite(p: Person, write: () => void, code: RefusedChangeCode, message: string | RegExp): Promise<RefusedMessage> {
+  const before = refusalsOf(p.provider).length;
   write();
-  await waitFor(() => errorsOf(p.provider).length > before, 5000, 'a refusal');
-  const error = errorsOf(p.provider).at(-1)!;
-  expect(error.code).toBe('update-refused');
-  if (typeof message === 'string') expect(error.message).toBe(message);
-  else expect(error.message).toMatch(message);
-  return error;
+  await waitFor(() => refusalsOf(p.provider).length > before, 5000, 'a refusal');
+  const refused = refusalsOf(p.provider).at(-1)!;
+  expect(refused.kept).toBe(false);
+  expect(refused.changes).toEqual([
+    expect.objectContaining({ code, message: typeof message === 'string' ? message : expect.stringMatching(message) }),
+  ]);
+  expect(p.provider.control.filter((m) => m.type === 'error')).toEqual([]);
+  return refused;
 }
 
 /**
@@ -63,7 +67,7 @@ async function refusedWrite(p: Person, write: () => void, message: string | RegE
  * order, so anything refused earlier would have arrived before it.
  */
 async function afterMarker(fac: Person, others: TestProvider[]): Promise<void> {
-  const id = addNote(fac.provider.doc, { title: `marker ${Math.random()}`, author: author('Fay'), ideaId: null }, origin('Fay'));
+  const id = addNote(fac.provider.doc, { title: `marker ${Math.random()}`, author: author(fac), ideaId: null }, origin(fac));
   await waitFor(() => others.every((o) => readBoard(o.doc).notes.some((n) => n.id === id)), 5000, 'marker');
 }
 
@@ -71,11 +75,13 @@ describe('write rules on the document', () => {
   it('adding a problem during a vote phase is refused, not stored, not seen — and the sender stays connected', async () => {
     const { s, board, fac, amira, ben } = await scene();
     await ok(fac.provider, 'setPhase', { phaseId: 'vote' });
-    await refusedWrite(
+    const sneaky = await refusedWrite(
       amira,
-      () => addProblem(amira.provider.doc, { title: 'SNEAKY-PROBLEM-7731', author: author('Amira') }, origin('Amira')),
+      () => addProblem(amira.provider.doc, { title: 'SNEAKY-PROBLEM-7731', author: author(amira) }, origin(amira)),
+      'wrong-phase',
       'You can’t add problem statements during “Vote”. Put your dots on the ideas your team should build.',
     );
+    expect(sneaky.changes[0]).toMatchObject({ target: { kind: 'card', lane: 'problem' }, change: 'add' });
     await afterMarker(fac, [ben.provider]);
     expect(readBoard(ben.provider.doc).problems.map((p) => p.title)).toEqual(['How might we …?']);
     const stored = await storedBoard(s.storage, board.id);
@@ -83,38 +89,55 @@ describe('write rules on the document', () => {
     expect(stored.bytes).not.toContain('SNEAKY-PROBLEM-7731');
     expect(amira.provider.wsconnected).toBe(true);
 
-    // her document still has it, so whatever she writes next builds on it: refused too, until she resyncs
-    const before = errorsOf(amira.provider).length;
-    amira.provider.doc.getText('t').insert(0, 'harmless');
-    await waitFor(() => errorsOf(amira.provider).length > before);
-    expect(errorsOf(amira.provider).at(-1)).toMatchObject({ code: 'resync-needed', message: expect.stringMatching(/Reload the board/) });
-    expect((await storedBoard(s.storage, board.id)).bytes).not.toContain('harmless');
-    // a fresh copy of the board (what a client does on resync) works again
-    const fresh = connectProvider(s, board.id, board.tokens.contributor);
-    cleanups.push(() => fresh.destroy());
-    await whenSynced(fresh);
-    fresh.doc.getText('t').insert(0, 'fine');
-    await waitFor(() => ben.provider.doc.getText('t').toString() === 'fine');
+    // her page keeps the refused card for her and syncs a fresh copy of the board (the protocol's
+    // advice on `refused`): once the phase allows problems, that copy's problem is everyone's
+    await ok(fac.provider, 'setPhase', { phaseId: 'frame' });
+    const fresh = await person(s, board, 'contributor', 'Amira');
+    cleanups.push(() => fresh.provider.destroy());
+    const allowed = addProblem(fresh.provider.doc, { title: 'Allowed in Frame', author: author(fresh) }, origin(fresh));
+    await waitFor(() => readBoard(ben.provider.doc).problems.some((p) => p.id === allowed), 5000, 'the fresh copy’s problem at Ben');
+    expect((await storedBoard(s.storage, board.id)).board.problems.map((p) => p.title).sort()).toEqual(['Allowed in Frame', 'How might we …?']);
+    expect(refusalsOf(fresh.provider)).toEqual([]);
+  });
+
+  // A change refused whole is stored as placeholders, so the page's clock range on the server
+  // has no gap and its later updates are not held back as pending.
+  it('after a change refused whole, the same page’s next allowed change still reaches everyone', async () => {
+    const { fac, amira, ben } = await scene();
+    await ok(fac.provider, 'setPhase', { phaseId: 'vote' });
+    await refusedWrite(
+      amira,
+      () => addProblem(amira.provider.doc, { title: 'Refused in Vote', author: author(amira) }, origin(amira)),
+      'wrong-phase',
+      /during “Vote”/,
+    );
+    await ok(fac.provider, 'setPhase', { phaseId: 'frame' });
+    const later = addProblem(amira.provider.doc, { title: 'Allowed in Frame', author: author(amira) }, origin(amira));
+    await waitFor(() => readBoard(ben.provider.doc).problems.some((p) => p.id === later), 5000, 'the later problem at Ben');
+    expect(readBoard(ben.provider.doc).problems.map((p) => p.title)).not.toContain('Refused in Vote');
   });
 
   it('the phase decides: ideas in Ideate, not problems; no edits while voting', async () => {
     const { s, board, fac, amira, ben } = await scene();
     await ok(fac.provider, 'setPhase', { phaseId: 'ideate' });
-    const idea = addIdea(amira.provider.doc, { title: 'Allowed idea', author: author('Amira'), problemId: null }, origin('Amira'));
+    const idea = addIdea(amira.provider.doc, { title: 'Allowed idea', author: author(amira), problemId: null }, origin(amira));
     await waitFor(() => readBoard(ben.provider.doc).ideas.some((i) => i.id === idea));
-    updateCardTitle(amira.provider.doc, idea, 'Allowed idea, reworded', origin('Amira'));
+    updateCardTitle(amira.provider.doc, idea, 'Allowed idea, reworded', origin(amira));
     await waitFor(() => readBoard(ben.provider.doc).ideas.some((i) => i.title === 'Allowed idea, reworded'));
     await refusedWrite(
       ben,
-      () => addProblem(ben.provider.doc, { title: 'Not now', author: author('Ben') }, origin('Ben')),
+      () => addProblem(ben.provider.doc, { title: 'Not now', author: author(ben) }, origin(ben)),
+      'wrong-phase',
       /can’t add problem statements during “Ideate”/,
     );
     await ok(fac.provider, 'nextPhase');
-    await refusedWrite(
+    const reworded = await refusedWrite(
       amira,
-      () => updateCardTitle(amira.provider.doc, idea, 'Reworded mid-vote', origin('Amira')),
+      () => updateCardTitle(amira.provider.doc, idea, 'Reworded mid-vote', origin(amira)),
+      'wrong-phase',
       'Cards can’t be changed during “Vote”. Put your dots on the ideas your team should build.',
     );
+    expect(reworded.changes[0]).toMatchObject({ target: { kind: 'card', lane: 'idea', id: idea }, change: 'edit' });
     await afterMarker(fac, [fac.provider]);
     expect((await storedBoard(s.storage, board.id)).board.ideas.map((i) => i.title)).toEqual(['Allowed idea, reworded']);
   });
@@ -122,22 +145,26 @@ describe('write rules on the document', () => {
   it('lock: contributors’ writes are refused with the facilitator’s words; facilitators and co-facilitators still write', async () => {
     const { s, board, fac, amira, ben } = await scene('open');
     await ok(fac.provider, 'lock');
-    await refusedWrite(amira, () => addIdea(amira.provider.doc, { title: 'LOCKED-OUT-IDEA', author: author('Amira'), problemId: null }, origin('Amira')), LOCKED_MESSAGE);
-    const facIdea = addIdea(fac.provider.doc, { title: 'Facilitator idea', author: author('Fay'), problemId: null }, origin('Fay'));
+    await refusedWrite(
+      amira,
+      () => addIdea(amira.provider.doc, { title: 'LOCKED-OUT-IDEA', author: author(amira), problemId: null }, origin(amira)),
+      'locked',
+      LOCKED_MESSAGE,
+    );
+    const facIdea = addIdea(fac.provider.doc, { title: 'Facilitator idea', author: author(fac), problemId: null }, origin(fac));
     await waitFor(() => readBoard(ben.provider.doc).ideas.some((i) => i.id === facIdea));
     // a co-facilitator runs the session too
     await ok(fac.provider, 'makeCoFacilitator', { participantId: ben.me.participantId });
-    const benIdea = addIdea(ben.provider.doc, { title: 'Co-facilitator idea', author: author('Ben'), problemId: null }, origin('Ben'));
+    const benIdea = addIdea(ben.provider.doc, { title: 'Co-facilitator idea', author: author(ben), problemId: null }, origin(ben));
     await waitFor(() => readBoard(fac.provider.doc).ideas.some((i) => i.id === benIdea));
     const stored = await storedBoard(s.storage, board.id);
     expect(stored.board.ideas.map((i) => i.title).sort()).toEqual(['Co-facilitator idea', 'Facilitator idea']);
     expect(stored.bytes).not.toContain('LOCKED-OUT-IDEA');
 
     await ok(fac.provider, 'unlock');
-    const carol = connectProvider(s, board.id, board.tokens.contributor);
-    cleanups.push(() => carol.destroy());
-    await whenSynced(carol);
-    const carolIdea = addIdea(carol.doc, { title: 'After unlock', author: author('Carol'), problemId: null }, origin('Carol'));
+    const carol = await person(s, board, 'contributor', 'Carol');
+    cleanups.push(() => carol.provider.destroy());
+    const carolIdea = addIdea(carol.provider.doc, { title: 'After unlock', author: author(carol), problemId: null }, origin(carol));
     await waitFor(() => readBoard(fac.provider.doc).ideas.some((i) => i.id === carolIdea));
   });
 
@@ -147,7 +174,8 @@ describe('write rules on the document', () => {
     await ok(fac.provider, 'setPrivateMode', { on: true });
     await refusedWrite(
       amira,
-      () => addIdea(amira.provider.doc, { title: 'Too early', author: author('Amira'), problemId: null }, origin('Amira')),
+      () => addIdea(amira.provider.doc, { title: 'Too early', author: author(amira), problemId: null }, origin(amira)),
+      'private-mode',
       /Private mode is on: save your card as a draft/,
     );
   });
@@ -157,7 +185,8 @@ describe('write rules on the document', () => {
     const viewer = connectProvider(s, board.id, board.tokens.viewer);
     cleanups.push(() => viewer.destroy());
     await whenSynced(viewer);
-    addIdea(viewer.doc, { title: 'VIEWER-WROTE-THIS', author: author('Vera'), problemId: null }, origin('Vera'));
+    const vera: Author = { participantId: 'vera', name: 'Vera', organisation: 'Org', sector: 'citizen' };
+    addIdea(viewer.doc, { title: 'VIEWER-WROTE-THIS', author: vera, problemId: null }, { kind: 'local', participantId: 'vera' });
     await afterMarker(fac, [fac.provider]);
     expect(readBoard(fac.provider.doc).ideas).toEqual([]);
     expect((await storedBoard(s.storage, board.id)).bytes).not.toContain('VIEWER-WROTE-THIS');

@@ -10,6 +10,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { addProblem, cardTitleText, type Author, type BoardOrigin } from '../../shared/board.ts';
 import { MessageType, parseControlMessage, type ControlMessage } from '../../shared/protocol.ts';
 import type { CreateBoardResponse } from '../api/boards.ts';
 import { createApp, type AppDeps, type CrossboardApp } from '../app.ts';
@@ -145,8 +146,50 @@ export function whenSynced(provider: WebsocketProvider, timeoutMs = 5000): Promi
   return waitFor(() => provider.synced, timeoutMs, 'provider sync');
 }
 
-export function text(doc: Y.Doc, name = 't'): string {
-  return doc.getText(name).toString();
+// ---------------------------------------------------------------------------------------------
+// Plain text inside the board's layout. The server refuses writes to any root the layout does not
+// name (issue 10), so tests that sync plain text sync it through the title (a Y.Text) of a card
+// the board starts with, written there by the server as a template's starter cards are.
+
+/** The id of the card whose title tests sync text through, unless they name another. */
+export const TEXT_CARD = 'test-text';
+
+const TEXT_CARD_AUTHOR: Author = { participantId: 'test-harness', name: 'Test harness', organisation: '', sector: 'public sector' };
+
+/** Puts problem cards with empty titles and these ids into `doc`, as `author`, in one transaction. */
+export function writeTextCards(doc: Y.Doc, ids: readonly string[], author: Author, origin: BoardOrigin): void {
+  doc.transact(() => {
+    for (const id of ids) addProblem(doc, { id, title: '', author }, origin);
+  }, origin);
+}
+
+/**
+ * Adds text cards (`TEXT_CARD` unless `ids` says otherwise) to a board as the server, then stores
+ * the board as a snapshot: it then starts as if it had been created with them, and a test's
+ * storage checks see only what the test itself wrote.
+ */
+export async function addTextCards(s: TestServer, boardId: string, ids: readonly string[] = [TEXT_CARD]): Promise<void> {
+  const room = await s.rooms.get(boardId);
+  room.changeAsServer((doc) => writeTextCards(doc, ids, TEXT_CARD_AUTHOR, { kind: 'server' }));
+  await room.store();
+}
+
+/** The title of a text card in `doc`; throws if the card is not there (not added, or not synced yet). */
+export function boardText(doc: Y.Doc, id = TEXT_CARD): Y.Text {
+  const title = cardTitleText(doc, id);
+  if (!title) throw new Error(`no text card ${id} in this document: addTextCards first, and wait for sync`);
+  return title;
+}
+
+/** What a text card's title says in `doc` ('' while the card is not there). */
+export function text(doc: Y.Doc, id = TEXT_CARD): string {
+  return cardTitleText(doc, id)?.toString() ?? '';
+}
+
+/** A text card's title in the board's loaded room; undefined when the board is not loaded. */
+export function serverText(s: TestServer, boardId: string, id = TEXT_CARD): string | undefined {
+  const room = s.rooms.peek(boardId);
+  return room ? text(room.doc, id) : undefined;
 }
 
 export type RawClient = {
@@ -200,13 +243,18 @@ export function frame(write: (e: encoding.Encoder) => void): Uint8Array {
   return encoding.toUint8Array(e);
 }
 
-/** Content of a stored board, rebuilt the way the server loads it. */
-export async function storedText(storage: Storage, boardId: string, name = 't'): Promise<string> {
+/** A stored board, rebuilt the way the server loads it. */
+export async function storedDoc(storage: Storage, boardId: string): Promise<Y.Doc> {
   const stored = await storage.loadDocument(boardId);
   const doc = new Y.Doc();
   doc.transact(() => {
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
     for (const u of stored.updates) Y.applyUpdate(doc, u);
   });
-  return text(doc, name);
+  return doc;
+}
+
+/** What a text card's title says in the stored board. */
+export async function storedText(storage: Storage, boardId: string, id = TEXT_CARD): Promise<string> {
+  return text(await storedDoc(storage, boardId), id);
 }

@@ -7,6 +7,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
+import { cardTitleText, type Author } from '../../shared/board.ts';
 import {
   MessageType,
   parseControlMessage,
@@ -19,7 +20,16 @@ import {
 } from '../../shared/protocol.ts';
 import type { Sector } from '../../shared/schema.ts';
 import type { CreateBoardResponse } from '../api/boards.ts';
-import { connectProvider, waitFor, whenSynced, type RawClient, type TestProvider, type TestServer } from './harness.ts';
+import {
+  connectProvider,
+  TEXT_CARD,
+  waitFor,
+  whenSynced,
+  writeTextCards,
+  type RawClient,
+  type TestProvider,
+  type TestServer,
+} from './harness.ts';
 
 /** A type-100 frame carrying `json` (a string, sent as is: tests send garbage too). */
 export function controlFrameOf(json: string): Uint8Array {
@@ -120,7 +130,7 @@ const SECTOR_OF: Record<string, Sector> = {
 
 /** Connects a provider with `role`'s token, waits for sync, and joins as `name`. */
 export async function person(
-  s: TestServer,
+  s: Pick<TestServer, 'wsUrl'>,
   board: CreateBoardResponse,
   role: Role,
   name: string,
@@ -134,6 +144,33 @@ export async function person(
     sector: profile.sector ?? SECTOR_OF[role] ?? 'private sector',
   })) as JoinValue;
   return { provider, me, name };
+}
+
+/** Who the server credits a card to when `p` adds it: what they joined as. */
+export function creditOf(p: Person): Author {
+  return { participantId: p.me.participantId, name: p.me.name, organisation: p.me.organisation, sector: p.me.sector };
+}
+
+/**
+ * Adds text cards (harness.ts `TEXT_CARD` unless `ids` says otherwise) through a joined
+ * facilitator's connection, for a server this process cannot reach into (a child process).
+ * Resolves once another connection has them: the server broadcasts only what it has stored.
+ */
+export async function addTextCardsOverSocket(
+  server: Pick<TestServer, 'wsUrl'>,
+  board: CreateBoardResponse,
+  ids: readonly string[] = [TEXT_CARD],
+): Promise<void> {
+  const seeder = await person(server, board, 'facilitator', 'Test harness');
+  const watcher = connectProvider(server, board.id, board.tokens.viewer);
+  try {
+    await whenSynced(watcher);
+    writeTextCards(seeder.provider.doc, ids, creditOf(seeder), { kind: 'local', participantId: seeder.me.participantId });
+    await waitFor(() => ids.every((id) => cardTitleText(watcher.doc, id) !== null), 5000, 'the text cards at another connection');
+  } finally {
+    seeder.provider.destroy();
+    watcher.destroy();
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,16 +6,20 @@ import * as encoding from 'lib0/encoding';
 import { removeAwarenessStates } from 'y-protocols/awareness';
 import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
+import * as Y from 'yjs';
 import { CloseCode, CloseReason, MessageType, SyncMessageType } from '../../shared/protocol.ts';
 import type { CreateBoardResponse } from '../api/boards.ts';
 import type { Limits } from '../config.ts';
 import {
+  addTextCards,
+  boardText,
   connectProvider,
   frame,
   rawClient,
   startServer,
   storedText,
   text,
+  TEXT_CARD,
   upgradeStatus,
   waitFor,
   whenSynced,
@@ -23,6 +27,7 @@ import {
   type TestProvider,
   type TestServer,
 } from '../test/harness.ts';
+import { rawControl } from '../test/session.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -31,16 +36,20 @@ afterEach(async () => {
 
 type Scene = { s: TestServer; board: CreateBoardResponse; a: TestProvider; b: TestProvider };
 
+/** Second text card, for the bulk writes of a test that fills buffers. */
+const BIG_CARD = 'big';
+
 /** A server with a board on which two providers are synced and have written "before". */
 async function scene(limits: Partial<Limits> = {}): Promise<Scene> {
   const s = await startServer({ limits });
   cleanups.push(() => s.close());
   const board = await s.createBoard();
+  await addTextCards(s, board.id, [TEXT_CARD, BIG_CARD]);
   const a = connectProvider(s, board.id, board.tokens.contributor);
   const b = connectProvider(s, board.id, board.tokens.contributor);
   cleanups.push(() => a.destroy(), () => b.destroy());
   await Promise.all([whenSynced(a), whenSynced(b)]);
-  a.doc.getText('t').insert(0, 'before');
+  boardText(a.doc).insert(0, 'before');
   await waitFor(() => text(b.doc) === 'before');
   return { s, board, a, b };
 }
@@ -54,7 +63,7 @@ async function offender({ s, board }: Scene): Promise<RawClient> {
 
 /** The others still sync, the store holds exactly what they wrote, and one line was logged. */
 async function othersCarryOn({ s, board, a, b }: Scene, code: number, extraText = ''): Promise<void> {
-  b.doc.getText('t').insert(b.doc.getText('t').length, ' after');
+  boardText(b.doc).insert(boardText(b.doc).length, ' after');
   await waitFor(() => text(a.doc) === text(b.doc) && text(a.doc).endsWith(' after'), 5000, 'others still sync');
   expect(a.wsconnected && b.wsconnected).toBe(true);
   expect(await storedText(s.storage, board.id)).toBe(`before${extraText} after`);
@@ -89,6 +98,30 @@ function awarenessFrame(entries: { clientId: number; clock: number; state: unkno
     encoding.writeVarUint(e, MessageType.awareness);
     encoding.writeVarUint8Array(e, inner);
   });
+}
+
+/**
+ * An update Yjs decodes but cannot apply, written into the text card's title (so the session lets
+ * an edit of it through): two Items of a new client, the first placed after the second. Yjs looks
+ * the second up before it has integrated it, and throws.
+ */
+function unapplicableUpdate(doc: Y.Doc): Uint8Array {
+  let last = boardText(doc)._start;
+  while (last?.right) last = last.right;
+  if (!last) throw new Error('the text card must have text');
+  const client = 424_242;
+  const end = Y.createID(last.id.client, last.id.clock + last.length - 1);
+  const first = new Y.Item(Y.createID(client, 0), null, Y.createID(client, 1), null, null, null, null, new Y.ContentString('x'));
+  const second = new Y.Item(Y.createID(client, 1), null, end, null, null, null, null, new Y.ContentString('y'));
+  const encoder = new Y.UpdateEncoderV1();
+  encoding.writeVarUint(encoder.restEncoder, 1); // one client
+  encoding.writeVarUint(encoder.restEncoder, 2); // with two structs
+  encoder.writeClient(client);
+  encoding.writeVarUint(encoder.restEncoder, 0); // from clock 0
+  first.write(encoder, 0);
+  second.write(encoder, 0);
+  encoding.writeVarUint(encoder.restEncoder, 0); // no deletions
+  return encoder.toUint8Array();
 }
 
 describe('bad input closes only the offending connection', () => {
@@ -147,15 +180,21 @@ describe('bad input closes only the offending connection', () => {
   it('an update Yjs reads but cannot apply: 4422, not relayed, not left in the log', async () => {
     const sc = await scene();
     const raw = await offender(sc);
-    // found by fuzzing: Y.decodeUpdate reads it, Y.applyUpdate throws
-    const hostile = new Uint8Array([1, 8, 1, 0, 1, 1, 1, 116, 1, 132, 1, 0, 1, 101, 132, 1, 1, 3, 108, 108, 111, 39, 1, 1, 109, 1, 97, 1, 40, 0, 1, 5, 1, 120, 1, 125, 1, 195, 1, 1, 1, 2, 2, 90, 90, 39, 0, 1, 5, 1, 121, 2, 4, 0, 1, 9, 1, 113, 1, 1, 1, 0, 1]);
-    raw.send(updateFrame(hostile));
+    // Found by fuzzing: Y.decodeUpdate reads it, Y.applyUpdate throws. It writes outside the
+    // board's layout, so now the session refuses it before Yjs applies anything.
+    const fuzzed = new Uint8Array([1, 8, 1, 0, 1, 1, 1, 116, 1, 132, 1, 0, 1, 101, 132, 1, 1, 3, 108, 108, 111, 39, 1, 1, 109, 1, 97, 1, 40, 0, 1, 5, 1, 120, 1, 125, 1, 195, 1, 1, 1, 2, 2, 90, 90, 39, 0, 1, 5, 1, 121, 2, 4, 0, 1, 9, 1, 113, 1, 1, 1, 0, 1]);
+    raw.send(updateFrame(fuzzed));
+    await waitFor(() => rawControl(raw).some((m) => m.type === 'refused'), 5000, 'the refusal');
+    expect(rawControl(raw).find((m) => m.type === 'refused')).toMatchObject({ kept: false });
+    expect(raw.closed).toBeNull();
+    // the same flaw inside the layout passes the session's rules and reaches Yjs
+    raw.send(updateFrame(unapplicableUpdate(sc.a.doc)));
     await expectClosed(raw, CloseCode.invalidUpdate, CloseReason.invalidUpdate);
     // compacted at once: the update is not in the log for a later load to trip on
     expect((await sc.s.storage.loadDocument(sc.board.id)).updates).toHaveLength(0);
     // What Yjs did integrate of it reached the others (an exception in their provider would fail
     // this run as an unhandled error), and they still sync with each other and the server.
-    sc.b.doc.getText('t').insert(sc.b.doc.getText('t').length, ' after');
+    boardText(sc.b.doc).insert(boardText(sc.b.doc).length, ' after');
     await waitFor(() => text(sc.a.doc) === text(sc.b.doc) && text(sc.a.doc).endsWith(' after'), 5000, 'others still sync');
     expect(sc.a.wsconnected && sc.b.wsconnected).toBe(true);
     expect(await storedText(sc.s.storage, sc.board.id)).toBe(text(sc.a.doc));
@@ -263,9 +302,9 @@ describe('limits', () => {
     const tooSlow = () => sc.s.logs.some((l) => l.fields?.code === CloseCode.clientTooSlow);
     // keep writing until the kernel buffers are full and the server's own buffer passes the cap
     while (!tooSlow() && written < 200) {
-      sc.a.doc.getText('big').insert(0, chunk);
+      boardText(sc.a.doc, BIG_CARD).insert(0, chunk);
       written++;
-      await waitFor(() => text(sc.b.doc, 'big').length === written * chunk.length, 10_000, 'b keeps up');
+      await waitFor(() => text(sc.b.doc, BIG_CARD).length === written * chunk.length, 10_000, 'b keeps up');
     }
     expect(tooSlow()).toBe(true);
     socket.resume();
@@ -280,14 +319,14 @@ describe('limits', () => {
     // another board is not affected
     const other = await sc.s.createBoard();
     expect(await upgradeStatus(`${sc.s.wsUrl}/${other.id}?token=${other.tokens.viewer}`)).toBe(101);
-    sc.b.doc.getText('t').insert(6, ' after');
+    boardText(sc.b.doc).insert(6, ' after');
     await waitFor(() => text(sc.a.doc) === 'before after');
   });
 
   it('too many connection attempts from one address: 429 before upgrade', async () => {
     const sc = await scene({ connectionsPerSecondPerAddress: 0.001, connectionBurstPerAddress: 2 });
     expect(await upgradeStatus(`${sc.s.wsUrl}/${sc.board.id}?token=${sc.board.tokens.viewer}`)).toBe(429);
-    sc.b.doc.getText('t').insert(6, ' after');
+    boardText(sc.b.doc).insert(6, ' after');
     await waitFor(() => text(sc.a.doc) === 'before after');
   });
 
