@@ -412,7 +412,8 @@ test('people and links: a co-facilitator, removal, a replaced link, a refused up
     const problems = conn.doc.getMap('problems');
     for (const key of [...problems.keys()]) problems.delete(key);
   });
-  await banner(rhys, 'Your last change was not saved: The board is locked by the facilitator');
+  await banner(rhys, 'One of your changes was not sent: The board is locked by the facilitator');
+  await expect(rhys.getByTestId('not-sent-button')).toHaveText('Not sent (1)');
   await waitReady(rhys);
   await expect(cardByTitle(rhys, 'A problem that must survive')).toBeVisible();
   await expect(cardByTitle(fac, 'A problem that must survive')).toBeVisible();

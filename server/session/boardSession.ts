@@ -53,9 +53,9 @@ import { parseCommand, type ParsedArgs } from './commands.ts';
 import type { LinkRotator } from './facilitation.ts';
 import { COMMANDS } from './handlers.ts';
 import { roundResult } from './results.ts';
-import { authorOf, creditsOfRemoved, judgePart, refusedChange, type JudgeContext } from './judgeUpdate.ts';
+import { authorOf, creditsOfRemoved, creditsOfRestored, judgePart, refusedChange, type JudgeContext } from './judgeUpdate.ts';
 import { analyseUpdate, withoutParts, type UpdatePart } from './updateParts.ts';
-import { setAuthor } from '../../shared/board.ts';
+import { findRecord, recordCredits, setAuthor, type Author } from '../../shared/board.ts';
 
 export type SessionDeps = {
   storage: Storage;
@@ -108,6 +108,9 @@ const ROLE_RANK: Record<Role, number> = { viewer: 0, contributor: 1, facilitator
  */
 export const PRESENCE_PUBLISH_MS = 200;
 
+/** How many deleted cards' credits a session keeps for undo. */
+const REMOVED_CREDITS_KEPT = 5000;
+
 export class BoardSession implements RoomHooks {
   state!: SessionState;
   template: Template = 'open';
@@ -122,6 +125,8 @@ export class BoardSession implements RoomHooks {
   private rotatedWhileLoading: Partial<TokenHashes> = {};
   private loaded = false;
   private readonly joinedAs = new Map<Connection, string>();
+  /** card id -> who it credited when it was deleted (see rememberCredits) */
+  private readonly removedCredits = new Map<string, Author[]>();
   private timer: NodeJS.Timeout | null = null;
   private presenceTimer: NodeJS.Timeout | null = null;
   private destroyed = false;
@@ -194,25 +199,32 @@ export class BoardSession implements RoomHooks {
    */
   checkUpdate(conn: Connection, update: DecodedUpdate): UpdateDecision | null {
     const analysis = analyseUpdate(this.room.doc, update);
-    if (analysis.parts.size === 0 && analysis.discarded.length === 0) return null;
+    if (analysis.parts.size === 0 && !analysis.buildsOnCollected) return null;
+    const removedCredits = (id: string) => this.removedCredits.get(id);
     const ctx: JudgeContext = {
       standing: this.standingOf(conn),
       participant: this.participantOf(conn),
       mergeCredits: creditsOfRemoved(this.room.doc, analysis),
+      removedCredits,
+      restoredCredits: creditsOfRestored(analysis, removedCredits),
     };
     const refused: Array<{ part: UpdatePart; change: RefusedChange }> = [];
     const recredit: string[] = [];
     for (const part of analysis.parts.values()) {
       const judged = judgePart(this.room.doc, this.state, this.template, ctx, part);
-      if (judged.refusal) refused.push({ part, change: refusedChange(part, judged.refusal, this.state) });
-      else if (judged.recredit && (part.target.kind === 'card' || part.target.kind === 'theme')) recredit.push(part.target.id);
+      if (judged.refusal) {
+        refused.push({ part, change: refusedChange(part, judged.refusal, this.state) });
+        continue;
+      }
+      if (part.removes) this.rememberCredits(part);
+      if (judged.recredit && (part.target.kind === 'card' || part.target.kind === 'theme')) recredit.push(part.target.id);
     }
     const after =
       recredit.length > 0 && ctx.participant
         ? () => this.creditTo(recredit, ctx.participant!)
         : undefined;
-    // nothing refused and nothing Yjs would discard: the bytes as sent
-    if (refused.length === 0 && analysis.discarded.length === 0) return after ? { keep: 'all', after } : null;
+    // nothing refused, nothing that builds on what was: the bytes as sent
+    if (refused.length === 0 && !analysis.buildsOnCollected) return after ? { keep: 'all', after } : null;
     // Otherwise the update with placeholders for what goes, stored even when nothing else is
     // kept, so the sender's later updates still connect to what the server has.
     const keep = withoutParts(update, analysis, refused.map((r) => r.part));
@@ -223,6 +235,20 @@ export class BoardSession implements RoomHooks {
         : {}),
       ...(after ? { after } : {}),
     };
+  }
+
+  /**
+   * Who a card was credited to when it was deleted, so that undo can bring it back as it was.
+   * Kept for this session's life (a restart forgets: undo after it credits the card to whoever
+   * brings it back), at most REMOVED_CREDITS_KEPT cards.
+   */
+  private rememberCredits(part: UpdatePart): void {
+    if (part.target.kind !== 'card' && part.target.kind !== 'theme') return;
+    const record = findRecord(this.room.doc, part.target.id);
+    if (!record) return;
+    this.removedCredits.delete(part.target.id);
+    this.removedCredits.set(part.target.id, recordCredits(record));
+    if (this.removedCredits.size > REMOVED_CREDITS_KEPT) this.removedCredits.delete(this.removedCredits.keys().next().value!);
   }
 
   /** Credits cards and themes to `participant` (their author field said someone else). */

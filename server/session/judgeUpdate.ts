@@ -7,9 +7,11 @@
  *
  * Credits. A new card's author must be the participant the server saw join on this connection;
  * one that names somebody else is kept and re-credited (`recredit`), so nobody's offline card is
- * lost over a stale name. After that nobody may change who a card credits, with one exception:
- * merging duplicates credits the merged idea's people on the kept one, so a co-author added in
- * the same update that deletes an idea, and credited on that idea, is allowed.
+ * lost over a stale name. After that nobody may change who a card credits, with two exceptions
+ * that only move credits the server recorded: merging duplicates credits the merged idea's people
+ * on the kept one (a co-author added in the same update that deletes an idea credited to them),
+ * and undo brings a deleted card back with the credits it had when it was deleted (`removedCredits`,
+ * which the session keeps) — and takes back the co-authors its merge had added.
  */
 import * as Y from 'yjs';
 import { findRecord, hasCoAuthorMap, readAuthor, recordCredits, sameAuthor, type Author } from '../../shared/board.ts';
@@ -36,6 +38,10 @@ export type JudgeContext = {
   participant: ParticipantRecord | null;
   /** everyone credited on the cards this update deletes: co-authors a merge may add */
   mergeCredits: Author[];
+  /** who a card deleted earlier was credited to (author first), by its id */
+  removedCredits: (id: string) => readonly Author[] | undefined;
+  /** everyone credited on the deleted cards this update brings back: co-authors an undone merge may drop */
+  restoredCredits: Author[];
 };
 
 const OUTSIDE: Refusal = {
@@ -70,6 +76,15 @@ export function creditsOfRemoved(doc: Y.Doc, analysis: UpdateAnalysis): Author[]
   return out;
 }
 
+/** Everyone credited on the deleted cards an update adds back (by id), as recorded when they went. */
+export function creditsOfRestored(analysis: UpdateAnalysis, removedCredits: JudgeContext['removedCredits']): Author[] {
+  const out: Author[] = [];
+  for (const part of analysis.parts.values()) {
+    if (part.adds && (part.target.kind === 'card' || part.target.kind === 'theme')) out.push(...(removedCredits(part.target.id) ?? []));
+  }
+  return out;
+}
+
 export function judgePart(doc: Y.Doc, state: SessionState, template: Template, ctx: JudgeContext, part: UpdatePart): Judged {
   const target = part.target;
   if (target.kind === 'outside') return { refusal: OUTSIDE };
@@ -94,13 +109,23 @@ export function judgePart(doc: Y.Doc, state: SessionState, template: Template, c
   const existing = findRecord(doc, target.id);
   let recredit = false;
   if (part.adds && !ctx.participant) return { refusal: NOT_JOINED };
-  if (part.deletesCredits && !part.removes) return { refusal: CREDITS };
+  if (!part.removes) {
+    // only a co-author that an undone merge had added may go
+    for (const gone of part.creditDeletes) {
+      const dropped = gone.field === 'coAuthors' && gone.depth === 2 ? readAuthor(plainValue(gone.item)) : null;
+      if (!dropped || !ctx.restoredCredits.some((a) => sameAuthor(a, dropped))) return { refusal: CREDITS };
+    }
+  }
+  const before = ctx.removedCredits(target.id) ?? [];
   let authorWritten = false;
   for (const credit of part.credits) {
     if (credit.field === 'author') {
       if (!credit.fresh || credit.depth !== 1) return { refusal: CREDITS };
       authorWritten = true;
-      if (!sameAuthor(readAuthor(plainValue(credit.item)), authorOf(ctx.participant!))) recredit = true;
+      const claimed = readAuthor(plainValue(credit.item));
+      // the person adding it, or (undo) who it was credited to when it was deleted
+      const recorded = before[0] !== undefined && sameAuthor(before[0], claimed);
+      if (!recorded && !sameAuthor(claimed, authorOf(ctx.participant!))) recredit = true;
       continue;
     }
     // co-authors: the map itself, created with the idea (or where a malformed one stood) ...
@@ -111,7 +136,7 @@ export function judgePart(doc: Y.Doc, state: SessionState, template: Template, c
     // ... and entries in it, which only a merge adds: people credited on an idea this update deletes
     if (credit.depth !== 2) return { refusal: CREDITS };
     const claimed = readAuthor(plainValue(credit.item));
-    const known = [...ctx.mergeCredits, ...(existing ? recordCredits(existing) : [])];
+    const known = [...ctx.mergeCredits, ...(existing ? recordCredits(existing) : []), ...before];
     if (!known.some((a) => sameAuthor(a, claimed))) return { refusal: CREDITS };
   }
   // a new entry with no author at all is credited too

@@ -149,6 +149,24 @@ describe('a card is credited to who added it', () => {
     expect(readBoard(ben.provider.doc).problems.find((p) => p.id === id)!.author.name).toBe('Ben');
   });
 
+  it('undo brings a deleted or merged card back with the credits the server recorded', async () => {
+    const { fac, amira, ben } = await scene();
+    const problemId = addProblem(amira.provider.doc, { title: 'Rent', author: FORGED }, origin);
+    const keep = addIdea(amira.provider.doc, { title: 'Text nudges', author: FORGED, problemId }, origin);
+    const merged = addIdea(ben.provider.doc, { title: 'SMS reminders', author: FORGED, problemId }, origin);
+    await waitFor(() => readBoard(amira.provider.doc).ideas.find((i) => i.id === merged)?.author.name === 'Ben', 5000, 'Ben’s idea at Amira');
+    const undo = new Y.UndoManager([laneMap(amira.provider.doc, 'idea')], { trackedOrigins: new Set([origin]) });
+    mergeIdeas(amira.provider.doc, { keepId: keep, mergeId: merged }, origin);
+    await waitFor(() => readBoard(fac.provider.doc).ideas.length === 1, 5000, 'the merge at Fay');
+    undo.undo();
+    await waitFor(() => readBoard(fac.provider.doc).ideas.length === 2, 5000, 'the undo at Fay');
+    await settled(amira);
+    const ideas = readBoard(fac.provider.doc).ideas;
+    expect(ideas.find((i) => i.id === merged)!.author.name).toBe('Ben');
+    expect(ideas.find((i) => i.id === keep)!.coAuthors).toEqual([]);
+    expect(refusals(amira.provider)).toEqual([]);
+  });
+
   it('a card added before joining is refused (there is nobody to credit it to)', async () => {
     const { s, board, amira } = await scene();
     const stranger = connectProvider(s, board.id, board.tokens.contributor);

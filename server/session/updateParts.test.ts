@@ -120,7 +120,7 @@ describe('analyseUpdate', () => {
     })));
     const part = [...forged.parts.values()][0]!;
     expect(part.credits.map((c) => [c.field, c.depth, c.fresh])).toEqual([['author', 1, false]]);
-    expect(part.deletesCredits).toBe(true);
+    expect(part.creditDeletes.map((d) => [d.field, d.depth])).toEqual([['author', 1]]);
     // a merge: the kept idea gets a co-author, the merged one is deleted
     const other = addIdea(server, { title: 'Nudges', author: { ...me, participantId: 'p2', name: 'Ben' }, problemId }, origin);
     Y.applyUpdate(client, Y.encodeStateAsUpdate(server));
@@ -234,5 +234,26 @@ describe('withoutParts', () => {
     Y.applyUpdate(server, later);
     expect(server.store.pendingStructs).toBeNull();
     expect(readBoard(server).problems.map((p) => p.title)).toEqual(['Missed rent']);
+  });
+});
+
+describe('a refused part sent again', () => {
+  it('is written as placeholders again: its content is never stored or relayed', () => {
+    const { server, client } = scene();
+    const update = capture(client, (d) => addProblem(d, { title: 'SNEAKY-7731', author: me }, origin));
+    const decoded = Y.decodeUpdate(update);
+    const first = analyseUpdate(server, decoded);
+    Y.applyUpdate(server, withoutParts(decoded, first, [...first.parts.values()]));
+    // the same bytes again (a provider's sync step 2 repeating them): no part, but a rewrite
+    const repeated = Y.decodeUpdate(update);
+    const again = analyseUpdate(server, repeated);
+    expect(again.parts.size).toBe(0);
+    expect(again.buildsOnCollected).toBe(true);
+    const rewritten = withoutParts(repeated, again, []);
+    expect(new TextDecoder().decode(rewritten)).not.toContain('SNEAKY-7731');
+    // an update the server has as content is not flagged: Yjs skips it, nothing to rewrite
+    const kept = capture(client, (d) => addProblem(d, { title: 'Kept', author: me }, origin));
+    Y.applyUpdate(server, kept);
+    expect(analyseUpdate(server, Y.decodeUpdate(kept)).buildsOnCollected).toBe(false);
   });
 });

@@ -59,8 +59,8 @@ export type UpdatePart = {
   deletes: DeleteRange[];
   /** Items written into the entry's credits (author, co-authors), and how deep below the entry */
   credits: Array<{ item: Y.Item; field: CreditField; depth: number; fresh: boolean }>;
-  /** deletes something inside the entry's credits (not the whole entry) */
-  deletesCredits: boolean;
+  /** the server's Items in the entry's credits that the update deletes, and how deep below the entry */
+  creditDeletes: Array<{ item: Y.Item; field: CreditField; depth: number }>;
 };
 
 export type UpdateAnalysis = {
@@ -69,10 +69,13 @@ export type UpdateAnalysis = {
   /** deletions that touch nothing live (already deleted or collected): kept whatever is refused */
   inert: DeleteRange[];
   /**
-   * Items that build on something collected (a refused part's GC, say): Yjs would discard them,
-   * so they count for nothing, and `withoutParts` writes them as GC too rather than relay them.
+   * Items Yjs would not integrate: the server has them already, or they build on something
+   * collected (a refused part's GC, say). They count for nothing, and `withoutParts` writes them
+   * as GC too rather than store and relay their content.
    */
   discarded: Y.Item[];
+  /** some of `discarded` would carry content the server only holds as collected: rewrite the update */
+  buildsOnCollected: boolean;
 };
 
 /**
@@ -128,11 +131,12 @@ export function analyseUpdate(doc: Y.Doc, update: DecodedUpdate): UpdateAnalysis
   const parts = new Map<string, UpdatePart>();
   const inert: DeleteRange[] = [];
   const discarded: Y.Item[] = [];
+  let buildsOnCollected = false;
   const partOf = (target: PartTarget): UpdatePart => {
     const key = partKey(target);
     let part = parts.get(key);
     if (!part) {
-      part = { target, adds: false, edits: false, removes: false, items: [], deletes: [], credits: [], deletesCredits: false };
+      part = { target, adds: false, edits: false, removes: false, items: [], deletes: [], credits: [], creditDeletes: [] };
       parts.set(key, part);
     }
     return part;
@@ -266,10 +270,20 @@ export function analyseUpdate(doc: Y.Doc, update: DecodedUpdate): UpdateAnalysis
     // is open sends the whole board again, and that must not count as adding or changing anything.
     const known = Y.getState(doc.store, client);
     for (const item of list) {
-      if (item.id.clock + item.length <= known) continue;
+      if (item.id.clock + item.length <= known) {
+        // the server has it: as content (Yjs skips it) or as a placeholder (a refused part sent
+        // again, whose content must not be stored or relayed now)
+        discarded.push(item);
+        if (!buildsOnCollected) {
+          const structs = doc.store.clients.get(client)!;
+          if (structs[Y.findIndexSS(structs, item.id.clock)] instanceof Y.GC) buildsOnCollected = true;
+        }
+        continue;
+      }
       const place = placeOf(item);
       if (place === 'gc') {
         discarded.push(item);
+        buildsOnCollected = true;
         continue;
       }
       if (!place) {
@@ -311,7 +325,8 @@ export function analyseUpdate(doc: Y.Doc, update: DecodedUpdate): UpdateAnalysis
           if (place.depth === 0) part.removes = true;
           else {
             part.edits = true;
-            if (creditField(place.field)) part.deletesCredits = true;
+            const credit = creditField(place.field);
+            if (credit) part.creditDeletes.push({ item: struct, field: credit, depth: place.depth });
           }
         }
       }
@@ -332,7 +347,7 @@ export function analyseUpdate(doc: Y.Doc, update: DecodedUpdate): UpdateAnalysis
       }
     }
   }
-  return { parts, inert, discarded };
+  return { parts, inert, discarded, buildsOnCollected };
 }
 
 function clip(client: number, from: number, length: number, start: number, end: number): DeleteRange {
