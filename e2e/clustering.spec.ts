@@ -227,11 +227,13 @@ test('merge a duplicate idea: co-author, body, notes move; Undo brings it all ba
   const board = await createBoard(request, { title: 'Merge board' });
   await seedThroughServer(baseURL!, board, (doc) => {
     addProblem(doc, { title: 'Problem one', author: TOM, id: 'p1' }, seedOrigin);
+    // each body right after its card, so its author writes it (the seed sends each author's writes
+    // on a connection joined as them)
     addIdea(doc, { title: 'Text reminders', author: RHYS, problemId: 'p1', id: 'keep' }, seedOrigin);
-    addIdea(doc, { title: 'SMS nudges', author: TOM, problemId: 'p1', id: 'dup' }, seedOrigin);
-    addNote(doc, { title: 'Try it in Leeds', author: TOM, ideaId: 'dup', id: 'n1' }, seedOrigin);
     writeMarkdownToBody(doc, cardBodyById(doc, 'keep')!, 'Remind people **before** the hearing.', seedOrigin);
+    addIdea(doc, { title: 'SMS nudges', author: TOM, problemId: 'p1', id: 'dup' }, seedOrigin);
     writeMarkdownToBody(doc, cardBodyById(doc, 'dup')!, 'Plain English, sent a week ahead.', seedOrigin);
+    addNote(doc, { title: 'Try it in Leeds', author: TOM, ideaId: 'dup', id: 'n1' }, seedOrigin);
   });
   const A = await openAs(browser, board, 'contributor', PEOPLE.amira);
   const B = await openAs(browser, board, 'contributor', PEOPLE.jo);

@@ -228,6 +228,11 @@ export type CommandArgs = {
    */
   saveDraft: { draftId?: string; kind?: 'idea' | 'problem'; title: string; body?: string; problemId?: string | null };
   deleteDraft: { draftId: string };
+  /**
+   * Nothing, answered in order: its result comes after the server has handled everything this
+   * connection sent before it (a client waits on it before dropping its copy of the board).
+   */
+  ping: Record<string, never>;
 };
 
 export type CommandName = keyof CommandArgs;
@@ -257,6 +262,7 @@ export const COMMAND_NAMES = [
   'withdrawVote',
   'saveDraft',
   'deleteDraft',
+  'ping',
 ] as const satisfies readonly CommandName[];
 
 export type CommandMessage<N extends CommandName = CommandName> = {

@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BoardSnapshot } from '../../shared/board.ts';
-import type { Role } from '../../shared/protocol.ts';
+import type { RefusedChange, Role } from '../../shared/protocol.ts';
 import { runsSession } from '../../shared/session.ts';
 import type { FacilitationSlots } from '../board/services.ts';
 import type { BoardConnection } from '../sync/boardConnection.ts';
@@ -111,28 +111,45 @@ export function useFacilitationLayer(options: LayerOptions) {
     return () => document.removeEventListener('keydown', onKey);
   }, [store, role, vote, announce]);
 
-  // The server refused parts of this page's updates: keep them in "Not sent" (read from this
-  // page's copy now, before it goes), then drop the copy (socket, IndexedDB, journal) and let the
-  // page reopen the board from the server, which has everything it did keep.
-  const refusal = snap.refusal;
+  // The server refused parts of this page's updates: keep each in "Not sent" as it is refused
+  // (read from this page's copy at once, before anything changes it); then, once the server has
+  // answered everything this page sent (a ping comes back after it), drop the copy (socket,
+  // IndexedDB, journal) and let the page reopen the board from the server, which has everything
+  // it did keep.
+  const captured = useRef(new Map<string, NotSentEntry>());
+  const storing = useRef<Promise<void>[]>([]);
+  const keep = useCallback(
+    (changes: readonly RefusedChange[]) => {
+      const fresh = captureNotSent(conn.doc, boardId, changes, Date.now()).filter((e) => !captured.current.has(e.id));
+      for (const e of fresh) captured.current.set(e.id, e);
+      storing.current.push(notSent.add(fresh));
+    },
+    [conn, boardId, notSent],
+  );
+  useEffect(() => conn.onControl((m) => m.type === 'refused' && keep(m.changes)), [conn, keep]);
+  const refused = snap.refusal !== null;
+  const resetting = useRef(false);
   useEffect(() => {
-    if (!refusal) return;
-    const entries = captureNotSent(conn.doc, boardId, refusal.changes, Date.now());
-    conn.provider.disconnect();
-    let done = false;
+    if (!refused || resetting.current) return;
+    resetting.current = true;
     void (async () => {
-      await notSent.add(entries);
+      try {
+        await store.command('ping', {});
+      } catch {
+        // offline or dropped: what was answered is all there is to keep
+      }
+      // anything refused before this page was listening
+      keep(store.getSnapshot().refusal?.changes ?? []);
+      conn.provider.disconnect();
+      await Promise.all(storing.current);
       try {
         await conn.discardLocalCopy();
       } catch {
         // nothing stored, or storage unavailable: the server copy is loaded either way
       }
-      if (!done) onResync(notSentBanner(entries));
+      onResync(notSentBanner([...captured.current.values()]));
     })();
-    return () => {
-      done = true;
-    };
-  }, [refusal, conn, boardId, notSent, onResync]);
+  }, [refused, conn, store, keep, onResync]);
 
   useEffect(() => {
     if (snap.relink) onRelink(snap.relink);

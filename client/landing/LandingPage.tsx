@@ -61,6 +61,10 @@ function StartForm({ onCreated }: { onCreated: (b: CreatedBoard) => void }) {
   const [tokenNeeded, setTokenNeeded] = useState(false);
   const [createToken, setCreateToken] = useState('');
   const tokenRef = useRef<HTMLInputElement>(null);
+  const [tokenAsked, setTokenAsked] = useState(0);
+  useEffect(() => {
+    if (tokenAsked > 0) tokenRef.current?.focus();
+  }, [tokenAsked]);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const errorRef = useRef<HTMLDivElement>(null);
@@ -97,7 +101,8 @@ function StartForm({ onCreated }: { onCreated: (b: CreatedBoard) => void }) {
       setError(err instanceof Error ? err.message : 'The board could not be created. Try again.');
       if (err instanceof ApiError && (err.code === 'create-token-required' || err.code === 'create-token-invalid')) {
         setTokenNeeded(true);
-        requestAnimationFrame(() => tokenRef.current?.focus());
+        // focused once the field is rendered (see the effect on tokenAsked)
+        setTokenAsked((n) => n + 1);
         return;
       }
       requestAnimationFrame(() => errorRef.current?.focus());

@@ -225,9 +225,15 @@ export class BoardSession implements RoomHooks {
         : undefined;
     // nothing refused, nothing that builds on what was: the bytes as sent
     if (refused.length === 0 && !analysis.buildsOnCollected) return after ? { keep: 'all', after } : null;
-    // Otherwise the update with placeholders for what goes, stored even when nothing else is
-    // kept, so the sender's later updates still connect to what the server has.
-    const keep = withoutParts(update, analysis, refused.map((r) => r.part));
+    // Otherwise the update with placeholders for what goes. Refused whole, nothing is stored:
+    // the sender's copy then still lacks nothing on the server, so if the notice is lost with
+    // its connection, the next sync sends the refused change again and it is refused (and kept
+    // for the person) again. Its page drops the copy on `refused`; a stock client's later
+    // updates wait on the gap (Yjs holds them pending) until it resyncs.
+    const keep =
+      refused.length === analysis.parts.size && !analysis.buildsOnCollected
+        ? null
+        : withoutParts(update, analysis, refused.map((r) => r.part));
     return {
       keep,
       ...(refused.length > 0

@@ -63,6 +63,7 @@ export const ARG_SCHEMAS = {
   }),
   setPhase: z.object({ phaseId: ref('a phase id') }),
   nextPhase: none,
+  ping: none,
   prevPhase: none,
   repeatRound: none,
   timerStart: z.object({ ms: duration() }),

@@ -30,6 +30,7 @@ export const COMMANDS: { [N in CommandName]: CommandSpec<N> } = {
   join: { access: 'anyone', run: join },
 
   setPhase: { access: 'runs-session', run: (s, c, a) => s.step(goToPhaseById(s.state, s.template, a.phaseId, c.now)) },
+  ping: { access: 'anyone', run: () => ({ ok: true }) },
   nextPhase: { access: 'runs-session', run: (s, c) => s.step(nextPhase(s.state, s.template, c.now)) },
   prevPhase: { access: 'runs-session', run: (s, c) => s.step(prevPhase(s.state, s.template, c.now)) },
   repeatRound: { access: 'runs-session', run: (s, c) => s.step(repeatRound(s.state, c.now)) },
