@@ -19,6 +19,8 @@ test('landing page', async ({ page }) => {
 });
 
 test('join step and board (with a card open and the presence list shown)', async ({ browser, request, baseURL }) => {
+  // seeds the fixture as its people (one joined connection each), then checks several screens
+  test.slow();
   const board = await createBoard(request, { title: (techConnect as BoardFixture).title });
   await seedThroughServer(baseURL!, board, (doc) => seedBoardFromFixture(doc, techConnect as BoardFixture));
   const ctx = await browser.newContext();
