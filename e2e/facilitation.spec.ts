@@ -11,7 +11,7 @@
 import fs from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { PEOPLE, cardByTitle, createBoard, join, openAs, waitReady, type Person } from './helpers.ts';
+import { PEOPLE, addCard, cardByTitle, createBoard, join, openAs, waitReady, type Person } from './helpers.ts';
 
 fs.mkdirSync('docs', { recursive: true });
 
@@ -61,15 +61,6 @@ async function timersAgree(pages: Page[]) {
 
 async function startTimer(fac: Page, minutes: 1 | 3 | 5 | 10) {
   await fac.getByTestId(`timer-${minutes}`).click();
-}
-
-async function addCard(page: Page, lane: 'problem' | 'idea' | 'note', title: string) {
-  await page.locator(`[data-add-lane="${lane}"]`).click();
-  const input = page.getByRole('textbox', { name: 'Title' });
-  await expect(input).toBeFocused();
-  await input.fill(title);
-  await page.locator('article.card--open').getByRole('button', { name: 'Done' }).click();
-  await expect(cardByTitle(page, title)).toBeVisible();
 }
 
 async function dot(page: Page, title: string) {

@@ -86,6 +86,16 @@ export function bodyEditor(page: Page, id: string) {
   return page.locator(`[data-card-body="${id}"]`);
 }
 
+/** Adds a card to `lane` with `title` through the lane's Add button, and waits until it shows. */
+export async function addCard(page: Page, lane: 'problem' | 'idea' | 'note', title: string): Promise<void> {
+  await page.locator(`[data-add-lane="${lane}"]`).click();
+  const input = page.getByRole('textbox', { name: 'Title' });
+  await expect(input).toBeFocused();
+  await input.fill(title);
+  await page.locator('article.card--open').getByRole('button', { name: 'Done' }).click();
+  await expect(cardByTitle(page, title)).toBeVisible();
+}
+
 function escapeRe(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }

@@ -7,7 +7,7 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { addIdea, addProblem } from '../shared/board.ts';
-import { PEOPLE, cardById, cardByTitle, createBoard, openAs, seedThroughServer, waitReady, type CreatedBoard } from './helpers.ts';
+import { PEOPLE, addCard, cardById, cardByTitle, createBoard, openAs, seedThroughServer, waitReady, type CreatedBoard } from './helpers.ts';
 
 const TOM = { participantId: 'seed-tom', name: 'Tom Whitfield', organisation: 'Leeds City Council', sector: 'public sector' as const };
 const seedOrigin = { kind: 'seed' } as const;
@@ -51,15 +51,6 @@ async function renameCard(page: Page, id: string, title: string) {
 async function expectTitle(page: Page, id: string, title: string) {
   const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   await expect(cardById(page, id).locator('.card__title')).toHaveText(new RegExp(`(^|: )${escaped}$`));
-}
-
-async function addCard(page: Page, lane: 'problem' | 'idea' | 'note', title: string) {
-  await page.locator(`[data-add-lane="${lane}"]`).click();
-  const input = page.getByRole('textbox', { name: 'Title' });
-  await expect(input).toBeFocused();
-  await input.fill(title);
-  await page.locator('article.card--open').getByRole('button', { name: 'Done' }).click();
-  await expect(cardByTitle(page, title)).toBeVisible();
 }
 
 /** The "Not sent" list, opened: one item per refused card. */
