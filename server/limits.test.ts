@@ -17,6 +17,7 @@ import { MemoryStorage } from './storage/memory.ts';
 import {
   addTextCards,
   boardText,
+  awarenessFrame,
   frame,
   rawClient,
   startServer,
@@ -89,21 +90,6 @@ function attempt(url: string): Promise<Attempt> {
     a.ws.on('error', (error) => {
       if (a.status === 0) reject(error);
     });
-  });
-}
-
-function awarenessFrame(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
-  const inner = frame((e) => {
-    encoding.writeVarUint(e, entries.length);
-    for (const { clientId, clock, state } of entries) {
-      encoding.writeVarUint(e, clientId);
-      encoding.writeVarUint(e, clock);
-      encoding.writeVarString(e, JSON.stringify(state));
-    }
-  });
-  return frame((e) => {
-    encoding.writeVarUint(e, MessageType.awareness);
-    encoding.writeVarUint8Array(e, inner);
   });
 }
 

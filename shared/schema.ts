@@ -144,10 +144,6 @@ export function creditField(key: string | null | undefined): CreditField | null 
   return null;
 }
 
-export function isCreditField(key: string | null | undefined): boolean {
-  return creditField(key) !== null;
-}
-
 export type BoardMaps = {
   meta: Y.Map<unknown>;
   problems: Y.Map<unknown>;

@@ -4,10 +4,12 @@
  *
  * The write path, in this order, for every document update a client sends:
  *   decode the frame -> validate the update completely (nothing is applied yet) ->
+ *   the hooks' checkUpdate (keep all of it, a part of it rebuilt as an update, or nothing) ->
  *   check the board's size cap -> storage.appendUpdate (durable) -> Y.applyUpdate -> broadcast.
  * So anything a client has seen broadcast is already stored, and a rejected update leaves no
- * trace in storage or in the document. What is broadcast is the bytes the client sent (near the
- * board's size cap, the part of them the board lacks), once Yjs has applied them without complaint; an update that decodes but fails to apply is not relayed
+ * trace in storage or in the document. What is broadcast is what was kept of the bytes the client
+ * sent (near the board's size cap, the part of them the board lacks), once Yjs has applied them
+ * without complaint; an update that decodes but fails to apply is not relayed
  * (only what Yjs did integrate of it is), its sender is closed, and the board is compacted at
  * once so the log no longer holds it.
  *

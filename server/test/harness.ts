@@ -258,3 +258,19 @@ export async function storedDoc(storage: Storage, boardId: string): Promise<Y.Do
 export async function storedText(storage: Storage, boardId: string, id = TEXT_CARD): Promise<string> {
   return text(await storedDoc(storage, boardId), id);
 }
+
+/** An awareness frame (type 1) carrying `entries` as given: tests send states no provider would. */
+export function awarenessFrame(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
+  const inner = frame((e) => {
+    encoding.writeVarUint(e, entries.length);
+    for (const { clientId, clock, state } of entries) {
+      encoding.writeVarUint(e, clientId);
+      encoding.writeVarUint(e, clock);
+      encoding.writeVarString(e, JSON.stringify(state));
+    }
+  });
+  return frame((e) => {
+    encoding.writeVarUint(e, MessageType.awareness);
+    encoding.writeVarUint8Array(e, inner);
+  });
+}

@@ -15,6 +15,7 @@ import {
   boardText,
   connectProvider,
   frame,
+  awarenessFrame,
   rawClient,
   startServer,
   storedText,
@@ -82,21 +83,6 @@ function updateFrame(update: Uint8Array): Uint8Array {
     encoding.writeVarUint(e, MessageType.sync);
     encoding.writeVarUint(e, SyncMessageType.update);
     encoding.writeVarUint8Array(e, update);
-  });
-}
-
-function awarenessFrame(entries: { clientId: number; clock: number; state: unknown }[]): Uint8Array {
-  const inner = frame((e) => {
-    encoding.writeVarUint(e, entries.length);
-    for (const { clientId, clock, state } of entries) {
-      encoding.writeVarUint(e, clientId);
-      encoding.writeVarUint(e, clock);
-      encoding.writeVarString(e, JSON.stringify(state));
-    }
-  });
-  return frame((e) => {
-    encoding.writeVarUint(e, MessageType.awareness);
-    encoding.writeVarUint8Array(e, inner);
   });
 }
 
