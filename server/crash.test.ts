@@ -52,7 +52,7 @@ describe(`kill -9 during a write storm (${CYCLES} cycles, seed ${SEED})`, () => 
     await addTextCardsOverSocket(server, board, Array.from({ length: WRITERS }, (_, i) => cardOf(i)));
 
     const seen = new Set<string>();
-    const writers = Array.from({ length: WRITERS }, (_, i) => {
+    const writers = Array.from({ length: WRITERS }, () => {
       const doc = new Y.Doc();
       const provider = new WebsocketProvider(`ws://127.0.0.1:${port}/ws`, board.id, doc, {
         params: { token: board.tokens.contributor },

@@ -41,7 +41,7 @@ import { VoteResultsStore } from './voteResults.ts';
 import './brief.css';
 
 export function BriefRoute({ boardId, token }: { boardId: string; token: string }) {
-  const { info, setInfo, problem } = useBoardInfo(boardId, token, 'brief');
+  const { info, problem } = useBoardInfo(boardId, token, 'brief');
 
   if (problem && !info) {
     return <LinkProblemPage problem={problem} />;

@@ -1,5 +1,4 @@
 /** The HTTP API the client uses (see server/api): create a board, read a board's metadata. */
-import type { Role } from '../../shared/protocol.ts';
 import type { ApiErrorCode } from '../../shared/api.ts';
 
 export type { BoardInfoResponse as BoardMetaResponse, CreateBoardResponse as CreatedBoard } from '../../shared/api.ts';

@@ -8,9 +8,8 @@ import * as Y from 'yjs';
 import { addIdea, addNote, addProblem, readBoard, updateCardTitle, type Author, type BoardOrigin } from '../../shared/board.ts';
 import type { RefusedChangeCode, RefusedMessage } from '../../shared/protocol.ts';
 import { LOCKED_MESSAGE } from '../../shared/session.ts';
-import type { CreateBoardResponse } from '../api/boards.ts';
 import type { Storage } from '../storage/storage.ts';
-import { connectProvider, startServer, waitFor, whenSynced, type TestProvider, type TestServer } from '../test/harness.ts';
+import { connectProvider, startServer, waitFor, whenSynced, type TestProvider } from '../test/harness.ts';
 import { bytesAsText, creditOf, ok, person, type Person } from '../test/session.ts';
 
 const cleanups: (() => unknown)[] = [];

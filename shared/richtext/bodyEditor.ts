@@ -43,6 +43,7 @@ export const HEADLESS_PROVIDER: Provider = {
 
 type CollabCached = { _collabNode?: unknown };
 // `any`: Yjs types are invariant in their event type, so no narrower type covers them all.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 type SharedType = Y.AbstractType<any>;
 
 /** Every shared type in a body (elements, text-node maps, decorators, attribute maps), body first. */
