@@ -14,7 +14,7 @@ import { resolveLimits, type Limits } from './config.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { Rooms } from './rooms/rooms.ts';
 import { createSessionApi } from './api/session.ts';
-import { SessionService } from './session/service.ts';
+import { SessionService } from './facilitation/service.ts';
 import type { Storage } from './storage/storage.ts';
 import { registerSocketRoute } from './ws/socketRoute.ts';
 

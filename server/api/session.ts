@@ -11,7 +11,7 @@ import { Hono } from 'hono';
 import { ROLES, type Role } from '../../shared/protocol.ts';
 import type { VoteRoundResult } from '../../shared/votes.ts';
 import type { Logger } from '../log.ts';
-import type { SessionService } from '../session/service.ts';
+import type { SessionService } from '../facilitation/service.ts';
 import type { Storage } from '../storage/storage.ts';
 import { authorize } from './boards.ts';
 

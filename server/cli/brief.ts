@@ -34,7 +34,7 @@ import {
 import { DEFAULT_LIMITS } from '../config.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { Rooms } from '../rooms/rooms.ts';
-import { SessionService } from '../session/service.ts';
+import { SessionService } from '../facilitation/service.ts';
 import { SqliteStorage } from '../storage/sqlite.ts';
 import type { Storage } from '../storage/storage.ts';
 

@@ -68,7 +68,7 @@ export type UpdateDecision = {
 };
 
 /**
- * What a feature plugs into a room (facilitation does: server/session/). The core calls these at
+ * What a feature plugs into a room (facilitation does: server/facilitation/). The core calls these at
  * fixed points and knows nothing of what they do; every hook is optional.
  */
 export interface RoomHooks {
