@@ -14,7 +14,7 @@ import { resolveLimits, type Limits } from './config.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { Rooms } from './rooms/rooms.ts';
 import { createSessionApi } from './api/session.ts';
-import { SessionService } from './facilitation/service.ts';
+import { FacilitationService } from './facilitation/facilitationService.ts';
 import type { Storage } from './storage/storage.ts';
 import { registerSocketRoute } from './ws/socketRoute.ts';
 
@@ -41,7 +41,7 @@ export type CrossboardApp = {
   injectWebSocket(server: Server): void;
   rooms: Rooms;
   /** facilitation: live sessions, link rotation, vote results (`getVoteResults`) */
-  sessions: SessionService;
+  facilitation: FacilitationService;
   limits: Limits;
   /**
    * Closes every socket with 1012, stores every loaded board, then stops timers. Does not close
@@ -55,8 +55,8 @@ export function createApp(deps: AppDeps): CrossboardApp {
   const logger = deps.logger ?? consoleLogger();
   const { storage } = deps;
   // facilitation (phases, votes, drafts) is plugged into every room as it loads
-  const sessions = new SessionService({ storage, logger, now: deps.now, minSectorVoters: limits.anonymousSectorMinVoters });
-  const rooms = new Rooms({ storage, limits, logger, hooks: sessions.hooks });
+  const facilitation = new FacilitationService({ storage, logger, now: deps.now, minSectorVoters: limits.anonymousSectorMinVoters });
+  const rooms = new Rooms({ storage, limits, logger, hooks: facilitation.hooks });
   const app = new Hono();
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
 
@@ -78,7 +78,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
       publicUrl: deps.publicUrl,
       now: deps.now,
       // only what may be seen: a brief (or a version saved for one) never carries hidden totals
-      voteResults: (id) => sessions.visibleVoteResults(id),
+      voteResults: (id) => facilitation.visibleVoteResults(id),
       ...deps.brief,
     }),
   );
@@ -87,7 +87,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
     '/api',
     createCommentsApi({ storage, rooms, limits, logger, now: deps.now, ...deps.comments }),
   );
-  app.route('/api', createSessionApi({ storage, sessions, logger, publicUrl: deps.publicUrl }));
+  app.route('/api', createSessionApi({ storage, facilitation, logger, publicUrl: deps.publicUrl }));
   app.route(
     '/api',
     createApi({ storage, rooms, limits, logger, publicUrl: deps.publicUrl, now: deps.now, createBoardToken: deps.createBoardToken }),
@@ -112,7 +112,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
     app,
     injectWebSocket: (server) => injectWebSocket(server),
     rooms,
-    sessions,
+    facilitation,
     limits,
     shutdown,
   };

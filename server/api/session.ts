@@ -11,13 +11,13 @@ import { Hono } from 'hono';
 import { ROLES, type Role } from '../../shared/protocol.ts';
 import type { VoteRoundResult } from '../../shared/votes.ts';
 import type { Logger } from '../log.ts';
-import type { SessionService } from '../facilitation/service.ts';
+import type { FacilitationService } from '../facilitation/facilitationService.ts';
 import type { Storage } from '../storage/storage.ts';
 import { authorize } from './boards.ts';
 
 export type SessionApiDeps = {
   storage: Storage;
-  sessions: SessionService;
+  facilitation: FacilitationService;
   logger: Logger;
   /** origin used in links; defaults to the request's own */
   publicUrl?: string;
@@ -27,7 +27,7 @@ export type VotesResponse = { rounds: VoteRoundResult[] };
 export type RotateLinkResponse = { role: Role; token: string; link: string };
 
 export function createSessionApi(deps: SessionApiDeps): Hono {
-  const { storage, sessions } = deps;
+  const { storage, facilitation } = deps;
   const api = new Hono();
 
   api.get('/boards/:id/votes', async (c) => {
@@ -35,7 +35,7 @@ export function createSessionApi(deps: SessionApiDeps): Hono {
     const auth = await authorize(c, storage, id);
     if (!auth.ok) return auth.response;
     // every role sees the same: nobody, the facilitator included, sees totals before the reveal
-    const body: VotesResponse = { rounds: await sessions.visibleVoteResults(id) };
+    const body: VotesResponse = { rounds: await facilitation.visibleVoteResults(id) };
     return c.json(body);
   });
 
@@ -48,7 +48,7 @@ export function createSessionApi(deps: SessionApiDeps): Hono {
     if (!(ROLES as readonly string[]).includes(role)) {
       return c.json({ error: `role must be one of ${ROLES.join(', ')}` }, 400);
     }
-    const { token, closeOld } = await sessions.rotateLink(id, role as Role);
+    const { token, closeOld } = await facilitation.rotateLink(id, role as Role);
     closeOld();
     const origin = (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
     const body: RotateLinkResponse = { role: role as Role, token, link: `${origin}/b/${id}?token=${token}` };

@@ -34,7 +34,7 @@ import {
 import { DEFAULT_LIMITS } from '../config.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { Rooms } from '../rooms/rooms.ts';
-import { SessionService } from '../facilitation/service.ts';
+import { FacilitationService } from '../facilitation/facilitationService.ts';
 import { SqliteStorage } from '../storage/sqlite.ts';
 import type { Storage } from '../storage/storage.ts';
 
@@ -163,8 +163,8 @@ export async function runBriefCli(argv: string[], io: BriefCliIo): Promise<numbe
     if (!(await storage.getBoard(boardId))) throw new CliError(`unknown board ${boardId} in ${file}`);
 
     // the same results the server's brief API uses: what may be seen, from the stored session
-    const sessions = new SessionService({ storage, logger: io.logger ?? silentLogger });
-    const voteResults: VoteResultsSource = io.voteResults ?? ((id) => sessions.visibleVoteResults(id));
+    const facilitation = new FacilitationService({ storage, logger: io.logger ?? silentLogger });
+    const voteResults: VoteResultsSource = io.voteResults ?? ((id) => facilitation.visibleVoteResults(id));
 
     let source;
     if (values.version) {

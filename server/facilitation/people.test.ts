@@ -163,7 +163,7 @@ describe('links', () => {
     const keepRoomLoaded = connectProvider(s, board.id, board.tokens.facilitator);
     cleanups.push(() => keepRoomLoaded.destroy());
     await whenSynced(keepRoomLoaded);
-    await s.sessions.rotateLink(board.id, 'contributor');
+    await s.facilitation.rotateLink(board.id, 'contributor');
     // as the socket route would after checking the (then valid) old token
     const socket = new FakeSocket();
     s.rooms.connect(board.id, 'contributor', socket, hashToken(board.tokens.contributor));

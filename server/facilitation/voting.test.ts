@@ -155,7 +155,7 @@ describe('dot voting', () => {
     // moving on closes the vote: the Build phase takes no dots
     await ok(sc.fac.provider, 'nextPhase');
     await refused(sc.amira.provider, 'castVote', { cardId: a }, 'vote-closed');
-    expect((await sc.s.sessions.getVoteResults(sc.board.id))[0]!.tallies).toEqual([expect.objectContaining({ cardId: a, total: 1 })]);
+    expect((await sc.s.facilitation.getVoteResults(sc.board.id))[0]!.tallies).toEqual([expect.objectContaining({ cardId: a, total: 1 })]);
   });
 
   it('a viewer can’t vote; facilitators vote only when the round allows it', async () => {
@@ -313,7 +313,7 @@ describe('dot voting', () => {
     expect((await get('not-a-token')).status).toBe(401);
     expect((await fetch(`${sc.s.url}/api/boards/${sc.board.id}/votes`)).status).toBe(401);
 
-    const all = await sc.s.sessions.getVoteResults(sc.board.id);
+    const all = await sc.s.facilitation.getVoteResults(sc.board.id);
     expect(all.map((r) => [r.round, r.tallies.map((t) => [t.cardId, t.total])])).toEqual([
       [1, [[a, 1]]],
       [2, [[b, 1]]],
@@ -365,7 +365,7 @@ describe('dot voting', () => {
     await ok(fac.provider, 'revealVote');
     const result = await until(amira.provider, 'voteResult', (m) => m.result.status === 'revealed');
     expect(result.result.tallies).toEqual([expect.objectContaining({ cardId: idea, total: 2 })]);
-    expect((await s.sessions.getVoteResults(board.id))[0]!.tallies[0]!.total).toBe(2);
+    expect((await s.facilitation.getVoteResults(board.id))[0]!.tallies[0]!.total).toBe(2);
   });
 
   it('a removed participant’s dots in the open vote go with them', async () => {
@@ -378,6 +378,6 @@ describe('dot voting', () => {
     await until(sc.fac.provider, 'voteResult', (m) => m.result.tallies[0]?.total === 1);
     const result = await command(sc.fac.provider, 'revealVote');
     expect(result.ok).toBe(true);
-    expect((await sc.s.sessions.getVoteResults(sc.board.id))[0]!.tallies[0]).toMatchObject({ total: 1, voters: ['Amira'] });
+    expect((await sc.s.facilitation.getVoteResults(sc.board.id))[0]!.tallies[0]).toMatchObject({ total: 1, voters: ['Amira'] });
   });
 });

@@ -99,7 +99,7 @@ describe('write rules on the document', () => {
     expect(refusalsOf(fresh.provider)).toEqual([]);
   });
 
-  // KNOWN LIMIT (see the closing note of issue 10): a change refused whole is not stored, so a
+  // KNOWN LIMIT: a change refused whole is not stored, so a
   // page that keeps writing without resyncing (a stock client) leaves a gap and its later updates
   // wait as pending. Storing placeholders fixes this but loses the change when the refusal notice
   // is lost with the connection; the fix is a refusal ledger replayed on the next sync.

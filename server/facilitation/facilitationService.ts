@@ -1,7 +1,8 @@
 /**
- * Facilitation for the whole server: creates each loaded room's `BoardSession` (the room hooks),
- * keeps track of the live ones, and offers what lives outside a room — rotating a link (from the
- * WebSocket command or the API) and reading vote results from storage (the API, the brief).
+ * Facilitation for the whole server: creates each loaded room's `BoardSession` (the room hooks)
+ * with the command table, keeps track of the live ones, and offers what lives outside a room —
+ * rotating a link (from the WebSocket command or the API) and reading vote results from storage
+ * (the API, the brief).
  */
 import type { Role } from '../../shared/protocol.ts';
 import type { VoteRoundResult } from '../../shared/votes.ts';
@@ -10,21 +11,26 @@ import type { Logger } from '../log.ts';
 import type { Room } from '../rooms/room.ts';
 import type { Storage } from '../storage/storage.ts';
 import { BoardSession } from './boardSession.ts';
+import type { CommandRegistry } from './command.ts';
+import { COMMANDS } from './commands/index.ts';
+import { readStoredSession, storeTokenHash } from './model.ts';
 import { resultsOf, visibleResultsOf } from './results.ts';
 
-export type SessionServiceDeps = {
+export type FacilitationServiceDeps = {
   storage: Storage;
   logger: Logger;
   now?: () => number;
   /** anonymous rounds: fewest voters a sector needs to be shown on its own (default 3) */
   minSectorVoters?: number;
+  /** the command table every board runs; default: every command (commands/index.ts) */
+  commands?: CommandRegistry;
 };
 
-export class SessionService {
+export class FacilitationService {
   private readonly live = new Map<string, BoardSession>();
   private readonly now: () => number;
 
-  constructor(private readonly deps: SessionServiceDeps) {
+  constructor(private readonly deps: FacilitationServiceDeps) {
     this.now = deps.now ?? Date.now;
   }
 
@@ -34,6 +40,7 @@ export class SessionService {
       storage: this.deps.storage,
       logger: this.deps.logger,
       now: this.now,
+      commands: this.deps.commands ?? COMMANDS,
       minSectorVoters: this.deps.minSectorVoters,
       rotateLink: this.rotateLink,
       onDestroy: (s) => {
@@ -63,7 +70,7 @@ export class SessionService {
   readonly rotateLink = async (boardId: string, role: Role): Promise<{ token: string; closeOld: () => void }> => {
     const token = generateToken();
     const hash = hashToken(token);
-    await this.deps.storage.setTokenHash(boardId, role, hash);
+    await storeTokenHash(this.deps.storage, boardId, role, hash);
     const session = this.live.get(boardId);
     session?.setTokenHash(role, hash);
     this.deps.logger.info('link rotated', { boardId, role });
@@ -72,11 +79,11 @@ export class SessionService {
 
   /** Every round's full results, oldest first — trusted, server-side only (e.g. the brief). */
   async getVoteResults(boardId: string): Promise<VoteRoundResult[]> {
-    return resultsOf(await this.deps.storage.loadSession(boardId), this.deps.minSectorVoters);
+    return resultsOf(await readStoredSession(this.deps.storage, boardId), this.deps.minSectorVoters);
   }
 
   /** The same with totals removed from rounds whose results may not be seen yet: safe for any role. */
   async visibleVoteResults(boardId: string): Promise<VoteRoundResult[]> {
-    return visibleResultsOf(await this.deps.storage.loadSession(boardId), this.deps.minSectorVoters);
+    return visibleResultsOf(await readStoredSession(this.deps.storage, boardId), this.deps.minSectorVoters);
   }
 }

@@ -14,10 +14,10 @@ import {
   updateMeta,
   type Author,
   type BoardOrigin,
-} from '../../shared/board.ts';
-import { CARD, laneMap } from '../../shared/schema.ts';
-import { writeMarkdownToBody } from '../../shared/richtext/writeMarkdownToBody.ts';
-import { bodyToPlainText } from '../../shared/richtext/readBody.ts';
+} from '../../../shared/board.ts';
+import { CARD, laneMap } from '../../../shared/schema.ts';
+import { writeMarkdownToBody } from '../../../shared/richtext/writeMarkdownToBody.ts';
+import { bodyToPlainText } from '../../../shared/richtext/readBody.ts';
 import { analyseUpdate, withoutParts, type UpdateAnalysis } from './updateParts.ts';
 
 const me: Author = { participantId: 'p1', name: 'Amira', organisation: 'Council', sector: 'public sector' };

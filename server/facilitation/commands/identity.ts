@@ -2,15 +2,15 @@
  * `join`: who a connection is. A first join gets a participantId and a secret (random; only its
  * hash is stored); a later join proves it is the same person with both. So a participantId alone,
  * which anyone on the board can see (cards carry it), is worth nothing: nobody can vote or draft
- * as someone else.
+ * as someone else. And `ping`, which anyone may send to learn the connection is alive.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { CloseCode, CloseReason, type JoinValue } from '../../shared/protocol.ts';
-import { standingOf } from '../../shared/session.ts';
-import { generateToken, hashToken } from '../auth/tokens.ts';
-import type { ParticipantRecord } from '../storage/storage.ts';
-import { refuse, type BoardSession, type CommandContext, type Outcome } from './boardSession.ts';
-import type { ParsedArgs } from './commands.ts';
+import { CloseCode, CloseReason, type JoinValue } from '../../../shared/protocol.ts';
+import { standingOf } from '../../../shared/session.ts';
+import { generateToken, hashToken } from '../../auth/tokens.ts';
+import type { ParticipantRecord } from '../../storage/storage.ts';
+import { refuse, type CommandContext, type CommandGroup, type Facilitation, type Outcome } from '../command.ts';
+import type { ParsedArgs } from '../parseCommand.ts';
 
 /** Participant records a board keeps at most: joins are cheap to send, so their number is capped. */
 export const MAX_PARTICIPANTS_PER_BOARD = 5000;
@@ -25,7 +25,7 @@ function secretMatches(record: ParticipantRecord, secret: string): boolean {
   return hash.length === record.secretHash.length && timingSafeEqual(hash, record.secretHash);
 }
 
-export async function join(session: BoardSession, ctx: CommandContext, args: ParsedArgs<'join'>): Promise<Outcome> {
+async function join(f: Facilitation, ctx: CommandContext, args: ParsedArgs<'join'>): Promise<Outcome> {
   const { conn } = ctx;
   const current = ctx.participant;
   if (current && args.participantId !== undefined && args.participantId !== current.id) {
@@ -36,7 +36,7 @@ export async function join(session: BoardSession, ctx: CommandContext, args: Par
   let secret: string | undefined;
   const id = args.participantId ?? current?.id;
   if (id !== undefined) {
-    const known = session.participants.get(id);
+    const known = f.model.participants.get(id);
     if (!known) {
       return refuse(
         'unknown-participant',
@@ -50,7 +50,7 @@ export async function join(session: BoardSession, ctx: CommandContext, args: Par
         return refuse('bad-credentials', 'That participantId belongs to someone else: the secret does not match.');
       }
     }
-    if (known.removed || session.state.removed.includes(id)) {
+    if (known.removed || f.model.state.removed.includes(id)) {
       return {
         ...refuse('removed', 'The facilitator removed you from this board.'),
         afterReply: () => conn.close(CloseCode.removed, CloseReason.removed),
@@ -58,12 +58,12 @@ export async function join(session: BoardSession, ctx: CommandContext, args: Par
     }
     record = { ...known, ...profile };
   } else {
-    if (session.participants.size >= MAX_PARTICIPANTS_PER_BOARD) {
+    if (f.model.participants.size >= MAX_PARTICIPANTS_PER_BOARD) {
       return refuse('too-many', `This board already has ${MAX_PARTICIPANTS_PER_BOARD} participants, the most it can hold.`);
     }
     secret = generateToken();
     record = {
-      boardId: session.boardId,
+      boardId: f.model.boardId,
       id: newParticipantId(),
       secretHash: hashToken(secret),
       ...profile,
@@ -71,11 +71,11 @@ export async function join(session: BoardSession, ctx: CommandContext, args: Par
       joinedAt: ctx.now,
     };
   }
-  await session.storage.putParticipant(record);
-  session.bind(conn, record);
-  session.presenceChanged();
-  session.sendMyVotes(record.id, [conn]);
-  session.sendDrafts(record.id, [conn]);
+  await f.model.saveParticipant(record);
+  f.people.bind(conn, record.id);
+  f.publish.presenceChanged();
+  f.publish.sendMyVotes(record.id, [conn]);
+  f.publish.sendDrafts(record.id, [conn]);
   const value: JoinValue = {
     participantId: record.id,
     ...(secret === undefined ? {} : { secret }),
@@ -83,7 +83,12 @@ export async function join(session: BoardSession, ctx: CommandContext, args: Par
     organisation: record.organisation,
     sector: record.sector,
     role: conn.role,
-    standing: standingOf(conn.role, record.id, session.state),
+    standing: standingOf(conn.role, record.id, f.model.state),
   };
   return { ok: true, value };
 }
+
+export const IDENTITY_COMMANDS: CommandGroup<'join' | 'ping'> = {
+  join: { access: 'anyone', run: join },
+  ping: { access: 'anyone', run: () => ({ ok: true }) },
+};

@@ -11,12 +11,12 @@
  * that only move credits the server recorded: merging duplicates credits the merged idea's people
  * on the kept one (a co-author added in the same update that deletes an idea credited to them),
  * and undo brings a deleted card back with the credits it had when it was deleted (`removedCredits`,
- * which the session keeps) — and takes back the co-authors its merge had added.
+ * which the write gate keeps: writeGate.ts) — and takes back the co-authors its merge had added.
  */
 import * as Y from 'yjs';
-import { findRecord, hasCoAuthorMap, readAuthor, recordCredits, sameAuthor, type Author } from '../../shared/board.ts';
-import type { RefusedChange, RefusedChangeCode } from '../../shared/protocol.ts';
-import type { Template } from '../../shared/schema.ts';
+import { findRecord, hasCoAuthorMap, readAuthor, recordCredits, sameAuthor, type Author } from '../../../shared/board.ts';
+import type { RefusedChange, RefusedChangeCode } from '../../../shared/protocol.ts';
+import type { Template } from '../../../shared/schema.ts';
 import {
   addRefusal,
   editRefusal,
@@ -25,8 +25,8 @@ import {
   runsSession,
   type SessionState,
   type Standing,
-} from '../../shared/session.ts';
-import type { ParticipantRecord } from '../storage/storage.ts';
+} from '../../../shared/session.ts';
+import type { ParticipantRecord } from '../../storage/storage.ts';
 import { plainValue, type UpdateAnalysis, type UpdatePart } from './updateParts.ts';
 
 export type Refusal = { code: RefusedChangeCode; message: string };

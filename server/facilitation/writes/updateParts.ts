@@ -30,8 +30,8 @@
  */
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
-import { creditField, rootRole, type CardKind, type CreditField } from '../../shared/schema.ts';
-import type { DecodedUpdate } from '../rooms/room.ts';
+import { creditField, rootRole, type CardKind, type CreditField } from '../../../shared/schema.ts';
+import type { DecodedUpdate } from '../../rooms/room.ts';
 
 /** What one part is about. */
 export type PartTarget =

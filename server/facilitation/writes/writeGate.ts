@@ -1,0 +1,111 @@
+/**
+ * The facilitation rules on a client's document update, as the room's `checkUpdate` hook asks
+ * them: the update is taken apart (updateParts.ts), each part judged (judgeUpdate.ts), and what
+ * may stay is kept — the refused parts listed back to the sender with the reason, and cards
+ * credited to someone else re-credited to the sender once applied.
+ *
+ * Holds the one piece of state the judging needs across updates: who each deleted card credited
+ * when it went (`removedCredits`), so that undo brings a card back as it was.
+ */
+import { findRecord, recordCredits, setAuthor, type Author } from '../../../shared/board.ts';
+import type { RefusedChange } from '../../../shared/protocol.ts';
+import type { Template } from '../../../shared/schema.ts';
+import type { SessionState, Standing } from '../../../shared/session.ts';
+import type { DecodedUpdate, Room, UpdateDecision } from '../../rooms/room.ts';
+import type { ParticipantRecord } from '../../storage/storage.ts';
+import { authorOf, creditsOfRemoved, creditsOfRestored, judgePart, refusedChange, type JudgeContext } from './judgeUpdate.ts';
+import { analyseUpdate, withoutParts, type UpdatePart } from './updateParts.ts';
+
+/** How many deleted cards' credits a board keeps for undo. */
+const REMOVED_CREDITS_KEPT = 5000;
+
+/** Who wrote an update: their standing now, and who the server saw join on their connection. */
+export type Writer = { standing: Standing; participant: ParticipantRecord | null };
+
+/** What the rules are judged against: the session as it now is. */
+export type WriteRules = { readonly state: SessionState; readonly template: Template };
+
+export class WriteGate {
+  /** card id -> who it credited when it was deleted (see rememberCredits) */
+  private readonly removedCredits = new Map<string, Author[]>();
+
+  constructor(
+    private readonly board: Pick<Room, 'doc' | 'changeAsServer'>,
+    private readonly rules: WriteRules,
+  ) {}
+
+  /**
+   * Judges a client's update part by part (each card, theme and meta field it touches) and keeps
+   * the parts this person may make now; the refused ones are listed back to them with the reason.
+   * A new card's author is whoever the server saw join on this connection: one that says
+   * otherwise is kept and then credited to them (`after`).
+   */
+  check(writer: Writer, update: DecodedUpdate): UpdateDecision | null {
+    const doc = this.board.doc;
+    const analysis = analyseUpdate(doc, update);
+    if (analysis.parts.size === 0 && !analysis.buildsOnCollected) return null;
+    const removedCredits = (id: string) => this.removedCredits.get(id);
+    const ctx: JudgeContext = {
+      standing: writer.standing,
+      participant: writer.participant,
+      mergeCredits: creditsOfRemoved(doc, analysis),
+      removedCredits,
+      restoredCredits: creditsOfRestored(analysis, removedCredits),
+    };
+    const refused: Array<{ part: UpdatePart; change: RefusedChange }> = [];
+    const recredit: string[] = [];
+    for (const part of analysis.parts.values()) {
+      const judged = judgePart(doc, this.rules.state, this.rules.template, ctx, part);
+      if (judged.refusal) {
+        refused.push({ part, change: refusedChange(part, judged.refusal, this.rules.state) });
+        continue;
+      }
+      if (part.removes) this.rememberCredits(part);
+      if (judged.recredit && (part.target.kind === 'card' || part.target.kind === 'theme')) recredit.push(part.target.id);
+    }
+    const after =
+      recredit.length > 0 && ctx.participant
+        ? () => this.creditTo(recredit, ctx.participant!)
+        : undefined;
+    // nothing refused, nothing that builds on what was: the bytes as sent
+    if (refused.length === 0 && !analysis.buildsOnCollected) return after ? { keep: 'all', after } : null;
+    // Otherwise the update with placeholders for what goes. Refused whole, nothing is stored:
+    // the sender's copy then still lacks nothing on the server, so if the notice is lost with
+    // its connection, the next sync sends the refused change again and it is refused (and kept
+    // for the person) again. Its page drops the copy on `refused`; a stock client's later
+    // updates wait on the gap (Yjs holds them pending) until it resyncs.
+    const keep =
+      refused.length === analysis.parts.size && !analysis.buildsOnCollected
+        ? null
+        : withoutParts(update, analysis, refused.map((r) => r.part));
+    return {
+      keep,
+      ...(refused.length > 0
+        ? { notice: { type: 'refused', changes: refused.map((r) => r.change), kept: refused.length < analysis.parts.size } }
+        : {}),
+      ...(after ? { after } : {}),
+    };
+  }
+
+  /**
+   * Who a card was credited to when it was deleted, so that undo can bring it back as it was.
+   * Kept for the room's life (a restart forgets: undo after it credits the card to whoever
+   * brings it back), at most REMOVED_CREDITS_KEPT cards.
+   */
+  private rememberCredits(part: UpdatePart): void {
+    if (part.target.kind !== 'card' && part.target.kind !== 'theme') return;
+    const record = findRecord(this.board.doc, part.target.id);
+    if (!record) return;
+    this.removedCredits.delete(part.target.id);
+    this.removedCredits.set(part.target.id, recordCredits(record));
+    if (this.removedCredits.size > REMOVED_CREDITS_KEPT) this.removedCredits.delete(this.removedCredits.keys().next().value!);
+  }
+
+  /** Credits cards and themes to `participant` (their author field said someone else). */
+  private creditTo(ids: string[], participant: ParticipantRecord): void {
+    const author = authorOf(participant);
+    this.board.changeAsServer((doc) => {
+      for (const id of ids) setAuthor(doc, id, author);
+    });
+  }
+}
