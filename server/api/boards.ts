@@ -20,8 +20,8 @@ import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { KeyedRateLimiter, remoteAddress } from '../rateLimit.ts';
 import type { Rooms } from '../rooms/rooms.ts';
-import { boardAuth } from './boardAuth.ts';
 import type { BoardRecord, Storage } from '../storage/storage.ts';
+import { boardAuth } from './boardAuth.ts';
 
 export type ApiDeps = {
   storage: Storage;
