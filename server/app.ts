@@ -6,6 +6,7 @@
 import { createNodeWebSocket } from '@hono/node-ws';
 import { Hono } from 'hono';
 import { API_HEADERS, secureHeaders } from './securityHeaders.ts';
+import { apiBodyLimit } from './api/bodyLimit.ts';
 import type { Server } from 'node:http';
 import { createApi } from './api/boards.ts';
 import { createBriefApi, type BriefApiDeps } from './api/brief.ts';
@@ -28,7 +29,7 @@ export type AppDeps = {
   /** when set, creating a board needs it (CREATE_BOARD_TOKEN; see api/boards.ts) */
   createBoardToken?: string;
   now?: () => number;
-  /** the brief API's hooks: the board's vote results and names setting (issue 4), its renderer */
+  /** the brief API's hooks: the board's vote results and names setting (from the facilitation session), its renderer */
   brief?: Pick<BriefApiDeps, 'voteResults' | 'showNames' | 'renderer'>;
   /** comments on the brief: how fast one link may leave them, how many a board keeps */
   comments?: Pick<CommentsApiDeps, 'rate' | 'maxPerBoard'>;
@@ -67,13 +68,14 @@ export function createApp(deps: AppDeps): CrossboardApp {
 
   // Tokens travel in URLs (?token=): never let them leak to other sites through Referer.
   app.use('/api/*', secureHeaders(API_HEADERS));
+  // before every route, the board check included: an oversized body is refused unread
+  app.use('/api/*', apiBodyLimit(limits.maxApiBodyBytes));
   // before the board API, whose catch-all answers 404 (vote results and the names setting: see BriefApiDeps)
   app.route(
     '/api',
     createBriefApi({
       storage,
       rooms,
-      limits,
       logger,
       publicUrl: deps.publicUrl,
       now: deps.now,
@@ -85,7 +87,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
   // comments on the brief, pushed live to the board's connections
   app.route(
     '/api',
-    createCommentsApi({ storage, rooms, limits, logger, now: deps.now, ...deps.comments }),
+    createCommentsApi({ storage, rooms, logger, now: deps.now, ...deps.comments }),
   );
   app.route('/api', createSessionApi({ storage, facilitation, logger, publicUrl: deps.publicUrl }));
   app.route(

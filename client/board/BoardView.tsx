@@ -1,37 +1,34 @@
 /**
  * The three lanes and everything you do in them with mouse or keyboard. Receives a plain board
- * snapshot and the people present; changes go through `services.actions`. No Yjs here.
+ * snapshot and the people present; changes go through `services.actions`. No Yjs here. Its parts
+ * beside it: the keys (useCardKeys.ts), roving focus (useRovingFocus.ts), others' arrivals
+ * (useArrivals.ts) and drag and drop (dnd.tsx).
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BoardSnapshot, Card } from '../../shared/board.ts';
 import type { CardKind } from '../../shared/schema.ts';
 import type { Peer } from '../sync/presence.ts';
 import { CardView } from './CardView.tsx';
-import { LANES, describeKind, findCardIn, layoutBoard, moveStep, neighbourAcross, type Group } from './layout.ts';
+import { LANES, describeKind, findCardIn, layoutBoard, moveStep, type Group } from './layout.ts';
 import { useServices } from './services.ts';
 import { BoardDnd, DRAG_HELP, DRAG_HELP_ID, DropZone, DraggableCard, type DropResult } from './dnd.tsx';
 import { IdeaTools, ThemesPanel, type MergeChoiceGroup } from './Themes.tsx';
+import { useArrivals } from './useArrivals.ts';
+import { useBoardKeys, useCardKeys } from './useCardKeys.ts';
+import { useRovingFocus } from './useRovingFocus.ts';
 
 type OpenState = { id: string; focus: 'title' | 'body' } | null;
-type MoveState = { id: string; steps: number } | null;
 type Toast = { message: string; undo: boolean; key: number } | null;
-
-const isTyping = (el: EventTarget | null) =>
-  el instanceof HTMLElement && (el.isContentEditable || el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT');
 
 export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; peers: Peer[]; onShowKeys: () => void }) {
   const services = useServices();
   const { actions, readOnly, me } = services;
   const [collapsed, setCollapsed] = useState<Set<string>>(() => new Set());
   const layout = useMemo(() => layoutBoard(board, collapsed), [board, collapsed]);
-  const [active, setActive] = useState<Record<CardKind, string | null>>({ problem: null, idea: null, note: null });
-  const [focusedId, setFocusedId] = useState<string | null>(null);
+  const { setActive, focusedId, setFocusedId, focusNow, onFocusCard, isTabbable } = useRovingFocus(board);
   const [open, setOpen] = useState<OpenState>(null);
-  const [moving, setMoving] = useState<MoveState>(null);
   const [toast, setToast] = useState<Toast>(null);
   const [phoneLane, setPhoneLane] = useState<CardKind>('problem');
-  const [fresh, setFresh] = useState<Set<string>>(() => new Set());
-  const pendingFocus = useRef<string | null>(null);
   /** a drag (mouse, touch or keyboard) is on: the cards' own keys stand aside */
   const dragging = useRef(false);
   const onDragging = useCallback((on: boolean) => {
@@ -77,57 +74,7 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
   }, [focusedId, board]);
 
   // -- remote additions: announce politely, glow briefly -----------------------------------------
-  const known = useRef<Set<string> | null>(null);
-  useEffect(() => {
-    const all = [...board.problems, ...board.ideas, ...board.notes];
-    const ids = new Set(all.map((c) => c.id));
-    const prev = known.current;
-    known.current = ids;
-    if (!prev) return;
-    const added = all.filter((c) => !prev.has(c.id) && c.author.participantId !== me.participantId);
-    if (added.length === 0) return;
-    if (added.length <= 5) {
-      for (const c of added) {
-        services.announce(`${c.author.name} added ${article(describeKind(c.kind))}${c.title ? `: ${c.title}` : ''}`);
-      }
-    } else {
-      services.announce(`${added.length} cards were added by others`);
-    }
-    setFresh(new Set(added.map((c) => c.id)));
-    const t = setTimeout(() => setFresh(new Set()), 2500);
-    return () => clearTimeout(t);
-  }, [board, me.participantId, services]);
-
-  // -- focus management ------------------------------------------------------------------------
-  const focusCard = useCallback((id: string | null) => {
-    if (!id) return;
-    pendingFocus.current = id;
-  }, []);
-  useLayoutEffect(() => {
-    const id = pendingFocus.current;
-    if (!id) return;
-    const el = document.querySelector<HTMLElement>(`[data-card-id="${CSS.escape(id)}"]`);
-    if (el && !el.dataset.open) {
-      pendingFocus.current = null;
-      el.focus();
-      el.scrollIntoView({ block: 'nearest' });
-    }
-  });
-  const [, forceRender] = useState(0);
-  const focusNow = (id: string | null) => {
-    focusCard(id);
-    forceRender((n) => n + 1);
-  };
-
-  const kindOf = (id: string): CardKind | null => findCardIn(board, id)?.kind ?? null;
-  const onFocusCard = useCallback(
-    (id: string) => {
-      setFocusedId(id);
-      const card = findCardIn(board, id);
-      if (card) setActive((a) => (a[card.kind] === id ? a : { ...a, [card.kind]: id }));
-    },
-    [board],
-  );
+  const fresh = useArrivals(board, me.participantId, services);
 
   // -- actions ---------------------------------------------------------------------------------
   const addTo = useCallback(
@@ -141,14 +88,15 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
       setFocusedId(id);
       if (kind === 'note' || kind === 'idea') setPhoneLane(kind);
     },
-    [actions, readOnly, services.facilitation],
+    // the setters are React's: stable
+    [actions, readOnly, services.facilitation, setActive, setFocusedId],
   );
   // The phase decides which lanes take new cards (the server enforces it; this hides the buttons).
   const canAdd = (kind: CardKind) => !readOnly && (services.facilitation?.addMode(kind) ?? 'board') !== 'blocked';
   const onOpen = useCallback((id: string, focus: 'title' | 'body') => {
     setOpen((o) => (o?.id === id ? o : { id, focus }));
     setFocusedId(id);
-  }, []);
+  }, [setFocusedId]);
   const onClose = useCallback(
     (id: string) => {
       setOpen((o) => (o?.id === id ? null : o));
@@ -263,101 +211,22 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
   }, [toast]);
 
   // -- keyboard on a card ----------------------------------------------------------------------
-  const onKeyDownCard = useCallback(
-    (e: React.KeyboardEvent, id: string) => {
-      if (e.target !== e.currentTarget || dragging.current) return;
-      const card = findCardIn(board, id);
-      if (!card) return;
-      const order = layout[card.kind].order;
-      const i = order.indexOf(id);
-      const key = e.key;
-      const plain = !e.ctrlKey && !e.metaKey && !e.altKey;
-
-      if (moving && moving.id === id) {
-        e.preventDefault();
-        if (key === 'ArrowUp' || key === 'ArrowDown') {
-          if (onStep(id, key === 'ArrowUp' ? -1 : 1)) {
-            setMoving({ id, steps: moving.steps + 1 });
-            focusNow(id);
-          }
-        } else if ((key === 't' || key === 'T') && card.kind === 'idea') {
-          const theme = onCycleTheme(id);
-          if (theme !== undefined) {
-            setMoving({ id, steps: moving.steps + 1 });
-            const title = theme ? board.themes.find((t) => t.id === theme)?.title.trim() || 'Untitled theme' : null;
-            services.announce(title ? `Theme: ${title}.` : 'No theme.');
-            focusNow(id);
-          }
-        } else if (key === 'Enter' || key === ' ') {
-          setMoving(null);
-          services.announce('Moved.');
-        } else if (key === 'Escape') {
-          for (let s = 0; s < moving.steps; s++) actions.undo();
-          setMoving(null);
-          services.announce('Move cancelled.');
-          focusNow(id);
-        }
-        return;
-      }
-
-      if (key === 'ArrowDown' || key === 'ArrowUp') {
-        e.preventDefault();
-        const next = order[i + (key === 'ArrowDown' ? 1 : -1)];
-        if (next) focusNow(next);
-      } else if ((key === 'ArrowLeft' || key === 'ArrowRight') && plain) {
-        e.preventDefault();
-        const target = neighbourAcross(board, layout, card, key === 'ArrowLeft' ? -1 : 1);
-        if (target) {
-          const k = kindOf(target);
-          if (k) setPhoneLane(k);
-          focusNow(target);
-        }
-      } else if (key === 'Home' || key === 'End') {
-        e.preventDefault();
-        focusNow(key === 'Home' ? (order[0] ?? null) : (order.at(-1) ?? null));
-      } else if (readOnly) {
-        return;
-      } else if (key === 'Enter' && plain) {
-        e.preventDefault();
-        onOpen(id, 'title');
-      } else if ((key === 'n' || key === 'N') && plain) {
-        e.preventDefault();
-        const group = card.kind === 'idea' ? card.problemId : card.kind === 'note' ? card.ideaId : null;
-        addTo(card.kind, group, id);
-      } else if ((key === 'm' || key === 'M') && plain) {
-        e.preventDefault();
-        setMoving({ id, steps: 0 });
-        const themes = card.kind === 'idea' && board.themes.length > 0 ? ', T to change its theme' : '';
-        services.announce(`Moving ${describeKind(card.kind)} ${card.title || 'untitled'}. Use the up and down arrows${themes}, Enter to finish, Escape to cancel.`);
-      } else if ((key === 'Delete' || key === 'Backspace') && plain) {
-        e.preventDefault();
-        onDelete(id);
-      }
-    },
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-    [board, layout, moving, readOnly, onStep, onCycleTheme, onOpen, addTo, onDelete, actions, services],
-  );
-
-  // Board-wide keys: ?, undo/redo outside text fields, N in an empty lane.
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => {
-      if (e.defaultPrevented || isTyping(e.target)) return;
-      const mod = e.ctrlKey || e.metaKey;
-      if (e.key === '?' && !mod) {
-        e.preventDefault();
-        onShowKeys();
-      } else if (mod && !readOnly && e.key.toLowerCase() === 'z') {
-        e.preventDefault();
-        if (e.shiftKey) actions.redo();
-        else actions.undo();
-      } else if (mod && !readOnly && e.key.toLowerCase() === 'y') {
-        e.preventDefault();
-        actions.redo();
-      }
-    };
-    document.addEventListener('keydown', onKey);
-    return () => document.removeEventListener('keydown', onKey);
-  }, [actions, onShowKeys, readOnly]);
+  const { moving, onKeyDownCard } = useCardKeys({
+    board,
+    layout,
+    readOnly,
+    actions,
+    services,
+    dragging,
+    focusNow,
+    setPhoneLane,
+    onStep,
+    onCycleTheme,
+    onOpen,
+    addTo,
+    onDelete,
+  });
+  useBoardKeys({ actions, onShowKeys, readOnly });
 
   // Closing the editor of a card deleted by someone else.
   useEffect(() => {
@@ -400,7 +269,7 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
 
   const renderCard = (card: Card, laneOrder: string[]) => {
     const isOpen = open?.id === card.id;
-    const tabbable = (active[card.kind] ?? laneOrder[0]) === card.id || (!laneOrder.includes(active[card.kind] ?? '') && laneOrder[0] === card.id);
+    const tabbable = isTabbable(card, laneOrder);
     return (
       <DraggableCard key={card.id} id={card.id} kind={card.kind} disabled={readOnly || isOpen}>
         <CardView
@@ -612,10 +481,6 @@ export function BoardView({ board, peers, onShowKeys }: { board: BoardSnapshot; 
 
 const NO_PEERS: Peer[] = [];
 const NO_THEMES: BoardSnapshot['themes'] = [];
-
-function article(noun: string): string {
-  return /^[aeiou]/i.test(noun) ? `an ${noun}` : `a ${noun}`;
-}
 
 function capitalise(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);

@@ -2,7 +2,8 @@
  * Drag and drop over the lanes (@dnd-kit): with the mouse, by touch (press and hold), and with
  * the keyboard (Space picks the focused card up, arrow keys move it between the places it can
  * go, Space or Enter drops, Escape cancels), with screen-reader announcements of where it is
- * and what dropping would do. What a drop means is decided in drop.ts; BoardView applies it.
+ * and what dropping would do. What a drop means is decided in drop.ts, where the pointer or the
+ * keyboard is in dndGeometry.ts (both pure); BoardView applies the drop.
  *
  * Cheap on big boards: cards are never displaced while dragging (so no sortable strategy runs
  * and nothing re-lays out); the dragged card is drawn once in an overlay and the drop point is a
@@ -50,6 +51,15 @@ import {
 import type { BoardSnapshot } from '../../shared/board.ts';
 import type { CardKind } from '../../shared/schema.ts';
 import { accepts, describeTarget, explain, resolveDrop, targetLane, type DropAction, type DropPosition, type DropTarget } from './drop.ts';
+import {
+  besidePointer as besidePoint,
+  halfUnderPointer,
+  keyboardStep,
+  nextKeyboardPlace,
+  placeUnderPointer,
+  type KeyboardCandidate,
+  type PlaceBox,
+} from './dndGeometry.ts';
 import { describeKind, findCardIn } from './layout.ts';
 import './clustering.css';
 
@@ -90,17 +100,8 @@ const EnabledContext = createContext(false);
 type DropData = { target: DropTarget };
 const targetOf = (data: unknown): DropTarget | undefined => (data as DropData | undefined)?.target;
 
-const LANE_INDEX: Record<CardKind, number> = { problem: 0, idea: 1, note: 2 };
-/** Innermost first: a card, then a theme sub-group, then a whole group. */
-const PRIORITY: Record<DropTarget['type'], number> = { card: 0, theme: 0, ideaSub: 1, ideaGroup: 2, noteGroup: 2 };
-
-type Place = {
+type Place = PlaceBox & {
   container: DroppableContainer;
-  type: DropTarget['type'];
-  left: number;
-  right: number;
-  top: number;
-  height: number;
   /** the lane that scrolls it, and its scroll position when measured, and the page's (phones scroll the page) */
   scroller: Element | null;
   scrollTop: number;
@@ -137,10 +138,9 @@ function measurePlaces(containers: DroppableContainer[], kind: CardKind): Place[
  */
 const besidePointer: Modifier = ({ transform, activatorEvent, draggingNodeRect }) => {
   if (!draggingNodeRect || !activatorEvent) return transform;
-  if (isKeyboard(activatorEvent)) return { ...transform, x: transform.x + 32, y: transform.y + 20 };
+  if (isKeyboard(activatorEvent)) return besidePoint(transform, { keyboard: true }, draggingNodeRect);
   const point = 'touches' in activatorEvent ? (activatorEvent as TouchEvent).touches[0] : (activatorEvent as MouseEvent);
-  if (!point) return transform;
-  return { ...transform, x: transform.x + point.clientX - draggingNodeRect.left + 14, y: transform.y + point.clientY - draggingNodeRect.top + 14 };
+  return besidePoint(transform, { keyboard: false, point }, draggingNodeRect);
 };
 const OVERLAY_BESIDE_POINTER = [besidePointer];
 
@@ -205,43 +205,22 @@ export function BoardDnd({
   const coordinateGetter: KeyboardCoordinateGetter = useCallback((event, { context }) => {
     const { active: dragged, droppableRects, droppableContainers, collisionRect } = context;
     const kind = kindRef.current;
-    const step = { ArrowDown: 1, ArrowUp: -1, ArrowRight: 2, ArrowLeft: -2 }[event.code];
+    const step = keyboardStep(event.code);
     if (!dragged || !collisionRect || !kind || step === undefined) return undefined;
     event.preventDefault();
     const currentId = keyboardOver.current ?? dragged.id;
     const current = droppableRects.get(currentId) ?? collisionRect;
     const currentTarget = targetOf(droppableContainers.get(currentId)?.data.current);
     const lane = currentTarget ? targetLane(currentTarget) : kind;
-    const candidates: Array<{ id: UniqueIdentifier; lane: CardKind; top: number; height: number; left: number }> = [];
+    const candidates: KeyboardCandidate<UniqueIdentifier>[] = [];
     for (const container of droppableContainers.getEnabled()) {
       const target = targetOf(container.data.current);
       const rect = droppableRects.get(container.id);
       if (!target || !rect || !accepts(kind, target)) continue;
       candidates.push({ id: container.id, lane: targetLane(target), top: rect.top, height: rect.height, left: rect.left });
     }
-    let pick: (typeof candidates)[number] | undefined;
-    if (Math.abs(step) === 1) {
-      // Up and down: the previous or next place in the lane in reading order (top to bottom, left
-      // to right, a group before the cards in it), so a row of themes is walked one by one.
-      const inLane = candidates
-        .filter((c) => c.lane === lane || c.id === currentId)
-        .sort((a, b) => a.top - b.top || a.left - b.left || b.height - a.height);
-      const at = inLane.findIndex((c) => c.id === currentId);
-      if (at >= 0) pick = inLane[at + step];
-      else pick = step > 0 ? inLane.find((c) => c.top > current.top) : inLane.findLast((c) => c.top < current.top);
-      keyboardPosition.current = step > 0 ? 'after' : 'before';
-    } else {
-      // Left and right: the nearest place in the next lane that takes this card.
-      const lanes = [...new Set(candidates.map((c) => c.lane))].sort((a, b) => LANE_INDEX[a] - LANE_INDEX[b]);
-      const next = lanes.filter((l) => (step > 0 ? LANE_INDEX[l] > LANE_INDEX[lane] : LANE_INDEX[l] < LANE_INDEX[lane]));
-      const toLane = step > 0 ? next[0] : next.at(-1);
-      for (const c of candidates) {
-        if (c.lane !== toLane) continue;
-        const better = !pick || Math.abs(c.top - current.top) < Math.abs(pick.top - current.top) || (c.top === pick.top && c.height < pick.height);
-        if (better) pick = c;
-      }
-      keyboardPosition.current = 'before';
-    }
+    const { pick, position: side } = nextKeyboardPlace(candidates, currentId, current, lane, step);
+    keyboardPosition.current = side;
     if (!pick) return undefined;
     keyboardOver.current = pick.id;
     return { x: pick.left, y: pick.top };
@@ -264,17 +243,14 @@ export function BoardDnd({
     const places = (placesRef.current ??= measurePlaces(args.droppableContainers, kind));
     const pageShift = window.scrollY - (places[0]?.pageScrollY ?? 0);
     const scrolled = new Map<Element | null, number>();
-    let best: Place | undefined;
-    for (const place of places) {
+    const best = placeUnderPointer(places, pointer, (place) => {
       let shift = scrolled.get(place.scroller);
       if (shift === undefined) {
         shift = (place.scroller?.scrollTop ?? 0) - place.scrollTop + pageShift;
         scrolled.set(place.scroller, shift);
       }
-      const top = place.top - shift;
-      if (pointer.x < place.left || pointer.x > place.right || pointer.y < top || pointer.y > top + place.height) continue;
-      if (!best || PRIORITY[place.type] < PRIORITY[best.type]) best = place;
-    }
+      return shift;
+    });
     return best ? [{ id: best.container.id, data: { droppableContainer: best.container, value: 0 } }] : [];
   }, []);
 
@@ -294,8 +270,7 @@ export function BoardDnd({
     if (keyboardOver.current !== null) {
       position.current = keyboardPosition.current;
     } else if (lastPointer.current) {
-      // Before or after the card under the pointer: which half of it the pointer is in.
-      position.current = lastPointer.current.y > over.rect.top + over.rect.height / 2 ? 'after' : 'before';
+      position.current = halfUnderPointer(lastPointer.current.y, over.rect);
     }
     const into = target.type !== 'card' || target.kind !== kindRef.current;
     store.set({ overId: over.id, position: into ? 'into' : position.current });

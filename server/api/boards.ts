@@ -8,7 +8,6 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { applyTemplate, initBoard, readMeta } from '../../shared/board.ts';
@@ -16,12 +15,13 @@ import { ROLES, type Role } from '../../shared/protocol.ts';
 import { LIMITS, TEMPLATES } from '../../shared/schema.ts';
 import { templateDefinition } from '../../shared/session.ts';
 import { bodyWriter } from '../bodyWriter.ts';
-import { generateBoardId, generateToken, hashToken, isTokenShaped } from '../auth/tokens.ts';
+import { generateBoardId, generateToken, hashToken } from '../auth/tokens.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { KeyedRateLimiter, remoteAddress } from '../rateLimit.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { BoardRecord, Storage } from '../storage/storage.ts';
+import { boardAuth } from './boardAuth.ts';
 
 export type ApiDeps = {
   storage: Storage;
@@ -54,31 +54,6 @@ export const createBoardBody = z.object({
 
 export type { BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
 import type { ApiError, BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
-
-/** Bearer header first, then `?token=`. */
-export function tokenOf(c: Context): string | undefined {
-  const header = c.req.header('authorization');
-  const match = header?.match(/^Bearer\s+(\S+)\s*$/i);
-  return match?.[1] ?? c.req.query('token');
-}
-
-/**
- * The caller's role on board `id`, or the response refusing them: 401 without a token, 404 for an
- * unknown board, 401 for a token that is not one of the board's. Every route under a board uses it.
- */
-export async function authorize(
-  c: Context,
-  storage: Storage,
-  id: string,
-): Promise<{ ok: true; role: Role; board: BoardRecord } | { ok: false; response: Response }> {
-  const token = tokenOf(c);
-  if (!token || !isTokenShaped(token)) return { ok: false, response: c.json({ error: 'missing token' }, 401) };
-  const board = await storage.getBoard(id);
-  if (!board) return { ok: false, response: c.json({ error: 'unknown board' }, 404) };
-  const role = await storage.findRoleByTokenHash(id, hashToken(token));
-  if (!role) return { ok: false, response: c.json({ error: 'invalid token' }, 401) };
-  return { ok: true, role, board };
-}
 
 /**
  * Stores a new board whose document is `doc` (its first snapshot), with fresh id and tokens, and
@@ -138,14 +113,6 @@ export function createApi(deps: ApiDeps): Hono {
   const api = new Hono();
   const creations = new KeyedRateLimiter(limits.boardsPerMinutePerAddress / 60, limits.boardCreationBurstPerAddress);
 
-  api.use(
-    '*',
-    bodyLimit({
-      maxSize: limits.maxApiBodyBytes,
-      onError: (c) => c.json({ error: `body larger than ${limits.maxApiBodyBytes} bytes` }, 413),
-    }),
-  );
-
   // how many boards are in memory: lets operators (and the heap benchmark) see unloading work
   api.get('/health', (c) => c.json({ ok: true, rooms: deps.rooms.loadedCount }));
 
@@ -192,11 +159,9 @@ export function createApi(deps: ApiDeps): Hono {
     return c.json(body, 201);
   });
 
-  api.get('/boards/:id', async (c) => {
+  api.get('/boards/:id', boardAuth(storage), async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
-    const { board, role } = auth;
+    const { board, role } = c.var;
     // The document is the source of truth (the title can be edited on the board). Loading it
     // here also warms the room for the WebSocket that usually follows this request.
     const meta = readMeta((await rooms.get(id)).doc);

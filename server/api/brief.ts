@@ -1,5 +1,5 @@
 /**
- * The brief API (issue 5): exports of the live board or a saved version in every format, and the
+ * The brief API: exports of the live board or a saved version in every format, and the
  * saved versions themselves.
  *
  *   GET  /api/boards/:id/brief.{md,html,pdf,docx,json}[?version=&by=&names=0&inline=1]   any token
@@ -19,7 +19,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { readMeta, updateMeta } from '../../shared/board.ts';
@@ -49,22 +48,21 @@ import {
   type ShowNamesSetting,
   type VoteResultsSource,
 } from '../brief/source.ts';
-import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { Storage, StoredVersion, VersionRecord } from '../storage/storage.ts';
-import { authorize, requiredText, storeNewBoard } from './boards.ts';
+import { boardAuth, type BoardAuthEnv } from './boardAuth.ts';
+import { requiredText, storeNewBoard } from './boards.ts';
 
 export type BriefApiDeps = {
   storage: Storage;
   rooms: Rooms;
-  limits: Limits;
   logger: Logger;
   publicUrl?: string;
   now?: () => number;
   /** the board's vote results, as anyone may see them; default: none (app.ts passes the session's) */
   voteResults?: VoteResultsSource;
-  /** the board's "show names" setting (issue 4's session may hold it); default: shown */
+  /** the board's "show names" setting (the facilitation session may hold it); default: shown */
   showNames?: ShowNamesSetting;
   /** where briefs are built and rendered; default: the process's worker pool */
   renderer?: BriefRenderer;
@@ -161,21 +159,7 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
   const maxVersions = deps.maxVersionsPerBoard ?? 100;
   const api = new Hono();
 
-  // This app is mounted before the board API (whose catch-all answers 404), so it has its own limit.
-  api.post(
-    '/boards/:id/versions/*',
-    bodyLimit({
-      maxSize: deps.limits.maxApiBodyBytes,
-      onError: (c) => c.json({ error: `body larger than ${deps.limits.maxApiBodyBytes} bytes` }, 413),
-    }),
-  );
-  api.post(
-    '/boards/:id/versions',
-    bodyLimit({
-      maxSize: deps.limits.maxApiBodyBytes,
-      onError: (c) => c.json({ error: `body larger than ${deps.limits.maxApiBodyBytes} bytes` }, 413),
-    }),
-  );
+  const auth = boardAuth(storage);
 
   /** The answer when the render pool could not do a job: 503 when busy (try again), else 500. */
   function refused(c: Context, error: unknown, fields: Record<string, unknown>): Response {
@@ -194,10 +178,9 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     return version ?? c.json({ error: 'unknown version' }, 404);
   }
 
-  async function exportBrief(c: Context, versionId: string | undefined): Promise<Response> {
+  async function exportBrief(c: Context<BoardAuthEnv>, versionId: string | undefined): Promise<Response> {
     const id = c.req.param('id')!;
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
+    const { role } = c.var;
     const file = c.req.param('file') ?? '';
     const format = file.startsWith('brief.') ? file.slice('brief.'.length) : '';
     if (!isBriefFormat(format)) {
@@ -223,7 +206,7 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
       state: source.state,
       rounds: source.rounds,
       showNames,
-      exportedBy: { name: showNames ? cleanPersonName(c.req.query('by')) : '', role: auth.role },
+      exportedBy: { name: showNames ? cleanPersonName(c.req.query('by')) : '', role },
       exportedAt: now(),
       ...(source.version ? { version: source.version } : {}),
     };
@@ -237,7 +220,7 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
       boardId: id,
       format,
       version: source.version?.id ?? null,
-      role: auth.role,
+      role,
       bytes: outcome.body.byteLength,
       waitedMs: Math.round(outcome.waitedMs),
       renderMs: Math.round(outcome.ranMs),
@@ -262,28 +245,24 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     return c.body(outcome.body as Uint8Array<ArrayBuffer>, 200, headers);
   }
 
-  api.get(`/boards/:id/${BRIEF_FILE}`, (c) => exportBrief(c, c.req.query('version') || undefined));
+  api.get(`/boards/:id/${BRIEF_FILE}`, auth, (c) => exportBrief(c, c.req.query('version') || undefined));
 
-  api.get(`/boards/:id/versions/:vid/${BRIEF_FILE}`, async (c) => {
+  api.get(`/boards/:id/versions/:vid/${BRIEF_FILE}`, auth, async (c) => {
     // the version is checked after the token, like every other route under a board
     return exportBrief(c, c.req.param('vid'));
   });
 
-  api.get('/boards/:id/versions', async (c) => {
+  api.get('/boards/:id/versions', auth, async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
     const versions = (await storage.listVersions(id)).map(versionInfo).reverse();
     const body: VersionListResponse = { versions };
     c.header('Cache-Control', 'no-store');
     return c.json(body);
   });
 
-  api.post('/boards/:id/versions', async (c) => {
+  api.post('/boards/:id/versions', auth, async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
-    const refused = onlyFacilitators(c, auth.role, 'save a version');
+    const refused = onlyFacilitators(c, c.var.role, 'save a version');
     if (refused) return refused;
     const json = await readJson(c, false);
     if (!json.ok) return json.response;
@@ -299,7 +278,7 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
       boardId: id,
       name: parsed.data.name,
       createdAt: now(),
-      createdBy: { role: auth.role, name: cleanPersonName(parsed.data.by) },
+      createdBy: { role: c.var.role, name: cleanPersonName(parsed.data.by) },
       boardVersion: live.boardVersion,
       state: live.state,
       votes: JSON.stringify(live.rounds),
@@ -309,19 +288,15 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     return c.json(versionInfo(version), 201);
   });
 
-  api.get('/boards/:id/versions/:vid', async (c) => {
+  api.get('/boards/:id/versions/:vid', auth, async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
     const version = await findVersion(c, id, c.req.param('vid'));
     if (version instanceof Response) return version;
     return c.json(versionInfo(version));
   });
 
-  api.get('/boards/:id/versions/:vid/state', async (c) => {
+  api.get('/boards/:id/versions/:vid/state', auth, async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
     const version = await findVersion(c, id, c.req.param('vid'));
     if (version instanceof Response) return version;
     return c.body(version.state as Uint8Array<ArrayBuffer>, 200, {
@@ -334,20 +309,16 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
 
   // the vote results saved with a version: with the state, a client builds the version's brief
   // itself (the sponsor's page). Only results that could be seen were ever saved.
-  api.get('/boards/:id/versions/:vid/votes', async (c) => {
+  api.get('/boards/:id/versions/:vid/votes', auth, async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
     const version = await findVersion(c, id, c.req.param('vid'));
     if (version instanceof Response) return version;
     c.header('Cache-Control', 'no-store');
     return c.json({ rounds: savedVotes(version) });
   });
 
-  api.get('/boards/:id/versions/:vid/compare', async (c) => {
+  api.get('/boards/:id/versions/:vid/compare', auth, async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
     const version = await findVersion(c, id, c.req.param('vid'));
     if (version instanceof Response) return version;
     const live = await liveSource(rooms, voteResults, id);
@@ -370,11 +341,9 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     return c.json(body);
   });
 
-  api.post('/boards/:id/versions/:vid/copy', async (c) => {
+  api.post('/boards/:id/versions/:vid/copy', auth, async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
-    const refused = onlyFacilitators(c, auth.role, 'copy a version into a new board');
+    const refused = onlyFacilitators(c, c.var.role, 'copy a version into a new board');
     if (refused) return refused;
     const version = await findVersion(c, id, c.req.param('vid'));
     if (version instanceof Response) return version;

@@ -1,5 +1,5 @@
 /**
- * Comments on the brief (issue 5). Sponsors read the brief through the viewer link and cannot
+ * Comments on the brief. Sponsors read the brief through the viewer link and cannot
  * write to the board's document, so what they say about it comes here:
  *
  *   POST /api/boards/:id/comments {target, text, author?}   any token, the viewer's included
@@ -11,7 +11,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
-import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { readBoard } from '../../shared/board.ts';
 import {
@@ -22,14 +21,12 @@ import {
   type SponsorComment,
 } from '../../shared/brief/comments.ts';
 import type { ControlMessage } from '../../shared/protocol.ts';
-import { hashToken } from '../auth/tokens.ts';
-import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { KeyedRateLimiter } from '../rateLimit.ts';
 import { controlFrame } from '../rooms/messages.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { Storage, StoredComment } from '../storage/storage.ts';
-import { authorize, tokenOf } from './boards.ts';
+import { boardAuth } from './boardAuth.ts';
 
 export type CommentRate = {
   /** comments one token may leave per minute, on average */
@@ -44,7 +41,6 @@ export const DEFAULT_COMMENT_RATE: CommentRate = { perMinute: 6, burst: 10 };
 export type CommentsApiDeps = {
   storage: Storage;
   rooms: Rooms;
-  limits: Limits;
   logger: Logger;
   now?: () => number;
   rate?: CommentRate;
@@ -154,30 +150,20 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
   const publish = deps.publish ?? ((boardId, message) => publishToBoard(rooms, boardId, message));
   const api = new Hono();
 
-  // mounted before the board API (whose catch-all answers 404), so it has its own limit
-  api.post(
-    '/boards/:id/comments',
-    bodyLimit({
-      maxSize: deps.limits.maxApiBodyBytes,
-      onError: (c) => c.json({ error: `body larger than ${deps.limits.maxApiBodyBytes} bytes` }, 413),
-    }),
-  );
+  const auth = boardAuth(storage);
 
-  api.get('/boards/:id/comments', async (c) => {
+  api.get('/boards/:id/comments', auth, async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
     const body: CommentListResponse = { comments: (await storage.listComments(id)).map(published) };
     c.header('Cache-Control', 'no-store');
     return c.json(body);
   });
 
-  api.post('/boards/:id/comments', async (c) => {
+  api.post('/boards/:id/comments', auth, async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
+    const { role } = c.var;
     // per link, not per address: a whole venue may share one address, a forwarded link may not
-    const key = `${id}:${Buffer.from(hashToken(tokenOf(c)!)).toString('hex')}`;
+    const key = `${id}:${Buffer.from(c.var.tokenHash).toString('hex')}`;
     if (!limiter.take(key)) {
       c.header('Retry-After', String(Math.ceil(60 / rate.perMinute)));
       return c.json({ error: 'too many comments from this link just now; wait a few seconds and send it again' }, 429);
@@ -221,11 +207,11 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
       targetTitle,
       text: input.text,
       author: name || organisation ? { name, organisation } : null,
-      role: auth.role,
+      role,
       createdAt: now(),
     };
     await storage.addComment(comment);
-    logger.info('comment added', { boardId: id, commentId: comment.id, target: comment.target.kind, role: auth.role });
+    logger.info('comment added', { boardId: id, commentId: comment.id, target: comment.target.kind, role });
     const body = published(comment);
     publish(id, { type: 'comments', comments: [body] });
     return c.json(body, 201);

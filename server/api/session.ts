@@ -13,7 +13,7 @@ import type { VoteRoundResult } from '../../shared/votes.ts';
 import type { Logger } from '../log.ts';
 import type { FacilitationService } from '../facilitation/facilitationService.ts';
 import type { Storage } from '../storage/storage.ts';
-import { authorize } from './boards.ts';
+import { boardAuth } from './boardAuth.ts';
 
 export type SessionApiDeps = {
   storage: Storage;
@@ -29,21 +29,18 @@ export type RotateLinkResponse = { role: Role; token: string; link: string };
 export function createSessionApi(deps: SessionApiDeps): Hono {
   const { storage, facilitation } = deps;
   const api = new Hono();
+  const auth = boardAuth(storage);
 
-  api.get('/boards/:id/votes', async (c) => {
+  api.get('/boards/:id/votes', auth, async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
     // every role sees the same: nobody, the facilitator included, sees totals before the reveal
     const body: VotesResponse = { rounds: await facilitation.visibleVoteResults(id) };
     return c.json(body);
   });
 
-  api.post('/boards/:id/links/:role/rotate', async (c) => {
+  api.post('/boards/:id/links/:role/rotate', auth, async (c) => {
     const id = c.req.param('id');
-    const auth = await authorize(c, storage, id);
-    if (!auth.ok) return auth.response;
-    if (auth.role !== 'facilitator') return c.json({ error: 'only the facilitator link can rotate links' }, 403);
+    if (c.var.role !== 'facilitator') return c.json({ error: 'only the facilitator link can rotate links' }, 403);
     const role = c.req.param('role');
     if (!(ROLES as readonly string[]).includes(role)) {
       return c.json({ error: `role must be one of ${ROLES.join(', ')}` }, 400);

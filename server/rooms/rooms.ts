@@ -1,7 +1,7 @@
 /**
  * The loaded boards of this process. Guarantees:
  * - one load per board: concurrent `get`s share the same promise, and a board's stored state is
- *   fully read before anyone gets it (the room builds its Y.Doc from it on first use: room.ts);
+ *   fully read before anyone gets it (the room builds its Y.Doc from it on first use: storedState.ts);
  * - a board with no connections is stored, then dropped, after `idleUnloadMs`; a `get` during
  *   that store waits for it and then loads the stored state afresh (never an empty document);
  * - if storing fails the board stays in memory and is tried again later.

@@ -1,6 +1,6 @@
 /**
- * `GET /ws/:boardId?token=...`: authenticates, applies the connection limits, and upgrades to a
- * WebSocket whose frames go to the room core. Everything here happens before the upgrade or is
+ * `GET /ws/:boardId?token=...`: applies the connection limits, authenticates (with `boardAuth`,
+ * the check every board route uses), and upgrades to a WebSocket whose frames go to the room core. Everything here happens before the upgrade or is
  * about `ws` specifics (text frames, maxPayload, ping/pong); the protocol lives in rooms/.
  *
  * @hono/node-ws runs the upgrade request through the Hono app and, when the handler chain answers
@@ -8,10 +8,11 @@
  * refused upgrade is a plain `c.json(..., 401)` and a `ws` client sees it as 'unexpected-response'.
  */
 import type { Hono } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import type { UpgradeWebSocket } from 'hono/ws';
 import type { WebSocket, WebSocketServer } from 'ws';
 import { CloseCode, CloseReason } from '../../shared/protocol.ts';
-import { hashToken, isTokenShaped } from '../auth/tokens.ts';
+import { boardAuth, queryToken } from '../api/boardAuth.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { KeyedRateLimiter, remoteAddress } from '../rateLimit.ts';
@@ -78,7 +79,8 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
   }, limits.heartbeatMs);
   heartbeat.unref();
 
-  app.get('/ws/:boardId', async (c, next) => {
+  // refusals that need no board come first: not an upgrade, shutting down, too many attempts
+  const gate = createMiddleware(async (c, next) => {
     if (c.req.header('upgrade')?.toLowerCase() !== 'websocket') {
       return c.json({ error: 'expected a WebSocket upgrade' }, 426);
     }
@@ -88,14 +90,12 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
       logger.warn('refused connection: too many attempts', { address });
       return c.json({ error: 'too many connection attempts' }, 429);
     }
+    await next();
+  });
+
+  app.get('/ws/:boardId', gate, boardAuth(storage, { param: 'boardId', token: queryToken }), async (c, next) => {
     const boardId = c.req.param('boardId');
-    const token = c.req.query('token') ?? '';
-    if (!isTokenShaped(token)) return c.json({ error: 'missing token' }, 401);
-    const board = await storage.getBoard(boardId);
-    if (!board) return c.json({ error: 'unknown board' }, 404);
-    const tokenHash = hashToken(token);
-    const role = await storage.findRoleByTokenHash(boardId, tokenHash);
-    if (!role) return c.json({ error: 'invalid token' }, 401);
+    const { role, tokenHash } = c.var;
     if (!rooms.hasRoomFor(boardId, role)) {
       logger.warn('refused connection: board full', { boardId, role });
       return c.json({ error: 'board full' }, 503);

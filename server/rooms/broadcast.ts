@@ -1,0 +1,108 @@
+/**
+ * Broadcasts: a room that has been quiet sends an update the moment it is stored and applied.
+ * When updates come faster than that, the ones queued during one event-loop turn (and awareness
+ * changes) are flushed together in one setImmediate, merged into few frames. Either way each
+ * frame is encoded once and the same buffer goes to every connection, except that a frame made
+ * only of one connection's updates is not echoed back to it (it has them).
+ */
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Limits } from '../config.ts';
+import type { AwarenessChange } from './awareness.ts';
+import type { Connection } from './connection.ts';
+import { awarenessFrame, updateFrame } from './messages.ts';
+
+/** Updates merged into one broadcast frame: enough to amortise sends, small enough to merge fast. */
+const MAX_UPDATES_PER_FRAME = 32;
+const MAX_BYTES_PER_FRAME = 256 * 1024;
+
+/** An update waiting to be broadcast, and the connection it came from (null: the server). */
+type PendingUpdate = { update: Uint8Array; from: Connection | null };
+/** A frame to send, and the one connection that does not need it (its own updates), if any. */
+type OutgoingFrame = { frame: Uint8Array; skip: Connection | null };
+
+export class Broadcaster {
+  private pendingUpdates: PendingUpdate[] = [];
+  private lastFlushAt = -Infinity;
+  private pendingAwareness = new Set<number>();
+  private flushScheduled = false;
+
+  /**
+   * Sends to `connections` as they are at each flush. `failed` hears of a flush that threw: it
+   * runs from setImmediate, where an exception would take the process down.
+   */
+  constructor(
+    private readonly connections: ReadonlySet<Connection>,
+    private readonly awareness: awarenessProtocol.Awareness,
+    private readonly limits: Limits,
+    private readonly failed: (error: unknown) => void,
+  ) {}
+
+  /** A stored and applied update, from `from` (null: the server). */
+  queueUpdate(update: Uint8Array, from: Connection | null): void {
+    this.pendingUpdates.push({ update, from });
+    // at typing rates nothing else would join a batch, and waiting for the turn to end is latency
+    if (!this.flushScheduled && performance.now() - this.lastFlushAt > this.limits.quietBroadcastMs) {
+      this.flush();
+      return;
+    }
+    this.scheduleFlush();
+  }
+
+  /** Awareness states that changed: sent with the next flush. */
+  queueAwareness(change: AwarenessChange): void {
+    for (const id of change.added) this.pendingAwareness.add(id);
+    for (const id of change.updated) this.pendingAwareness.add(id);
+    for (const id of change.removed) this.pendingAwareness.add(id);
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(this.flush);
+  }
+
+  /** Sends everything queued this turn: each frame encoded once, the same buffer to everyone. */
+  private readonly flush = (): void => {
+    this.flushScheduled = false;
+    // runs from setImmediate: an exception here would take the process down, so contain it
+    try {
+      this.flushNow();
+    } catch (error) {
+      this.failed(error);
+    }
+  };
+
+  private flushNow(): void {
+    this.lastFlushAt = performance.now();
+    const frames: OutgoingFrame[] = [];
+    let group: Uint8Array[] = [];
+    let groupBytes = 0;
+    // the one connection all of the group's updates came from, null if none or several
+    let groupFrom: Connection | null = null;
+    const closeGroup = () => {
+      if (group.length === 0) return;
+      frames.push({ frame: updateFrame(group.length === 1 ? group[0]! : Y.mergeUpdates(group)), skip: groupFrom });
+      group = [];
+      groupBytes = 0;
+    };
+    for (const { update, from } of this.pendingUpdates) {
+      if (group.length >= MAX_UPDATES_PER_FRAME || groupBytes + update.byteLength > MAX_BYTES_PER_FRAME) closeGroup();
+      groupFrom = group.length === 0 ? from : groupFrom === from ? from : null;
+      group.push(update);
+      groupBytes += update.byteLength;
+    }
+    closeGroup();
+    this.pendingUpdates = [];
+    if (this.pendingAwareness.size > 0) {
+      const ids = Array.from(this.pendingAwareness);
+      this.pendingAwareness.clear();
+      frames.push({ frame: awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)), skip: null });
+    }
+    if (frames.length === 0) return;
+    for (const conn of Array.from(this.connections)) {
+      for (const { frame, skip } of frames) if (conn !== skip) conn.send(frame);
+    }
+  }
+}
