@@ -73,9 +73,9 @@ export async function authorize(
 ): Promise<{ ok: true; role: Role; board: BoardRecord } | { ok: false; response: Response }> {
   const token = tokenOf(c);
   if (!token || !isTokenShaped(token)) return { ok: false, response: c.json({ error: 'missing token' }, 401) };
-  const board = await storage.getBoard(id);
+  const board = await storage.boards.getBoard(id);
   if (!board) return { ok: false, response: c.json({ error: 'unknown board' }, 404) };
-  const role = await storage.findRoleByTokenHash(id, hashToken(token));
+  const role = await storage.boards.findRoleByTokenHash(id, hashToken(token));
   if (!role) return { ok: false, response: c.json({ error: 'invalid token' }, 401) };
   return { ok: true, role, board };
 }
@@ -100,7 +100,7 @@ export async function storeNewBoard(
       viewer: hashToken(tokens.viewer),
     },
   };
-  await deps.storage.createBoard(board, Y.encodeStateAsUpdate(doc));
+  await deps.storage.boards.createBoard(board, Y.encodeStateAsUpdate(doc));
   deps.logger.info('board created', { boardId: board.id });
   const origin = (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
   const links = Object.fromEntries(

@@ -167,7 +167,7 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
     const id = c.req.param('id');
     const auth = await authorize(c, storage, id);
     if (!auth.ok) return auth.response;
-    const body: CommentListResponse = { comments: (await storage.listComments(id)).map(published) };
+    const body: CommentListResponse = { comments: (await storage.comments.listComments(id)).map(published) };
     c.header('Cache-Control', 'no-store');
     return c.json(body);
   });
@@ -192,7 +192,7 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
     if (!parsed.success) return invalid(c, parsed.error);
     const input = parsed.data;
 
-    const existing = await storage.listComments(id);
+    const existing = await storage.comments.listComments(id);
     if (existing.length >= maxPerBoard) {
       return c.json({ error: `this board already has ${existing.length} comments, the most it can keep` }, 409);
     }
@@ -224,7 +224,7 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
       role: auth.role,
       createdAt: now(),
     };
-    await storage.addComment(comment);
+    await storage.comments.addComment(comment);
     logger.info('comment added', { boardId: id, commentId: comment.id, target: comment.target.kind, role: auth.role });
     const body = published(comment);
     publish(id, { type: 'comments', comments: [body] });

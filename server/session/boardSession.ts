@@ -113,6 +113,8 @@ const REMOVED_CREDITS_KEPT = 5000;
 
 export class BoardSession implements RoomHooks {
   state!: SessionState;
+  /** the stored revision `state` is based on: the next save names it (see SessionStore.saveSession) */
+  private revision = 0;
   template: Template = 'open';
   readonly participants = new Map<string, ParticipantRecord>();
   readonly rounds = new Map<number, VoteRoundRecord>();
@@ -146,12 +148,14 @@ export class BoardSession implements RoomHooks {
 
   /** Reads the board's record and session from storage; the room opens only after this. */
   async load(): Promise<void> {
-    const stored = await this.storage.loadSession(this.boardId);
+    const stored = await this.storage.sessions.loadSession(this.boardId);
     // the template is the one the board was created with: the document's copy is anyone's to edit
-    const board = await this.storage.getBoard(this.boardId);
+    const board = await this.storage.boards.getBoard(this.boardId);
     this.template = board?.template ?? 'open';
     this.tokenHashes = board ? { ...board.tokenHashes, ...this.rotatedWhileLoading } : null;
-    this.state = parseSessionState(stored.state, this.template);
+    // read like any stored state: checked against the template, which may have lost phases since
+    this.state = parseSessionState(stored.state && JSON.stringify(stored.state), this.template);
+    this.revision = stored.revision;
     for (const p of stored.participants) this.participants.set(p.id, p);
     for (const r of stored.rounds) this.rounds.set(r.round, r);
     for (const b of stored.ballots) {
@@ -377,12 +381,16 @@ export class BoardSession implements RoomHooks {
     return { ok: true, ...(value === undefined ? {} : { value }) };
   }
 
-  /** Stores `next` (with its vote round, if that changed, in the same transaction), then applies it. */
+  /**
+   * Stores `next` (with its vote round, in the same transaction), then applies it. The save is
+   * based on the revision this session last loaded or saved: if anyone else saved since, storage
+   * refuses it (StaleSessionError) and nothing changes here either.
+   */
   async commit(next: SessionState): Promise<void> {
     const prev = this.state;
     next = stampChanges(prev, next, this.deps.now());
     const round = next.vote && !sameVote(prev.vote, next.vote) ? this.roundRecord(next.vote) : undefined;
-    await this.storage.saveSession(this.boardId, JSON.stringify(next), round);
+    this.revision = await this.storage.sessions.saveSession(this.boardId, next, this.revision);
     this.state = next;
     if (round) this.rounds.set(round.round, round);
     this.armTimer();

@@ -33,7 +33,7 @@ export async function saveDraft(session: BoardSession, ctx: CommandContext, args
     problemId: kind === 'idea' ? (args.problemId ?? null) : null,
     updatedAt: ctx.now,
   };
-  await session.storage.putDraft({
+  await session.storage.sessions.putDraft({
     boardId: session.boardId,
     participantId: participant.id,
     draftId,
@@ -48,7 +48,7 @@ export async function saveDraft(session: BoardSession, ctx: CommandContext, args
 export async function deleteDraft(session: BoardSession, ctx: CommandContext, { draftId }: ParsedArgs<'deleteDraft'>): Promise<Outcome> {
   const participant = ctx.participant!;
   if (!session.drafts.get(participant.id)?.has(draftId)) return refuse('not-found', 'You have no draft with that id.');
-  await session.storage.deleteDraft(session.boardId, participant.id, draftId);
+  await session.storage.sessions.deleteDraft(session.boardId, participant.id, draftId);
   session.drafts.get(participant.id)!.delete(draftId);
   session.sendDrafts(participant.id);
   return { ok: true };
@@ -93,7 +93,7 @@ export async function revealDrafts(session: BoardSession): Promise<Outcome> {
   });
   // The cards' update is appended to the log by a task changeAsServer queued; this runs after
   // it, so a crash in between can at worst reveal a draft twice, never lose one.
-  session.room.schedule(() => session.storage.deleteDrafts(session.boardId));
+  session.room.schedule(() => session.storage.sessions.deleteDrafts(session.boardId));
   session.drafts.clear();
   for (const participantId of authors) session.sendDrafts(participantId);
   return { ok: true, value: { revealed: all.length } };

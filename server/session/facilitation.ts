@@ -26,16 +26,16 @@ export async function removeParticipant(
   const step = markRemoved(session.state, target.id);
   if (!step.ok) return refuse(step.code, step.message);
   // stored first: from here on their credentials are refused, whatever else fails
-  await session.storage.putParticipant({ ...target, removed: true });
+  await session.storage.sessions.putParticipant({ ...target, removed: true });
   session.participants.set(target.id, { ...target, removed: true });
   // their dots in an open vote go with them; closed rounds are history and stay as they were
   const vote = session.state.vote;
   const liveRound = vote?.status === 'open' ? vote.round : null;
   if (liveRound !== null) {
-    await session.storage.deleteBallots(session.boardId, liveRound, target.id);
+    await session.storage.sessions.deleteBallots(session.boardId, liveRound, target.id);
     session.setBallot(liveRound, target.id, {});
   }
-  await session.storage.deleteDrafts(session.boardId, target.id);
+  await session.storage.sessions.deleteDrafts(session.boardId, target.id);
   session.drafts.delete(target.id);
   await session.commit(step.state);
   if (liveRound !== null) session.publishResult(liveRound);

@@ -71,7 +71,7 @@ export async function join(session: BoardSession, ctx: CommandContext, args: Par
       joinedAt: ctx.now,
     };
   }
-  await session.storage.putParticipant(record);
+  await session.storage.sessions.putParticipant(record);
   session.bind(conn, record);
   session.presenceChanged();
   session.sendMyVotes(record.id, [conn]);

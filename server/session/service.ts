@@ -63,7 +63,7 @@ export class SessionService {
   readonly rotateLink = async (boardId: string, role: Role): Promise<{ token: string; closeOld: () => void }> => {
     const token = generateToken();
     const hash = hashToken(token);
-    await this.deps.storage.setTokenHash(boardId, role, hash);
+    await this.deps.storage.boards.setTokenHash(boardId, role, hash);
     const session = this.live.get(boardId);
     session?.setTokenHash(role, hash);
     this.deps.logger.info('link rotated', { boardId, role });
@@ -72,11 +72,11 @@ export class SessionService {
 
   /** Every round's full results, oldest first — trusted, server-side only (e.g. the brief). */
   async getVoteResults(boardId: string): Promise<VoteRoundResult[]> {
-    return resultsOf(await this.deps.storage.loadSession(boardId), this.deps.minSectorVoters);
+    return resultsOf(await this.deps.storage.sessions.loadSession(boardId), this.deps.minSectorVoters);
   }
 
   /** The same with totals removed from rounds whose results may not be seen yet: safe for any role. */
   async visibleVoteResults(boardId: string): Promise<VoteRoundResult[]> {
-    return visibleResultsOf(await this.deps.storage.loadSession(boardId), this.deps.minSectorVoters);
+    return visibleResultsOf(await this.deps.storage.sessions.loadSession(boardId), this.deps.minSectorVoters);
   }
 }

@@ -36,7 +36,7 @@ export async function vote(
   const round = current!.round;
   const next = applyVote(ballot, action, cardId);
   const votersBefore = session.voterCount(round);
-  await session.storage.setBallot({
+  await session.storage.sessions.setBallot({
     boardId: session.boardId,
     round,
     participantId: participant.id,

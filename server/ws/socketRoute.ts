@@ -91,10 +91,10 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
     const boardId = c.req.param('boardId');
     const token = c.req.query('token') ?? '';
     if (!isTokenShaped(token)) return c.json({ error: 'missing token' }, 401);
-    const board = await storage.getBoard(boardId);
+    const board = await storage.boards.getBoard(boardId);
     if (!board) return c.json({ error: 'unknown board' }, 404);
     const tokenHash = hashToken(token);
-    const role = await storage.findRoleByTokenHash(boardId, tokenHash);
+    const role = await storage.boards.findRoleByTokenHash(boardId, tokenHash);
     if (!role) return c.json({ error: 'invalid token' }, 401);
     if (!rooms.hasRoomFor(boardId, role)) {
       logger.warn('refused connection: board full', { boardId, role });
