@@ -43,7 +43,8 @@ export function sessionsContract(name: string, create: CreateFixture): void {
       const id = await setup();
       await saveState(storage, id, testState({ phaseIndex: 1 }));
       await saveState(storage, id, stateWithVote(testRound(id), { phaseIndex: 2 }));
-      await saveState(storage, id, stateWithVote(testRound(id, { status: 'revealed', closedAt: 5, revealedAt: 6 }), { phaseIndex: 2, locked: true }));
+      const revealed = testRound(id, { status: 'revealed', closedAt: 5, revealedAt: 6 });
+      await saveState(storage, id, stateWithVote(revealed, { phaseIndex: 2, locked: true }));
       const last = stateWithVote(testRound(id, { round: 2, config: { ...DEFAULT_VOTE_CONFIG, lane: 'problems' } }), { phaseIndex: 3 });
       await saveState(storage, id, last);
       const loaded = await storage.sessions.loadSession(id);
@@ -59,7 +60,8 @@ export function sessionsContract(name: string, create: CreateFixture): void {
       await storage.sessions.putParticipant(testParticipant(id));
       await storage.sessions.putParticipant(testParticipant(id, { id: 'p-ben', joinedAt: 1_700_000_000_001 }));
       await storage.sessions.putParticipant(testParticipant(id, { id: 'p-cleo', joinedAt: 1_700_000_000_002 }));
-      const state = stateWithVote(testRound(id, { round: 3, config: { ...DEFAULT_VOTE_CONFIG, anonymous: true, votesPerPerson: 5 } }), {
+      const config = { ...DEFAULT_VOTE_CONFIG, anonymous: true, votesPerPerson: 5 };
+      const state = stateWithVote(testRound(id, { round: 3, config }), {
         phaseIndex: 2,
         round: 4,
         locked: true,
@@ -94,8 +96,8 @@ export function sessionsContract(name: string, create: CreateFixture): void {
       const seen = stateWithVote(testRound(id), { phaseIndex: 2, coFacilitators: ['p-amira'] });
       await storage.sessions.saveSession(id, seen, 1);
       for (const basedOn of [0, 1, 3]) {
-        const stale = (async () =>
-          storage.sessions.saveSession(id, stateWithVote(testRound(id, { round: 2 }), { locked: true, removed: ['p-amira'] }), basedOn))();
+        const unseen = stateWithVote(testRound(id, { round: 2 }), { locked: true, removed: ['p-amira'] });
+        const stale = (async () => storage.sessions.saveSession(id, unseen, basedOn))();
         await expect(stale).rejects.toThrow(StaleSessionError);
         await expect(stale).rejects.toMatchObject({ boardId: id, expected: basedOn, actual: 2 });
       }
@@ -106,7 +108,7 @@ export function sessionsContract(name: string, create: CreateFixture): void {
       expect(loaded.participants[0]!.removed).toBe(false);
     });
 
-    it('concurrent writers: of two writers that loaded the same revision, one saves and the other is refused, never overwriting it', async () => {
+    it('concurrent writers: of two that loaded the same revision, one saves, the other is refused and overwrites nothing', async () => {
       const id = await setup();
       await saveState(storage, id, testState());
       const other = await fixture.another();
@@ -271,7 +273,8 @@ export function sessionsContract(name: string, create: CreateFixture): void {
       const id = await setup();
       if (!fixture.reopen) return;
       await storage.sessions.putParticipant(testParticipant(id));
-      await saveState(storage, id, stateWithVote(testRound(id, { status: 'closed', closedAt: 9 }), { phaseIndex: 2, coFacilitators: ['p-amira'] }));
+      const closed = testRound(id, { status: 'closed', closedAt: 9 });
+      await saveState(storage, id, stateWithVote(closed, { phaseIndex: 2, coFacilitators: ['p-amira'] }));
       await storage.sessions.setBallot({ boardId: id, round: 1, participantId: 'p-amira', cardId: 'c', count: 2 });
       await storage.sessions.putDraft({ boardId: id, participantId: 'p-amira', draftId: 'd', data: '{"x":1}', updatedAt: 1 });
       await storage.boards.setTokenHash(id, 'viewer', hashToken('v2'));

@@ -10,8 +10,6 @@ import { sessionsContract } from './sessions.contract.ts';
 import { versionsContract } from './versions.contract.ts';
 import { commentsContract } from './comments.contract.ts';
 
-export type { StorageFixture } from './fixtures.ts';
-
 export function storageContract(name: string, create: CreateFixture): void {
   boardsContract(name, create);
   documentsContract(name, create);

@@ -11,12 +11,7 @@ export class MemoryBoards implements BoardStore {
   /** `documents` gets each new board's first snapshot, as the SQL transaction would store it. */
   constructor(private readonly documents: MemoryDocuments) {}
 
-  /** Whether the board exists: every other part refuses writes on a board that does not. */
-  has(id: string): boolean {
-    return this.boards.has(id);
-  }
-
-  /** Throws `UnknownBoardError` unless the board exists. */
+  /** Throws `UnknownBoardError` unless the board exists: every other part refuses writes on a board that does not. */
   check(id: string): void {
     if (!this.boards.has(id)) throw new UnknownBoardError(id);
   }

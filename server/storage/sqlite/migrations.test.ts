@@ -15,7 +15,15 @@ import { DEFAULT_VOTE_CONFIG } from '../../../shared/votes.ts';
 import { SqliteStorage } from '../sqlite.ts';
 import { StaleSessionError } from '../errors.ts';
 import { textUpdate } from '../fixtures.ts';
-import type { BoardRecord, BallotRecord, DraftRecord, ParticipantRecord, StoredComment, StoredVersion, VoteRoundRecord } from '../storage.ts';
+import type {
+  BallotRecord,
+  BoardRecord,
+  DraftRecord,
+  ParticipantRecord,
+  StoredComment,
+  StoredVersion,
+  VoteRoundRecord,
+} from '../storage.ts';
 import { SCHEMA_VERSION } from './migrations.ts';
 
 /** The schema exactly as the storage created it before migrations were numbered. */
@@ -156,28 +164,82 @@ const BOARD: BoardRecord = {
   createdAt: 1_700_000_000_000,
   tokenHashes: { facilitator: hashToken('f'), contributor: hashToken('c'), viewer: hashToken('v') },
 };
-const QUIET_BOARD: BoardRecord = { ...BOARD, id: 'board-two', title: 'Quiet', template: 'open', tokenHashes: { facilitator: hashToken('F'), contributor: hashToken('C'), viewer: hashToken('V') } };
+const QUIET_BOARD: BoardRecord = {
+  ...BOARD,
+  id: 'board-two',
+  title: 'Quiet',
+  template: 'open',
+  tokenHashes: { facilitator: hashToken('F'), contributor: hashToken('C'), viewer: hashToken('V') },
+};
+
+const ON_BOARD = { boardId: BOARD.id };
 
 const PEOPLE: ParticipantRecord[] = [
-  { boardId: BOARD.id, id: 'p-amira', secretHash: hashToken('s1'), name: 'Amira Khan', organisation: 'City council', sector: 'public sector', role: 'contributor', removed: false, joinedAt: 1_700_000_000_100 },
-  { boardId: BOARD.id, id: 'p-ben', secretHash: hashToken('s2'), name: 'Ben', organisation: 'Acme', sector: 'private sector', role: 'contributor', removed: true, joinedAt: 1_700_000_000_200 },
-  { boardId: BOARD.id, id: 'p-cleo', secretHash: hashToken('s3'), name: 'Cleo', organisation: 'Shelter', sector: 'voluntary and community', role: 'viewer', removed: false, joinedAt: 1_700_000_000_300 },
+  {
+    ...ON_BOARD,
+    id: 'p-amira',
+    secretHash: hashToken('s1'),
+    name: 'Amira Khan',
+    organisation: 'City council',
+    sector: 'public sector',
+    role: 'contributor',
+    removed: false,
+    joinedAt: 1_700_000_000_100,
+  },
+  {
+    ...ON_BOARD,
+    id: 'p-ben',
+    secretHash: hashToken('s2'),
+    name: 'Ben',
+    organisation: 'Acme',
+    sector: 'private sector',
+    role: 'contributor',
+    removed: true,
+    joinedAt: 1_700_000_000_200,
+  },
+  {
+    ...ON_BOARD,
+    id: 'p-cleo',
+    secretHash: hashToken('s3'),
+    name: 'Cleo',
+    organisation: 'Shelter',
+    sector: 'voluntary and community',
+    role: 'viewer',
+    removed: false,
+    joinedAt: 1_700_000_000_300,
+  },
 ];
 
 const ROUNDS: VoteRoundRecord[] = [
-  { boardId: BOARD.id, round: 1, config: { ...DEFAULT_VOTE_CONFIG, anonymous: true }, status: 'revealed', openedAt: 1_700_000_001_000, closedAt: 1_700_000_002_000, revealedAt: 1_700_000_003_000 },
-  { boardId: BOARD.id, round: 2, config: { ...DEFAULT_VOTE_CONFIG, lane: 'problems', votesPerPerson: 5 }, status: 'open', openedAt: 1_700_000_004_000, closedAt: null, revealedAt: null },
+  {
+    ...ON_BOARD,
+    round: 1,
+    config: { ...DEFAULT_VOTE_CONFIG, anonymous: true },
+    status: 'revealed',
+    openedAt: 1_700_000_001_000,
+    closedAt: 1_700_000_002_000,
+    revealedAt: 1_700_000_003_000,
+  },
+  {
+    ...ON_BOARD,
+    round: 2,
+    config: { ...DEFAULT_VOTE_CONFIG, lane: 'problems', votesPerPerson: 5 },
+    status: 'open',
+    openedAt: 1_700_000_004_000,
+    closedAt: null,
+    revealedAt: null,
+  },
 ];
 
 const BALLOTS: BallotRecord[] = [
-  { boardId: BOARD.id, round: 1, participantId: 'p-amira', cardId: 'idea-1', count: 2 },
-  { boardId: BOARD.id, round: 1, participantId: 'p-cleo', cardId: 'idea-2', count: 1 },
-  { boardId: BOARD.id, round: 2, participantId: 'p-cleo', cardId: 'problem-1', count: 3 },
+  { ...ON_BOARD, round: 1, participantId: 'p-amira', cardId: 'idea-1', count: 2 },
+  { ...ON_BOARD, round: 1, participantId: 'p-cleo', cardId: 'idea-2', count: 1 },
+  { ...ON_BOARD, round: 2, participantId: 'p-cleo', cardId: 'problem-1', count: 3 },
 ];
 
 const DRAFTS: DraftRecord[] = [
-  { boardId: BOARD.id, participantId: 'p-cleo', draftId: 'd1', data: '{"kind":"idea","title":"Street lights"}', updatedAt: 1_700_000_005_000 },
-  { boardId: BOARD.id, participantId: 'p-amira', draftId: 'd2', data: '{"kind":"problem","title":"Dark alleys"}', updatedAt: 1_700_000_006_000 },
+  { ...ON_BOARD, participantId: 'p-cleo', draftId: 'd1', data: '{"kind":"idea","title":"Lights"}', updatedAt: 1_700_000_005_000 },
+  { ...ON_BOARD, participantId: 'p-amira', draftId: 'd2', data: '{"kind":"problem","title":"Alleys"}', updatedAt: 1_700_000_006_000 },
 ];
 
 /** The session state JSON as the server wrote it whole: a vote open, the timer running. */
@@ -207,8 +269,26 @@ const VERSION: StoredVersion = {
 };
 
 const COMMENTS: StoredComment[] = [
-  { id: 'c-1', boardId: BOARD.id, createdAt: 1_700_000_008_000, target: { kind: 'section', id: 'summary' }, targetTitle: 'Summary', text: 'Line one\n\nLine two 👍🏽', author: { name: 'Tom', organisation: 'Leeds City Council' }, role: 'viewer' },
-  { id: 'c-2', boardId: BOARD.id, createdAt: 1_700_000_008_000, target: { kind: 'idea', cardId: 'idea-1' }, targetTitle: 'Street lights', text: 'Yes', author: null, role: 'contributor' },
+  {
+    ...ON_BOARD,
+    id: 'c-1',
+    createdAt: 1_700_000_008_000,
+    target: { kind: 'section', id: 'summary' },
+    targetTitle: 'Summary',
+    text: 'Line one\n\nLine two 👍🏽',
+    author: { name: 'Tom', organisation: 'Leeds City Council' },
+    role: 'viewer',
+  },
+  {
+    ...ON_BOARD,
+    id: 'c-2',
+    createdAt: 1_700_000_008_000,
+    target: { kind: 'idea', cardId: 'idea-1' },
+    targetTitle: 'Street lights',
+    text: 'Yes',
+    author: null,
+    role: 'contributor',
+  },
 ];
 
 /**
@@ -235,7 +315,8 @@ function makeVersion1(file: string) {
     insertBoard.run({ ...board, ...board.tokenHashes });
     putSnapshot.run(board.id, new Uint8Array([0, 0]), 0);
   }
-  const seqs = updates.map((u) => Number(db.prepare('INSERT INTO updates (board_id, data) VALUES (?, ?)').run(BOARD.id, u).lastInsertRowid));
+  const append = db.prepare('INSERT INTO updates (board_id, data) VALUES (?, ?)');
+  const seqs = updates.map((u) => Number(append.run(BOARD.id, u).lastInsertRowid));
   // compacted up to the first update: the snapshot covers "a", the log holds "b" and "c"
   const first = new Y.Doc();
   Y.applyUpdate(first, updates[0]!);
@@ -337,7 +418,14 @@ describe('sqlite migrations', () => {
     expect(session.rounds).toEqual(ROUNDS);
     expect(session.ballots).toEqual(BALLOTS);
     expect(session.drafts).toEqual(DRAFTS);
-    expect(storage.sessions.loadSession(QUIET_BOARD.id)).toEqual({ state: null, revision: 0, participants: [], rounds: [], ballots: [], drafts: [] });
+    expect(storage.sessions.loadSession(QUIET_BOARD.id)).toEqual({
+      state: null,
+      revision: 0,
+      participants: [],
+      rounds: [],
+      ballots: [],
+      drafts: [],
+    });
 
     // the migrated state is guarded by its revision like any other
     expect(storage.sessions.saveSession(BOARD.id, { ...before, locked: true, lockedAt: 5 }, 1)).toBe(2);
@@ -363,7 +451,10 @@ describe('sqlite migrations', () => {
     openStorage(file).close();
     const db = new Database(file, { readonly: true });
     open.push(db);
-    const tables = db.prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'").all().map((t) => t.name);
+    const tables = db
+      .prepare<[], { name: string }>("SELECT name FROM sqlite_master WHERE type = 'table'")
+      .all()
+      .map((t) => t.name);
     expect(tables).not.toContain('sessions');
     expect(tables).toContain('facilitation_state');
   });
