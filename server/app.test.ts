@@ -182,7 +182,7 @@ describe('persistence', () => {
     await waitFor(() => serverText(s, board.id) === 'stored on unload');
     a.destroy();
     await waitFor(() => s.rooms.loadedCount === 0, 5000, 'unload');
-    const stored = await s.storage.loadDocument(board.id);
+    const stored = await s.storage.documents.loadDocument(board.id);
     expect(stored.updates).toHaveLength(0);
     const b = provider(s, board.id, board.tokens.contributor);
     await whenSynced(b);

@@ -121,7 +121,7 @@ describe(`kill -9 during a write storm (${CYCLES} cycles, seed ${SEED})`, () => 
     // The stored board itself, read from SQLite with the server stopped.
     await server.kill();
     const storage = SqliteStorage.open(dataDir);
-    const stored = await storage.loadDocument(board.id);
+    const stored = await storage.documents.loadDocument(board.id);
     storage.close();
     const doc = new Y.Doc();
     doc.transact(() => {

@@ -193,7 +193,7 @@ describe(`network fuzz (${SECONDS}s, seed ${SEED})`, () => {
 
     // everything stored decodes, and the stored board is exactly what the good client has
     await waitFor(() => server.rooms.loadedCount === 0, 5000, 'board unloaded and stored');
-    const stored = await storage.loadDocument(board.id);
+    const stored = await storage.documents.loadDocument(board.id);
     const doc = new Y.Doc();
     for (const update of [stored.snapshot, ...stored.updates]) {
       if (!update) continue;

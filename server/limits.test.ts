@@ -326,7 +326,7 @@ describe('board size cap', () => {
     boardText(inside).insert(0, sixMiB);
     attacker.send(updateFrame(Y.encodeStateAsUpdate(inside, known)));
     await expectClosed(attacker, CloseCode.boardTooLarge, CloseReason.boardTooLarge);
-    expect((await s.storage.loadDocument(board.id)).updates).toHaveLength(0);
+    expect((await s.storage.documents.loadDocument(board.id)).updates).toHaveLength(0);
     await stillEdit(s, board.id, a, b, 'a normal edit');
     expect(viewer.messages.reduce((sum, m) => sum + m.byteLength, 0) - before).toBeLessThan(4096);
   });
@@ -350,7 +350,7 @@ describe('board size cap', () => {
     await waitFor(() => text(reader.doc).endsWith(' and a little more'), 5000, 'the new part arrives');
     expect(raw.closed).toBeNull();
     expect(await storedText(s.storage, board.id)).toBe(text(doc));
-    const stored = await s.storage.loadDocument(board.id);
+    const stored = await s.storage.documents.loadDocument(board.id);
     const storedBytes = (stored.snapshot?.byteLength ?? 0) + stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
     expect(storedBytes).toBeLessThanOrEqual(64 * 1024);
   });
@@ -364,7 +364,7 @@ describe('board size cap', () => {
     boardText(doc).insert(0, 'x'.repeat(8 * 1024));
     raw.send(updateFrame(Y.encodeStateAsUpdate(doc, known)));
     await expectClosed(raw, CloseCode.boardTooLarge, CloseReason.boardTooLarge);
-    expect((await s.storage.loadDocument(board.id)).updates).toHaveLength(0);
+    expect((await s.storage.documents.loadDocument(board.id)).updates).toHaveLength(0);
   });
 
   it('the size is what is stored: counted from storage after a restart, and smaller once compacted', async () => {

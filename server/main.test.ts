@@ -110,7 +110,7 @@ describe('server process', () => {
 
     const storage = SqliteStorage.open(dataDir);
     cleanups.push(() => storage.close());
-    const stored = await storage.loadDocument(board.id);
+    const stored = await storage.documents.loadDocument(board.id);
     expect(stored.updates).toHaveLength(0);
     expect(await storedText(storage, board.id)).toBe('stored at shutdown');
   }, 60_000);

@@ -9,7 +9,7 @@ const TOKENS = { facilitator: 'f'.repeat(32), contributor: 'c'.repeat(32), viewe
 
 async function withBoard() {
   const storage = new MemoryStorage();
-  await storage.createBoard(
+  await storage.boards.createBoard(
     {
       id: 'board1',
       title: 'Board',

@@ -51,10 +51,10 @@ export function boardAuth(storage: Storage, options: BoardAuthOptions = {}) {
     const token = readToken(c);
     if (!token || !isTokenShaped(token)) return c.json({ error: 'missing token' }, 401);
     const id = c.req.param(param) ?? '';
-    const board = await storage.getBoard(id);
+    const board = await storage.boards.getBoard(id);
     if (!board) return c.json({ error: 'unknown board' }, 404);
     const tokenHash = hashToken(token);
-    const role = await storage.findRoleByTokenHash(id, tokenHash);
+    const role = await storage.boards.findRoleByTokenHash(id, tokenHash);
     if (!role) return c.json({ error: 'invalid token' }, 401);
     c.set('role', role);
     c.set('board', board);

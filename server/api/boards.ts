@@ -75,7 +75,7 @@ export async function storeNewBoard(
       viewer: hashToken(tokens.viewer),
     },
   };
-  await deps.storage.createBoard(board, Y.encodeStateAsUpdate(doc));
+  await deps.storage.boards.createBoard(board, Y.encodeStateAsUpdate(doc));
   deps.logger.info('board created', { boardId: board.id });
   const origin = (deps.publicUrl ?? new URL(c.req.url).origin).replace(/\/+$/, '');
   const links = Object.fromEntries(

@@ -174,7 +174,7 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
 
   /** The saved version `vid` of board `id`, or the 404. */
   async function findVersion(c: Context, id: string, vid: string | undefined): Promise<StoredVersion | Response> {
-    const version = vid && VERSION_ID.test(vid) ? await storage.getVersion(id, vid) : null;
+    const version = vid && VERSION_ID.test(vid) ? await storage.versions.getVersion(id, vid) : null;
     return version ?? c.json({ error: 'unknown version' }, 404);
   }
 
@@ -254,7 +254,7 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
 
   api.get('/boards/:id/versions', auth, async (c) => {
     const id = c.req.param('id');
-    const versions = (await storage.listVersions(id)).map(versionInfo).reverse();
+    const versions = (await storage.versions.listVersions(id)).map(versionInfo).reverse();
     const body: VersionListResponse = { versions };
     c.header('Cache-Control', 'no-store');
     return c.json(body);
@@ -268,7 +268,7 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     if (!json.ok) return json.response;
     const parsed = versionBody.safeParse(json.value);
     if (!parsed.success) return invalid(c, parsed.error);
-    const existing = await storage.listVersions(id);
+    const existing = await storage.versions.listVersions(id);
     if (existing.length >= maxVersions) {
       return c.json({ error: `this board already has ${existing.length} saved versions, the most it can keep` }, 409);
     }
@@ -283,7 +283,7 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
       state: live.state,
       votes: JSON.stringify(live.rounds),
     };
-    await storage.saveVersion(version);
+    await storage.versions.saveVersion(version);
     logger.info('version saved', { boardId: id, versionId: version.id, bytes: version.state.byteLength });
     return c.json(versionInfo(version), 201);
   });

@@ -43,7 +43,7 @@ async function boardWithCards(renderer: BriefRenderer, cards: number) {
   const seed = new Y.Doc();
   const ids = seedLargeBoard(seed, { cards });
   // stored before anyone connects, as if written over the day
-  await s.storage.appendUpdate(board.id, Y.encodeStateAsUpdate(seed));
+  await s.storage.documents.appendUpdate(board.id, Y.encodeStateAsUpdate(seed));
   const writer = connectProvider(s, board.id, board.tokens.facilitator);
   const watcher = connectProvider(s, board.id, board.tokens.viewer);
   const providers: TestProvider[] = [writer, watcher];

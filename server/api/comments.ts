@@ -154,7 +154,7 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
 
   api.get('/boards/:id/comments', auth, async (c) => {
     const id = c.req.param('id');
-    const body: CommentListResponse = { comments: (await storage.listComments(id)).map(published) };
+    const body: CommentListResponse = { comments: (await storage.comments.listComments(id)).map(published) };
     c.header('Cache-Control', 'no-store');
     return c.json(body);
   });
@@ -178,7 +178,7 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
     if (!parsed.success) return invalid(c, parsed.error);
     const input = parsed.data;
 
-    const existing = await storage.listComments(id);
+    const existing = await storage.comments.listComments(id);
     if (existing.length >= maxPerBoard) {
       return c.json({ error: `this board already has ${existing.length} comments, the most it can keep` }, 409);
     }
@@ -210,7 +210,7 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
       role,
       createdAt: now(),
     };
-    await storage.addComment(comment);
+    await storage.comments.addComment(comment);
     logger.info('comment added', { boardId: id, commentId: comment.id, target: comment.target.kind, role });
     const body = published(comment);
     publish(id, { type: 'comments', comments: [body] });

@@ -70,6 +70,6 @@ export function versionSource(version: StoredVersion): BriefSource {
 
 /** A saved version of `boardId`, or null. */
 export async function loadVersionSource(storage: Storage, boardId: string, versionId: string): Promise<BriefSource | null> {
-  const version = await storage.getVersion(boardId, versionId);
+  const version = await storage.versions.getVersion(boardId, versionId);
   return version ? versionSource(version) : null;
 }

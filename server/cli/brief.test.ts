@@ -14,6 +14,7 @@ import { addIdea, addNote, addProblem, initBoard, readBoard, updateBriefText, ty
 import { writeBody } from '../../shared/brief/testing.ts';
 import type { VersionInfo } from '../../shared/brief/versions.ts';
 import type { Sector } from '../../shared/schema.ts';
+import { initialSession } from '../../shared/session.ts';
 import { DEFAULT_VOTE_CONFIG } from '../../shared/votes.ts';
 import type { CreateBoardResponse } from '../api/boards.ts';
 import { generateBoardId, hashToken } from '../auth/tokens.ts';
@@ -103,11 +104,12 @@ beforeAll(async () => {
   const providers: TestProvider[] = [];
   try {
     board = await s.createBoard({ title: 'Safer “Streets” / Día 2', sponsor: 'Police and crime commissioner' });
-    // a closed, revealed vote, as issue 4's session stores it (before the room loads it)
+    // a closed, revealed vote, as the facilitator's session stores it (before the room loads it)
     const config = { ...DEFAULT_VOTE_CONFIG, hideUntilReveal: true };
-    storage.saveSession(board.id, '{}', { boardId: board.id, round: 1, config, status: 'revealed', openedAt: 1, closedAt: 2, revealedAt: 3 });
+    const vote = { round: 1, config, status: 'revealed' as const, openedAt: 1, closedAt: 2, revealedAt: 3 };
+    storage.sessions.saveSession(board.id, { ...initialSession('open'), vote, votesOpened: 1 }, 0);
     for (const [person, cards] of [[AUTHOR, ['i1']], [OTHER, ['i1', 'i2']]] as const) {
-      storage.putParticipant({
+      storage.sessions.putParticipant({
         boardId: board.id,
         id: person.participantId,
         secretHash: hashToken(`secret-${person.participantId}`),
@@ -118,7 +120,7 @@ beforeAll(async () => {
         removed: false,
         joinedAt: 1,
       });
-      for (const cardId of cards) storage.setBallot({ boardId: board.id, round: 1, participantId: person.participantId, cardId, count: 1 });
+      for (const cardId of cards) storage.sessions.setBallot({ boardId: board.id, round: 1, participantId: person.participantId, cardId, count: 1 });
     }
     // a card is credited to the joined participant who adds it: each author joins as the
     // participant stored above; the summary is the facilitator's to write
@@ -241,15 +243,15 @@ describe('brief CLI: the same brief as the endpoint, from the data directory wit
     const crashed = new Y.Doc();
     initBoard(crashed, { title: 'Crashed board', createdAt: 0 });
     const id = generateBoardId();
-    await storage.createBoard(
+    await storage.boards.createBoard(
       { id, title: 'Crashed board', challenge: '', sponsor: '', template: 'open', createdAt: 0, tokenHashes: { facilitator: hashToken('f'), contributor: hashToken('c'), viewer: hashToken('v') } },
       Y.encodeStateAsUpdate(crashed),
     );
     let update: Uint8Array | null = null;
     crashed.on('update', (u: Uint8Array) => (update = u));
     addIdea(crashed, { id: 'crash', title: 'Written just before a crash', author: AUTHOR, problemId: null }, ORIGIN);
-    await storage.appendUpdate(id, update!);
-    const before = await storage.loadDocument(id);
+    await storage.documents.appendUpdate(id, update!);
+    const before = await storage.documents.loadDocument(id);
     storage.close();
 
     const run = await cli([id, '--format', 'json', '--out', '-', '--data-dir', dataDir]);
@@ -257,7 +259,7 @@ describe('brief CLI: the same brief as the endpoint, from the data directory wit
     expect((JSON.parse(run.stdout) as { ideas: { title: string }[] }).ideas.map((i) => i.title)).toEqual(['Written just before a crash']);
 
     const reopened = SqliteStorage.open(dataDir);
-    const after = await reopened.loadDocument(id);
+    const after = await reopened.documents.loadDocument(id);
     reopened.close();
     expect(after.lastSeq).toBe(before.lastSeq);
     expect(after.updates.length).toBe(1);

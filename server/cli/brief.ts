@@ -160,7 +160,7 @@ export async function runBriefCli(argv: string[], io: BriefCliIo): Promise<numbe
 
     const sqlite = new SqliteStorage(file);
     storage = readOnlyStorage(sqlite);
-    if (!(await storage.getBoard(boardId))) throw new CliError(`unknown board ${boardId} in ${file}`);
+    if (!(await storage.boards.getBoard(boardId))) throw new CliError(`unknown board ${boardId} in ${file}`);
 
     // the same results the server's brief API uses: what may be seen, from the stored session
     const facilitation = new FacilitationService({ storage, logger: io.logger ?? silentLogger });

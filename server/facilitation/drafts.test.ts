@@ -37,7 +37,7 @@ async function jam(): Promise<{ s: TestServer; board: Awaited<ReturnType<TestSer
 }
 
 async function storedLog(s: TestServer, boardId: string): Promise<string> {
-  const stored = await s.storage.loadDocument(boardId);
+  const stored = await s.storage.documents.loadDocument(boardId);
   return bytesAsText([...(stored.snapshot ? [stored.snapshot] : []), ...stored.updates]);
 }
 
@@ -97,7 +97,7 @@ describe('private drafts', () => {
     expect(bodyToPlainText(cardBodyById(ben.doc, idea.id)!)).toContain('BODY-SECRET-9191');
     await until(amira, 'drafts', (m) => m.drafts.length === 0);
     await until(amiraTab, 'drafts', (m) => m.drafts.length === 0);
-    expect((await s.storage.loadSession(board.id)).drafts).toEqual([]);
+    expect((await s.storage.sessions.loadSession(board.id)).drafts).toEqual([]);
   });
 
   it('everyone’s drafts appear at once, in one transaction, linked to their problem if it still exists', async () => {

@@ -16,7 +16,7 @@ const hash = (n: number) => new Uint8Array(32).fill(n);
 
 function storageWithBoard(): MemoryStorage {
   const storage = new MemoryStorage();
-  storage.createBoard(
+  storage.boards.createBoard(
     {
       id: BOARD,
       title: 'A board',
@@ -77,7 +77,7 @@ describe('facilitation model', () => {
     const storage = storageWithBoard();
     const model = await loaded(storage);
     const before = model.state;
-    storage.saveSession = () => {
+    storage.sessions.saveSession = () => {
       throw new Error('disk full');
     };
     const step = setLocked(model.state, true);
@@ -152,8 +152,8 @@ describe('facilitation model', () => {
 
   it('a stored draft that is not JSON is skipped on load and logged', async () => {
     const storage = storageWithBoard();
-    storage.putParticipant(person('ben'));
-    storage.putDraft({ boardId: BOARD, participantId: 'ben', draftId: 'bad', data: '{not json', updatedAt: 1 });
+    storage.sessions.putParticipant(person('ben'));
+    storage.sessions.putDraft({ boardId: BOARD, participantId: 'ben', draftId: 'bad', data: '{not json', updatedAt: 1 });
     const errors: string[] = [];
     const model = await loaded(storage, { ...silentLogger, error: (m) => errors.push(m) });
     expect(model.draftsWaiting()).toBe(0);

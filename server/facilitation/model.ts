@@ -43,6 +43,8 @@ export class FacilitationModel {
   /** links rotated while this model was loading: applied over what the load read */
   private rotatedWhileLoading: Partial<TokenHashes> = {};
   private loaded = false;
+  /** the stored session's revision this model last read or wrote: a save based on an older one is refused */
+  private revision = 0;
 
   constructor(private readonly deps: ModelDeps) {}
 
@@ -73,11 +75,12 @@ export class FacilitationModel {
 
   /** Reads the board's record and session from storage. */
   async load(): Promise<void> {
-    const stored = await this.storage.loadSession(this.boardId);
-    const board = await this.storage.getBoard(this.boardId);
+    const stored = await this.storage.sessions.loadSession(this.boardId);
+    const board = await this.storage.boards.getBoard(this.boardId);
     this.boardTemplate = board?.template ?? 'open';
     this.tokenHashes = board ? { ...board.tokenHashes, ...this.rotatedWhileLoading } : null;
-    this.current = parseSessionState(stored.state, this.boardTemplate);
+    this.current = parseSessionState(stored.state && JSON.stringify(stored.state), this.boardTemplate);
+    this.revision = stored.revision;
     for (const p of stored.participants) this.people.set(p.id, p);
     for (const r of stored.rounds) this.roundRecords.set(r.round, r);
     for (const b of stored.ballots) {
@@ -101,7 +104,7 @@ export class FacilitationModel {
     const prev = this.current;
     next = stampChanges(prev, next, now);
     const round = next.vote && !sameVote(prev.vote, next.vote) ? this.roundRecord(next.vote) : undefined;
-    await this.storage.saveSession(this.boardId, JSON.stringify(next), round);
+    this.revision = await this.storage.sessions.saveSession(this.boardId, next, this.revision);
     this.current = next;
     if (round) this.roundRecords.set(round.round, round);
     return { prev, next, round };
@@ -123,7 +126,7 @@ export class FacilitationModel {
 
   /** Stores a participant (a first join, or a known one's new name), then remembers it. */
   async saveParticipant(record: ParticipantRecord): Promise<void> {
-    await this.storage.putParticipant(record);
+    await this.storage.sessions.putParticipant(record);
     this.people.set(record.id, record);
   }
 
@@ -134,13 +137,13 @@ export class FacilitationModel {
    */
   async removePerson(target: ParticipantRecord, liveRound: number | null): Promise<void> {
     // stored first: from here on their credentials are refused, whatever else fails
-    await this.storage.putParticipant({ ...target, removed: true });
+    await this.storage.sessions.putParticipant({ ...target, removed: true });
     this.people.set(target.id, { ...target, removed: true });
     if (liveRound !== null) {
-      await this.storage.deleteBallots(this.boardId, liveRound, target.id);
+      await this.storage.sessions.deleteBallots(this.boardId, liveRound, target.id);
       this.setBallot(liveRound, target.id, {});
     }
-    await this.storage.deleteDrafts(this.boardId, target.id);
+    await this.storage.sessions.deleteDrafts(this.boardId, target.id);
     this.drafts.delete(target.id);
   }
 
@@ -148,7 +151,7 @@ export class FacilitationModel {
 
   /** Stores one card's count in a person's ballot, then sets their whole ballot to `ballot`. */
   async castBallot(round: number, participantId: string, cardId: string, ballot: Ballot): Promise<void> {
-    await this.storage.setBallot({ boardId: this.boardId, round, participantId, cardId, count: ballot[cardId] ?? 0 });
+    await this.storage.sessions.setBallot({ boardId: this.boardId, round, participantId, cardId, count: ballot[cardId] ?? 0 });
     this.setBallot(round, participantId, ballot);
   }
 
@@ -219,7 +222,7 @@ export class FacilitationModel {
   }
 
   async saveDraft(participantId: string, draft: Draft): Promise<void> {
-    await this.storage.putDraft({
+    await this.storage.sessions.putDraft({
       boardId: this.boardId,
       participantId,
       draftId: draft.draftId,
@@ -230,7 +233,7 @@ export class FacilitationModel {
   }
 
   async deleteDraft(participantId: string, draftId: string): Promise<void> {
-    await this.storage.deleteDraft(this.boardId, participantId, draftId);
+    await this.storage.sessions.deleteDraft(this.boardId, participantId, draftId);
     this.drafts.get(participantId)?.delete(draftId);
   }
 
@@ -241,7 +244,7 @@ export class FacilitationModel {
    * lose one.
    */
   clearDrafts(afterWrites: (task: () => Awaitable<void>) => void): void {
-    afterWrites(() => this.storage.deleteDrafts(this.boardId));
+    afterWrites(() => this.storage.sessions.deleteDrafts(this.boardId));
     this.drafts.clear();
   }
 
@@ -270,12 +273,12 @@ export class FacilitationModel {
 
 /** Stores a link's new token hash (whether or not the board is loaded). */
 export function storeTokenHash(storage: Storage, boardId: string, role: Role, hash: Uint8Array): Awaitable<void> {
-  return storage.setTokenHash(boardId, role, hash);
+  return storage.boards.setTokenHash(boardId, role, hash);
 }
 
 /** A board's stored session, read afresh (for results outside a live room). */
 export function readStoredSession(storage: Storage, boardId: string): Awaitable<StoredSession> {
-  return storage.loadSession(boardId);
+  return storage.sessions.loadSession(boardId);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

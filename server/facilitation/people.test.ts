@@ -55,7 +55,7 @@ describe('participants', () => {
       'The facilitator removed you from this board.',
     );
     await closedWith(back, CloseCode.removed, CloseReason.removed);
-    expect((await s.storage.loadSession(board.id)).participants.find((p) => p.id === me.participantId)?.removed).toBe(true);
+    expect((await s.storage.sessions.loadSession(board.id)).participants.find((p) => p.id === me.participantId)?.removed).toBe(true);
   });
 
   it('who may remove whom: not yourself, not as a contributor, and a co-facilitator never a facilitator', async () => {

@@ -108,7 +108,7 @@ describe('the meta and the brief’s text are the facilitator’s', () => {
     expect(brief.sponsor).toBe('The council');
     expect(brief.summary).toBe('The team proposes a text-message pilot.');
     expect(JSON.stringify(brief)).not.toContain('FORGED');
-    expect(bytesAsText((await s.storage.loadDocument(board.id)).updates)).not.toContain('FORGED');
+    expect(bytesAsText((await s.storage.documents.loadDocument(board.id)).updates)).not.toContain('FORGED');
   });
 
   it('a co-facilitator may write the summary', async () => {
@@ -272,7 +272,7 @@ describe('an update is judged part by part', () => {
     updateCardTitle(amira.provider.doc, problemId, 'ok, edited again', origin);
     await waitFor(() => readBoard(ben.provider.doc).problems[0]?.title === 'ok, edited again', 5000, 'the later edit at Ben');
     await settled(ben);
-    expect(bytesAsText((await s.storage.loadDocument(board.id)).updates)).not.toContain('JUNKJUNK');
+    expect(bytesAsText((await s.storage.documents.loadDocument(board.id)).updates)).not.toContain('JUNKJUNK');
     expect(ben.provider.doc.getText('outside').toString()).toBe('');
   });
 
@@ -292,6 +292,6 @@ describe('an update is judged part by part', () => {
     await settled(ben);
     expect(ben.provider.doc.share.has('outside')).toBe(false);
     expect(ben.provider.doc.getText('outside').toString()).toBe('');
-    expect(bytesAsText((await s.storage.loadDocument(board.id)).updates)).not.toContain('xxxxxxxxxx');
+    expect(bytesAsText((await s.storage.documents.loadDocument(board.id)).updates)).not.toContain('xxxxxxxxxx');
   });
 });

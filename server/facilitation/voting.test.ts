@@ -95,7 +95,7 @@ describe('dot voting', () => {
       [[a, 1], [b, 1], [c, 1]].sort((x, y) => ((x[0] as string) < (y[0] as string) ? -1 : 1)),
     );
     // and exactly that is stored
-    const stored = await sc.s.storage.loadSession(sc.board.id);
+    const stored = await sc.s.storage.sessions.loadSession(sc.board.id);
     expect(stored.ballots.map((r) => [r.cardId, r.count]).sort()).toEqual([[a, 1], [b, 1], [c, 1]].sort());
   });
 

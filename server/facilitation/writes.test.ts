@@ -34,7 +34,7 @@ async function scene(template: 'hackathon' | 'open' = 'hackathon') {
 
 /** The board as storage has it, rebuilt the way the server loads it. */
 async function storedBoard(storage: Storage, boardId: string) {
-  const stored = await storage.loadDocument(boardId);
+  const stored = await storage.documents.loadDocument(boardId);
   const doc = new Y.Doc();
   doc.transact(() => {
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);

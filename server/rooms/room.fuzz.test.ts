@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol.ts';
 import { resolveLimits } from '../config.ts';
-import { testBoard } from '../storage/storage.contract.ts';
+import { testBoard } from '../storage/fixtures.ts';
 import { FakeSocket, ObservedStorage, insertUpdate } from '../test/fakes.ts';
 import { captureLogger, waitFor } from '../test/harness.ts';
 import { Rooms } from './rooms.ts';
@@ -61,7 +61,7 @@ describe('room fuzz', () => {
     try {
       const storage = new ObservedStorage();
       const board = testBoard();
-      storage.createBoard(board, Y.encodeStateAsUpdate(new Y.Doc()));
+      storage.boards.createBoard(board, Y.encodeStateAsUpdate(new Y.Doc()));
       const rooms = new Rooms({ storage, logger: captureLogger(), limits: resolveLimits({ idleUnloadMs: 60_000 }) });
       const good = new FakeSocket();
       const goodConn = rooms.connect(board.id, 'contributor', good);
@@ -92,7 +92,7 @@ describe('room fuzz', () => {
       }
       for (const s of sockets) if (s.closed) expect(KNOWN_CODES.has(s.closed.code)).toBe(true);
       // every stored update can be applied, in order, to a fresh document
-      const stored = storage.inner.loadDocument(board.id);
+      const stored = storage.inner.documents.loadDocument(board.id);
       const check = new Y.Doc();
       for (const u of stored.updates) Y.applyUpdate(check, u);
       // and a well-behaved connection still works

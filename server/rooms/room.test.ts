@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode, MessageType, SyncMessageType, type Role } from '../../shared/protocol.ts';
 import { resolveLimits, type Limits } from '../config.ts';
-import { testBoard } from '../storage/storage.contract.ts';
+import { testBoard } from '../storage/fixtures.ts';
 import { FakeSocket, ObservedStorage, decodeFrame, insertUpdate } from '../test/fakes.ts';
 import { captureLogger, waitFor } from '../test/harness.ts';
 import { Rooms } from './rooms.ts';
@@ -19,7 +19,7 @@ afterEach(async () => {
 async function setup(limits: Partial<Limits> = {}) {
   const storage = new ObservedStorage();
   const board = testBoard();
-  storage.createBoard(board, Y.encodeStateAsUpdate(new Y.Doc()));
+  storage.boards.createBoard(board, Y.encodeStateAsUpdate(new Y.Doc()));
   const logger = captureLogger();
   rooms = new Rooms({ storage, logger, limits: resolveLimits({ idleUnloadMs: 60_000, ...limits }) });
   const r = rooms;
@@ -55,7 +55,7 @@ describe('Room', () => {
   it('a joining connection gets hello at once, and the server\'s step 1 of the whole board once the doc is built', async () => {
     const { storage, board, join, joinUnbuilt, rooms } = await setup();
     const writer = new Y.Doc();
-    storage.inner.appendUpdate(board.id, insertUpdate(writer, 'stored'));
+    storage.inner.documents.appendUpdate(board.id, insertUpdate(writer, 'stored'));
     const { socket } = await joinUnbuilt();
     expect(frames(socket)[0]).toMatchObject({ type: 'control', json: { type: 'hello', role: 'contributor' } });
     // built when something needs it, or shortly after loading: here, on its own
@@ -72,9 +72,9 @@ describe('Room', () => {
     const { storage, board, joinUnbuilt } = await setup();
     const writer = new Y.Doc();
     const base = insertUpdate(writer, 'snapshot ');
-    storage.inner.compact(board.id, Y.mergeUpdates([Y.encodeStateAsUpdate(new Y.Doc()), base]), 0);
-    storage.inner.appendUpdate(board.id, insertUpdate(writer, 'log '));
-    storage.inner.appendUpdate(board.id, insertUpdate(writer, 'more'));
+    storage.inner.documents.compact(board.id, Y.mergeUpdates([Y.encodeStateAsUpdate(new Y.Doc()), base]), 0);
+    storage.inner.documents.appendUpdate(board.id, insertUpdate(writer, 'log '));
+    storage.inner.documents.appendUpdate(board.id, insertUpdate(writer, 'more'));
     const { socket, conn } = await joinUnbuilt();
     const before = socket.sent.length;
     conn.receive(syncFrame(SyncMessageType.step1, Y.encodeStateVector(new Y.Doc())));
@@ -82,7 +82,7 @@ describe('Room', () => {
     expect(log).toMatchObject({ type: 'sync', kind: SyncMessageType.update });
     expect(step2).toMatchObject({ type: 'sync', kind: SyncMessageType.step2 });
     // the snapshot byte for byte: nothing was decoded and encoded again
-    expect(Array.from(step2!.payload!)).toEqual(Array.from(storage.inner.loadDocument(board.id).snapshot!));
+    expect(Array.from(step2!.payload!)).toEqual(Array.from(storage.inner.documents.loadDocument(board.id).snapshot!));
     // applied in the order sent, the log waits for the snapshot and the client has everything at step 2
     const client = new Y.Doc();
     Y.applyUpdate(client, log!.payload!);
@@ -95,7 +95,7 @@ describe('Room', () => {
     // compaction off, or the load would compact (and so build) the board by itself
     const { storage, board, joinUnbuilt } = await setup({ compactAfterUpdates: 10_000 });
     const writer = new Y.Doc();
-    for (let i = 0; i < 600; i++) storage.inner.appendUpdate(board.id, insertUpdate(writer, '.'));
+    for (let i = 0; i < 600; i++) storage.inner.documents.appendUpdate(board.id, insertUpdate(writer, '.'));
     const { socket, conn } = await joinUnbuilt();
     const before = socket.sent.length;
     conn.receive(syncFrame(SyncMessageType.step1, Y.encodeStateVector(new Y.Doc())));
@@ -112,8 +112,8 @@ describe('Room', () => {
     const writer = new Y.Doc();
     const client = new Y.Doc();
     Y.applyUpdate(client, insertUpdate(writer, 'known '));
-    storage.inner.appendUpdate(board.id, Y.encodeStateAsUpdate(writer));
-    storage.inner.appendUpdate(board.id, insertUpdate(writer, 'new'));
+    storage.inner.documents.appendUpdate(board.id, Y.encodeStateAsUpdate(writer));
+    storage.inner.documents.appendUpdate(board.id, insertUpdate(writer, 'new'));
     const { socket, conn } = await joinUnbuilt();
     const before = socket.sent.length;
     conn.receive(syncFrame(SyncMessageType.step1, Y.encodeStateVector(client)));
@@ -128,7 +128,7 @@ describe('Room', () => {
 
   it('replies to a sync step 1 with the missing state as step 2', async () => {
     const { storage, board, join } = await setup();
-    storage.inner.appendUpdate(board.id, insertUpdate(new Y.Doc(), 'stored'));
+    storage.inner.documents.appendUpdate(board.id, insertUpdate(new Y.Doc(), 'stored'));
     const { socket, conn } = await join();
     conn.receive(syncFrame(SyncMessageType.step1, Y.encodeStateVector(new Y.Doc())));
     const reply = decodeFrame(socket.sent.at(-1)!);
@@ -145,8 +145,8 @@ describe('Room', () => {
     const room = rooms.peek(board.id)!;
     const order: string[] = [];
     storage.calls = [];
-    const realAppend = storage.appendUpdate.bind(storage);
-    storage.appendUpdate = (id, u) => {
+    const realAppend = storage.documents.appendUpdate.bind(storage.documents);
+    storage.documents.appendUpdate = (id, u) => {
       order.push(`append(doc has ${room.doc.getText('t').length} chars)`);
       return realAppend(id, u);
     };
@@ -181,7 +181,7 @@ describe('Room', () => {
     // whatever did reach the others applies cleanly
     for (const f of relayed) expect(() => Y.applyUpdate(new Y.Doc(), f.payload!)).not.toThrow();
     // compacted at once: the log holds nothing, the snapshot loads with the good update in it
-    const stored = storage.inner.loadDocument(board.id);
+    const stored = storage.inner.documents.loadDocument(board.id);
     expect(stored.updates).toHaveLength(0);
     const check = new Y.Doc();
     Y.applyUpdate(check, stored.snapshot!);
@@ -193,7 +193,7 @@ describe('Room', () => {
   it('an update that needs the doc built: those who joined before get the server\'s step 1 with it, and send nothing back', async () => {
     const { storage, board, joinUnbuilt } = await setup();
     const seed = new Y.Doc();
-    storage.inner.appendUpdate(board.id, insertUpdate(seed, 'stored '));
+    storage.inner.documents.appendUpdate(board.id, insertUpdate(seed, 'stored '));
     const a = await joinUnbuilt();
     const b = await joinUnbuilt();
     const client = new Y.Doc();
@@ -284,7 +284,7 @@ describe('Room', () => {
     expect(rooms.peek(board.id)!.doc.getText('t').length).toBe(0);
     expect(b.socket.sent.length).toBe(before);
     await waitFor(() => rooms.peek(board.id)!.doc.getText('t').toString() === 'abc');
-    expect((await storage.inner.loadDocument(board.id)).updates).toHaveLength(3);
+    expect((await storage.inner.documents.loadDocument(board.id)).updates).toHaveLength(3);
   });
 
   it('a failing append closes that connection with 1011 and applies nothing', async () => {
@@ -306,7 +306,7 @@ describe('Room', () => {
     const doc = new Y.Doc();
     for (const s of ['a', 'b', 'c', 'd']) conn.receive(updateMsg(insertUpdate(doc, s)));
     await turn();
-    const stored = storage.inner.loadDocument(board.id);
+    const stored = storage.inner.documents.loadDocument(board.id);
     expect(stored.updates).toHaveLength(1); // 'd' arrived after the compaction of a, b, c
     const check = new Y.Doc();
     Y.applyUpdate(check, stored.snapshot!);
@@ -337,7 +337,7 @@ describe('Room', () => {
     await turn();
     expect(socket.sent.length).toBe(before + 1);
     const check = new Y.Doc();
-    for (const u of storage.inner.loadDocument(board.id).updates) Y.applyUpdate(check, u);
+    for (const u of storage.inner.documents.loadDocument(board.id).updates) Y.applyUpdate(check, u);
     expect(check.getText('t').toString()).toBe('from the server');
   });
 
@@ -356,15 +356,15 @@ describe('Room', () => {
     expect(socket.sent).toHaveLength(0);
     await waitFor(() => rooms.peek(board.id)?.doc.getText('t').toString() === 'early');
     expect(isHello(socket.sent[0]!)).toBe(true);
-    expect(storage.inner.loadDocument(board.id).updates).toHaveLength(1);
+    expect(storage.inner.documents.loadDocument(board.id).updates).toHaveLength(1);
   });
 
   it('a stored update that cannot be applied is skipped and logged; the rest of the board loads', async () => {
     const { storage, board, join, rooms, logger } = await setup();
     const doc = new Y.Doc();
-    storage.inner.appendUpdate(board.id, insertUpdate(doc, 'good'));
-    storage.inner.appendUpdate(board.id, new Uint8Array([5, 1, 2, 3]));
-    storage.inner.appendUpdate(board.id, insertUpdate(doc, ' too'));
+    storage.inner.documents.appendUpdate(board.id, insertUpdate(doc, 'good'));
+    storage.inner.documents.appendUpdate(board.id, new Uint8Array([5, 1, 2, 3]));
+    storage.inner.documents.appendUpdate(board.id, insertUpdate(doc, ' too'));
     await join();
     expect(rooms.peek(board.id)!.doc.getText('t').toString()).toBe('good too');
     expect(logger.lines.some((l) => l.level === 'error' && l.message.includes('skipped a stored update'))).toBe(true);

@@ -5,7 +5,7 @@
  * The write path, in this order, for every document update a client sends:
  *   decode the frame -> validate the update completely (nothing is applied yet) ->
  *   the hooks' checkUpdate (keep all of it, a part of it rebuilt as an update, or nothing) ->
- *   check the board's size cap -> storage.appendUpdate (durable) -> Y.applyUpdate -> broadcast.
+ *   check the board's size cap -> storage.documents.appendUpdate (durable) -> Y.applyUpdate -> broadcast.
  * So anything a client has seen broadcast is already stored, and a rejected update leaves no
  * trace in storage or in the document. What is broadcast is what was kept of the bytes the client
  * sent (near the board's size cap, the part of them the board lacks), once Yjs has applied them
@@ -240,7 +240,7 @@ export class Room implements ConnectionSink {
     // store each before anyone can see it, after the messages already queued
     for (const update of updates) {
       this.queue.enqueue(() => {
-        const seq = this.deps.storage.appendUpdate(this.boardId, update);
+        const seq = this.deps.storage.documents.appendUpdate(this.boardId, update);
         const stored = (s: number) => {
           this.lastSeq = s;
           this.appendedSinceSnapshot++;
@@ -347,7 +347,7 @@ export class Room implements ConnectionSink {
     const update = fitted === payload ? payload.slice() : fitted;
     let seq: Awaitable<number>;
     try {
-      seq = this.deps.storage.appendUpdate(this.boardId, update);
+      seq = this.deps.storage.documents.appendUpdate(this.boardId, update);
     } catch (error) {
       this.storageFailed(conn, error);
       return;
@@ -467,7 +467,7 @@ export class Room implements ConnectionSink {
       this.logBytes -= coveredBytes;
       this.snapshotBytes = snapshot.byteLength;
     };
-    const result = this.deps.storage.compact(this.boardId, snapshot, uptoSeq);
+    const result = this.deps.storage.documents.compact(this.boardId, snapshot, uptoSeq);
     if (isPromise(result)) return result.then(done);
     done();
   }

@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol.ts';
 import { resolveLimits, type Limits } from '../config.ts';
-import { testBoard } from '../storage/storage.contract.ts';
+import { testBoard } from '../storage/fixtures.ts';
 import { FakeSocket, ObservedStorage, decodeFrame, insertUpdate } from '../test/fakes.ts';
 import { captureLogger, waitFor } from '../test/harness.ts';
 import { Rooms } from './rooms.ts';
@@ -17,7 +17,7 @@ afterEach(async () => {
 function setup(limits: Partial<Limits> = {}) {
   const storage = new ObservedStorage();
   const board = testBoard();
-  storage.createBoard(board, Y.encodeStateAsUpdate(new Y.Doc()));
+  storage.boards.createBoard(board, Y.encodeStateAsUpdate(new Y.Doc()));
   const logger = captureLogger();
   rooms = new Rooms({ storage, logger, limits: resolveLimits({ idleUnloadMs: 0, ...limits }) });
   return { storage, board, logger, rooms };
@@ -57,7 +57,7 @@ describe('Rooms', () => {
     await waitFor(() => rooms.peek(board.id)?.doc.getText('t').length === 4);
     conn.disconnected();
     await waitFor(() => rooms.loadedCount === 0);
-    const stored = storage.inner.loadDocument(board.id);
+    const stored = storage.inner.documents.loadDocument(board.id);
     expect(stored.updates).toHaveLength(0);
     expect(storage.calls.at(-1)).toBe('compact');
   });
@@ -106,20 +106,20 @@ describe('Rooms', () => {
     expect(rooms.peek(board.id)?.doc.getText('t').toString()).toBe('precious');
     storage.holdCompact = null;
     await waitFor(() => rooms.loadedCount === 0);
-    expect(storage.inner.loadDocument(board.id).updates).toHaveLength(0);
+    expect(storage.inner.documents.loadDocument(board.id).updates).toHaveLength(0);
   });
 
   it('shutdown closes every connection with 1012 and stores every loaded board', async () => {
     const { storage, board, rooms } = setup({ idleUnloadMs: 60_000 });
     const other = testBoard();
-    storage.createBoard(other, Y.encodeStateAsUpdate(new Y.Doc()));
+    storage.boards.createBoard(other, Y.encodeStateAsUpdate(new Y.Doc()));
     const sockets = [new FakeSocket(), new FakeSocket()];
     const conns = [rooms.connect(board.id, 'contributor', sockets[0]!), rooms.connect(other.id, 'contributor', sockets[1]!)];
     conns.forEach((c, i) => c.receive(syncFrame(SyncMessageType.update, insertUpdate(new Y.Doc(), `board ${i}`))));
     await waitFor(() => rooms.loadedCount === 2 && storage.calls.filter((c) => c === 'append').length === 2);
     await rooms.shutdown();
     for (const s of sockets) expect(s.closed).toEqual({ code: CloseCode.serviceRestart, reason: 'server restarting' });
-    for (const id of [board.id, other.id]) expect(storage.inner.loadDocument(id).updates).toHaveLength(0);
+    for (const id of [board.id, other.id]) expect(storage.inner.documents.loadDocument(id).updates).toHaveLength(0);
     expect(rooms.loadedCount).toBe(0);
     // and nobody gets in afterwards
     const late = new FakeSocket();

@@ -47,7 +47,7 @@ export class Rooms {
   private async load(boardId: string): Promise<Room> {
     let room: Room | undefined;
     try {
-      const stored = await this.deps.storage.loadDocument(boardId);
+      const stored = await this.deps.storage.documents.loadDocument(boardId);
       room = new Room(boardId, stored, this.deps);
       if (this.deps.hooks) room.use(await this.deps.hooks(room));
     } catch (error) {

@@ -14,6 +14,8 @@ storageContract('sqlite', () => {
       storage = SqliteStorage.open(dir);
       return storage;
     },
+    // a second connection to the same file, as a second server process would open
+    openAnother: () => SqliteStorage.open(dir),
     cleanup: () => {
       storage.close();
       rmSync(dir, { recursive: true, force: true });

@@ -4,20 +4,11 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { MessageType, type Role } from '../../shared/protocol.ts';
+import { MessageType } from '../../shared/protocol.ts';
 import type { SocketLike } from '../rooms/socket.ts';
 import { MemoryStorage } from '../storage/memory.ts';
-import type {
-  Awaitable,
-  BallotRecord,
-  BoardRecord,
-  DraftRecord,
-  ParticipantRecord,
-  Storage,
-  StoredComment,
-  StoredVersion,
-  VoteRoundRecord,
-} from '../storage/storage.ts';
+import type { MemoryDocuments } from '../storage/memory/documents.ts';
+import type { Awaitable, DocumentStore, Storage } from '../storage/storage.ts';
 
 export class FakeSocket implements SocketLike {
   sent: Uint8Array[] = [];
@@ -61,11 +52,17 @@ export function insertUpdate(doc: Y.Doc, s: string, index = doc.getText('t').len
 }
 
 /**
- * A Storage over MemoryStorage that logs its calls, can answer asynchronously (like a network
- * database), can fail appends, and can hold compactions until a test releases them.
+ * A Storage over MemoryStorage whose documents part logs its calls, can answer asynchronously
+ * (like a network database), can fail appends, and can hold compactions until a test releases
+ * them. The other parts are the memory storage's own: they are not what these fakes observe.
  */
 export class ObservedStorage implements Storage {
   readonly inner = new MemoryStorage();
+  readonly boards = this.inner.boards;
+  readonly sessions = this.inner.sessions;
+  readonly versions = this.inner.versions;
+  readonly comments = this.inner.comments;
+  readonly documents: DocumentStore = new ObservedDocuments(this);
   calls: string[] = [];
   loads = 0;
   async = false;
@@ -73,81 +70,42 @@ export class ObservedStorage implements Storage {
   /** while set, compact() waits for it */
   holdCompact: Promise<void> | null = null;
 
-  createBoard(board: BoardRecord, snapshot: Uint8Array) {
-    return this.inner.createBoard(board, snapshot);
+  close() {}
+}
+
+class ObservedDocuments implements DocumentStore {
+  constructor(private readonly observed: ObservedStorage) {}
+
+  private get inner(): MemoryDocuments {
+    return this.observed.inner.documents;
   }
-  getBoard(id: string) {
-    return this.inner.getBoard(id);
-  }
-  findRoleByTokenHash(boardId: string, hash: Uint8Array) {
-    return this.inner.findRoleByTokenHash(boardId, hash);
-  }
+
   async loadDocument(id: string) {
-    this.loads++;
-    this.calls.push('load');
+    this.observed.loads++;
+    this.observed.calls.push('load');
     await Promise.resolve();
     return this.inner.loadDocument(id);
   }
+
   appendUpdate(id: string, update: Uint8Array): Awaitable<number> {
-    this.calls.push('append');
-    if (this.failAppend) {
-      if (this.async) return Promise.reject(new Error('disk full'));
+    const o = this.observed;
+    o.calls.push('append');
+    if (o.failAppend) {
+      if (o.async) return Promise.reject(new Error('disk full'));
       throw new Error('disk full');
     }
-    if (!this.async) return this.inner.appendUpdate(id, update);
+    if (!o.async) return this.inner.appendUpdate(id, update);
     return new Promise((resolve) => setTimeout(() => resolve(this.inner.appendUpdate(id, update)), 1));
   }
+
   compact(id: string, snapshot: Uint8Array, uptoSeq: number): Awaitable<void> {
-    this.calls.push('compact');
-    if (this.holdCompact) {
-      const hold = this.holdCompact;
+    const o = this.observed;
+    o.calls.push('compact');
+    if (o.holdCompact) {
+      const hold = o.holdCompact;
       return hold.then(() => this.inner.compact(id, snapshot, uptoSeq));
     }
-    if (this.async) return Promise.resolve().then(() => this.inner.compact(id, snapshot, uptoSeq));
+    if (o.async) return Promise.resolve().then(() => this.inner.compact(id, snapshot, uptoSeq));
     return this.inner.compact(id, snapshot, uptoSeq);
-  }
-  close() {}
-  saveVersion(version: StoredVersion) {
-    return this.inner.saveVersion(version);
-  }
-  listVersions(boardId: string) {
-    return this.inner.listVersions(boardId);
-  }
-  getVersion(boardId: string, versionId: string) {
-    return this.inner.getVersion(boardId, versionId);
-  }
-  addComment(comment: StoredComment) {
-    return this.inner.addComment(comment);
-  }
-  listComments(boardId: string) {
-    return this.inner.listComments(boardId);
-  }
-  // facilitation state is not what these fakes observe: plain delegation
-  loadSession(boardId: string) {
-    return this.inner.loadSession(boardId);
-  }
-  saveSession(boardId: string, stateJson: string, round?: VoteRoundRecord) {
-    return this.inner.saveSession(boardId, stateJson, round);
-  }
-  putParticipant(participant: ParticipantRecord) {
-    return this.inner.putParticipant(participant);
-  }
-  setBallot(ballot: BallotRecord) {
-    return this.inner.setBallot(ballot);
-  }
-  deleteBallots(boardId: string, round: number, participantId: string) {
-    return this.inner.deleteBallots(boardId, round, participantId);
-  }
-  putDraft(draft: DraftRecord) {
-    return this.inner.putDraft(draft);
-  }
-  deleteDraft(boardId: string, participantId: string, draftId: string) {
-    return this.inner.deleteDraft(boardId, participantId, draftId);
-  }
-  deleteDrafts(boardId: string, participantId?: string) {
-    return this.inner.deleteDrafts(boardId, participantId);
-  }
-  setTokenHash(boardId: string, role: Role, hash: Uint8Array) {
-    return this.inner.setTokenHash(boardId, role, hash);
   }
 }

@@ -245,7 +245,7 @@ export function frame(write: (e: encoding.Encoder) => void): Uint8Array {
 
 /** A stored board, rebuilt the way the server loads it. */
 export async function storedDoc(storage: Storage, boardId: string): Promise<Y.Doc> {
-  const stored = await storage.loadDocument(boardId);
+  const stored = await storage.documents.loadDocument(boardId);
   const doc = new Y.Doc();
   doc.transact(() => {
     if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);

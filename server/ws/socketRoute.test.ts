@@ -146,11 +146,11 @@ describe('bad input closes only the offending connection', () => {
 
   it('an update Yjs cannot parse, in valid framing: 4422 invalid update, nothing stored', async () => {
     const sc = await scene();
-    const before = (await sc.s.storage.loadDocument(sc.board.id)).updates.length;
+    const before = (await sc.s.storage.documents.loadDocument(sc.board.id)).updates.length;
     const raw = await offender(sc);
     raw.send(updateFrame(new Uint8Array([5, 1, 2, 3, 200, 7])));
     await expectClosed(raw, CloseCode.invalidUpdate, CloseReason.invalidUpdate);
-    expect((await sc.s.storage.loadDocument(sc.board.id)).updates.length).toBe(before);
+    expect((await sc.s.storage.documents.loadDocument(sc.board.id)).updates.length).toBe(before);
     await othersCarryOn(sc, CloseCode.invalidUpdate);
   });
 
@@ -177,7 +177,7 @@ describe('bad input closes only the offending connection', () => {
     raw.send(updateFrame(unapplicableUpdate(sc.a.doc)));
     await expectClosed(raw, CloseCode.invalidUpdate, CloseReason.invalidUpdate);
     // compacted at once: the update is not in the log for a later load to trip on
-    expect((await sc.s.storage.loadDocument(sc.board.id)).updates).toHaveLength(0);
+    expect((await sc.s.storage.documents.loadDocument(sc.board.id)).updates).toHaveLength(0);
     // What Yjs did integrate of it reached the others (an exception in their provider would fail
     // this run as an unhandled error), and they still sync with each other and the server.
     boardText(sc.b.doc).insert(boardText(sc.b.doc).length, ' after');

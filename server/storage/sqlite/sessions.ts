@@ -1,0 +1,333 @@
+/**
+ * The facilitation part of the SQLite storage (tables facilitation_state, participants,
+ * vote_rounds, ballots, drafts). The state's revision is checked by the write itself (an UPDATE
+ * that matches only the revision it was based on), so even another process on the same file
+ * cannot slip a save in between a check and a write.
+ */
+import type { Role } from '../../../shared/protocol.ts';
+import type { Sector } from '../../../shared/schema.ts';
+import type { SessionState, TimerStatus } from '../../../shared/session.ts';
+import type { VoteConfig, VoteRoundStatus } from '../../../shared/votes.ts';
+import { StaleSessionError } from '../errors.ts';
+import type {
+  BallotRecord,
+  DraftRecord,
+  ParticipantRecord,
+  SessionStore,
+  StoredSession,
+  VoteRoundRecord,
+} from '../sessions.ts';
+import { toBytes, type SqliteDatabase } from './database.ts';
+
+type StateRow = {
+  board_id: string;
+  revision: number;
+  phase_index: number;
+  phase_round: number;
+  phase_started_at: number | null;
+  locked: number;
+  locked_at: number | null;
+  private_mode: number;
+  timer_status: string;
+  timer_duration_ms: number;
+  timer_ends_at: number | null;
+  timer_remaining_ms: number | null;
+  vote_round: number | null;
+  votes_opened: number;
+};
+
+type ParticipantRow = {
+  board_id: string;
+  id: string;
+  secret_hash: Buffer;
+  name: string;
+  organisation: string;
+  sector: string;
+  role: string;
+  removed: number;
+  co_facilitator: number;
+  joined_at: number;
+};
+
+type RoundRow = {
+  board_id: string;
+  round: number;
+  config: string;
+  status: string;
+  opened_at: number;
+  closed_at: number | null;
+  revealed_at: number | null;
+};
+
+type BallotRow = { board_id: string; round: number; participant_id: string; card_id: string; count: number };
+
+type DraftRow = { board_id: string; participant_id: string; draft_id: string; data: string; updated_at: number };
+
+const STATE_COLUMNS = `phase_index = @phaseIndex, phase_round = @round, phase_started_at = @phaseStartedAt,
+  locked = @locked, locked_at = @lockedAt, private_mode = @privateMode, timer_status = @timerStatus,
+  timer_duration_ms = @timerDurationMs, timer_ends_at = @timerEndsAt, timer_remaining_ms = @timerRemainingMs,
+  vote_round = @voteRound, votes_opened = @votesOpened`;
+
+export class SqliteSessions implements SessionStore {
+  constructor(private readonly db: SqliteDatabase) {}
+
+  loadSession(boardId: string): StoredSession {
+    const db = this.db;
+    return db.transaction((): StoredSession => {
+      const stateRow = db.statement<[string], StateRow>('SELECT * FROM facilitation_state WHERE board_id = ?').get(boardId);
+      const people = db
+        .statement<[string], ParticipantRow>('SELECT * FROM participants WHERE board_id = ? ORDER BY joined_at, id')
+        .all(boardId);
+      const rounds = db
+        .statement<[string], RoundRow>('SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY round')
+        .all(boardId)
+        .map(roundRecord);
+      const ballots = db
+        .statement<[string], BallotRow>('SELECT * FROM ballots WHERE board_id = ? ORDER BY round, participant_id, card_id')
+        .all(boardId)
+        .map((row) => ({
+          boardId: row.board_id,
+          round: row.round,
+          participantId: row.participant_id,
+          cardId: row.card_id,
+          count: row.count,
+        }));
+      const drafts = db
+        .statement<[string], DraftRow>('SELECT * FROM drafts WHERE board_id = ? ORDER BY updated_at, rowid')
+        .all(boardId)
+        .map((row) => ({
+          boardId: row.board_id,
+          participantId: row.participant_id,
+          draftId: row.draft_id,
+          data: row.data,
+          updatedAt: row.updated_at,
+        }));
+      return {
+        state: stateRow ? sessionState(stateRow, people, rounds) : null,
+        revision: stateRow?.revision ?? 0,
+        participants: people.map(participantRecord),
+        rounds,
+        ballots,
+        drafts,
+      };
+    });
+  }
+
+  saveSession(boardId: string, state: SessionState, basedOn: number): number {
+    const db = this.db;
+    return db.onBoard(boardId, () =>
+      db.transaction(() => {
+        // the vote first: the state row points at it
+        if (state.vote) this.putRound({ boardId, ...state.vote });
+        const values = {
+          boardId,
+          basedOn,
+          phaseIndex: state.phaseIndex,
+          round: state.round,
+          phaseStartedAt: state.phaseStartedAt ?? null,
+          locked: state.locked ? 1 : 0,
+          lockedAt: state.lockedAt ?? null,
+          privateMode: state.privateMode ? 1 : 0,
+          timerStatus: state.timer.status,
+          timerDurationMs: state.timer.durationMs,
+          timerEndsAt: state.timer.endsAt,
+          timerRemainingMs: state.timer.remainingMs,
+          voteRound: state.vote?.round ?? null,
+          votesOpened: state.votesOpened,
+        };
+        const written =
+          basedOn === 0
+            ? db
+                .statement(
+                  `INSERT INTO facilitation_state (board_id, revision, phase_index, phase_round, phase_started_at, locked,
+                     locked_at, private_mode, timer_status, timer_duration_ms, timer_ends_at, timer_remaining_ms, vote_round, votes_opened)
+                   VALUES (@boardId, 1, @phaseIndex, @round, @phaseStartedAt, @locked, @lockedAt, @privateMode, @timerStatus,
+                     @timerDurationMs, @timerEndsAt, @timerRemainingMs, @voteRound, @votesOpened)
+                   ON CONFLICT(board_id) DO NOTHING`,
+                )
+                .run(values)
+            : db
+                .statement(
+                  `UPDATE facilitation_state SET revision = revision + 1, ${STATE_COLUMNS}
+                   WHERE board_id = @boardId AND revision = @basedOn`,
+                )
+                .run(values);
+        if (written.changes === 0) {
+          const stored = db
+            .statement<[string], { revision: number }>('SELECT revision FROM facilitation_state WHERE board_id = ?')
+            .get(boardId);
+          throw new StaleSessionError(boardId, basedOn, stored?.revision ?? 0);
+        }
+        db.statement('UPDATE participants SET co_facilitator = 0 WHERE board_id = ? AND co_facilitator = 1').run(boardId);
+        for (const id of state.coFacilitators) this.flag('co_facilitator', boardId, id);
+        for (const id of state.removed) this.flag('removed', boardId, id);
+        return basedOn + 1;
+      }),
+    );
+  }
+
+  private flag(column: 'co_facilitator' | 'removed', boardId: string, participantId: string): void {
+    const changed = this.db
+      .statement<[string, string]>(`UPDATE participants SET ${column} = 1 WHERE board_id = ? AND id = ?`)
+      .run(boardId, participantId);
+    if (changed.changes === 0) throw new Error(`no participant ${participantId}`);
+  }
+
+  private putRound(round: VoteRoundRecord): void {
+    this.db
+      .statement(
+        `INSERT INTO vote_rounds (board_id, round, config, status, opened_at, closed_at, revealed_at)
+         VALUES (@boardId, @round, @config, @status, @openedAt, @closedAt, @revealedAt)
+         ON CONFLICT(board_id, round) DO UPDATE SET config = excluded.config, status = excluded.status,
+           opened_at = excluded.opened_at, closed_at = excluded.closed_at, revealed_at = excluded.revealed_at`,
+      )
+      .run({
+        boardId: round.boardId,
+        round: round.round,
+        config: JSON.stringify(round.config),
+        status: round.status,
+        openedAt: round.openedAt,
+        closedAt: round.closedAt,
+        revealedAt: round.revealedAt,
+      });
+  }
+
+  putParticipant(p: ParticipantRecord): void {
+    this.db.onBoard(p.boardId, () =>
+      this.db
+        .statement(
+          // removal is sticky (MAX): a writer holding an older copy of the person cannot bring them back
+          `INSERT INTO participants (board_id, id, secret_hash, name, organisation, sector, role, removed, joined_at)
+           VALUES (@boardId, @id, @secretHash, @name, @organisation, @sector, @role, @removed, @joinedAt)
+           ON CONFLICT(board_id, id) DO UPDATE SET secret_hash = excluded.secret_hash, name = excluded.name,
+             organisation = excluded.organisation, sector = excluded.sector, role = excluded.role,
+             removed = MAX(removed, excluded.removed), joined_at = excluded.joined_at`,
+        )
+        .run({
+          boardId: p.boardId,
+          id: p.id,
+          secretHash: p.secretHash,
+          name: p.name,
+          organisation: p.organisation,
+          sector: p.sector,
+          role: p.role,
+          removed: p.removed ? 1 : 0,
+          joinedAt: p.joinedAt,
+        }),
+    );
+  }
+
+  setBallot(b: BallotRecord): void {
+    const db = this.db;
+    db.onBoard(b.boardId, () => {
+      if (!Number.isInteger(b.count) || b.count < 0) throw new TypeError('count must be a whole number');
+      if (!db.statement('SELECT 1 FROM vote_rounds WHERE board_id = ? AND round = ?').get(b.boardId, b.round)) {
+        throw new Error(`no vote round ${b.round}`);
+      }
+      if (!this.participantExists(b.boardId, b.participantId)) throw new Error(`no participant ${b.participantId}`);
+      if (b.count === 0) {
+        db.statement('DELETE FROM ballots WHERE board_id = ? AND round = ? AND participant_id = ? AND card_id = ?').run(
+          b.boardId,
+          b.round,
+          b.participantId,
+          b.cardId,
+        );
+      } else {
+        db.statement(
+          `INSERT INTO ballots (board_id, round, participant_id, card_id, count) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(board_id, round, participant_id, card_id) DO UPDATE SET count = excluded.count`,
+        ).run(b.boardId, b.round, b.participantId, b.cardId, b.count);
+      }
+    });
+  }
+
+  deleteBallots(boardId: string, round: number, participantId: string): void {
+    this.db.statement('DELETE FROM ballots WHERE board_id = ? AND round = ? AND participant_id = ?').run(boardId, round, participantId);
+  }
+
+  putDraft(d: DraftRecord): void {
+    this.db.onBoard(d.boardId, () => {
+      if (!this.participantExists(d.boardId, d.participantId)) throw new Error(`no participant ${d.participantId}`);
+      this.db
+        .statement(
+          `INSERT INTO drafts (board_id, participant_id, draft_id, data, updated_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(board_id, participant_id, draft_id) DO UPDATE SET data = excluded.data, updated_at = excluded.updated_at`,
+        )
+        .run(d.boardId, d.participantId, d.draftId, d.data, d.updatedAt);
+    });
+  }
+
+  deleteDraft(boardId: string, participantId: string, draftId: string): boolean {
+    return (
+      this.db
+        .statement('DELETE FROM drafts WHERE board_id = ? AND participant_id = ? AND draft_id = ?')
+        .run(boardId, participantId, draftId).changes > 0
+    );
+  }
+
+  deleteDrafts(boardId: string, participantId?: string): void {
+    if (participantId === undefined) this.db.statement('DELETE FROM drafts WHERE board_id = ?').run(boardId);
+    else this.db.statement('DELETE FROM drafts WHERE board_id = ? AND participant_id = ?').run(boardId, participantId);
+  }
+
+  private participantExists(boardId: string, participantId: string): boolean {
+    return this.db.statement('SELECT 1 FROM participants WHERE board_id = ? AND id = ?').get(boardId, participantId) !== undefined;
+  }
+}
+
+function sessionState(row: StateRow, people: ParticipantRow[], rounds: VoteRoundRecord[]): SessionState {
+  const round = row.vote_round === null ? undefined : rounds.find((r) => r.round === row.vote_round);
+  return {
+    phaseIndex: row.phase_index,
+    round: row.phase_round,
+    locked: row.locked === 1,
+    privateMode: row.private_mode === 1,
+    timer: {
+      status: row.timer_status as TimerStatus,
+      durationMs: row.timer_duration_ms,
+      endsAt: row.timer_ends_at,
+      remainingMs: row.timer_remaining_ms,
+    },
+    vote: round
+      ? {
+          round: round.round,
+          config: round.config,
+          status: round.status,
+          openedAt: round.openedAt,
+          closedAt: round.closedAt,
+          revealedAt: round.revealedAt,
+        }
+      : null,
+    votesOpened: row.votes_opened,
+    coFacilitators: people.filter((p) => p.co_facilitator === 1).map((p) => p.id),
+    removed: people.filter((p) => p.removed === 1).map((p) => p.id),
+    lockedAt: row.locked_at,
+    phaseStartedAt: row.phase_started_at,
+  };
+}
+
+function participantRecord(row: ParticipantRow): ParticipantRecord {
+  return {
+    boardId: row.board_id,
+    id: row.id,
+    secretHash: toBytes(row.secret_hash),
+    name: row.name,
+    organisation: row.organisation,
+    sector: row.sector as Sector,
+    role: row.role as Role,
+    removed: row.removed === 1,
+    joinedAt: row.joined_at,
+  };
+}
+
+function roundRecord(row: RoundRow): VoteRoundRecord {
+  return {
+    boardId: row.board_id,
+    round: row.round,
+    config: JSON.parse(row.config) as VoteConfig,
+    status: row.status as VoteRoundStatus,
+    openedAt: row.opened_at,
+    closedAt: row.closed_at,
+    revealedAt: row.revealed_at,
+  };
+}
