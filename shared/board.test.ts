@@ -17,7 +17,6 @@ import {
   updateBriefText,
   BoardWriteError,
   type Author,
-  type BoardOrigin,
 } from './board.ts';
 import { CARD, EMPTY_PARAGRAPH_ATTRIBUTES, ROOT, cardBody, findCard, laneMap } from './schema.ts';
 import { mergeIdeas } from './board.ts';
@@ -25,6 +24,7 @@ import { bodyToMarkdown, writeMarkdownToBody } from './richtext/index.ts';
 import { openLiveEditor } from './richtext/liveEditor.ts';
 import { $createTextNode, $getRoot, type ElementNode } from 'lexical';
 import { hydrateCopy } from './richtext/bodyEditor.ts';
+import type { BoardOrigin } from './origins.ts';
 
 const amira: Author = {
   participantId: 'p1',

@@ -31,6 +31,7 @@ import {
 } from './schema.ts';
 import { keyAfter, keyBetween, isOrderKey } from './order.ts';
 import { textEdit } from './textEdit.ts';
+import { SERVER_ORIGIN, type BoardOrigin } from './origins.ts';
 
 export type Author = {
   participantId: string;
@@ -86,14 +87,6 @@ export type BoardSnapshot = {
   notes: Note[];
   themes: Theme[];
 };
-
-/** Who made a change. Local edits carry the participant, so per-person undo can track them. */
-export type BoardOrigin =
-  | { kind: 'local'; participantId: string }
-  | { kind: 'seed' }
-  | { kind: 'server' };
-
-export const SEED_ORIGIN: BoardOrigin = { kind: 'seed' };
 
 // ---------------------------------------------------------------------------------------------
 // Reading
@@ -274,7 +267,7 @@ function cleanAuthor(author: Author): Author {
 export function initBoard(
   doc: Y.Doc,
   meta: { title: string; challenge?: string; sponsor?: string; template?: Template; createdAt?: number },
-  origin: BoardOrigin = { kind: 'server' },
+  origin: BoardOrigin = SERVER_ORIGIN,
 ): void {
   doc.transact(() => {
     const m = boardMaps(doc).meta;
@@ -315,7 +308,7 @@ export function isTemplateAuthor(author: Pick<Author, 'participantId'>): boolean
 export function applyTemplate(
   doc: Y.Doc,
   starter: ReadonlyArray<{ kind: 'problem'; title: string; body: string }>,
-  origin: BoardOrigin = { kind: 'server' },
+  origin: BoardOrigin = SERVER_ORIGIN,
   writeBody?: (doc: Y.Doc, body: Y.XmlText, markdown: string, origin: BoardOrigin) => void,
 ): void {
   if (starter.length === 0) return;
@@ -531,7 +524,7 @@ export function sameAuthor(a: Author, b: Author): boolean {
 }
 
 /** Credits a card or theme to `author`: the server's correction when a client claimed someone else. */
-export function setAuthor(doc: Y.Doc, id: string, author: Author, origin: BoardOrigin = { kind: 'server' }): void {
+export function setAuthor(doc: Y.Doc, id: string, author: Author, origin: BoardOrigin = SERVER_ORIGIN): void {
   const record = findRecord(doc, id);
   if (!record) return;
   doc.transact(() => {

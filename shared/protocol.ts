@@ -50,7 +50,7 @@
  * its local copy of the board and sync afresh. Clients avoid this by asking the same rules first
  * (shared/session.ts: `addRefusal`, `editRefusal`, `metaRefusal`).
  */
-import type { CardKind, Sector, Template } from './schema.ts';
+import { ROLES, type CardKind, type Role, type Sector, type Template } from './schema.ts';
 import type { Phase, SessionVote, Standing, TimerStatus } from './session.ts';
 import type { VoteConfig, VoteRoundResult } from './votes.ts';
 import type { SponsorComment } from './brief/comments.ts';
@@ -137,14 +137,6 @@ export const CloseReason = {
   /** followed by the type number, e.g. "unknown message type 7" */
   unknownMessageType: 'unknown message type',
 } as const;
-
-export const ROLES = ['facilitator', 'contributor', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Whether a role's document updates are applied and stored. */
-export function canWrite(role: Role): boolean {
-  return role !== 'viewer';
-}
 
 /**
  * Sent by the server to every connection right after its sync step 1. A viewer's `readOnly` is

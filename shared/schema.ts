@@ -35,6 +35,15 @@ export type Template = (typeof TEMPLATES)[number];
 export const CARD_KINDS = ['problem', 'idea', 'note'] as const;
 export type CardKind = (typeof CARD_KINDS)[number];
 
+/** The role a board link gives (a person's standing may be higher: see shared/facilitation). */
+export const ROLES = ['facilitator', 'contributor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Whether a role's document updates are applied and stored. */
+export function canWrite(role: Role): boolean {
+  return role !== 'viewer';
+}
+
 /** Top-level shared types of the document. */
 export const ROOT = {
   meta: 'meta',

@@ -6,8 +6,7 @@
  * document) and applies these functions to facilitators' commands; clients get a copy in the
  * `session` message and may use the same functions to show what is allowed before asking.
  */
-import type { Role } from './protocol.ts';
-import type { CardKind, Template } from './schema.ts';
+import type { CardKind, Template, Role } from './schema.ts';
 import { normaliseVoteConfig, type VoteConfig, type VoteLane, type VoteRoundStatus } from './votes.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -27,7 +27,7 @@ import {
 } from 'lexical';
 import type * as Y from 'yjs';
 import { cardBody, findCard } from '../../shared/schema.ts';
-import { touchCard, type BoardOrigin } from '../../shared/board.ts';
+import { touchCard } from '../../shared/board.ts';
 import { RICH_TEXT_NODES, RICH_TEXT_TRANSFORMERS } from '../../shared/richtext/nodes.ts';
 import { isSafeUrl } from '../../shared/richtext/links.ts';
 import type { BoardConnection } from '../sync/boardConnection.ts';
@@ -36,6 +36,7 @@ import { createCardProvider } from './cardProvider.ts';
 import { clearCollabCaches, hydrateFromYjs } from './hydrate.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { editorTheme } from './theme.ts';
+import type { BoardOrigin } from '../../shared/origins.ts';
 
 /**
  * The V1 binding CollaborationPlugin created for `editor`. The plugin keeps it to itself, but

@@ -7,7 +7,7 @@
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BoardSnapshot } from '../../shared/board.ts';
-import type { RefusedChange, Role } from '../../shared/protocol.ts';
+import type { RefusedChange } from '../../shared/protocol.ts';
 import { runsSession } from '../../shared/session.ts';
 import type { FacilitationSlots } from '../board/services.ts';
 import type { BoardConnection } from '../sync/boardConnection.ts';
@@ -22,6 +22,7 @@ import { CardVotes } from './CardVotes.tsx';
 import type { DraftEditorState, FacilitationValue, ResultsView } from './context.ts';
 import { DraftsArea } from './DraftsArea.tsx';
 import { shownRound, sortBoardByVotes, VOTE_KINDS, type VoteKind } from './results.ts';
+import type { Role } from '../../shared/schema.ts';
 
 export type LayerOptions = {
   conn: BoardConnection;

@@ -3,9 +3,10 @@
  * `session` messages (the server publishes state, not events). Pure: unit-tested in
  * changes.test.ts.
  */
-import type { Role, SessionMessage } from '../../shared/protocol.ts';
+import type { SessionMessage } from '../../shared/protocol.ts';
 import { describeDuration } from './timer.ts';
 import { voteEligibility } from './rules.ts';
+import type { Role } from '../../shared/schema.ts';
 
 export type BannerTone = 'info' | 'success' | 'warning' | 'alert';
 export type BannerText = { text: string; tone: BannerTone };

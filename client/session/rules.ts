@@ -4,8 +4,8 @@
  * before writing so that it never sends an update the server would refuse; the server's answer
  * still counts.
  */
-import type { Role, SessionMessage } from '../../shared/protocol.ts';
-import type { CardKind } from '../../shared/schema.ts';
+import type { SessionMessage } from '../../shared/protocol.ts';
+import type { CardKind, Role } from '../../shared/schema.ts';
 import {
   addRefusal,
   draftRefusal,

@@ -12,8 +12,7 @@ import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
 import { applyTemplate, initBoard, readMeta } from '../../shared/board.ts';
-import { ROLES, type Role } from '../../shared/protocol.ts';
-import { LIMITS, TEMPLATES } from '../../shared/schema.ts';
+import { LIMITS, TEMPLATES, ROLES, type Role } from '../../shared/schema.ts';
 import { templateDefinition } from '../../shared/session.ts';
 import { bodyWriter } from '../bodyWriter.ts';
 import { generateBoardId, generateToken, hashToken, isTokenShaped } from '../auth/tokens.ts';
@@ -52,7 +51,6 @@ export const createBoardBody = z.object({
   template: z.enum(TEMPLATES, { error: `must be one of ${TEMPLATES.join(', ')}` }).optional(),
 });
 
-export type { BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
 import type { ApiError, BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
 
 /** Bearer header first, then `?token=`. */

@@ -24,14 +24,8 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { readMeta, updateMeta } from '../../shared/board.ts';
 import { BRIEF_FORMATS, briefFileName, isBriefFormat, type BriefFormat } from '../../shared/brief/formats.ts';
-import {
-  VERSION_NAME_MAX,
-  type VersionComparisonResponse,
-  type VersionInfo,
-  type VersionListResponse,
-} from '../../shared/brief/versions.ts';
-import type { Role } from '../../shared/protocol.ts';
-import { LIMITS } from '../../shared/schema.ts';
+import { VERSION_NAME_MAX } from '../../shared/brief/versions.ts';
+import { LIMITS, type Role } from '../../shared/schema.ts';
 import type { BriefJob } from '../brief/job.ts';
 import {
   RenderQueueFullError,
@@ -54,6 +48,7 @@ import type { Logger } from '../log.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { Storage, StoredVersion, VersionRecord } from '../storage/storage.ts';
 import { authorize, requiredText, storeNewBoard } from './boards.ts';
+import type { VersionComparisonResponse, VersionInfo, VersionListResponse, VersionVotesResponse } from '../../shared/api.ts';
 
 export type BriefApiDeps = {
   storage: Storage;
@@ -341,7 +336,8 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     const version = await findVersion(c, id, c.req.param('vid'));
     if (version instanceof Response) return version;
     c.header('Cache-Control', 'no-store');
-    return c.json({ rounds: savedVotes(version) });
+    const body: VersionVotesResponse = { rounds: savedVotes(version) };
+    return c.json(body);
   });
 
   api.get('/boards/:id/versions/:vid/compare', async (c) => {

@@ -14,13 +14,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
 import { readBoard } from '../../shared/board.ts';
-import {
-  BRIEF_SECTIONS,
-  BRIEF_SECTION_IDS,
-  COMMENT_LIMITS,
-  type CommentListResponse,
-  type SponsorComment,
-} from '../../shared/brief/comments.ts';
+import { BRIEF_SECTIONS, BRIEF_SECTION_IDS, COMMENT_LIMITS, type SponsorComment } from '../../shared/brief/comments.ts';
 import type { ControlMessage } from '../../shared/protocol.ts';
 import { hashToken } from '../auth/tokens.ts';
 import type { Limits } from '../config.ts';
@@ -30,6 +24,7 @@ import { controlFrame } from '../rooms/messages.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { Storage, StoredComment } from '../storage/storage.ts';
 import { authorize, tokenOf } from './boards.ts';
+import type { CommentListResponse } from '../../shared/api.ts';
 
 export type CommentRate = {
   /** comments one token may leave per minute, on average */

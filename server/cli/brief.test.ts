@@ -12,15 +12,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addIdea, addNote, addProblem, initBoard, readBoard, updateBriefText, type Author } from '../../shared/board.ts';
 import { writeBody } from '../../shared/brief/testing.ts';
-import type { VersionInfo } from '../../shared/brief/versions.ts';
 import type { Sector } from '../../shared/schema.ts';
 import { DEFAULT_VOTE_CONFIG } from '../../shared/votes.ts';
-import type { CreateBoardResponse } from '../api/boards.ts';
 import { generateBoardId, hashToken } from '../auth/tokens.ts';
 import { SqliteStorage } from '../storage/sqlite.ts';
 import { connectProvider, startServer, waitFor, whenSynced, type TestProvider, type TestServer } from '../test/harness.ts';
 import { ok } from '../test/session.ts';
 import { runBriefCli, type BriefCliIo } from './brief.ts';
+import type { VersionInfo, CreateBoardResponse } from '../../shared/api.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const EXPORTED_AT = Date.UTC(2025, 10, 28, 9, 30);

@@ -37,9 +37,7 @@ import {
   PROTOCOL_VERSION,
   SyncMessageType,
   VIEWER_MESSAGE,
-  canWrite,
   type ControlMessage,
-  type Role,
 } from '../../shared/protocol.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -47,7 +45,8 @@ import type { Awaitable, Storage, StoredDocument } from '../storage/storage.ts';
 import { hasRoomFor, noConnections } from './capacity.ts';
 import type { Connection, ConnectionSink } from './connection.ts';
 import { awarenessFrame, controlFrame, syncStep1Frame, syncStep2Frame, updateFrame } from './messages.ts';
-import { LOAD_ORIGIN, SERVER_ORIGIN, isRoomOrigin } from './origins.ts';
+import { LOAD_ORIGIN, SERVER_ORIGIN, isBoardOrigin } from '../../shared/origins.ts';
+import { canWrite, type Role } from '../../shared/schema.ts';
 
 export type RoomDeps = {
   storage: Storage;
@@ -668,7 +667,7 @@ export class Room implements ConnectionSink {
   // --- outgoing ---------------------------------------------------------------------------------
 
   private readonly onAfterTransaction = (tr: Y.Transaction): void => {
-    if (isRoomOrigin(tr.origin) && tr.origin.kind === 'connection') this.lastTransaction = tr;
+    if (isBoardOrigin(tr.origin) && tr.origin.kind === 'connection') this.lastTransaction = tr;
   };
 
   private setAwarenessStateBytes(clientId: number, bytes: number): void {

@@ -23,11 +23,10 @@ import {
   type Draft,
   type MyVotes,
   type RefusedChange,
-  type Role,
   type RosterEntry,
   type SessionMessage,
 } from '../../shared/protocol.ts';
-import type { Template } from '../../shared/schema.ts';
+import type { Template, Role } from '../../shared/schema.ts';
 import {
   currentPhase,
   parseSessionState,

@@ -4,7 +4,8 @@
  * author's own connections. `revealDrafts` writes every draft into the board as a real card by
  * its author, all in one server transaction, so they appear for everyone at once.
  */
-import { addIdea, addProblem, cardBodyById, newId, type Author, type BoardOrigin } from '../../shared/board.ts';
+import { addIdea, addProblem, cardBodyById, newId, type Author } from '../../shared/board.ts';
+import { SERVER_ORIGIN } from '../../shared/origins.ts';
 import type { Draft } from '../../shared/protocol.ts';
 import { findCard } from '../../shared/schema.ts';
 import { draftRefusal } from '../../shared/session.ts';
@@ -13,7 +14,6 @@ import { refuse, type BoardSession, type CommandContext, type Outcome } from './
 import { DRAFT_LIMITS, type ParsedArgs } from './commands.ts';
 
 /** Inner transactions take the room's server origin from `changeAsServer`; this names it for the model's types. */
-const SERVER: BoardOrigin = { kind: 'server' };
 
 export async function saveDraft(session: BoardSession, ctx: CommandContext, args: ParsedArgs<'saveDraft'>): Promise<Outcome> {
   const participant = ctx.participant!;
@@ -76,7 +76,7 @@ export async function revealDrafts(session: BoardSession): Promise<Outcome> {
     for (const { author, draft } of all) {
       const id =
         draft.kind === 'problem'
-          ? addProblem(doc, { title: draft.title, author }, SERVER)
+          ? addProblem(doc, { title: draft.title, author }, SERVER_ORIGIN)
           : addIdea(
               doc,
               {
@@ -85,10 +85,10 @@ export async function revealDrafts(session: BoardSession): Promise<Outcome> {
                 // the problem may have been deleted since the draft was written
                 problemId: draft.problemId && findCard(doc, draft.problemId)?.kind === 'problem' ? draft.problemId : null,
               },
-              SERVER,
+              SERVER_ORIGIN,
             );
       const body = cardBodyById(doc, id);
-      if (body && draft.body.trim() && writeMarkdownToBody) writeMarkdownToBody(doc, body, draft.body, SERVER);
+      if (body && draft.body.trim() && writeMarkdownToBody) writeMarkdownToBody(doc, body, draft.body, SERVER_ORIGIN);
     }
   });
   // The cards' update is appended to the log by a task changeAsServer queued; this runs after

@@ -3,7 +3,6 @@
  * keeps track of the live ones, and offers what lives outside a room — rotating a link (from the
  * WebSocket command or the API) and reading vote results from storage (the API, the brief).
  */
-import type { Role } from '../../shared/protocol.ts';
 import type { VoteRoundResult } from '../../shared/votes.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';
@@ -11,6 +10,7 @@ import type { Room } from '../rooms/room.ts';
 import type { Storage } from '../storage/storage.ts';
 import { BoardSession } from './boardSession.ts';
 import { resultsOf, visibleResultsOf } from './results.ts';
+import type { Role } from '../../shared/schema.ts';
 
 export type SessionServiceDeps = {
   storage: Storage;

@@ -13,12 +13,12 @@ import {
   updateCardTitle,
   updateMeta,
   type Author,
-  type BoardOrigin,
 } from '../../shared/board.ts';
 import { CARD, laneMap } from '../../shared/schema.ts';
 import { writeMarkdownToBody } from '../../shared/richtext/writeMarkdownToBody.ts';
 import { bodyToPlainText } from '../../shared/richtext/readBody.ts';
 import { analyseUpdate, withoutParts, type UpdateAnalysis } from './updateParts.ts';
+import type { BoardOrigin } from '../../shared/origins.ts';
 
 const me: Author = { participantId: 'p1', name: 'Amira', organisation: 'Council', sector: 'public sector' };
 const origin: BoardOrigin = { kind: 'local', participantId: 'p1' };

@@ -3,7 +3,6 @@
  * it shares memory with the server.
  */
 import { roleForHash } from '../auth/tokens.ts';
-import type { Role } from '../../shared/protocol.ts';
 import {
   UnknownBoardError,
   type BallotRecord,
@@ -18,6 +17,7 @@ import {
   type VersionRecord,
   type VoteRoundRecord,
 } from './storage.ts';
+import type { Role } from '../../shared/schema.ts';
 
 type Entry = {
   board: BoardRecord;

@@ -7,7 +7,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { roleForHash } from '../auth/tokens.ts';
-import type { Sector, Template } from '../../shared/schema.ts';
+import type { Sector, Template, Role } from '../../shared/schema.ts';
 import {
   UnknownBoardError,
   type BallotRecord,
@@ -23,7 +23,6 @@ import {
   type VoteRoundRecord,
 } from './storage.ts';
 import type { VoteConfig, VoteRoundStatus } from '../../shared/votes.ts';
-import type { Role } from '../../shared/protocol.ts';
 import type { BriefSectionId } from '../../shared/brief/comments.ts';
 
 const SCHEMA = `

@@ -7,8 +7,7 @@
  * what makes an edit durable before it is broadcast; compaction folds it into the snapshot.
  */
 import type { TokenHashes } from '../auth/tokens.ts';
-import type { Role } from '../../shared/protocol.ts';
-import type { Sector, Template } from '../../shared/schema.ts';
+import type { Sector, Template, Role } from '../../shared/schema.ts';
 import type { VoteConfig, VoteRoundStatus } from '../../shared/votes.ts';
 import type { SponsorComment } from '../../shared/brief/comments.ts';
 

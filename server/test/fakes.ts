@@ -4,7 +4,7 @@
  */
 import * as decoding from 'lib0/decoding';
 import * as Y from 'yjs';
-import { MessageType, type Role } from '../../shared/protocol.ts';
+import { MessageType } from '../../shared/protocol.ts';
 import type { SocketLike } from '../rooms/socket.ts';
 import { MemoryStorage } from '../storage/memory.ts';
 import type {
@@ -18,6 +18,7 @@ import type {
   StoredVersion,
   VoteRoundRecord,
 } from '../storage/storage.ts';
+import type { Role } from '../../shared/schema.ts';
 
 export class FakeSocket implements SocketLike {
   sent: Uint8Array[] = [];
