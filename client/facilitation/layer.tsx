@@ -8,11 +8,10 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { BoardSnapshot } from '../../shared/board.ts';
 import type { RefusedChange } from '../../shared/protocol.ts';
-import { runsSession } from '../../shared/session.ts';
+import { runsSession, addMode, editBlocked, openVoteKind, voteEligibility } from '../../shared/facilitation/index.ts';
 import type { FacilitationSlots } from '../board/services.ts';
 import type { BoardConnection } from '../sync/boardConnection.ts';
 import { localCredentials } from '../session/credentials.ts';
-import { addMode, editBlocked, openVoteKind, voteEligibility } from '../session/rules.ts';
 import { createSessionStore, type Profile } from '../session/sessionStore.ts';
 import { boardTransport } from '../session/transport.ts';
 import { loadSessionMemory, saveSessionMemory } from '../lib/storage.ts';
@@ -104,13 +103,13 @@ export function useFacilitationLayer(options: LayerOptions) {
       e.preventDefault();
       if (!kind) return announce('No vote is open.');
       if (el.dataset.kind !== kind) return announce(`This vote is on ${kind === 'idea' ? 'ideas' : 'problem statements'}, not on this card.`);
-      const eligible = voteEligibility(s, role);
+      const eligible = voteEligibility(s, store.standing());
       if (!eligible.canVote) return announce(eligible.reason);
       void vote(el.dataset.cardId!, e.shiftKey ? 'withdraw' : 'cast');
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [store, role, vote, announce]);
+  }, [store, vote, announce]);
 
   // The server refused parts of this page's updates: keep each in "Not sent" as it is refused
   // (read from this page's copy at once, before anything changes it); then, once the server has

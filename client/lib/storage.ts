@@ -7,7 +7,7 @@
 import { SECTORS, type Sector, type Role } from '../../shared/schema.ts';
 import { newId } from '../../shared/board.ts';
 import type { SessionMessage } from '../../shared/protocol.ts';
-import type { Standing } from '../../shared/session.ts';
+import type { Standing } from '../../shared/facilitation/index.ts';
 
 const KEY = {
   identity: 'crossboard.identity.v1',

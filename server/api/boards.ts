@@ -13,7 +13,7 @@ import * as Y from 'yjs';
 import { z } from 'zod';
 import { applyTemplate, initBoard, readMeta } from '../../shared/board.ts';
 import { LIMITS, TEMPLATES, ROLES, type Role } from '../../shared/schema.ts';
-import { templateDefinition } from '../../shared/session.ts';
+import { templateDefinition } from '../../shared/facilitation/index.ts';
 import { bodyWriter } from '../bodyWriter.ts';
 import { generateBoardId, generateToken, hashToken, isTokenShaped } from '../auth/tokens.ts';
 import type { Limits } from '../config.ts';

@@ -40,7 +40,7 @@ import {
   type SessionVote,
   type Standing,
   type Step,
-} from '../../shared/session.ts';
+} from '../../shared/facilitation/index.ts';
 import { dotsUsed, resultsVisible, type Ballot } from '../../shared/votes.ts';
 import type { TokenHashes } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';

@@ -8,7 +8,7 @@ import { addIdea, addProblem, cardBodyById, newId, type Author } from '../../sha
 import { SERVER_ORIGIN } from '../../shared/origins.ts';
 import type { Draft } from '../../shared/protocol.ts';
 import { findCard } from '../../shared/schema.ts';
-import { draftRefusal } from '../../shared/session.ts';
+import { draftRefusal } from '../../shared/facilitation/index.ts';
 import { bodyWriter } from '../bodyWriter.ts';
 import { refuse, type BoardSession, type CommandContext, type Outcome } from './boardSession.ts';
 import { DRAFT_LIMITS, type ParsedArgs } from './commands.ts';

@@ -4,7 +4,7 @@
  * step of the pure phase machine in shared/session.ts, stored and then published by the session.
  */
 import { CloseCode, CloseReason } from '../../shared/protocol.ts';
-import { markRemoved, setCoFacilitator } from '../../shared/session.ts';
+import { markRemoved, setCoFacilitator } from '../../shared/facilitation/index.ts';
 import { refuse, type BoardSession, type CommandContext, type Outcome } from './boardSession.ts';
 import type { ParsedArgs } from './commands.ts';
 

@@ -19,7 +19,7 @@ import {
   setPrivateMode,
   startTimer,
   stopTimer,
-} from '../../shared/session.ts';
+} from '../../shared/facilitation/index.ts';
 import { refuse, type CommandSpec } from './boardSession.ts';
 import { deleteDraft, revealDrafts, saveDraft } from './drafts.ts';
 import { makeCoFacilitator, removeParticipant, rotateLink } from './facilitation.ts';

@@ -6,7 +6,7 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CloseCode, CloseReason, type JoinValue } from '../../shared/protocol.ts';
-import { standingOf } from '../../shared/session.ts';
+import { standingOf } from '../../shared/facilitation/index.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
 import type { ParticipantRecord } from '../storage/storage.ts';
 import { refuse, type BoardSession, type CommandContext, type Outcome } from './boardSession.ts';

@@ -25,7 +25,7 @@ import {
   runsSession,
   type SessionState,
   type Standing,
-} from '../../shared/session.ts';
+} from '../../shared/facilitation/index.ts';
 import type { ParticipantRecord } from '../storage/storage.ts';
 import { plainValue, type UpdateAnalysis, type UpdatePart } from './updateParts.ts';
 

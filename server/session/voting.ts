@@ -3,16 +3,11 @@
  * changed ballot row before anyone hears of it, then tells the voter (and everyone, only if the
  * round's results are visible live).
  */
-import { currentPhase } from '../../shared/session.ts';
+import { currentPhase, voterOf } from '../../shared/facilitation/index.ts';
 import { findCard } from '../../shared/schema.ts';
-import { VOTE_LANE_KIND, applyVote, checkVote, resultsVisible, type VoterRole } from '../../shared/votes.ts';
+import { VOTE_LANE_KIND, applyVote, checkVote, resultsVisible } from '../../shared/votes.ts';
 import { refuse, type BoardSession, type CommandContext, type Outcome } from './boardSession.ts';
 import type { ParsedArgs } from './commands.ts';
-
-function voterRole(ctx: CommandContext): VoterRole {
-  if (ctx.standing === 'viewer') return 'viewer';
-  return ctx.standing === 'facilitator' ? 'facilitator' : 'contributor';
-}
 
 export async function vote(
   session: BoardSession,
@@ -27,7 +22,7 @@ export async function vote(
     action,
     vote: current,
     phaseVoteLanes: currentPhase(session.state, session.template).allows.vote,
-    voter: voterRole(ctx),
+    voter: voterOf(ctx.standing),
     ballot,
     cardId,
     cardInLane: current !== null && findCard(session.room.doc, cardId)?.kind === VOTE_LANE_KIND[current.config.lane],
