@@ -8,7 +8,7 @@ import WebSocket from 'ws';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
-import { onAuthoring, readBoard, type Author } from '../shared/board.ts';
+import { onAuthoring, readBoard, type Author } from '../shared/board/index.ts';
 import { MessageType } from '../shared/protocol.ts';
 import type { CreateBoardResponse } from '../shared/api.ts';
 

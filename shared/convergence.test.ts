@@ -23,7 +23,7 @@ import {
   updateCardTitle,
   type Author,
   type BoardSnapshot,
-} from './board.ts';
+} from './board/index.ts';
 import { SECTORS, cardBody, findCard } from './schema.ts';
 import type { BoardOrigin } from './origins.ts';
 

@@ -6,7 +6,7 @@
  * Content is deterministic; timestamps (`createdAt`, `updatedAt`) are the time of seeding.
  */
 import type * as Y from 'yjs';
-import { addIdea, addNote, addProblem, addTheme, initBoard, type Author } from './board.ts';
+import { addIdea, addNote, addProblem, addTheme, initBoard, type Author } from './board/index.ts';
 import { writeMarkdownToBody } from './richtext/writeMarkdownToBody.ts';
 import { cardBody, findCard, type Sector, type Template } from './schema.ts';
 import { SEED_ORIGIN, type BoardOrigin } from './origins.ts';

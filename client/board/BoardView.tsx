@@ -3,7 +3,7 @@
  * snapshot and the people present; changes go through `services.actions`. No Yjs here.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
-import type { BoardSnapshot, Card } from '../../shared/board.ts';
+import type { BoardSnapshot, Card } from '../../shared/board/index.ts';
 import type { CardKind } from '../../shared/schema.ts';
 import type { Peer } from '../sync/presence.ts';
 import { CardView } from './CardView.tsx';

@@ -9,7 +9,7 @@ import { useBoardInfo } from '../lib/useBoardInfo.ts';
 import { LinkProblemPage, OpeningPage } from '../lib/LinkPages.tsx';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import * as Y from 'yjs';
-import { newId, updateBriefText } from '../../shared/board.ts';
+import { newId, updateBriefText } from '../../shared/board/index.ts';
 import { commentTargetKey, type NewComment, type SponsorComment } from '../../shared/brief/comments.ts';
 import { BRIEF_FORMATS, type BriefFormat } from '../../shared/brief/formats.ts';
 import { LIMITS, type Role } from '../../shared/schema.ts';

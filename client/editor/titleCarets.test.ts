@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
-import { addProblem, cardTitleText, updateCardTitle } from '../../shared/board.ts';
+import { addProblem, cardTitleText, updateCardTitle } from '../../shared/board/index.ts';
 import { AWARENESS_FIELD } from '../sync/presence.ts';
 import { pinSelection } from './titleSelection.ts';
 import { publishTitleCaret, readTitleCarets } from './titleCarets.ts';

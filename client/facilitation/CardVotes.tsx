@@ -3,7 +3,7 @@
  * (V / Shift+V on the focused card do the same), and once results may be seen, the card's total
  * with a small stacked bar of the sector breakdown — always with the same breakdown in words.
  */
-import type { Card } from '../../shared/board.ts';
+import type { Card } from '../../shared/board/index.ts';
 import { sectorStyle } from '../lib/sectors.ts';
 import { useSession } from '../session/useSession.ts';
 import { useFacilitation } from './context.ts';

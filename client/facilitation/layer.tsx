@@ -6,7 +6,7 @@
  * the board after a refused update, and reopening with a new link after rotating our own.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { BoardSnapshot } from '../../shared/board.ts';
+import type { BoardSnapshot } from '../../shared/board/index.ts';
 import type { RefusedChange } from '../../shared/protocol.ts';
 import { runsSession, addMode, editBlocked, openVoteKind, voteEligibility } from '../../shared/facilitation/index.ts';
 import type { FacilitationSlots } from '../board/services.ts';

@@ -5,7 +5,7 @@
  * localStorage is shared with whatever else ran on this origin.
  */
 import { SECTORS, type Sector, type Role } from '../../shared/schema.ts';
-import { newId } from '../../shared/board.ts';
+import { newId } from '../../shared/board/index.ts';
 import type { SessionMessage } from '../../shared/protocol.ts';
 import type { Standing } from '../../shared/facilitation/index.ts';
 

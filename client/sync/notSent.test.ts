@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addProblem, initBoard, readBoard, updateBriefText, type Author } from '../../shared/board.ts';
+import { addIdea, addProblem, initBoard, readBoard, updateBriefText, type Author } from '../../shared/board/index.ts';
 import type { RefusedChange } from '../../shared/protocol.ts';
 import { bodyToMarkdown } from '../../shared/richtext/readBody.ts';
 import { writeMarkdownToBody } from '../../shared/richtext/writeMarkdownToBody.ts';

@@ -24,7 +24,7 @@ import {
   updateMeta,
   type Author,
   type BoardSnapshot,
-} from '../../shared/board.ts';
+} from '../../shared/board/index.ts';
 import type { RefusedChange, RefusedChangeCode, RefusedTarget } from '../../shared/protocol.ts';
 import { bodyToMarkdown } from '../../shared/richtext/readBody.ts';
 import { cardBody, findCard, META, type CardKind } from '../../shared/schema.ts';

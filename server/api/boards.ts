@@ -11,7 +11,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { applyTemplate, initBoard, readMeta } from '../../shared/board.ts';
+import { applyTemplate, initBoard, readMeta } from '../../shared/board/index.ts';
 import { LIMITS, TEMPLATES, ROLES, type Role } from '../../shared/schema.ts';
 import { templateDefinition } from '../../shared/facilitation/index.ts';
 import { bodyWriter } from '../bodyWriter.ts';

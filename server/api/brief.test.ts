@@ -4,7 +4,7 @@
 import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addProblem, readBoard, type Author } from '../../shared/board.ts';
+import { addIdea, addProblem, readBoard, type Author } from '../../shared/board/index.ts';
 import type { ChallengeBriefJson } from '../../shared/brief/json.ts';
 import { BRIEF_FORMATS, type BriefFormat } from '../../shared/brief/formats.ts';
 import { DEFAULT_VOTE_CONFIG, tallyVotes, type VoteRoundResult } from '../../shared/votes.ts';

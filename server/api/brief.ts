@@ -22,7 +22,7 @@ import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { readMeta, updateMeta } from '../../shared/board.ts';
+import { readMeta, updateMeta } from '../../shared/board/index.ts';
 import { BRIEF_FORMATS, briefFileName, isBriefFormat, type BriefFormat } from '../../shared/brief/formats.ts';
 import { VERSION_NAME_MAX } from '../../shared/brief/versions.ts';
 import { LIMITS, type Role } from '../../shared/schema.ts';

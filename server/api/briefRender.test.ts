@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { readBoard, updateCardTitle } from '../../shared/board.ts';
+import { readBoard, updateCardTitle } from '../../shared/board/index.ts';
 import { seedLargeBoard } from '../../shared/fixtures.ts';
 import { WorkerRenderPool, inlineRenderer, type BriefRenderer } from '../brief/pool.ts';
 import { connectProvider, startServer, whenSynced, type TestProvider, type TestServer } from '../test/harness.ts';

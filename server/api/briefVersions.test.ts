@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addNote, addProblem, deleteCard, readBoard, updateCardTitle, type Author } from '../../shared/board.ts';
+import { addIdea, addNote, addProblem, deleteCard, readBoard, updateCardTitle, type Author } from '../../shared/board/index.ts';
 import type { ChallengeBriefJson } from '../../shared/brief/json.ts';
 import { writeBody } from '../../shared/brief/testing.ts';
 import { DEFAULT_VOTE_CONFIG, tallyVotes, type Dot, type VoteRoundResult } from '../../shared/votes.ts';

@@ -4,7 +4,7 @@
  * comment at once. A real server on port 0 and real providers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { addIdea, findRecord } from '../../shared/board.ts';
+import { addIdea, findRecord } from '../../shared/board/index.ts';
 import type { SponsorComment } from '../../shared/brief/comments.ts';
 import type { CommentsMessage } from '../../shared/protocol.ts';
 import { cleanCommentText } from './comments.ts';

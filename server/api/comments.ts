@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { z } from 'zod';
-import { readBoard } from '../../shared/board.ts';
+import { readBoard } from '../../shared/board/index.ts';
 import { BRIEF_SECTIONS, BRIEF_SECTION_IDS, COMMENT_LIMITS, type SponsorComment } from '../../shared/brief/comments.ts';
 import type { ControlMessage } from '../../shared/protocol.ts';
 import { hashToken } from '../auth/tokens.ts';

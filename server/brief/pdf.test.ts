@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import * as Y from 'yjs';
-import { addIdea, addProblem, initBoard } from '../../shared/board.ts';
+import { addIdea, addProblem, initBoard } from '../../shared/board/index.ts';
 import { buildBrief, type ChallengeBrief } from '../../shared/brief/brief.ts';
 import { EXPECTED_RANKING, expectedVotesText, fixtureBrief, HOSTILE } from '../../shared/brief/testing.ts';
 import { renderPdf } from './pdf.ts';

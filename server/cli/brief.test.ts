@@ -10,7 +10,7 @@ import path from 'node:path';
 import JSZip from 'jszip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addNote, addProblem, initBoard, readBoard, updateBriefText, type Author } from '../../shared/board.ts';
+import { addIdea, addNote, addProblem, initBoard, readBoard, updateBriefText, type Author } from '../../shared/board/index.ts';
 import { writeBody } from '../../shared/brief/testing.ts';
 import type { Sector } from '../../shared/schema.ts';
 import { DEFAULT_VOTE_CONFIG } from '../../shared/votes.ts';

@@ -54,7 +54,7 @@ import { COMMANDS } from './handlers.ts';
 import { roundResult } from './results.ts';
 import { authorOf, creditsOfRemoved, creditsOfRestored, judgePart, refusedChange, type JudgeContext } from './judgeUpdate.ts';
 import { analyseUpdate, withoutParts, type UpdatePart } from './updateParts.ts';
-import { findRecord, recordCredits, setAuthor, type Author } from '../../shared/board.ts';
+import { findRecord, recordCredits, setAuthor, type Author } from '../../shared/board/index.ts';
 
 export type SessionDeps = {
   storage: Storage;

@@ -4,7 +4,7 @@
  * author's own connections. `revealDrafts` writes every draft into the board as a real card by
  * its author, all in one server transaction, so they appear for everyone at once.
  */
-import { addIdea, addProblem, cardBodyById, newId, type Author } from '../../shared/board.ts';
+import { addIdea, addProblem, cardBodyById, newId, type Author } from '../../shared/board/index.ts';
 import { SERVER_ORIGIN } from '../../shared/origins.ts';
 import type { Draft } from '../../shared/protocol.ts';
 import { findCard } from '../../shared/schema.ts';

@@ -14,7 +14,7 @@
  * which the session keeps) — and takes back the co-authors its merge had added.
  */
 import * as Y from 'yjs';
-import { findRecord, hasCoAuthorMap, readAuthor, recordCredits, sameAuthor, type Author } from '../../shared/board.ts';
+import { findRecord, hasCoAuthorMap, readAuthor, recordCredits, sameAuthor, type Author } from '../../shared/board/index.ts';
 import type { RefusedChange, RefusedChangeCode } from '../../shared/protocol.ts';
 import type { Template } from '../../shared/schema.ts';
 import {

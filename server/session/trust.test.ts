@@ -20,7 +20,7 @@ import {
   updateCardTitle,
   updateMeta,
   type Author,
-} from '../../shared/board.ts';
+} from '../../shared/board/index.ts';
 import type { ChallengeBrief } from '../../shared/brief/brief.ts';
 import type { RefusedMessage } from '../../shared/protocol.ts';
 import { CARD, laneMap } from '../../shared/schema.ts';

@@ -13,7 +13,7 @@ import {
   updateCardTitle,
   updateMeta,
   type Author,
-} from '../../shared/board.ts';
+} from '../../shared/board/index.ts';
 import { CARD, laneMap } from '../../shared/schema.ts';
 import { writeMarkdownToBody } from '../../shared/richtext/writeMarkdownToBody.ts';
 import { bodyToPlainText } from '../../shared/richtext/readBody.ts';

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addProblem, type Author } from '../../shared/board.ts';
+import { addIdea, addProblem, type Author } from '../../shared/board/index.ts';
 import type { MyVotes, VoteResultMessage } from '../../shared/protocol.ts';
 import { laneMap } from '../../shared/schema.ts';
 import type { VoteConfig } from '../../shared/votes.ts';

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addNote, addProblem, readBoard, updateCardTitle, type Author } from '../../shared/board.ts';
+import { addIdea, addNote, addProblem, readBoard, updateCardTitle, type Author } from '../../shared/board/index.ts';
 import type { RefusedChangeCode, RefusedMessage } from '../../shared/protocol.ts';
 import { LOCKED_MESSAGE } from '../../shared/facilitation/index.ts';
 import type { Storage } from '../storage/storage.ts';

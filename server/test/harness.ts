@@ -10,7 +10,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { addProblem, cardTitleText, type Author } from '../../shared/board.ts';
+import { addProblem, cardTitleText, type Author } from '../../shared/board/index.ts';
 import { MessageType, parseControlMessage, type ControlMessage } from '../../shared/protocol.ts';
 import { createApp, type AppDeps, type CrossboardApp } from '../app.ts';
 import type { Limits } from '../config.ts';

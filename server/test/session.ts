@@ -7,7 +7,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { cardTitleText, type Author } from '../../shared/board.ts';
+import { cardTitleText, type Author } from '../../shared/board/index.ts';
 import {
   MessageType,
   parseControlMessage,

@@ -8,7 +8,7 @@ import {
   initBoard,
   updateBriefText,
   updateCardTitle,
-} from '../board.ts';
+} from '../board/index.ts';
 import { boardMaps, CARD, SECTORS } from '../schema.ts';
 import { tallyVotes } from '../votes.ts';
 import { BRIEF_SCHEMA_VERSION, boardVersion, buildBrief } from './brief.ts';

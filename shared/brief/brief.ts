@@ -16,7 +16,7 @@
  *   exactly as the server published them (shared/votes.ts, `tallyRound`), and the brief says why.
  */
 import * as Y from 'yjs';
-import { isTemplateAuthor, readBoard, type Author, type BoardSnapshot, type Idea } from '../board.ts';
+import { isTemplateAuthor, readBoard, type Author, type BoardSnapshot, type Idea } from '../board/index.ts';
 import { SECTORS, cardBody, laneMap, type CardKind, type Sector, type Role } from '../schema.ts';
 import type { VoteLane, VoteRoundResult, VoteRoundStatus } from '../votes.ts';
 import { readBody, type RichBlock } from '../richtext/readBody.ts';

@@ -4,7 +4,7 @@
  * revealed), and the expectations computed by hand from the fixture's 30 votes.
  */
 import * as Y from 'yjs';
-import { addIdea, addProblem, initBoard } from '../board.ts';
+import { addIdea, addProblem, initBoard } from '../board/index.ts';
 import { writeMarkdownToBody } from '../richtext/writeMarkdownToBody.ts';
 import { cardBody, findCard } from '../schema.ts';
 import fixtureJson from '../fixtures/tech-connect-board.json' with { type: 'json' };
