@@ -5,7 +5,7 @@
  */
 import type { Card } from '../../shared/board/index.ts';
 import { sectorStyle } from '../lib/sectors.ts';
-import { useSession } from '../session/useSession.ts';
+import { useSession } from './useSession.ts';
 import { useFacilitation } from './context.ts';
 import { breakdownText, rankOf, sectorShares, shownRound } from './results.ts';
 import { openVoteKind, voteEligibility } from '../../shared/facilitation/index.ts';

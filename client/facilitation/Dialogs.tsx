@@ -4,7 +4,7 @@ import type { RosterEntry, SessionMessage } from '../../shared/protocol.ts';
 import { SECTORS, type Role } from '../../shared/schema.ts';
 import { DEFAULT_VOTE_CONFIG, VOTE_LIMITS, type VoteConfig, type VoteLane } from '../../shared/votes.ts';
 import { sectorStyle } from '../lib/sectors.ts';
-import { useSession } from '../session/useSession.ts';
+import { useSession } from './useSession.ts';
 import { useFacilitation } from './context.ts';
 import { Modal } from './Modal.tsx';
 import { useRun } from './useRun.ts';

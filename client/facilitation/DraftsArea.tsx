@@ -6,7 +6,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { CardKind } from '../../shared/schema.ts';
 import type { Draft } from '../../shared/protocol.ts';
-import { useSession } from '../session/useSession.ts';
+import { useSession } from './useSession.ts';
 import { useFacilitation, type DraftEditorState } from './context.ts';
 import { useRun } from './useRun.ts';
 import { addMode } from '../../shared/facilitation/index.ts';

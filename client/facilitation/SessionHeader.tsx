@@ -4,9 +4,9 @@
  * does something, and the end-of-time signal (visible always, audible if you allowed it).
  */
 import { useEffect, useId, useState } from 'react';
-import { describeTimer, timerRemainingMs } from '../session/timer.ts';
-import { useNow, useSession } from '../session/useSession.ts';
-import { loadSoundPreference, playTimeUp, saveSoundPreference, unlockSound } from '../session/sound.ts';
+import { describeTimer, timerRemainingMs } from './timer.ts';
+import { useNow, useSession } from './useSession.ts';
+import { loadSoundPreference, playTimeUp, saveSoundPreference, unlockSound } from './sound.ts';
 import { useFacilitation } from './context.ts';
 import { openVoteKind, voteEligibility } from '../../shared/facilitation/index.ts';
 import './facilitation.css';

@@ -4,7 +4,7 @@
  * BoardRoute; the components read the store through useSession.
  */
 import { createContext, useContext } from 'react';
-import type { SessionStore } from '../session/sessionStore.ts';
+import type { SessionStore } from './sessionStore.ts';
 import type { VoteKind } from './results.ts';
 import type { Role } from '../../shared/schema.ts';
 

@@ -22,7 +22,6 @@ export type SessionView = {
 /** A session view with its board's template, as the client's `session` message carries it. */
 export type TemplatedSessionView = SessionView & { template: Template };
 
-
 /**
  * A connection's standing: its link's role, raised to co-facilitator for a joined contributor the
  * facilitator promoted. Unjoined connections have their link's role.
