@@ -8,6 +8,9 @@ import type { SponsorComment } from './brief/comments.ts';
 import type { Role } from './schema.ts';
 import type { VoteRoundResult } from './votes.ts';
 
+/** `GET /api/health` → 200: the server is up, with how many boards it has loaded. */
+export type HealthResponse = { ok: true; rooms: number };
+
 /** `POST /api/boards` → 201 */
 export type CreateBoardResponse = {
   id: string;

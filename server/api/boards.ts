@@ -51,7 +51,7 @@ export const createBoardBody = z.object({
   template: z.enum(TEMPLATES, { error: `must be one of ${TEMPLATES.join(', ')}` }).optional(),
 });
 
-import type { ApiError, BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
+import type { ApiError, BoardInfoResponse, CreateBoardResponse, HealthResponse } from '../../shared/api.ts';
 
 /** Bearer header first, then `?token=`. */
 export function tokenOf(c: Context): string | undefined {
@@ -145,7 +145,7 @@ export function createApi(deps: ApiDeps): Hono {
   );
 
   // how many boards are in memory: lets operators (and the heap benchmark) see unloading work
-  api.get('/health', (c) => c.json({ ok: true, rooms: deps.rooms.loadedCount }));
+  api.get('/health', (c) => c.json({ ok: true, rooms: deps.rooms.loadedCount } satisfies HealthResponse));
 
   api.post('/boards', async (c) => {
     const refused = creationTokenRefusal(c, deps.createBoardToken);
