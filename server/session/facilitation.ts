@@ -1,7 +1,8 @@
 /**
  * The facilitator's commands that are not about a single ballot or draft: phases, timer, lock,
  * private mode, opening and closing votes, and people (remove, promote, rotate a link). Each is a
- * step of the pure phase machine in shared/session.ts, stored and then published by the session.
+ * step of the pure phase machine in shared/facilitation/phases.ts, stored and then published by
+ * the session.
  */
 import { CloseCode, CloseReason } from '../../shared/protocol.ts';
 import { markRemoved, setCoFacilitator } from '../../shared/facilitation/index.ts';

@@ -1,9 +1,9 @@
 /**
  * The session's rules applied to one part of a client's update (see ./updateParts.ts): may this
  * person make this change to this card, theme or meta field now? The rules themselves live in
- * shared/session.ts (`addRefusal`, `editRefusal`, `metaRefusal`), where the client asks them too;
- * what is added here is what only the server can check: who a card is credited to, and what lies
- * outside the board's layout.
+ * shared/facilitation/permissions.ts (`addRefusal`, `editRefusal`, `metaRefusal`), where the
+ * client asks them too; what is added here is what only the server can check: who a card is
+ * credited to, and what lies outside the board's layout.
  *
  * Credits. A new card's author must be the participant the server saw join on this connection;
  * one that names somebody else is kept and re-credited (`recredit`), so nobody's offline card is
