@@ -99,7 +99,10 @@ export const LIMITS = {
   summary: 5000,
 } as const;
 
-/** The attributes Lexical 0.52 gives the XmlText of an empty paragraph (see STACK.md). */
+/**
+ * The attributes Lexical 0.52 gives the XmlText of an empty paragraph, so that bodies written
+ * here (`createBody`, `createTextParagraph`) are shaped exactly as an editor would write them.
+ */
 export const EMPTY_PARAGRAPH_ATTRIBUTES = {
   __type: 'paragraph',
   __format: 0,
