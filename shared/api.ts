@@ -44,7 +44,11 @@ export type ApiError = { error: string; field?: string; code?: ApiErrorCode };
  */
 export type ApiErrorCode = 'create-token-required' | 'create-token-invalid' | 'rate-limited';
 
-/** `GET /api/boards/:id/votes` → 200: every round as anyone may see it (hidden results carry no tallies). */
+/**
+ * `GET /api/boards/:id/votes` → 200: every round as anyone may see it (hidden results carry no
+ * tallies). `GET /api/boards/:id/versions/:vid/votes` answers the same shape: the rounds saved
+ * with the version (its state itself is `GET /api/boards/:id/versions/:vid/state`, binary).
+ */
 export type VotesResponse = { rounds: VoteRoundResult[] };
 
 /** `POST /api/boards/:id/links/:role/rotate` → 200: the role's new token, and a link carrying it. */
@@ -64,12 +68,6 @@ export type VersionInfo = {
 
 /** `GET /api/boards/:id/versions` → 200, newest first. */
 export type VersionListResponse = { versions: VersionInfo[] };
-
-/**
- * `GET /api/boards/:id/versions/:vid/votes` → 200: the rounds saved with the version. The state
- * itself is `GET /api/boards/:id/versions/:vid/state` (binary).
- */
-export type VersionVotesResponse = { rounds: VoteRoundResult[] };
 
 /** `GET /api/boards/:id/versions/:vid/compare` → 200: the version (before) against the live board (after). */
 export type VersionComparisonResponse = {

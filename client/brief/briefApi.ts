@@ -12,7 +12,6 @@ import type {
   VersionComparisonResponse,
   VersionInfo,
   VersionListResponse,
-  VersionVotesResponse,
   VotesResponse,
 } from '../../shared/api.ts';
 import { ApiError } from '../lib/api.ts';
@@ -52,7 +51,7 @@ export async function fetchVersionState(boardId: string, token: string, versionI
 }
 
 export async function fetchVersionVotes(boardId: string, token: string, versionId: string): Promise<VoteRoundResult[]> {
-  return (await getJson<VersionVotesResponse>(boardId, token, `versions/${encodeURIComponent(versionId)}/votes`)).rounds;
+  return (await getJson<VotesResponse>(boardId, token, `versions/${encodeURIComponent(versionId)}/votes`)).rounds;
 }
 
 export async function fetchComparison(boardId: string, token: string, versionId: string): Promise<VersionComparisonResponse> {

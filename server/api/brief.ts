@@ -48,7 +48,7 @@ import type { Logger } from '../log.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { Storage, StoredVersion, VersionRecord } from '../storage/storage.ts';
 import { authorize, requiredText, storeNewBoard } from './boards.ts';
-import type { VersionComparisonResponse, VersionInfo, VersionListResponse, VersionVotesResponse } from '../../shared/api.ts';
+import type { VersionComparisonResponse, VersionInfo, VersionListResponse, VotesResponse } from '../../shared/api.ts';
 
 export type BriefApiDeps = {
   storage: Storage;
@@ -336,7 +336,7 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     const version = await findVersion(c, id, c.req.param('vid'));
     if (version instanceof Response) return version;
     c.header('Cache-Control', 'no-store');
-    const body: VersionVotesResponse = { rounds: savedVotes(version) };
+    const body: VotesResponse = { rounds: savedVotes(version) };
     return c.json(body);
   });
 
