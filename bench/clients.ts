@@ -12,7 +12,7 @@ import WebSocket from 'ws';
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
-import { addProblem, cardTitleText, type Author } from '../shared/board.ts';
+import { addProblem, cardTitleText, type Author } from '../shared/board/index.ts';
 import { MessageType, SyncMessageType, type JoinValue } from '../shared/protocol.ts';
 
 export function connect(url: string): Promise<WebSocket> {

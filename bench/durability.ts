@@ -6,7 +6,7 @@ import * as Y from 'yjs';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as decoding from 'lib0/decoding';
-import { addIdea, addNote, addProblem, cardTitleText, type Author } from '../shared/board.ts';
+import { addIdea, addNote, addProblem, cardTitleText, type Author } from '../shared/board/index.ts';
 import { cardBody, findCard } from '../shared/schema.ts';
 import { MessageType, SyncMessageType } from '../shared/protocol.ts';
 import { addWritingCards, connect, joinBoard, paced, scanMarkers, syncStep1Frame, syncUpdateFrame, until, writingText } from './clients.ts';

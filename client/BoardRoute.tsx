@@ -34,8 +34,7 @@ import { ResultsStrip } from './facilitation/ResultsStrip.tsx';
 import { ShutOutPage } from './facilitation/ShutOutPage.tsx';
 import { NotSentButton, NotSentPanel, useNotSent } from './board/NotSent.tsx';
 import { describeEntry, NotSentStore, reapplyEntry, type NotSentEntry } from './sync/notSent.ts';
-import { addMode } from './session/rules.ts';
-import { metaRefusal } from '../shared/session.ts';
+import { metaRefusal, addMode } from '../shared/facilitation/index.ts';
 import { findCard } from '../shared/schema.ts';
 
 const VIEWER_NOTE = 'You are viewing this board live. Only contributors and facilitators can change it.';

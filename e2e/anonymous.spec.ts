@@ -1,6 +1,6 @@
 /** An anonymous vote where every sector has one voter: the board shows no sector on its own, and says why. */
 import { expect, test } from '@playwright/test';
-import { addIdea } from '../shared/board.ts';
+import { addIdea } from '../shared/board/index.ts';
 import { PEOPLE, cardById, createBoard, openAs, seedThroughServer } from './helpers.ts';
 import { castRevealedVote } from './votes.ts';
 

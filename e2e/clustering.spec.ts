@@ -3,7 +3,7 @@
  * browser context of their own; every change is checked on the other person's page too.
  */
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { addIdea, addNote, addProblem, cardBodyById } from '../shared/board.ts';
+import { addIdea, addNote, addProblem, cardBodyById } from '../shared/board/index.ts';
 import { writeMarkdownToBody } from '../shared/richtext/index.ts';
 import { PEOPLE, cardById, createBoard, join, openAs, pathFor, seedThroughServer, waitReady } from './helpers.ts';
 

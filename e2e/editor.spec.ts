@@ -1,5 +1,5 @@
 /**
- * Guards for the Lexical internals the card editor relies on (see client/editor/hydrate.ts):
+ * Guards for the Lexical internals the card editor relies on (see shared/richtext/yjsTree.ts):
  * mounting an editor on a body that has content shows that content, and remounting then editing
  * neither loses nor duplicates anything. Also: per-person undo reaches into card text.
  */

@@ -6,7 +6,7 @@
  * the rules allow. And a page reloaded offline knows the rules it last saw.
  */
 import { expect, test, type Page } from '@playwright/test';
-import { addIdea, addProblem } from '../shared/board.ts';
+import { addIdea, addProblem } from '../shared/board/index.ts';
 import { PEOPLE, addCard, cardById, cardByTitle, createBoard, openAs, seedThroughServer, waitReady, type CreatedBoard } from './helpers.ts';
 
 const TOM = { participantId: 'seed-tom', name: 'Tom Whitfield', organisation: 'Leeds City Council', sector: 'public sector' as const };

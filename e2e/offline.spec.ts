@@ -4,7 +4,7 @@
  * to synced and A sees both edits.
  */
 import { expect, test } from '@playwright/test';
-import { addProblem } from '../shared/board.ts';
+import { addProblem } from '../shared/board/index.ts';
 import { PEOPLE, bodyEditor, cardById, cardByTitle, createBoard, openAs, seedThroughServer, waitReady } from './helpers.ts';
 
 const AUTHOR = { participantId: 'seed', name: 'Tom Whitfield', organisation: 'Leeds City Council', sector: 'public sector' as const };

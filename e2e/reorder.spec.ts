@@ -1,6 +1,6 @@
 /** Reordering and moving cards from two contexts at the same time converges to one order. */
 import { expect, test, type Page } from '@playwright/test';
-import { addIdea, addProblem } from '../shared/board.ts';
+import { addIdea, addProblem } from '../shared/board/index.ts';
 import { PEOPLE, cardById, createBoard, openAs, seedThroughServer } from './helpers.ts';
 
 const AUTHOR = { participantId: 'seed', name: 'Tom Whitfield', organisation: 'Leeds City Council', sector: 'public sector' as const };

@@ -8,15 +8,11 @@ import WebSocket from 'ws';
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { WebsocketProvider } from 'y-websocket';
-import { onAuthoring, readBoard, type Author } from '../shared/board.ts';
+import { onAuthoring, readBoard, type Author } from '../shared/board/index.ts';
 import { MessageType } from '../shared/protocol.ts';
+import type { CreateBoardResponse } from '../shared/api.ts';
 
-export type CreatedBoard = {
-  id: string;
-  title: string;
-  tokens: Record<'facilitator' | 'contributor' | 'viewer', string>;
-  links: Record<'facilitator' | 'contributor' | 'viewer', string>;
-};
+export type CreatedBoard = CreateBoardResponse;
 
 /**
  * Seeds `board` as its people would write it. The server credits each card to the participant

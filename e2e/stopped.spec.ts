@@ -4,7 +4,7 @@
  * The indicator says the board is disconnected and what to do; the other person carries on.
  */
 import { expect, test } from '@playwright/test';
-import { addProblem } from '../shared/board.ts';
+import { addProblem } from '../shared/board/index.ts';
 import { PEOPLE, cardByTitle, createBoard, openAs, seedThroughServer } from './helpers.ts';
 
 const AUTHOR = { participantId: 'seed', name: 'Tom Whitfield', organisation: 'Leeds City Council', sector: 'public sector' as const };

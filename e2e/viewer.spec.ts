@@ -1,6 +1,6 @@
 /** A viewer sees the board live and has no way to change it; a forced write changes nothing. */
 import { expect, test } from '@playwright/test';
-import { addProblem } from '../shared/board.ts';
+import { addProblem } from '../shared/board/index.ts';
 import { PEOPLE, cardById, cardByTitle, createBoard, openAs, seedThroughServer } from './helpers.ts';
 
 const AUTHOR = { participantId: 'seed', name: 'Tom Whitfield', organisation: 'Leeds City Council', sector: 'public sector' as const };

@@ -15,11 +15,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import type { CreateBoardResponse } from './api/boards.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
 import { boardText, text, waitFor } from './test/harness.ts';
 import { freePort, startServerProcess, type ServerProcess } from './test/process.ts';
 import { addTextCardsOverSocket } from './test/session.ts';
+import type { CreateBoardResponse } from '../shared/api.ts';
 
 const CYCLES = Number(process.env.CRASH_CYCLES ?? 4);
 const SEED = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);

@@ -9,11 +9,11 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode } from '../shared/protocol.ts';
-import type { CreateBoardResponse } from './api/boards.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
 import { startServerProcess, type ServerProcess } from './test/process.ts';
 import { boardText, connectProvider, storedText, text, waitFor, whenSynced } from './test/harness.ts';
 import { addTextCardsOverSocket } from './test/session.ts';
+import type { CreateBoardResponse } from '../shared/api.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

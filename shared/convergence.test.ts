@@ -22,10 +22,10 @@ import {
   setIdeaTheme,
   updateCardTitle,
   type Author,
-  type BoardOrigin,
   type BoardSnapshot,
-} from './board.ts';
+} from './board/index.ts';
 import { SECTORS, cardBody, findCard } from './schema.ts';
+import type { BoardOrigin } from './origins.ts';
 
 type Peer = { doc: Y.Doc; author: Author; origin: BoardOrigin; inbox: Uint8Array[] };
 

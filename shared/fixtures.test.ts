@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { readBoard } from './board.ts';
+import { readBoard } from './board/index.ts';
 import { seedBoardFromFixture, seedLargeBoard, type BoardFixture } from './fixtures.ts';
 import techConnect from './fixtures/tech-connect-board.json' with { type: 'json' };
 import { bodyToMarkdown, bodyToPlainText, readBody, type RichBlock } from './richtext/index.ts';

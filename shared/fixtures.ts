@@ -6,18 +6,10 @@
  * Content is deterministic; timestamps (`createdAt`, `updatedAt`) are the time of seeding.
  */
 import type * as Y from 'yjs';
-import {
-  SEED_ORIGIN,
-  addIdea,
-  addNote,
-  addProblem,
-  addTheme,
-  initBoard,
-  type Author,
-  type BoardOrigin,
-} from './board.ts';
+import { addIdea, addNote, addProblem, addTheme, initBoard, type Author } from './board/index.ts';
 import { writeMarkdownToBody } from './richtext/writeMarkdownToBody.ts';
 import { cardBody, findCard, type Sector, type Template } from './schema.ts';
+import { SEED_ORIGIN, type BoardOrigin } from './origins.ts';
 
 export type FixtureParticipant = { id: string; name: string; organisation: string; sector: Sector };
 /** A card as the fixture states it: `author` is a participant id, `body` is Markdown. */

@@ -16,7 +16,7 @@
  * This module has only type imports on purpose (at run time it depends on nothing): client, server
  * and tests can all use it, and changing it is a protocol change (bump `PROTOCOL_VERSION`).
  *
- * Version 2 adds facilitation (issue 4). Everything below travels as JSON in type-100 frames:
+ * Version 2 adds facilitation. Everything below travels as JSON in type-100 frames:
  *
  *   client -> server   `command`      {type, id, name, args}; answered by exactly one `result`
  *   server -> client   `hello`        who you are (role), right after sync step 1
@@ -31,7 +31,7 @@
  *                      `error`        something the server refused that was not a command (a
  *                                     document update, or a frame that is not a command at all)
  *
- * Version 3 adds sponsor comments on the brief (issue 5):
+ * Version 3 adds sponsor comments on the brief:
  *
  *   server -> client   `comments`     comments just left on the brief (through the HTTP API, since
  *                                     viewers cannot write to the document) — to everyone; merge
@@ -48,10 +48,10 @@
  * stored and applied; the sender then gets `refused`, listing each refused part and why. Its own
  * document still holds the refused changes, so it should keep them for the person and then drop
  * its local copy of the board and sync afresh. Clients avoid this by asking the same rules first
- * (shared/session.ts: `addRefusal`, `editRefusal`, `metaRefusal`).
+ * (shared/facilitation/permissions.ts: `addRefusal`, `editRefusal`, `metaRefusal`).
  */
-import type { CardKind, Sector, Template } from './schema.ts';
-import type { Phase, SessionVote, Standing, TimerStatus } from './session.ts';
+import { ROLES, type CardKind, type Role, type Sector, type Template } from './schema.ts';
+import type { Phase, SessionVote, Standing, TimerStatus } from './facilitation/index.ts';
 import type { VoteConfig, VoteRoundResult } from './votes.ts';
 import type { SponsorComment } from './brief/comments.ts';
 
@@ -138,14 +138,6 @@ export const CloseReason = {
   unknownMessageType: 'unknown message type',
 } as const;
 
-export const ROLES = ['facilitator', 'contributor', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Whether a role's document updates are applied and stored. */
-export function canWrite(role: Role): boolean {
-  return role !== 'viewer';
-}
-
 /**
  * Sent by the server to every connection right after its sync step 1. A viewer's `readOnly` is
  * true and `message` says so in words the client can show as is.
@@ -180,7 +172,7 @@ export type CommandArgs = {
    * With participantId and secret: you again (name, organisation and sector may change).
    */
   join: { name: string; organisation: string; sector: Sector; participantId?: string; secret?: string };
-  /** (F) jump to a phase by its id (shared/session.ts) */
+  /** (F) jump to a phase by its id (shared/facilitation/templates.ts) */
   setPhase: { phaseId: string };
   /** (F) */
   nextPhase: Record<string, never>;

@@ -35,6 +35,15 @@ export type Template = (typeof TEMPLATES)[number];
 export const CARD_KINDS = ['problem', 'idea', 'note'] as const;
 export type CardKind = (typeof CARD_KINDS)[number];
 
+/** The role a board link gives (a person's standing may be higher: see shared/facilitation). */
+export const ROLES = ['facilitator', 'contributor', 'viewer'] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Whether a role's document updates are applied and stored. */
+export function canWrite(role: Role): boolean {
+  return role !== 'viewer';
+}
+
 /** Top-level shared types of the document. */
 export const ROOT = {
   meta: 'meta',
@@ -90,7 +99,10 @@ export const LIMITS = {
   summary: 5000,
 } as const;
 
-/** The attributes Lexical 0.52 gives the XmlText of an empty paragraph (see STACK.md). */
+/**
+ * The attributes Lexical 0.52 gives the XmlText of an empty paragraph, so that bodies written
+ * here (`createBody`, `createTextParagraph`) are shaped exactly as an editor would write them.
+ */
 export const EMPTY_PARAGRAPH_ATTRIBUTES = {
   __type: 'paragraph',
   __format: 0,

@@ -272,9 +272,13 @@ export type VoteRefusalCode =
 
 export type VoteRefusal = { code: VoteRefusalCode; message: string };
 
-/** Why a dot may not be cast or withdrawn, in words a person can act on; null when it may. */
-export function checkVote(attempt: VoteAttempt): VoteRefusal | null {
-  const { vote, voter, ballot, cardId } = attempt;
+/**
+ * Why this voter may not place or take back dots in the board's vote now, whatever their ballot
+ * and the card; null when they may. The first half of `checkVote`, and what a client asks to know
+ * whether to offer dots at all.
+ */
+export function checkVoter(attempt: Pick<VoteAttempt, 'vote' | 'phaseVoteLanes' | 'voter'>): VoteRefusal | null {
+  const { vote, voter } = attempt;
   if (voter === 'viewer') return { code: 'forbidden', message: 'Viewers can’t vote. Ask the facilitator for a contributor link.' };
   if (!vote) return { code: 'no-vote', message: 'No vote is open.' };
   if (vote.status !== 'open') return { code: 'vote-closed', message: 'Voting has closed: your dots can no longer change.' };
@@ -284,6 +288,15 @@ export function checkVote(attempt: VoteAttempt): VoteRefusal | null {
   if (voter === 'facilitator' && !vote.config.facilitatorsVote) {
     return { code: 'forbidden', message: 'Facilitators don’t vote in this round.' };
   }
+  return null;
+}
+
+/** Why a dot may not be cast or withdrawn, in words a person can act on; null when it may. */
+export function checkVote(attempt: VoteAttempt): VoteRefusal | null {
+  const refusal = checkVoter(attempt);
+  if (refusal) return refusal;
+  const { ballot, cardId } = attempt;
+  const vote = attempt.vote!;
   const onCard = ballot[cardId] ?? 0;
   if (attempt.action === 'withdraw') {
     return onCard > 0 ? null : { code: 'no-dot', message: 'You have no dot on that card to take back.' };

@@ -5,7 +5,6 @@
  * (useArrivals.ts) and drag and drop (dnd.tsx).
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { BoardSnapshot, Card } from '../../shared/board.ts';
 import type { CardKind } from '../../shared/schema.ts';
 import type { Peer } from '../sync/presence.ts';
 import { CardView } from './CardView.tsx';
@@ -16,6 +15,7 @@ import { IdeaTools, ThemesPanel, type MergeChoiceGroup } from './Themes.tsx';
 import { useArrivals } from './useArrivals.ts';
 import { useBoardKeys, useCardKeys } from './useCardKeys.ts';
 import { useRovingFocus } from './useRovingFocus.ts';
+import type { BoardSnapshot, Card } from '../../shared/board/index.ts';
 
 type OpenState = { id: string; focus: 'title' | 'body' } | null;
 type Toast = { message: string; undo: boolean; key: number } | null;

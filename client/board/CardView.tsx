@@ -1,6 +1,6 @@
 /** One card: the static face (title, author chip, body preview, footer) or, when open, the editor. */
 import { memo, type ReactNode } from 'react';
-import type { Author, Card, Theme } from '../../shared/board.ts';
+import type { Author, Card, Theme } from '../../shared/board/index.ts';
 import type { Peer } from '../sync/presence.ts';
 import { describeKind } from './layout.ts';
 import { useServices } from './services.ts';

@@ -1,5 +1,5 @@
 /** Author chips, avatars and person badges: sector colour always paired with a text label. */
-import type { Author } from '../../shared/board.ts';
+import type { Author } from '../../shared/board/index.ts';
 import type { Peer } from '../sync/presence.ts';
 import { initials, sectorStyle } from '../lib/sectors.ts';
 

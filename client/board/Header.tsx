@@ -1,7 +1,6 @@
 /** The board header: title, challenge, your role, presence, sync status and the keys button. */
 import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
-import { SECTORS } from '../../shared/schema.ts';
-import type { Role } from '../../shared/protocol.ts';
+import { SECTORS, type Role } from '../../shared/schema.ts';
 import type { Peer } from '../sync/presence.ts';
 import type { SyncStatus } from '../sync/syncStatus.ts';
 import { sectorStyle } from '../lib/sectors.ts';

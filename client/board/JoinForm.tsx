@@ -1,7 +1,6 @@
 /** The join step: name, organisation and sector, remembered on this device. */
 import { useId, useState } from 'react';
-import { SECTORS, type Sector } from '../../shared/schema.ts';
-import type { Role } from '../../shared/protocol.ts';
+import { SECTORS, type Sector, type Role } from '../../shared/schema.ts';
 import { SECTOR_STYLE } from '../lib/sectors.ts';
 
 export type JoinDetails = { name: string; organisation: string; sector: Sector };

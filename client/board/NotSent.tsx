@@ -4,7 +4,7 @@
  * (once the rules allow: otherwise it says why not) and Discard.
  */
 import { useState, useSyncExternalStore } from 'react';
-import type { BoardSnapshot } from '../../shared/board.ts';
+import type { BoardSnapshot } from '../../shared/board/index.ts';
 import { Modal } from '../facilitation/Modal.tsx';
 import { canReapply, describeEntry, entryText, reasonText, type NotSentEntry, type NotSentStore } from '../sync/notSent.ts';
 

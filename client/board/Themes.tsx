@@ -4,7 +4,7 @@
  * theme…" and "Merge into…".
  */
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
-import type { Theme } from '../../shared/board.ts';
+import type { Theme } from '../../shared/board/index.ts';
 import { DropZone } from './dnd.tsx';
 
 const themeTitle = (t: Pick<Theme, 'title'>) => t.title.trim() || 'Untitled theme';

@@ -48,7 +48,7 @@ import {
   type RefObject,
   type TouchEvent as ReactTouchEvent,
 } from 'react';
-import type { BoardSnapshot } from '../../shared/board.ts';
+import type { BoardSnapshot } from '../../shared/board/index.ts';
 import type { CardKind } from '../../shared/schema.ts';
 import { accepts, describeTarget, explain, resolveDrop, targetLane, type DropAction, type DropPosition, type DropTarget } from './drop.ts';
 import {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addNote, addProblem, addTheme, readBoard } from '../../shared/board.ts';
+import { addIdea, addNote, addProblem, addTheme, readBoard } from '../../shared/board/index.ts';
 import { accepts, describeTarget, resolveDrop, type DropTarget } from './drop.ts';
 
 const author = { participantId: 'p', name: 'Pat', organisation: 'Org', sector: 'citizen' as const };

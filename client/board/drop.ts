@@ -3,7 +3,7 @@
  * change a drop makes. No React, no dnd-kit, no Yjs: unit-tested in drop.test.ts. The drag layer
  * (dnd.tsx) attaches a DropTarget to every droppable and calls `resolveDrop` on drop.
  */
-import type { BoardSnapshot, Card, Placement } from '../../shared/board.ts';
+import type { BoardSnapshot, Card, Placement } from '../../shared/board/index.ts';
 import type { CardKind } from '../../shared/schema.ts';
 import { describeKind, findCardIn } from './layout.ts';
 

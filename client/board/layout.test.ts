@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addNote, addProblem, addTheme, moveIdea, readBoard, reorderCard, moveNote } from '../../shared/board.ts';
+import { addIdea, addNote, addProblem, addTheme, moveIdea, readBoard, reorderCard, moveNote } from '../../shared/board/index.ts';
 import { layoutBoard, moveStep, neighbourAcross, findCardIn } from './layout.ts';
 
 const author = { participantId: 'p', name: 'Pat', organisation: 'Org', sector: 'citizen' as const };

@@ -3,7 +3,7 @@
  * visual order of cards in each lane (for arrow keys), and where a card lands when moved one step
  * up or down (for the M key). No React, no Yjs: unit-tested in layout.test.ts.
  */
-import type { BoardSnapshot, Card, Idea, Note, Placement, Problem, Theme } from '../../shared/board.ts';
+import type { BoardSnapshot, Card, Idea, Note, Placement, Problem, Theme } from '../../shared/board/index.ts';
 import type { CardKind } from '../../shared/schema.ts';
 
 export const LANES: ReadonlyArray<{ kind: CardKind; title: string; hint: string; addLabel: string; noun: string }> = [

@@ -3,7 +3,7 @@
  * see Yjs. BoardRoute builds this from a BoardConnection, createActions and the editor package.
  */
 import { createContext, useContext, type ReactNode } from 'react';
-import type { Card } from '../../shared/board.ts';
+import type { Card } from '../../shared/board/index.ts';
 import type { CardKind } from '../../shared/schema.ts';
 import type { BoardActions } from '../sync/actions.ts';
 import type { PresenceUser } from '../sync/presence.ts';

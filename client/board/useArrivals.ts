@@ -3,9 +3,9 @@
  * at once, as on a first sync), and marked fresh for a moment so they glow.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { BoardSnapshot } from '../../shared/board.ts';
 import { describeKind } from './layout.ts';
 import type { BoardServices } from './services.ts';
+import type { BoardSnapshot } from '../../shared/board/index.ts';
 
 /** How long an arrival stays marked fresh. */
 const FRESH_MS = 2500;

@@ -6,11 +6,11 @@
  * Ctrl+Shift+Z and Ctrl+Y undo and redo. A drag in progress has the keys to itself.
  */
 import { useCallback, useEffect, useState, type KeyboardEvent as ReactKeyboardEvent, type RefObject } from 'react';
-import type { BoardSnapshot } from '../../shared/board.ts';
 import type { CardKind } from '../../shared/schema.ts';
 import type { BoardActions } from '../sync/actions.ts';
 import { describeKind, findCardIn, neighbourAcross, type BoardLayout } from './layout.ts';
 import type { BoardServices } from './services.ts';
+import type { BoardSnapshot } from '../../shared/board/index.ts';
 
 /** M-move mode: the card being moved, and how many steps (to undo on Escape). */
 export type MoveState = { id: string; steps: number } | null;

@@ -4,9 +4,9 @@
  * just moved): it moves there once the card shows and is not open.
  */
 import { useCallback, useLayoutEffect, useRef, useState } from 'react';
-import type { BoardSnapshot, Card } from '../../shared/board.ts';
 import type { CardKind } from '../../shared/schema.ts';
 import { findCardIn } from './layout.ts';
+import type { BoardSnapshot, Card } from '../../shared/board/index.ts';
 
 export type ActiveCards = Record<CardKind, string | null>;
 

@@ -9,12 +9,10 @@ import { useBoardInfo } from '../lib/useBoardInfo.ts';
 import { LinkProblemPage, OpeningPage } from '../lib/LinkPages.tsx';
 import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import * as Y from 'yjs';
-import { newId, updateBriefText } from '../../shared/board.ts';
+import { newId, updateBriefText } from '../../shared/board/index.ts';
 import { commentTargetKey, type NewComment, type SponsorComment } from '../../shared/brief/comments.ts';
 import { BRIEF_FORMATS, type BriefFormat } from '../../shared/brief/formats.ts';
-import type { VersionInfo } from '../../shared/brief/versions.ts';
-import type { Role } from '../../shared/protocol.ts';
-import { LIMITS } from '../../shared/schema.ts';
+import { LIMITS, type Role } from '../../shared/schema.ts';
 import { wsBase } from '../lib/api.ts';
 import { loadIdentity, type BoardInfo } from '../lib/storage.ts';
 import { BoardConnection } from '../sync/boardConnection.ts';
@@ -38,6 +36,7 @@ import {
 import { buildBriefFrom, useLiveBrief, type BuiltBrief } from './useLiveBrief.ts';
 import { VersionNotice, VersionPicker } from './VersionTools.tsx';
 import { VoteResultsStore } from './voteResults.ts';
+import type { VersionInfo } from '../../shared/api.ts';
 import './brief.css';
 
 export function BriefRoute({ boardId, token }: { boardId: string; token: string }) {

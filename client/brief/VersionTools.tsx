@@ -4,8 +4,8 @@
  */
 import { useEffect, useId, useState } from 'react';
 import type { CardRef, MetaField, RoundChange } from '../../shared/brief/compare.ts';
-import type { VersionComparisonResponse, VersionInfo } from '../../shared/brief/versions.ts';
 import { fetchComparison } from './briefApi.ts';
+import type { VersionComparisonResponse, VersionInfo } from '../../shared/api.ts';
 
 const WHEN = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit' });
 

@@ -4,10 +4,16 @@
  * links. The token goes as a bearer header; only download links carry it in the URL (a link
  * cannot carry a header), and the server sends those with `Referrer-Policy: no-referrer`.
  */
-import type { CommentListResponse, NewComment, SponsorComment } from '../../shared/brief/comments.ts';
+import type { NewComment, SponsorComment } from '../../shared/brief/comments.ts';
 import type { BriefFormat } from '../../shared/brief/formats.ts';
-import type { VersionComparisonResponse, VersionInfo, VersionListResponse } from '../../shared/brief/versions.ts';
 import type { VoteRoundResult } from '../../shared/votes.ts';
+import type {
+  CommentListResponse,
+  VersionComparisonResponse,
+  VersionInfo,
+  VersionListResponse,
+  VotesResponse,
+} from '../../shared/api.ts';
 import { ApiError } from '../lib/api.ts';
 
 async function failure(res: Response): Promise<ApiError> {
@@ -45,7 +51,7 @@ export async function fetchVersionState(boardId: string, token: string, versionI
 }
 
 export async function fetchVersionVotes(boardId: string, token: string, versionId: string): Promise<VoteRoundResult[]> {
-  return (await getJson<{ rounds: VoteRoundResult[] }>(boardId, token, `versions/${encodeURIComponent(versionId)}/votes`)).rounds;
+  return (await getJson<VotesResponse>(boardId, token, `versions/${encodeURIComponent(versionId)}/votes`)).rounds;
 }
 
 export async function fetchComparison(boardId: string, token: string, versionId: string): Promise<VersionComparisonResponse> {
@@ -54,7 +60,7 @@ export async function fetchComparison(boardId: string, token: string, versionId:
 
 /** Every round, as anyone may see it: rounds whose results are hidden come with no tallies. */
 export async function fetchVoteResults(boardId: string, token: string): Promise<VoteRoundResult[]> {
-  return (await getJson<{ rounds: VoteRoundResult[] }>(boardId, token, 'votes')).rounds;
+  return (await getJson<VotesResponse>(boardId, token, 'votes')).rounds;
 }
 
 export async function fetchComments(boardId: string, token: string): Promise<SponsorComment[]> {

@@ -4,7 +4,7 @@
  * The header button opens it; so does the comment count on an idea card, at that idea.
  */
 import { useEffect, useRef } from 'react';
-import type { BoardSnapshot } from '../../shared/board.ts';
+import type { BoardSnapshot } from '../../shared/board/index.ts';
 import { BRIEF_SECTIONS, commentAuthorText, type SponsorComment } from '../../shared/brief/comments.ts';
 import { CommentThread } from '../brief/BriefComments.tsx';
 import './comments.css';

@@ -27,15 +27,16 @@ import {
 } from 'lexical';
 import type * as Y from 'yjs';
 import { cardBody, findCard } from '../../shared/schema.ts';
-import { touchCard, type BoardOrigin } from '../../shared/board.ts';
+import { touchCard } from '../../shared/board/index.ts';
 import { RICH_TEXT_NODES, RICH_TEXT_TRANSFORMERS } from '../../shared/richtext/nodes.ts';
 import { isSafeUrl } from '../../shared/richtext/links.ts';
 import type { BoardConnection } from '../sync/boardConnection.ts';
 import type { PresenceUser } from '../sync/presence.ts';
 import { createCardProvider } from './cardProvider.ts';
-import { clearCollabCaches, hydrateFromYjs } from './hydrate.ts';
+import { clearCollabCaches, hydrateFromYjs } from '../../shared/richtext/yjsTree.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { editorTheme } from './theme.ts';
+import type { BoardOrigin } from '../../shared/origins.ts';
 
 /**
  * The V1 binding CollaborationPlugin created for `editor`. The plugin keeps it to itself, but

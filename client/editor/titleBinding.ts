@@ -19,7 +19,7 @@
  * Framework-free: the React component (CardTitleInput.tsx) only mounts and unmounts it.
  */
 import * as Y from 'yjs';
-import { cardTitleText } from '../../shared/board.ts';
+import { cardTitleText } from '../../shared/board/index.ts';
 import { textEdit } from '../../shared/textEdit.ts';
 import { indexIn, pinSelection, unpinSelection, type FieldSelection, type PinnedSelection } from './titleSelection.ts';
 

@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Awareness, applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness';
-import { addProblem, cardTitleText, updateCardTitle, type BoardOrigin } from '../../shared/board.ts';
+import { addProblem, cardTitleText, updateCardTitle } from '../../shared/board/index.ts';
 import { AWARENESS_FIELD } from '../sync/presence.ts';
 import { pinSelection } from './titleSelection.ts';
 import { publishTitleCaret, readTitleCarets } from './titleCarets.ts';
+import type { BoardOrigin } from '../../shared/origins.ts';
 
 const origin: BoardOrigin = { kind: 'local', participantId: 'p' };
 const rhys = { participantId: 'r', name: 'Rhys Morgan', organisation: 'NorthStar', sector: 'private sector', role: 'contributor', colour: '#6b2c91' };

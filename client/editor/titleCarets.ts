@@ -8,7 +8,7 @@
  */
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
-import { cardTitleText } from '../../shared/board.ts';
+import { cardTitleText } from '../../shared/board/index.ts';
 import { AWARENESS_FIELD, readPresenceUser, readTitleCaret } from '../sync/presence.ts';
 import { indexIn } from './titleSelection.ts';
 

@@ -3,20 +3,20 @@
  * (V / Shift+V on the focused card do the same), and once results may be seen, the card's total
  * with a small stacked bar of the sector breakdown — always with the same breakdown in words.
  */
-import type { Card } from '../../shared/board.ts';
+import type { Card } from '../../shared/board/index.ts';
 import { sectorStyle } from '../lib/sectors.ts';
-import { openVoteKind, voteEligibility } from '../session/rules.ts';
-import { useSession } from '../session/useSession.ts';
+import { useSession } from './useSession.ts';
 import { useFacilitation } from './context.ts';
 import { breakdownText, rankOf, sectorShares, shownRound } from './results.ts';
+import { openVoteKind, voteEligibility } from '../../shared/facilitation/index.ts';
 
 export function CardVotes({ card }: { card: Card }) {
-  const { store, role, view, vote, voteError } = useFacilitation();
+  const { store, view, vote, voteError } = useFacilitation();
   const snap = useSession(store);
   if (card.kind === 'note') return null;
   const s = snap.session;
   const kind = card.kind;
-  const voting = openVoteKind(s) === kind && voteEligibility(s, role).canVote;
+  const voting = openVoteKind(s) === kind && voteEligibility(s, store.standing()).canVote;
   const mineNow = snap.myVotes && snap.myVotes.round === s?.vote?.round ? (snap.myVotes.dots[card.id] ?? 0) : 0;
   const result = shownRound(snap.results, kind, view.round[kind]);
   const tally = result?.tallies.find((t) => t.cardId === card.id);

@@ -1,10 +1,10 @@
 /** The facilitator bar's dialogs: start a vote, the people present, the three links, save a version. */
 import { useId, useState } from 'react';
-import type { Role, RosterEntry, SessionMessage } from '../../shared/protocol.ts';
-import { SECTORS } from '../../shared/schema.ts';
+import type { RosterEntry, SessionMessage } from '../../shared/protocol.ts';
+import { SECTORS, type Role } from '../../shared/schema.ts';
 import { DEFAULT_VOTE_CONFIG, VOTE_LIMITS, type VoteConfig, type VoteLane } from '../../shared/votes.ts';
 import { sectorStyle } from '../lib/sectors.ts';
-import { useSession } from '../session/useSession.ts';
+import { useSession } from './useSession.ts';
 import { useFacilitation } from './context.ts';
 import { Modal } from './Modal.tsx';
 import { useRun } from './useRun.ts';

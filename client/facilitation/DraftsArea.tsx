@@ -6,10 +6,10 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { CardKind } from '../../shared/schema.ts';
 import type { Draft } from '../../shared/protocol.ts';
-import { addMode } from '../session/rules.ts';
-import { useSession } from '../session/useSession.ts';
+import { useSession } from './useSession.ts';
 import { useFacilitation, type DraftEditorState } from './context.ts';
 import { useRun } from './useRun.ts';
+import { addMode } from '../../shared/facilitation/index.ts';
 
 const NOUN = { problem: 'problem statement', idea: 'idea' } as const;
 const PLURAL = { problem: 'problem statements', idea: 'ideas' } as const;

@@ -6,8 +6,8 @@
  */
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'react';
 import type { SessionMessage } from '../../shared/protocol.ts';
-import { runsSession } from '../../shared/session.ts';
-import { useSession } from '../session/useSession.ts';
+import { runsSession } from '../../shared/facilitation/index.ts';
+import { useSession } from './useSession.ts';
 import { useFacilitation } from './context.ts';
 import { LinksDialog, PeopleDialog, SaveVersionDialog, VoteDialog } from './Dialogs.tsx';
 import { useRun } from './useRun.ts';

@@ -1,6 +1,6 @@
 /** Above the lanes once results may be seen: which round each lane shows, and sort by dots. */
 import { useId } from 'react';
-import { useSession } from '../session/useSession.ts';
+import { useSession } from './useSession.ts';
 import { useFacilitation } from './context.ts';
 import { roundsFor, sectorPrivacyNote, shownRound, VOTE_KINDS, type VoteKind } from './results.ts';
 

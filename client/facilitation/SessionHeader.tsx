@@ -4,17 +4,17 @@
  * does something, and the end-of-time signal (visible always, audible if you allowed it).
  */
 import { useEffect, useId, useState } from 'react';
-import { openVoteKind, voteEligibility } from '../session/rules.ts';
-import { describeTimer, timerRemainingMs } from '../session/timer.ts';
-import { useNow, useSession } from '../session/useSession.ts';
-import { loadSoundPreference, playTimeUp, saveSoundPreference, unlockSound } from '../session/sound.ts';
+import { describeTimer, timerRemainingMs } from './timer.ts';
+import { useNow, useSession } from './useSession.ts';
+import { loadSoundPreference, playTimeUp, saveSoundPreference, unlockSound } from './sound.ts';
 import { useFacilitation } from './context.ts';
+import { openVoteKind, voteEligibility } from '../../shared/facilitation/index.ts';
 import './facilitation.css';
 
 const LANE_WORD = { problem: 'problem statements', idea: 'ideas', note: 'notes' } as const;
 
 export function SessionStatus({ editBlocked }: { editBlocked: string | null }) {
-  const { store, role } = useFacilitation();
+  const { store } = useFacilitation();
   const snap = useSession(store);
   const s = snap.session;
   const running = s?.timer.status === 'running';
@@ -30,7 +30,7 @@ export function SessionStatus({ editBlocked }: { editBlocked: string | null }) {
   const remaining = snap.clock ? timerRemainingMs(s.timer, snap.clock, now) : s.timer.remainingMs;
   const timerText = describeTimer(s.timer, remaining);
   const voteKind = openVoteKind(s);
-  const eligible = voteEligibility(s, role).canVote;
+  const eligible = voteEligibility(s, store.standing()).canVote;
   const mine = snap.myVotes;
   const urgent = s.timer.status === 'running' && remaining <= 30_000;
   return (

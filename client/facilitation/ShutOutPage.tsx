@@ -1,6 +1,6 @@
 /** The whole page when this link or person has been shut out (close 4401 or 4403). */
 import { useEffect, useRef } from 'react';
-import type { ShutOut } from '../session/sessionStore.ts';
+import type { ShutOut } from './sessionStore.ts';
 
 export function ShutOutPage({ shutOut }: { shutOut: ShutOut }) {
   const ref = useRef<HTMLHeadingElement>(null);

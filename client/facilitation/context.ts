@@ -4,9 +4,9 @@
  * BoardRoute; the components read the store through useSession.
  */
 import { createContext, useContext } from 'react';
-import type { Role } from '../../shared/protocol.ts';
-import type { SessionStore } from '../session/sessionStore.ts';
+import type { SessionStore } from './sessionStore.ts';
 import type { VoteKind } from './results.ts';
+import type { Role } from '../../shared/schema.ts';
 
 export type ResultsView = {
   /** the round each lane shows (null: the latest) */

@@ -6,22 +6,22 @@
  * the board after a refused update, and reopening with a new link after rotating our own.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import type { BoardSnapshot } from '../../shared/board.ts';
-import type { RefusedChange, Role } from '../../shared/protocol.ts';
-import { runsSession } from '../../shared/session.ts';
+import type { BoardSnapshot } from '../../shared/board/index.ts';
+import type { RefusedChange } from '../../shared/protocol.ts';
+import { runsSession, addMode, editBlocked, openVoteKind, voteEligibility } from '../../shared/facilitation/index.ts';
 import type { FacilitationSlots } from '../board/services.ts';
 import type { BoardConnection } from '../sync/boardConnection.ts';
-import { localCredentials } from '../session/credentials.ts';
-import { addMode, editBlocked, openVoteKind, voteEligibility } from '../session/rules.ts';
-import { createSessionStore, type Profile } from '../session/sessionStore.ts';
-import { boardTransport } from '../session/transport.ts';
+import { localCredentials } from './credentials.ts';
+import { createSessionStore, type Profile } from './sessionStore.ts';
+import { boardTransport } from './transport.ts';
 import { loadSessionMemory, saveSessionMemory } from '../lib/storage.ts';
 import { captureNotSent, type NotSentEntry, type NotSentStore } from '../sync/notSent.ts';
-import { useSession } from '../session/useSession.ts';
+import { useSession } from './useSession.ts';
 import { CardVotes } from './CardVotes.tsx';
 import type { DraftEditorState, FacilitationValue, ResultsView } from './context.ts';
 import { DraftsArea } from './DraftsArea.tsx';
 import { shownRound, sortBoardByVotes, VOTE_KINDS, type VoteKind } from './results.ts';
+import type { Role } from '../../shared/schema.ts';
 
 export type LayerOptions = {
   conn: BoardConnection;
@@ -103,13 +103,13 @@ export function useFacilitationLayer(options: LayerOptions) {
       e.preventDefault();
       if (!kind) return announce('No vote is open.');
       if (el.dataset.kind !== kind) return announce(`This vote is on ${kind === 'idea' ? 'ideas' : 'problem statements'}, not on this card.`);
-      const eligible = voteEligibility(s, role);
+      const eligible = voteEligibility(s, store.standing());
       if (!eligible.canVote) return announce(eligible.reason);
       void vote(el.dataset.cardId!, e.shiftKey ? 'withdraw' : 'cast');
     };
     document.addEventListener('keydown', onKey);
     return () => document.removeEventListener('keydown', onKey);
-  }, [store, role, vote, announce]);
+  }, [store, vote, announce]);
 
   // The server refused parts of this page's updates: keep each in "Not sent" as it is refused
   // (read from this page's copy at once, before anything changes it); then, once the server has

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BoardSnapshot } from '../../shared/board.ts';
+import type { BoardSnapshot } from '../../shared/board/index.ts';
 import { DEFAULT_VOTE_CONFIG, emptySectorCounts, type VoteRoundResult } from '../../shared/votes.ts';
 import { breakdownText, rankOf, roundsFor, sectorPrivacyNote, sectorShares, shownRound, sortBoardByVotes } from './results.ts';
 

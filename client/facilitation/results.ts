@@ -3,7 +3,7 @@
  * its sector breakdown in words (never colour alone), and a board snapshot re-ordered by dots for
  * "sort by votes". Pure: unit-tested in results.test.ts.
  */
-import type { BoardSnapshot } from '../../shared/board.ts';
+import type { BoardSnapshot } from '../../shared/board/index.ts';
 import { SECTORS, type CardKind, type Sector } from '../../shared/schema.ts';
 import { resultsVisible, VOTE_LANE_KIND, type CardTally, type VoteRoundResult } from '../../shared/votes.ts';
 import { OTHER_SECTORS, smallSectorsText } from '../../shared/brief/words.ts';

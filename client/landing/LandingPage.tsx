@@ -1,8 +1,8 @@
 /** `/`: what Crossboard is, "Start a board", the three links once created, and recent boards. */
 import { useEffect, useId, useRef, useState } from 'react';
-import { TEMPLATES } from '../../shared/schema.ts';
-import type { Role } from '../../shared/protocol.ts';
-import { ApiError, createBoard, type CreatedBoard } from '../lib/api.ts';
+import { TEMPLATES, type Role } from '../../shared/schema.ts';
+import { ApiError, createBoard } from '../lib/api.ts';
+import type { CreateBoardResponse } from '../../shared/api.ts';
 import { loadRecentBoards, saveBoardInfo, type BoardInfo } from '../lib/storage.ts';
 
 const TEMPLATE_LABEL: Record<string, string> = {
@@ -19,7 +19,7 @@ const LINKS: Array<{ role: Role; title: string; explain: string }> = [
 ];
 
 export function LandingPage() {
-  const [created, setCreated] = useState<CreatedBoard | null>(null);
+  const [created, setCreated] = useState<CreateBoardResponse | null>(null);
   const [recent] = useState<BoardInfo[]>(() => loadRecentBoards());
   useEffect(() => {
     document.title = created ? `Board created — Crossboard` : 'Crossboard — live ideation boards for mixed teams';
@@ -51,7 +51,7 @@ export function LandingPage() {
   );
 }
 
-function StartForm({ onCreated }: { onCreated: (b: CreatedBoard) => void }) {
+function StartForm({ onCreated }: { onCreated: (b: CreateBoardResponse) => void }) {
   const ids = { title: useId(), challenge: useId(), sponsor: useId(), template: useId(), token: useId() };
   const [title, setTitle] = useState('');
   const [challenge, setChallenge] = useState('');
@@ -218,7 +218,7 @@ function StartForm({ onCreated }: { onCreated: (b: CreatedBoard) => void }) {
   );
 }
 
-function CreatedLinks({ board }: { board: CreatedBoard }) {
+function CreatedLinks({ board }: { board: CreateBoardResponse }) {
   const headingRef = useRef<HTMLHeadingElement>(null);
   const [copied, setCopied] = useState<Role | null>(null);
   useEffect(() => headingRef.current?.focus(), []);

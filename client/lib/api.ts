@@ -1,8 +1,6 @@
 /** The HTTP API the client uses (see server/api): create a board, read a board's metadata. */
-import type { ApiErrorCode } from '../../shared/api.ts';
+import type { ApiErrorCode, BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
 
-export type { BoardInfoResponse as BoardMetaResponse, CreateBoardResponse as CreatedBoard } from '../../shared/api.ts';
-import type { BoardInfoResponse as BoardMetaResponse, CreateBoardResponse as CreatedBoard } from '../../shared/api.ts';
 
 export class ApiError extends Error {
   override name = 'ApiError';
@@ -40,7 +38,7 @@ export async function createBoard(input: {
   challenge?: string;
   sponsor?: string;
   template?: string;
-}, createToken?: string): Promise<CreatedBoard> {
+}, createToken?: string): Promise<CreateBoardResponse> {
   const res = await fetch('/api/boards', {
     method: 'POST',
     // a closed deployment's creation token (CREATE_BOARD_TOKEN), when the person gave one
@@ -48,10 +46,10 @@ export async function createBoard(input: {
     body: JSON.stringify(input),
   });
   if (res.status !== 201 && res.status !== 200) throw await failure(res);
-  return (await res.json()) as CreatedBoard;
+  return (await res.json()) as CreateBoardResponse;
 }
 
-export async function fetchBoardMeta(id: string, token: string): Promise<BoardMetaResponse> {
+export async function fetchBoardMeta(id: string, token: string): Promise<BoardInfoResponse> {
   let headers: Headers;
   try {
     headers = new Headers({ authorization: `Bearer ${token}` });
@@ -61,7 +59,7 @@ export async function fetchBoardMeta(id: string, token: string): Promise<BoardMe
   }
   const res = await fetch(`/api/boards/${encodeURIComponent(id)}`, { headers });
   if (!res.ok) throw await failure(res);
-  return (await res.json()) as BoardMetaResponse;
+  return (await res.json()) as BoardInfoResponse;
 }
 
 /** The WebSocket base for this page's origin (`ws://host/ws` or `wss://host/ws`). */

@@ -1,6 +1,6 @@
 /**
  * The board actions the UI may call, bound to one connection and one author. They use only the
- * model's named write functions (shared/board.ts) with this person's origin, so each is one
+ * model's named write functions (shared/board/) with this person's origin, so each is one
  * transaction and one undo step. Components receive this object and never see Yjs.
  */
 import {
@@ -17,7 +17,7 @@ import {
   updateCardTitle,
   type Author,
   type Placement,
-} from '../../shared/board.ts';
+} from '../../shared/board/index.ts';
 import type { CardKind } from '../../shared/schema.ts';
 import type { BoardConnection } from './boardConnection.ts';
 

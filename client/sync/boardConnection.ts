@@ -10,12 +10,12 @@ import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
-import { boardMaps } from '../../shared/schema.ts';
-import type { BoardOrigin } from '../../shared/board.ts';
-import { MessageType, parseControlMessage, type ControlMessage, type HelloMessage, type Role } from '../../shared/protocol.ts';
+import { boardMaps, type Role } from '../../shared/schema.ts';
+import { MessageType, parseControlMessage, type ControlMessage, type HelloMessage } from '../../shared/protocol.ts';
 import { SyncStatusStore } from './syncStatus.ts';
 import { ReconnectPolicy } from './reconnect.ts';
 import { AWARENESS_FIELD, keepPresenceAcrossReconnects, type PresenceUser } from './presence.ts';
+import type { BoardOrigin } from '../../shared/origins.ts';
 
 /** The origin of updates replayed from the journal (see `keepJournal`). */
 const JOURNAL_ORIGIN = { kind: 'journal' } as const;

@@ -4,7 +4,7 @@
  */
 import { useCallback, useRef, useSyncExternalStore } from 'react';
 import * as Y from 'yjs';
-import { readBoard, type BoardSnapshot } from '../../shared/board.ts';
+import { readBoard, type BoardSnapshot } from '../../shared/board/index.ts';
 import type { BoardConnection } from './boardConnection.ts';
 import type { SyncStatus } from './syncStatus.ts';
 import { readPeers, type Peer } from './presence.ts';

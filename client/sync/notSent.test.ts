@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addProblem, initBoard, readBoard, updateBriefText, type Author, type BoardOrigin } from '../../shared/board.ts';
+import { addIdea, addProblem, initBoard, readBoard, updateBriefText, type Author } from '../../shared/board/index.ts';
 import type { RefusedChange } from '../../shared/protocol.ts';
 import { bodyToMarkdown } from '../../shared/richtext/readBody.ts';
 import { writeMarkdownToBody } from '../../shared/richtext/writeMarkdownToBody.ts';
 import { META, cardBody, findCard } from '../../shared/schema.ts';
 import { captureNotSent, describeEntry, entryText, reapplyEntry, reasonText } from './notSent.ts';
+import type { BoardOrigin } from '../../shared/origins.ts';
 
 const me: Author = { participantId: 'p1', name: 'Amira', organisation: 'Council', sector: 'public sector' };
 const origin: BoardOrigin = { kind: 'local', participantId: 'p1' };

@@ -23,12 +23,12 @@ import {
   updateCardTitle,
   updateMeta,
   type Author,
-  type BoardOrigin,
   type BoardSnapshot,
-} from '../../shared/board.ts';
+} from '../../shared/board/index.ts';
 import type { RefusedChange, RefusedChangeCode, RefusedTarget } from '../../shared/protocol.ts';
 import { bodyToMarkdown } from '../../shared/richtext/readBody.ts';
 import { cardBody, findCard, META, type CardKind } from '../../shared/schema.ts';
+import type { BoardOrigin } from '../../shared/origins.ts';
 
 export type NotSentEntry = {
   /** one entry per card, theme or meta field: a later refusal of the same one replaces it */

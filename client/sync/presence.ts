@@ -12,8 +12,8 @@
 import * as decoding from 'lib0/decoding';
 import type { Awareness } from 'y-protocols/awareness';
 import type { WebsocketProvider } from 'y-websocket';
-import { SECTORS, type Sector } from '../../shared/schema.ts';
-import { MessageType, type Role } from '../../shared/protocol.ts';
+import { SECTORS, type Sector, type Role } from '../../shared/schema.ts';
+import { MessageType } from '../../shared/protocol.ts';
 
 export type PresenceUser = {
   participantId: string;

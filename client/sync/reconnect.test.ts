@@ -13,7 +13,7 @@ import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CloseCode, MessageType } from '../../shared/protocol.ts';
-import { readBoard } from '../../shared/board.ts';
+import { readBoard } from '../../shared/board/index.ts';
 import { CARD, laneMap } from '../../shared/schema.ts';
 import { createApp } from '../../server/app.ts';
 import type { Limits } from '../../server/config.ts';

@@ -10,9 +10,9 @@
  */
 import type { Context } from 'hono';
 import { createMiddleware } from 'hono/factory';
-import type { Role } from '../../shared/protocol.ts';
 import { hashToken, isTokenShaped } from '../auth/tokens.ts';
 import type { BoardRecord, Storage } from '../storage/storage.ts';
+import type { Role } from '../../shared/schema.ts';
 
 /** What `boardAuth` sets on the context, read by handlers as `c.var.role` and so on. */
 export type BoardAuthEnv = {

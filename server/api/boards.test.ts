@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startServer, upgradeStatus, type TestServer } from '../test/harness.ts';
-import type { BoardInfoResponse, CreateBoardResponse } from './boards.ts';
+import type { BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
 
 let s: TestServer;
 afterEach(async () => {

@@ -10,10 +10,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { applyTemplate, initBoard, readMeta } from '../../shared/board.ts';
-import { ROLES, type Role } from '../../shared/protocol.ts';
-import { LIMITS, TEMPLATES } from '../../shared/schema.ts';
-import { templateDefinition } from '../../shared/session.ts';
+import { applyTemplate, initBoard, readMeta } from '../../shared/board/index.ts';
+import { LIMITS, TEMPLATES, ROLES, type Role } from '../../shared/schema.ts';
+import { templateDefinition } from '../../shared/facilitation/index.ts';
 import { bodyWriter } from '../bodyWriter.ts';
 import { generateBoardId, generateToken, hashToken } from '../auth/tokens.ts';
 import type { Limits } from '../config.ts';
@@ -52,8 +51,7 @@ export const createBoardBody = z.object({
   template: z.enum(TEMPLATES, { error: `must be one of ${TEMPLATES.join(', ')}` }).optional(),
 });
 
-export type { BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
-import type { ApiError, BoardInfoResponse, CreateBoardResponse } from '../../shared/api.ts';
+import type { ApiError, BoardInfoResponse, CreateBoardResponse, HealthResponse } from '../../shared/api.ts';
 
 /**
  * Stores a new board whose document is `doc` (its first snapshot), with fresh id and tokens, and
@@ -114,7 +112,7 @@ export function createApi(deps: ApiDeps): Hono {
   const creations = new KeyedRateLimiter(limits.boardsPerMinutePerAddress / 60, limits.boardCreationBurstPerAddress);
 
   // how many boards are in memory: lets operators (and the heap benchmark) see unloading work
-  api.get('/health', (c) => c.json({ ok: true, rooms: deps.rooms.loadedCount }));
+  api.get('/health', (c) => c.json({ ok: true, rooms: deps.rooms.loadedCount } satisfies HealthResponse));
 
   api.post('/boards', async (c) => {
     const refused = creationTokenRefusal(c, deps.createBoardToken);

@@ -4,14 +4,14 @@
 import JSZip from 'jszip';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addProblem, readBoard, type Author } from '../../shared/board.ts';
+import { addIdea, addProblem, readBoard, type Author } from '../../shared/board/index.ts';
 import type { ChallengeBriefJson } from '../../shared/brief/json.ts';
 import { BRIEF_FORMATS, type BriefFormat } from '../../shared/brief/formats.ts';
 import { DEFAULT_VOTE_CONFIG, tallyVotes, type VoteRoundResult } from '../../shared/votes.ts';
 import { connectProvider, startServer, waitFor, whenSynced, type TestProvider, type TestServer } from '../test/harness.ts';
 import { creditOf, person } from '../test/session.ts';
-import type { CreateBoardResponse } from './boards.ts';
 import { cleanPersonName, contentDisposition } from './brief.ts';
+import type { CreateBoardResponse } from '../../shared/api.ts';
 
 const FORMATS = Object.keys(BRIEF_FORMATS) as BriefFormat[];
 const ORIGIN = { kind: 'local', participantId: 'p1' } as const;

@@ -21,16 +21,11 @@ import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import * as Y from 'yjs';
 import { z } from 'zod';
-import { readMeta, updateMeta } from '../../shared/board.ts';
+import { readMeta, updateMeta } from '../../shared/board/index.ts';
 import { BRIEF_FORMATS, briefFileName, isBriefFormat, type BriefFormat } from '../../shared/brief/formats.ts';
-import {
-  VERSION_NAME_MAX,
-  type VersionComparisonResponse,
-  type VersionInfo,
-  type VersionListResponse,
-} from '../../shared/brief/versions.ts';
-import type { Role } from '../../shared/protocol.ts';
-import { LIMITS } from '../../shared/schema.ts';
+import { VERSION_NAME_MAX } from '../../shared/brief/versions.ts';
+import { LIMITS, type Role } from '../../shared/schema.ts';
+import type { VersionComparisonResponse, VersionInfo, VersionListResponse, VotesResponse } from '../../shared/api.ts';
 import type { BriefJob } from '../brief/job.ts';
 import {
   RenderQueueFullError,
@@ -314,7 +309,8 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     const version = await findVersion(c, id, c.req.param('vid'));
     if (version instanceof Response) return version;
     c.header('Cache-Control', 'no-store');
-    return c.json({ rounds: savedVotes(version) });
+    const body: VotesResponse = { rounds: savedVotes(version) };
+    return c.json(body);
   });
 
   api.get('/boards/:id/versions/:vid/compare', auth, async (c) => {

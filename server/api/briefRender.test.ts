@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { readBoard, updateCardTitle } from '../../shared/board.ts';
+import { readBoard, updateCardTitle } from '../../shared/board/index.ts';
 import { seedLargeBoard } from '../../shared/fixtures.ts';
 import { WorkerRenderPool, inlineRenderer, type BriefRenderer } from '../brief/pool.ts';
 import { connectProvider, startServer, whenSynced, type TestProvider, type TestServer } from '../test/harness.ts';
 import { startServerProcess } from '../test/process.ts';
-import type { CreateBoardResponse } from './boards.ts';
+import type { CreateBoardResponse } from '../../shared/api.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const cleanups: Array<() => unknown> = [];

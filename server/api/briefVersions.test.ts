@@ -7,15 +7,20 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addNote, addProblem, deleteCard, readBoard, updateCardTitle, type Author } from '../../shared/board.ts';
+import { addIdea, addNote, addProblem, deleteCard, readBoard, updateCardTitle, type Author } from '../../shared/board/index.ts';
 import type { ChallengeBriefJson } from '../../shared/brief/json.ts';
 import { writeBody } from '../../shared/brief/testing.ts';
-import type { VersionComparisonResponse, VersionInfo, VersionListResponse } from '../../shared/brief/versions.ts';
 import { DEFAULT_VOTE_CONFIG, tallyVotes, type Dot, type VoteRoundResult } from '../../shared/votes.ts';
 import { SqliteStorage } from '../storage/sqlite.ts';
 import { startServer, waitFor, type TestProvider, type TestServer } from '../test/harness.ts';
 import { creditOf, person } from '../test/session.ts';
-import type { BoardInfoResponse, CreateBoardResponse } from './boards.ts';
+import type {
+  VersionComparisonResponse,
+  VersionInfo,
+  VersionListResponse,
+  BoardInfoResponse,
+  CreateBoardResponse,
+} from '../../shared/api.ts';
 
 const ORIGIN = { kind: 'local', participantId: 'p1' } as const;
 const BEN = { name: 'Ben Okafor', organisation: 'Civic Data Co', sector: 'private sector' } as const;

@@ -4,13 +4,13 @@
  * comment at once. A real server on port 0 and real providers.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { addIdea, findRecord } from '../../shared/board.ts';
-import type { CommentListResponse, SponsorComment } from '../../shared/brief/comments.ts';
+import { addIdea, findRecord } from '../../shared/board/index.ts';
+import type { SponsorComment } from '../../shared/brief/comments.ts';
 import type { CommentsMessage } from '../../shared/protocol.ts';
 import { cleanCommentText } from './comments.ts';
 import { connectProvider, startServer, waitFor, whenSynced, type TestProvider, type TestServer } from '../test/harness.ts';
 import { creditOf, person } from '../test/session.ts';
-import type { CreateBoardResponse } from './boards.ts';
+import type { CommentListResponse, CreateBoardResponse } from '../../shared/api.ts';
 
 let s: TestServer;
 const providers: TestProvider[] = [];

@@ -12,14 +12,9 @@
 import { randomBytes } from 'node:crypto';
 import { Hono, type Context } from 'hono';
 import { z } from 'zod';
-import { readBoard } from '../../shared/board.ts';
-import {
-  BRIEF_SECTIONS,
-  BRIEF_SECTION_IDS,
-  COMMENT_LIMITS,
-  type CommentListResponse,
-  type SponsorComment,
-} from '../../shared/brief/comments.ts';
+import { readBoard } from '../../shared/board/index.ts';
+import { BRIEF_SECTIONS, BRIEF_SECTION_IDS, COMMENT_LIMITS, type SponsorComment } from '../../shared/brief/comments.ts';
+import type { CommentListResponse } from '../../shared/api.ts';
 import type { ControlMessage } from '../../shared/protocol.ts';
 import type { Logger } from '../log.ts';
 import { KeyedRateLimiter } from '../rateLimit.ts';

@@ -8,8 +8,8 @@
  *                                              connections it opened are closed (4401)
  */
 import { Hono } from 'hono';
-import { ROLES, type Role } from '../../shared/protocol.ts';
-import type { VoteRoundResult } from '../../shared/votes.ts';
+import type { RotateLinkResponse, VotesResponse } from '../../shared/api.ts';
+import { ROLES, type Role } from '../../shared/schema.ts';
 import type { Logger } from '../log.ts';
 import type { FacilitationService } from '../facilitation/facilitationService.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -22,9 +22,6 @@ export type SessionApiDeps = {
   /** origin used in links; defaults to the request's own */
   publicUrl?: string;
 };
-
-export type VotesResponse = { rounds: VoteRoundResult[] };
-export type RotateLinkResponse = { role: Role; token: string; link: string };
 
 export function createSessionApi(deps: SessionApiDeps): Hono {
   const { storage, facilitation } = deps;

@@ -3,7 +3,7 @@
  * role. Only SHA-256 hashes are stored, so a copy of the database does not grant access.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
-import { ROLES, type Role } from '../../shared/protocol.ts';
+import { ROLES, type Role } from '../../shared/schema.ts';
 
 /** 144 bits: unguessable, and a multiple of 3 bytes so base64url has no padding. */
 export function generateBoardId(): string {

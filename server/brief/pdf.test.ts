@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import * as Y from 'yjs';
-import { addIdea, addProblem, initBoard, SEED_ORIGIN } from '../../shared/board.ts';
+import { addIdea, addProblem, initBoard } from '../../shared/board/index.ts';
 import { buildBrief, type ChallengeBrief } from '../../shared/brief/brief.ts';
 import { EXPECTED_RANKING, expectedVotesText, fixtureBrief, HOSTILE } from '../../shared/brief/testing.ts';
 import { renderPdf } from './pdf.ts';
+import { SEED_ORIGIN } from '../../shared/origins.ts';
 
 type StructNode = { role?: string; children?: StructNode[] };
 type TextItem = { str: string; hasEOL: boolean };

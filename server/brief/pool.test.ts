@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { fixtureDoc, fixtureRound, EXPORTED_AT, BOARD_ID } from '../../shared/brief/testing.ts';
 import { seedLargeBoard } from '../../shared/fixtures.ts';
-import { updateCardTitle } from '../../shared/board.ts';
+import { updateCardTitle } from '../../shared/board/index.ts';
 import type { BriefFormat } from '../../shared/brief/formats.ts';
 import { runBriefJob, runCompareJob, type BriefJob, type CompareJob } from './job.ts';
 import {

@@ -8,8 +8,7 @@
  * each other, and a command's storage write finishes before the next message is handled. Each
  * follows check -> store -> apply in memory -> publish (see command.ts).
  */
-import { CloseCode, CloseReason, type Role } from '../../shared/protocol.ts';
-import { endTimer, type SessionState } from '../../shared/session.ts';
+import { CloseCode, CloseReason } from '../../shared/protocol.ts';
 import type { Logger } from '../log.ts';
 import type { Connection } from '../rooms/connection.ts';
 import { controlFrame } from '../rooms/messages.ts';
@@ -22,6 +21,8 @@ import { People } from './people.ts';
 import { Publisher } from './publish.ts';
 import { TimerAlarm } from './timer.ts';
 import { WriteGate } from './writes/writeGate.ts';
+import type { Role } from '../../shared/schema.ts';
+import { endTimer, type SessionState } from '../../shared/facilitation/index.ts';
 
 export type BoardSessionDeps = {
   storage: Storage;

@@ -4,11 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import { COMMAND_NAMES, type CommandName } from '../../shared/protocol.ts';
-import type { Standing } from '../../shared/session.ts';
 import type { Connection } from '../rooms/connection.ts';
 import type { ParticipantRecord } from '../storage/storage.ts';
 import { runCommand, type Access, type CommandContext, type CommandRegistry, type Facilitation } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
+import type { Standing } from '../../shared/facilitation/index.ts';
 
 /** A table in which every command has `access` and records that it ran. */
 function tableOf(access: Access, ran: CommandName[]): CommandRegistry {

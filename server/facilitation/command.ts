@@ -6,8 +6,7 @@
  * Every command follows the same order: check -> store (the model) -> apply in memory (the model,
  * after storing) -> publish (the publisher).
  */
-import type { CommandErrorCode, CommandName, Role } from '../../shared/protocol.ts';
-import { runsSession, type SessionState, type Standing, type Step } from '../../shared/session.ts';
+import type { CommandErrorCode, CommandName } from '../../shared/protocol.ts';
 import type { Connection } from '../rooms/connection.ts';
 import type { Room } from '../rooms/room.ts';
 import type { Awaitable, ParticipantRecord } from '../storage/storage.ts';
@@ -15,6 +14,8 @@ import type { FacilitationModel } from './model.ts';
 import type { ParsedArgs } from './parseCommand.ts';
 import type { People } from './people.ts';
 import type { Publisher } from './publish.ts';
+import type { Role } from '../../shared/schema.ts';
+import { runsSession, type SessionState, type Standing, type Step } from '../../shared/facilitation/index.ts';
 
 /** Rotates a link: the service stores the new hash, and the old token's connections close once the result is sent. */
 export type LinkRotator = (boardId: string, role: Role) => Promise<{ token: string; closeOld: () => void }>;

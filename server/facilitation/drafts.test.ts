@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addProblem, cardBodyById, readBoard, type Author } from '../../shared/board.ts';
+import { addProblem, cardBodyById, readBoard, type Author } from '../../shared/board/index.ts';
 import type { DraftsMessage } from '../../shared/protocol.ts';
 import { bodyToMarkdown, bodyToPlainText } from '../../shared/richtext/index.ts';
 import { linkTarget } from '../../shared/richtext/links.ts';

@@ -4,7 +4,6 @@
  * rotating a link (from the WebSocket command or the API) and reading vote results from storage
  * (the API, the brief).
  */
-import type { Role } from '../../shared/protocol.ts';
 import type { VoteRoundResult } from '../../shared/votes.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';
@@ -15,6 +14,7 @@ import type { CommandRegistry } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { readStoredSession, storeTokenHash } from './model.ts';
 import { resultsOf, visibleResultsOf } from './results.ts';
+import type { Role } from '../../shared/schema.ts';
 
 export type FacilitationServiceDeps = {
   storage: Storage;

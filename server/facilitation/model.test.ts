@@ -5,11 +5,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Draft } from '../../shared/protocol.ts';
-import { markRemoved, openVote, setLocked } from '../../shared/session.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { MemoryStorage } from '../storage/memory.ts';
 import type { ParticipantRecord } from '../storage/storage.ts';
 import { FacilitationModel } from './model.ts';
+import { markRemoved, openVote, setLocked } from '../../shared/facilitation/index.ts';
 
 const BOARD = 'board-1';
 const hash = (n: number) => new Uint8Array(32).fill(n);

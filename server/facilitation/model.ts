@@ -9,15 +9,20 @@
  *
  * No networking and no rooms: the model knows ids, never connections.
  */
-import type { Draft, MyVotes, Role } from '../../shared/protocol.ts';
-import type { Template } from '../../shared/schema.ts';
-import { parseSessionState, stampChanges, type SessionState, type SessionVote } from '../../shared/session.ts';
+import type { Draft, MyVotes } from '../../shared/protocol.ts';
+import type { Template, Role } from '../../shared/schema.ts';
 import { dotsUsed, type Ballot, type VoteRoundResult } from '../../shared/votes.ts';
 import type { TokenHashes } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';
 import type { Awaitable, ParticipantRecord, Storage, StoredSession, VoteRoundRecord } from '../storage/storage.ts';
 import { roundResult } from './results.ts';
 import { timingSafeEqual } from 'node:crypto';
+import {
+  parseSessionState,
+  stampChanges,
+  type SessionState,
+  type SessionVote,
+} from '../../shared/facilitation/index.ts';
 
 export type ModelDeps = {
   storage: Storage;

@@ -4,15 +4,9 @@
  * client developer can act on. The argument shapes are `CommandArgs` in shared/protocol.ts.
  */
 import { z } from 'zod';
-import {
-  COMMAND_NAMES,
-  ROLES,
-  type CommandErrorCode,
-  type CommandId,
-  type CommandName,
-} from '../../shared/protocol.ts';
-import { LIMITS, SECTORS } from '../../shared/schema.ts';
-import { TIMER_LIMITS } from '../../shared/session.ts';
+import { COMMAND_NAMES, type CommandErrorCode, type CommandId, type CommandName } from '../../shared/protocol.ts';
+import { LIMITS, SECTORS, ROLES } from '../../shared/schema.ts';
+import { TIMER_LIMITS } from '../../shared/facilitation/index.ts';
 import { VOTE_LANES, VOTE_LIMITS } from '../../shared/votes.ts';
 
 /** A command longer than this is refused unread: the longest legitimate one is a draft. */

@@ -5,11 +5,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { CloseCode, CloseReason } from '../../shared/protocol.ts';
-import type { RotateLinkResponse } from '../api/session.ts';
 import { hashToken } from '../auth/tokens.ts';
 import { FakeSocket } from '../test/fakes.ts';
 import { connectProvider, rawClient, startServer, upgradeStatus, waitFor, whenSynced, type RawClient, type TestServer } from '../test/harness.ts';
 import { ok, person, rawControl, refused, until } from '../test/session.ts';
+import type { RotateLinkResponse } from '../../shared/api.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -3,11 +3,12 @@
  * everything that needs "this person's live connections" or "this connection's person" asks here
  * — their standing, the roster of who is present, closing someone's connections.
  */
-import { CloseCode, CloseReason, type Role, type RosterEntry } from '../../shared/protocol.ts';
-import { standingOf, type Standing } from '../../shared/session.ts';
+import { CloseCode, CloseReason, type RosterEntry } from '../../shared/protocol.ts';
 import type { Connection } from '../rooms/connection.ts';
 import type { ParticipantRecord } from '../storage/storage.ts';
 import type { FacilitationModel } from './model.ts';
+import type { Role } from '../../shared/schema.ts';
+import { standingOf, type Standing } from '../../shared/facilitation/index.ts';
 
 const ROLE_RANK: Record<Role, number> = { viewer: 0, contributor: 1, facilitator: 2 };
 

@@ -8,10 +8,10 @@
 import type { Connection } from '../rooms/connection.ts';
 import { controlFrame } from '../rooms/messages.ts';
 import type { ControlMessage, SessionMessage } from '../../shared/protocol.ts';
-import { currentPhase, phasesOf, timerRemaining } from '../../shared/session.ts';
 import { resultsVisible } from '../../shared/votes.ts';
 import type { FacilitationModel, StateChange } from './model.ts';
 import type { ConnectionList, People } from './people.ts';
+import { currentPhase, phasesOf, timerRemaining } from '../../shared/facilitation/index.ts';
 
 /**
  * Joins and leaves only change the roster, and the roster rides in every `session` message: at

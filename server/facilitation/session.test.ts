@@ -4,7 +4,7 @@
  * a clear answer and nobody else notices; the state outlives the room.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { cardBodyById, readBoard } from '../../shared/board.ts';
+import { cardBodyById, readBoard } from '../../shared/board/index.ts';
 import { bodyToPlainText } from '../../shared/richtext/readBody.ts';
 import { CloseCode, PROTOCOL_VERSION } from '../../shared/protocol.ts';
 import {

@@ -3,7 +3,7 @@
  * when it is due. The timeout only wakes the board; what happens then (ending the timer, through
  * the room's queue like any command) is the caller's `due`.
  */
-import type { TimerState } from '../../shared/session.ts';
+import type { TimerState } from '../../shared/facilitation/index.ts';
 
 export class TimerAlarm {
   private timeout: NodeJS.Timeout | null = null;

@@ -20,14 +20,14 @@ import {
   updateCardTitle,
   updateMeta,
   type Author,
-  type BoardOrigin,
-} from '../../shared/board.ts';
+} from '../../shared/board/index.ts';
 import type { ChallengeBrief } from '../../shared/brief/brief.ts';
 import type { RefusedMessage } from '../../shared/protocol.ts';
 import { CARD, laneMap } from '../../shared/schema.ts';
-import type { CreateBoardResponse } from '../api/boards.ts';
 import { startServer, waitFor, whenSynced, connectProvider, type TestProvider, type TestServer } from '../test/harness.ts';
 import { bytesAsText, controlFrameOf, ok, person, type Person } from '../test/session.ts';
+import type { CreateBoardResponse } from '../../shared/api.ts';
+import type { BoardOrigin } from '../../shared/origins.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -5,12 +5,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addProblem, type Author, type BoardOrigin } from '../../shared/board.ts';
+import { addIdea, addProblem, type Author } from '../../shared/board/index.ts';
 import type { MyVotes, VoteResultMessage } from '../../shared/protocol.ts';
 import { laneMap } from '../../shared/schema.ts';
 import type { VoteConfig } from '../../shared/votes.ts';
-import type { CreateBoardResponse } from '../api/boards.ts';
-import type { VotesResponse } from '../api/session.ts';
 import type { ChallengeBriefJson } from '../../shared/brief/json.ts';
 import type { Limits } from '../config.ts';
 import { connectProvider, rawClient, startServer, waitFor, whenSynced, type TestServer } from '../test/harness.ts';
@@ -27,6 +25,8 @@ import {
   until,
   type Person,
 } from '../test/session.ts';
+import type { VotesResponse, CreateBoardResponse } from '../../shared/api.ts';
+import type { BoardOrigin } from '../../shared/origins.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -5,12 +5,13 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addNote, addProblem, readBoard, updateCardTitle, type Author, type BoardOrigin } from '../../shared/board.ts';
+import { addIdea, addNote, addProblem, readBoard, updateCardTitle, type Author } from '../../shared/board/index.ts';
 import type { RefusedChangeCode, RefusedMessage } from '../../shared/protocol.ts';
-import { LOCKED_MESSAGE } from '../../shared/session.ts';
+import { LOCKED_MESSAGE } from '../../shared/facilitation/index.ts';
 import type { Storage } from '../storage/storage.ts';
 import { connectProvider, startServer, waitFor, whenSynced, type TestProvider } from '../test/harness.ts';
 import { bytesAsText, creditOf, ok, person, type Person } from '../test/session.ts';
+import type { BoardOrigin } from '../../shared/origins.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -6,8 +6,8 @@
  * never keeps out the person running the session. The socket route asks before the upgrade;
  * the room asks again at join, for connections that raced past together.
  */
-import type { Role } from '../../shared/protocol.ts';
 import type { Limits } from '../config.ts';
+import type { Role } from '../../shared/schema.ts';
 
 export type OpenConnections = Record<Role, number>;
 

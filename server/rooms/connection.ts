@@ -3,12 +3,13 @@
  * message budget, and the socket it is reached through. Enforces the per-message limits (size,
  * rate) that do not need the room, and buffers messages that arrive while the room is loading.
  */
-import { CloseCode, CloseReason, type Role } from '../../shared/protocol.ts';
+import { CloseCode, CloseReason } from '../../shared/protocol.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { TokenBucket } from '../rateLimit.ts';
-import type { RoomOrigin } from './origins.ts';
+import type { ConnectionOrigin } from '../../shared/origins.ts';
 import type { SocketLike } from './socket.ts';
+import type { Role } from '../../shared/schema.ts';
 
 let nextConnectionId = 1;
 
@@ -21,7 +22,7 @@ export interface ConnectionSink {
 export class Connection {
   readonly id = nextConnectionId++;
   /** transaction origin of this connection's updates */
-  readonly origin: RoomOrigin;
+  readonly origin: ConnectionOrigin;
   /** awareness client ids this connection introduced; nobody else may set them */
   readonly ownedClients = new Set<number>();
   private readonly bucket: TokenBucket;

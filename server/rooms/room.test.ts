@@ -1,12 +1,13 @@
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { CloseCode, MessageType, SyncMessageType, type Role } from '../../shared/protocol.ts';
+import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol.ts';
 import { resolveLimits, type Limits } from '../config.ts';
 import { testBoard } from '../storage/fixtures.ts';
 import { FakeSocket, ObservedStorage, decodeFrame, insertUpdate } from '../test/fakes.ts';
 import { captureLogger, waitFor } from '../test/harness.ts';
 import { Rooms } from './rooms.ts';
+import type { Role } from '../../shared/schema.ts';
 
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 

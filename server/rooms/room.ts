@@ -28,9 +28,7 @@ import {
   PROTOCOL_VERSION,
   SyncMessageType,
   VIEWER_MESSAGE,
-  canWrite,
   type ControlMessage,
-  type Role,
 } from '../../shared/protocol.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
@@ -40,7 +38,8 @@ import { Broadcaster } from './broadcast.ts';
 import { hasRoomFor, noConnections } from './capacity.ts';
 import type { Connection, ConnectionSink } from './connection.ts';
 import { awarenessFrame, controlFrame, syncStep2Frame } from './messages.ts';
-import { SERVER_ORIGIN, isRoomOrigin } from './origins.ts';
+import { SERVER_ORIGIN, isBoardOrigin } from '../../shared/origins.ts';
+import { canWrite, type Role } from '../../shared/schema.ts';
 import { RejectedMessage, readOrReject } from './rejectedMessage.ts';
 import { StoredState } from './storedState.ts';
 import { UpdateQueue, isPromise } from './updateQueue.ts';
@@ -441,7 +440,7 @@ export class Room implements ConnectionSink {
   // --- outgoing ---------------------------------------------------------------------------------
 
   private readonly onAfterTransaction = (tr: Y.Transaction): void => {
-    if (isRoomOrigin(tr.origin) && tr.origin.kind === 'connection') this.lastTransaction = tr;
+    if (isBoardOrigin(tr.origin) && tr.origin.kind === 'connection') this.lastTransaction = tr;
   };
 
   private readonly onAwarenessUpdate = (change: AwarenessChange, _origin: unknown): void => {

@@ -6,13 +6,14 @@
  *   that store waits for it and then loads the stored state afresh (never an empty document);
  * - if storing fails the board stays in memory and is tried again later.
  */
-import { CloseCode, CloseReason, type Role } from '../../shared/protocol.ts';
+import { CloseCode, CloseReason } from '../../shared/protocol.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Awaitable, Storage } from '../storage/storage.ts';
 import { Connection } from './connection.ts';
 import { Room, type RoomHooks } from './room.ts';
 import type { SocketLike } from './socket.ts';
+import type { Role } from '../../shared/schema.ts';
 
 export type RoomsDeps = {
   storage: Storage;

@@ -11,7 +11,7 @@ import type { Logger } from '../log.ts';
 import type { StoredDocument } from '../storage/storage.ts';
 import type { Connection } from './connection.ts';
 import { syncStep1Frame, syncStep2Frame, updateFrame } from './messages.ts';
-import { LOAD_ORIGIN } from './origins.ts';
+import { LOAD_ORIGIN } from '../../shared/origins.ts';
 import type { Task } from './updateQueue.ts';
 
 /** what `Y.encodeStateAsUpdate` gives for an empty doc */

@@ -4,8 +4,7 @@
  * without one.
  */
 import type { TokenHashes } from '../auth/tokens.ts';
-import type { Role } from '../../shared/protocol.ts';
-import type { Template } from '../../shared/schema.ts';
+import type { Template, Role } from '../../shared/schema.ts';
 import type { Awaitable } from './awaitable.ts';
 
 export type BoardRecord = {

@@ -5,7 +5,7 @@
 import { afterEach } from 'vitest';
 import * as Y from 'yjs';
 import { generateBoardId, hashToken } from '../auth/tokens.ts';
-import type { SessionState } from '../../shared/session.ts';
+import type { SessionState } from '../../shared/facilitation/index.ts';
 import { DEFAULT_VOTE_CONFIG } from '../../shared/votes.ts';
 import type { BoardRecord } from './boards.ts';
 import type { StoredComment } from './comments.ts';

@@ -9,9 +9,8 @@
  * on and fails with `StaleSessionError` if another save came first (compare-and-set), so a writer
  * that did not see a change can never silently overwrite it.
  */
-import type { Role } from '../../shared/protocol.ts';
-import type { Sector } from '../../shared/schema.ts';
-import type { SessionState } from '../../shared/session.ts';
+import type { Sector, Role } from '../../shared/schema.ts';
+import type { SessionState } from '../../shared/facilitation/index.ts';
 import type { VoteConfig, VoteRoundStatus } from '../../shared/votes.ts';
 import type { Awaitable } from './awaitable.ts';
 

@@ -1,6 +1,6 @@
 /** The saved-versions part of storage: named, immutable copies of a board's document. */
-import type { Role } from '../../shared/protocol.ts';
 import type { Awaitable } from './awaitable.ts';
+import type { Role } from '../../shared/schema.ts';
 
 /** A named, immutable copy of a board's document saved by a facilitator ("End of day 1"). */
 export type VersionRecord = {

@@ -10,14 +10,15 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { addProblem, cardTitleText, type Author, type BoardOrigin } from '../../shared/board.ts';
+import { addProblem, cardTitleText, type Author } from '../../shared/board/index.ts';
 import { MessageType, parseControlMessage, type ControlMessage } from '../../shared/protocol.ts';
-import type { CreateBoardResponse } from '../api/boards.ts';
 import { createApp, type AppDeps, type CrossboardApp } from '../app.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { MemoryStorage } from '../storage/memory.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { CreateBoardResponse } from '../../shared/api.ts';
+import type { BoardOrigin } from '../../shared/origins.ts';
 
 /** Polls `condition` until it holds; fails with `label` after `timeoutMs`. */
 export async function waitFor(condition: () => boolean, timeoutMs = 5000, label = 'condition'): Promise<void> {

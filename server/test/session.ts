@@ -7,7 +7,7 @@ import * as encoding from 'lib0/encoding';
 import WebSocket from 'ws';
 import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
-import { cardTitleText, type Author } from '../../shared/board.ts';
+import { cardTitleText, type Author } from '../../shared/board/index.ts';
 import {
   MessageType,
   parseControlMessage,
@@ -16,10 +16,8 @@ import {
   type ControlMessage,
   type JoinValue,
   type ResultMessage,
-  type Role,
 } from '../../shared/protocol.ts';
-import type { Sector } from '../../shared/schema.ts';
-import type { CreateBoardResponse } from '../api/boards.ts';
+import type { Sector, Role } from '../../shared/schema.ts';
 import {
   connectProvider,
   TEXT_CARD,
@@ -30,6 +28,7 @@ import {
   type TestProvider,
   type TestServer,
 } from './harness.ts';
+import type { CreateBoardResponse } from '../../shared/api.ts';
 
 /** A type-100 frame carrying `json` (a string, sent as is: tests send garbage too). */
 export function controlFrameOf(json: string): Uint8Array {

@@ -8,7 +8,6 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type WebSocket from 'ws';
 import * as Y from 'yjs';
 import { CloseCode, CloseReason, MessageType, SyncMessageType } from '../../shared/protocol.ts';
-import type { CreateBoardResponse } from '../api/boards.ts';
 import type { Limits } from '../config.ts';
 import {
   addTextCards,
@@ -29,6 +28,7 @@ import {
   type TestServer,
 } from '../test/harness.ts';
 import { rawControl } from '../test/session.ts';
+import type { CreateBoardResponse } from '../../shared/api.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {

@@ -1,6 +1,14 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, addProblem, applyTemplate, deleteCard, initBoard, SEED_ORIGIN, updateBriefText, updateCardTitle } from '../board.ts';
+import {
+  addIdea,
+  addProblem,
+  applyTemplate,
+  deleteCard,
+  initBoard,
+  updateBriefText,
+  updateCardTitle,
+} from '../board/index.ts';
 import { boardMaps, CARD, SECTORS } from '../schema.ts';
 import { tallyVotes } from '../votes.ts';
 import { BRIEF_SCHEMA_VERSION, boardVersion, buildBrief } from './brief.ts';
@@ -17,6 +25,7 @@ import {
   NEXT_STEPS,
   SUMMARY,
 } from './testing.ts';
+import { SEED_ORIGIN } from '../origins.ts';
 
 describe('buildBrief on the Tech Connect fixture', () => {
   const brief = fixtureBrief();

@@ -16,9 +16,8 @@
  *   exactly as the server published them (shared/votes.ts, `tallyRound`), and the brief says why.
  */
 import * as Y from 'yjs';
-import { isTemplateAuthor, readBoard, type Author, type BoardSnapshot, type Idea } from '../board.ts';
-import { SECTORS, cardBody, laneMap, type CardKind, type Sector } from '../schema.ts';
-import type { Role } from '../protocol.ts';
+import { isTemplateAuthor, readBoard, type Author, type BoardSnapshot, type Idea } from '../board/index.ts';
+import { SECTORS, cardBody, laneMap, type CardKind, type Sector, type Role } from '../schema.ts';
 import type { VoteLane, VoteRoundResult, VoteRoundStatus } from '../votes.ts';
 import { readBody, type RichBlock } from '../richtext/readBody.ts';
 import { boardVersion } from './version.ts';

@@ -4,8 +4,7 @@
  * the API (`POST /api/boards/:id/comments`), are stored server-side, and reach every connection
  * of the board as a `comments` message (shared/protocol.ts).
  */
-import type { Role } from '../protocol.ts';
-import { LIMITS } from '../schema.ts';
+import { LIMITS, type Role } from '../schema.ts';
 import { SECTION_TITLES } from './words.ts';
 
 /** The sections of the brief a comment may be about: the ids of its level-2 headings (layout.ts). */
@@ -64,9 +63,6 @@ export type NewComment = {
   text: string;
   author?: { name?: string; organisation?: string };
 };
-
-/** `GET /api/boards/:id/comments` → 200, oldest first. `POST` answers 201 with one `SponsorComment`. */
-export type CommentListResponse = { comments: SponsorComment[] };
 
 /** One string per target, for grouping: "section:summary", "idea:<cardId>". */
 export function commentTargetKey(target: CommentTarget): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, deleteCard, updateBriefText, updateCardTitle, type Author } from '../board.ts';
+import { addIdea, deleteCard, updateBriefText, updateCardTitle, type Author } from '../board/index.ts';
 import { tallyVotes } from '../votes.ts';
 import { compareBoards } from './compare.ts';
 import { fixtureDoc, fixtureDots, fixtureRound, writeBody } from './testing.ts';

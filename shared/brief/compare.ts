@@ -12,7 +12,7 @@
  * not yet revealed) are never included, on either side.
  */
 import * as Y from 'yjs';
-import { readBoard, type BoardMeta, type BoardSnapshot } from '../board.ts';
+import { readBoard, type BoardMeta, type BoardSnapshot } from '../board/index.ts';
 import { bodyToPlainText } from '../richtext/readBody.ts';
 import { cardBody, laneMap, type CardKind } from '../schema.ts';
 import type { VoteLane, VoteRoundResult, VoteRoundStatus } from '../votes.ts';

@@ -4,7 +4,7 @@
  * revealed), and the expectations computed by hand from the fixture's 30 votes.
  */
 import * as Y from 'yjs';
-import { addIdea, addProblem, initBoard, SEED_ORIGIN } from '../board.ts';
+import { addIdea, addProblem, initBoard } from '../board/index.ts';
 import { writeMarkdownToBody } from '../richtext/writeMarkdownToBody.ts';
 import { cardBody, findCard } from '../schema.ts';
 import fixtureJson from '../fixtures/tech-connect-board.json' with { type: 'json' };
@@ -12,6 +12,7 @@ import { seedBoardFromFixture, type BoardFixture } from '../fixtures.ts';
 import type { Sector } from '../schema.ts';
 import { DEFAULT_VOTE_CONFIG, tallyVotes, type Dot, type VoteConfig, type VoteRoundResult } from '../votes.ts';
 import { buildBrief, type BuildBriefInput, type ChallengeBrief } from './brief.ts';
+import { SEED_ORIGIN } from '../origins.ts';
 
 export const FIXTURE = fixtureJson as unknown as BoardFixture;
 

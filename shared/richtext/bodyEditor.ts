@@ -4,13 +4,11 @@
  *
  * Lexical internals relied on (pinned to 0.52.0; the tests beside this file guard them):
  * - `createYjsBinding({ getXmlText })` binds to a nested XmlText without a provider;
- * - hydration = the binding root's `applyChildrenYjsDelta(toDelta())` + `syncChildrenFromYjs`
- *   inside an update tagged COLLABORATION_TAG (what `syncYjsChangesToLexical` does per event);
- * - the binding caches its collab node on every Yjs type it touches (`type._collabNode`) and a
- *   later binding reuses that cache as if it were its own. A live editor in the same process may
- *   be bound to the same body, so a writer here saves those caches first and puts them back
- *   (removing the ones it created) before the transaction ends and the live binding sees events;
- *   readers hydrate a private copy of the body and never touch the body's types.
+ * - hydration (yjsTree.ts `hydrateFromYjs`) is what `syncYjsChangesToLexical` does per event;
+ * - the binding caches its collab node on every Yjs type it touches (yjsTree.ts). A live editor in
+ *   the same process may be bound to the same body, so a writer here saves those caches first and
+ *   puts them back (removing the ones it created) before the transaction ends and the live binding
+ *   sees events; readers hydrate a private copy of the body and never touch the body's types.
  */
 import { createHeadlessEditor } from '@lexical/headless';
 import {
@@ -19,9 +17,18 @@ import {
   type Binding,
   type Provider,
 } from '@lexical/yjs';
-import { COLLABORATION_TAG, SKIP_COLLAB_TAG, type LexicalEditor } from 'lexical';
+import { SKIP_COLLAB_TAG, type LexicalEditor } from 'lexical';
 import * as Y from 'yjs';
 import { RICH_TEXT_NODES } from './nodes.ts';
+import {
+  clearCollabCaches,
+  collabCacheOf,
+  copyXmlText,
+  hydrateFromYjs,
+  setCollabCache,
+  sharedTypesOf,
+  type SharedType,
+} from './yjsTree.ts';
 
 export type BodySession = { editor: LexicalEditor; binding: Binding };
 
@@ -40,38 +47,6 @@ export const HEADLESS_PROVIDER: Provider = {
   on: () => {},
   off: () => {},
 };
-
-type CollabCached = { _collabNode?: unknown };
-// `any`: Yjs types are invariant in their event type, so no narrower type covers them all.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type SharedType = Y.AbstractType<any>;
-
-/** Every shared type in a body (elements, text-node maps, decorators, attribute maps), body first. */
-function sharedTypesOf(body: Y.XmlText): SharedType[] {
-  const out: SharedType[] = [];
-  const visit = (type: SharedType): void => {
-    out.push(type);
-    if (type instanceof Y.XmlText) {
-      for (const op of type.toDelta() as Array<{ insert?: unknown }>) {
-        if (op.insert instanceof Y.AbstractType) visit(op.insert);
-      }
-      for (const value of Object.values(type.getAttributes())) {
-        if (value instanceof Y.AbstractType) visit(value);
-      }
-    } else if (type instanceof Y.XmlElement) {
-      for (const child of type.toArray()) visit(child as SharedType);
-      for (const value of Object.values(type.getAttributes())) {
-        if (value instanceof Y.AbstractType) visit(value as SharedType);
-      }
-    } else if (type instanceof Y.Map) {
-      type.forEach((value) => {
-        if (value instanceof Y.AbstractType) visit(value);
-      });
-    }
-  };
-  visit(body);
-  return out;
-}
 
 /** A headless editor (with the body-editor node list) and a V1 binding to `body`. */
 function createSession(body: Y.XmlText): BodySession & { failure: () => Error | undefined } {
@@ -104,10 +79,10 @@ function createSession(body: Y.XmlText): BodySession & { failure: () => Error | 
 export function withBodyEditor<T>(body: Y.XmlText, fn: (session: BodySession) => T): T {
   const saved = new Map<SharedType, unknown>();
   for (const type of sharedTypesOf(body)) {
-    const cached = type as unknown as CollabCached;
-    if (cached._collabNode !== undefined) saved.set(type, cached._collabNode);
-    delete cached._collabNode;
+    const cached = collabCacheOf(type);
+    if (cached !== undefined) saved.set(type, cached);
   }
+  clearCollabCaches(body);
   try {
     const session = createSession(body);
     const result = fn(session);
@@ -115,11 +90,7 @@ export function withBodyEditor<T>(body: Y.XmlText, fn: (session: BodySession) =>
     if (failure) throw failure;
     return result;
   } finally {
-    for (const type of sharedTypesOf(body)) {
-      const cached = type as unknown as CollabCached;
-      if (saved.has(type)) cached._collabNode = saved.get(type);
-      else delete cached._collabNode;
-    }
+    for (const type of sharedTypesOf(body)) setCollabCache(type, saved.get(type));
   }
 }
 
@@ -143,82 +114,11 @@ export function hydrateCopy(
   scratch.on('update', () => {
     repaired = true;
   });
-  hydrateFromBody(session, $afterHydration);
+  hydrateFromYjs(session.binding, { $then: $afterHydration, skipTransforms: true });
   return {
     ...session,
     failure: () => session.failure() ?? (repaired ? new Error('Lexical repaired the body') : undefined),
   };
-}
-
-/**
- * A deep, unintegrated copy of a body. Yjs queues edits to an unintegrated type and replays them
- * in order when it is integrated. Yjs's own `clone()` is not used: `Text#clone` re-inserts the
- * embedded types themselves, which would move the original's types into the scratch document.
- */
-function copyXmlText(source: Y.XmlText): Y.XmlText {
-  const copy = new Y.XmlText();
-  copyAttributes(source, copy);
-  copyTextContent(source, copy);
-  return copy;
-}
-
-function copyAttributes(source: Y.XmlText | Y.XmlElement, target: Y.XmlText | Y.XmlElement): void {
-  for (const [key, value] of Object.entries(source.getAttributes())) {
-    target.setAttribute(key, copyValue(value) as never);
-  }
-}
-
-function copyTextContent(source: Y.Text, target: Y.Text): void {
-  let index = 0;
-  for (const op of source.toDelta() as Array<{ insert?: unknown; attributes?: Record<string, unknown> }>) {
-    if (typeof op.insert === 'string') {
-      target.insert(index, op.insert, op.attributes);
-      index += op.insert.length;
-    } else if (op.insert !== undefined) {
-      target.insertEmbed(index, copyValue(op.insert) as object, op.attributes);
-      index += 1;
-    }
-  }
-}
-
-/** A copy of any value found in a body; shared types of kinds Lexical never writes become null. */
-function copyValue(value: unknown): unknown {
-  if (!(value instanceof Y.AbstractType)) return value;
-  if (value instanceof Y.XmlText) return copyXmlText(value);
-  if (value instanceof Y.Text) {
-    const text = new Y.Text();
-    copyTextContent(value, text);
-    return text;
-  }
-  if (value instanceof Y.Map) {
-    const map = new Y.Map<unknown>();
-    value.forEach((v, k) => map.set(k, copyValue(v)));
-    return map;
-  }
-  if (value instanceof Y.XmlElement) {
-    const element = new Y.XmlElement(value.nodeName);
-    copyAttributes(value, element);
-    element.insert(0, value.toArray().map(copyValue).filter((v) => v !== null) as never[]);
-    return element;
-  }
-  if (value instanceof Y.Array) return Y.Array.from(value.toArray().map(copyValue) as never[]);
-  return null;
-}
-
-/**
- * Loads the body's current Yjs content into the (empty) editor, as a remote change would, then
- * runs `$then` in the same update.
- */
-export function hydrateFromBody({ editor, binding }: BodySession, $then?: () => void): void {
-  editor.update(
-    () => {
-      const root = binding.root;
-      root.applyChildrenYjsDelta(binding, root.getSharedType().toDelta());
-      root.syncChildrenFromYjs(binding);
-      $then?.();
-    },
-    { tag: COLLABORATION_TAG, skipTransforms: true, discrete: true },
-  );
 }
 
 /**

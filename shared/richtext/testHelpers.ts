@@ -2,9 +2,10 @@
 import { $createLinkNode } from '@lexical/link';
 import { $createParagraphNode, $createTextNode, $getRoot } from 'lexical';
 import * as Y from 'yjs';
-import { addIdea, SEED_ORIGIN, type Author } from '../board.ts';
+import { addIdea, type Author } from '../board/index.ts';
 import { cardBody, findCard } from '../schema.ts';
 import { syncEditorToBody, withBodyEditor } from './bodyEditor.ts';
+import { SEED_ORIGIN } from '../origins.ts';
 
 export const AUTHOR: Author = {
   participantId: 'p1',

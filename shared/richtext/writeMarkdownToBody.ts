@@ -1,10 +1,10 @@
 import { $convertFromMarkdownString } from '@lexical/markdown';
 import { $createParagraphNode, $getRoot } from 'lexical';
 import type * as Y from 'yjs';
-import { SEED_ORIGIN, type BoardOrigin } from '../board.ts';
 import { syncEditorToBody, withBodyEditor } from './bodyEditor.ts';
 import { RICH_TEXT_TRANSFORMERS } from './nodes.ts';
 import { $sanitiseLinks } from './readBody.ts';
+import { SEED_ORIGIN, type BoardOrigin } from '../origins.ts';
 
 /**
  * Replaces a card body's content with rich text parsed from Markdown (headings, paragraphs,

@@ -4,16 +4,16 @@
  * own connections. `revealDrafts` writes every draft into the board as a real card by its author,
  * all in one server transaction, so they appear for everyone at once.
  */
-import { addIdea, addProblem, cardBodyById, newId, type Author, type BoardOrigin } from '../../../shared/board.ts';
 import type { Draft } from '../../../shared/protocol.ts';
 import { findCard } from '../../../shared/schema.ts';
-import { draftRefusal } from '../../../shared/session.ts';
 import { bodyWriter } from '../../bodyWriter.ts';
 import { refuse, type CommandContext, type CommandGroup, type Facilitation, type Outcome } from '../command.ts';
 import { DRAFT_LIMITS, type ParsedArgs } from '../parseCommand.ts';
+import { addIdea, addProblem, cardBodyById, newId, type Author } from '../../../shared/board/index.ts';
+import { SERVER_ORIGIN } from '../../../shared/origins.ts';
+import { draftRefusal } from '../../../shared/facilitation/index.ts';
 
 /** Inner transactions take the room's server origin from `changeAsServer`; this names it for the model's types. */
-const SERVER: BoardOrigin = { kind: 'server' };
 
 async function saveDraft(f: Facilitation, ctx: CommandContext, args: ParsedArgs<'saveDraft'>): Promise<Outcome> {
   const participant = ctx.participant!;
@@ -68,7 +68,7 @@ async function revealDrafts(f: Facilitation): Promise<Outcome> {
     for (const { author, draft } of all) {
       const id =
         draft.kind === 'problem'
-          ? addProblem(doc, { title: draft.title, author }, SERVER)
+          ? addProblem(doc, { title: draft.title, author }, SERVER_ORIGIN)
           : addIdea(
               doc,
               {
@@ -77,10 +77,10 @@ async function revealDrafts(f: Facilitation): Promise<Outcome> {
                 // the problem may have been deleted since the draft was written
                 problemId: draft.problemId && findCard(doc, draft.problemId)?.kind === 'problem' ? draft.problemId : null,
               },
-              SERVER,
+              SERVER_ORIGIN,
             );
       const body = cardBodyById(doc, id);
-      if (body && draft.body.trim() && writeMarkdownToBody) writeMarkdownToBody(doc, body, draft.body, SERVER);
+      if (body && draft.body.trim() && writeMarkdownToBody) writeMarkdownToBody(doc, body, draft.body, SERVER_ORIGIN);
     }
   });
   // The cards' update is appended to the log by a task changeAsServer queued; the drafts are

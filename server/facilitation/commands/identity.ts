@@ -6,11 +6,11 @@
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { CloseCode, CloseReason, type JoinValue } from '../../../shared/protocol.ts';
-import { standingOf } from '../../../shared/session.ts';
 import { generateToken, hashToken } from '../../auth/tokens.ts';
 import type { ParticipantRecord } from '../../storage/storage.ts';
 import { refuse, type CommandContext, type CommandGroup, type Facilitation, type Outcome } from '../command.ts';
 import type { ParsedArgs } from '../parseCommand.ts';
+import { standingOf } from '../../../shared/facilitation/index.ts';
 
 /** Participant records a board keeps at most: joins are cheap to send, so their number is capped. */
 export const MAX_PARTICIPANTS_PER_BOARD = 5000;

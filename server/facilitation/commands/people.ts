@@ -4,9 +4,9 @@
  * and rotating a link.
  */
 import { CloseCode, CloseReason } from '../../../shared/protocol.ts';
-import { markRemoved, setCoFacilitator } from '../../../shared/session.ts';
 import { applyStep, refuse, type CommandContext, type CommandGroup, type Facilitation, type Outcome } from '../command.ts';
 import type { ParsedArgs } from '../parseCommand.ts';
+import { markRemoved, setCoFacilitator } from '../../../shared/facilitation/index.ts';
 
 async function removeParticipant(
   f: Facilitation,

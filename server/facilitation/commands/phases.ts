@@ -3,6 +3,7 @@
  * mode. Each is one step of the pure phase machine in shared/session.ts, committed (stored, then
  * applied and published) by `applyStep`.
  */
+import { applyStep, type CommandGroup } from '../command.ts';
 import {
   extendTimer,
   goToPhaseById,
@@ -15,8 +16,7 @@ import {
   setPrivateMode,
   startTimer,
   stopTimer,
-} from '../../../shared/session.ts';
-import { applyStep, type CommandGroup } from '../command.ts';
+} from '../../../shared/facilitation/index.ts';
 
 type PhaseCommand =
   | 'setPhase'

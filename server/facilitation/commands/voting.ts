@@ -1,19 +1,14 @@
 /**
  * Votes: the facilitator opens, closes and reveals a round (steps of the phase machine in
- * shared/session.ts); people cast and withdraw dots by the rules of shared/votes.ts's
+ * shared/facilitation/phases.ts); people cast and withdraw dots by the rules of shared/votes.ts's
  * `checkVote`. A changed ballot row is stored before anyone hears of it; then the voter is told,
  * and everyone only if the round's results are visible live.
  */
 import { findCard } from '../../../shared/schema.ts';
-import { closeVote, currentPhase, openVote, revealVote } from '../../../shared/session.ts';
-import { VOTE_LANE_KIND, applyVote, checkVote, resultsVisible, type VoterRole } from '../../../shared/votes.ts';
+import { VOTE_LANE_KIND, applyVote, checkVote, resultsVisible } from '../../../shared/votes.ts';
 import { applyStep, refuse, type CommandContext, type CommandGroup, type Facilitation, type Outcome } from '../command.ts';
 import type { ParsedArgs } from '../parseCommand.ts';
-
-function voterRole(ctx: CommandContext): VoterRole {
-  if (ctx.standing === 'viewer') return 'viewer';
-  return ctx.standing === 'facilitator' ? 'facilitator' : 'contributor';
-}
+import { closeVote, currentPhase, openVote, revealVote, voterOf } from '../../../shared/facilitation/index.ts';
 
 async function vote(
   f: Facilitation,
@@ -29,7 +24,7 @@ async function vote(
     action,
     vote: current,
     phaseVoteLanes: currentPhase(model.state, model.template).allows.vote,
-    voter: voterRole(ctx),
+    voter: voterOf(ctx.standing),
     ballot,
     cardId,
     cardInLane: current !== null && findCard(f.board.doc, cardId)?.kind === VOTE_LANE_KIND[current.config.lane],

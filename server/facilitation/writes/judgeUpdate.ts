@@ -1,9 +1,9 @@
 /**
  * The session's rules applied to one part of a client's update (see ./updateParts.ts): may this
  * person make this change to this card, theme or meta field now? The rules themselves live in
- * shared/session.ts (`addRefusal`, `editRefusal`, `metaRefusal`), where the client asks them too;
- * what is added here is what only the server can check: who a card is credited to, and what lies
- * outside the board's layout.
+ * shared/facilitation/permissions.ts (`addRefusal`, `editRefusal`, `metaRefusal`), where the
+ * client asks them too; what is added here is what only the server can check: who a card is
+ * credited to, and what lies outside the board's layout.
  *
  * Credits. A new card's author must be the participant the server saw join on this connection;
  * one that names somebody else is kept and re-credited (`recredit`), so nobody's offline card is
@@ -14,7 +14,6 @@
  * which the write gate keeps: writeGate.ts) — and takes back the co-authors its merge had added.
  */
 import * as Y from 'yjs';
-import { findRecord, hasCoAuthorMap, readAuthor, recordCredits, sameAuthor, type Author } from '../../../shared/board.ts';
 import type { RefusedChange, RefusedChangeCode } from '../../../shared/protocol.ts';
 import type { Template } from '../../../shared/schema.ts';
 import {
@@ -25,9 +24,17 @@ import {
   runsSession,
   type SessionState,
   type Standing,
-} from '../../../shared/session.ts';
+} from '../../../shared/facilitation/index.ts';
 import type { ParticipantRecord } from '../../storage/storage.ts';
 import { plainValue, type UpdateAnalysis, type UpdatePart } from './updateParts.ts';
+import {
+  findRecord,
+  hasCoAuthorMap,
+  readAuthor,
+  recordCredits,
+  sameAuthor,
+  type Author,
+} from '../../../shared/board/index.ts';
 
 export type Refusal = { code: RefusedChangeCode; message: string };
 

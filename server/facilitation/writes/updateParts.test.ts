@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { CARD, laneMap } from '../../../shared/schema.ts';
+import { writeMarkdownToBody } from '../../../shared/richtext/writeMarkdownToBody.ts';
+import { bodyToPlainText } from '../../../shared/richtext/readBody.ts';
+import { analyseUpdate, withoutParts, type UpdateAnalysis } from './updateParts.ts';
 import {
   addIdea,
   addProblem,
@@ -13,12 +17,8 @@ import {
   updateCardTitle,
   updateMeta,
   type Author,
-  type BoardOrigin,
-} from '../../../shared/board.ts';
-import { CARD, laneMap } from '../../../shared/schema.ts';
-import { writeMarkdownToBody } from '../../../shared/richtext/writeMarkdownToBody.ts';
-import { bodyToPlainText } from '../../../shared/richtext/readBody.ts';
-import { analyseUpdate, withoutParts, type UpdateAnalysis } from './updateParts.ts';
+} from '../../../shared/board/index.ts';
+import type { BoardOrigin } from '../../../shared/origins.ts';
 
 const me: Author = { participantId: 'p1', name: 'Amira', organisation: 'Council', sector: 'public sector' };
 const origin: BoardOrigin = { kind: 'local', participantId: 'p1' };

@@ -7,14 +7,14 @@
  * Holds the one piece of state the judging needs across updates: who each deleted card credited
  * when it went (`removedCredits`), so that undo brings a card back as it was.
  */
-import { findRecord, recordCredits, setAuthor, type Author } from '../../../shared/board.ts';
 import type { RefusedChange } from '../../../shared/protocol.ts';
 import type { Template } from '../../../shared/schema.ts';
-import type { SessionState, Standing } from '../../../shared/session.ts';
+import type { SessionState, Standing } from '../../../shared/facilitation/index.ts';
 import type { DecodedUpdate, Room, UpdateDecision } from '../../rooms/room.ts';
 import type { ParticipantRecord } from '../../storage/storage.ts';
 import { authorOf, creditsOfRemoved, creditsOfRestored, judgePart, refusedChange, type JudgeContext } from './judgeUpdate.ts';
 import { analyseUpdate, withoutParts, type UpdatePart } from './updateParts.ts';
+import { findRecord, recordCredits, setAuthor, type Author } from '../../../shared/board/index.ts';
 
 /** How many deleted cards' credits a board keeps for undo. */
 const REMOVED_CREDITS_KEPT = 5000;

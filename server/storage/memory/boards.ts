@@ -1,9 +1,9 @@
 /** The boards part of the in-memory storage. */
 import { roleForHash } from '../../auth/tokens.ts';
-import type { Role } from '../../../shared/protocol.ts';
 import type { BoardRecord, BoardStore } from '../boards.ts';
 import { UnknownBoardError } from '../errors.ts';
 import type { MemoryDocuments } from './documents.ts';
+import type { Role } from '../../../shared/schema.ts';
 
 export class MemoryBoards implements BoardStore {
   private readonly boards = new Map<string, BoardRecord>();

@@ -2,7 +2,7 @@
  * The facilitation part of the in-memory storage, with the same records and the same revision
  * check as the SQLite one.
  */
-import type { SessionState } from '../../../shared/session.ts';
+import type { SessionState } from '../../../shared/facilitation/index.ts';
 import { StaleSessionError } from '../errors.ts';
 import type {
   BallotRecord,

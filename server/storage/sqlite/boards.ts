@@ -1,7 +1,6 @@
 /** The boards part of the SQLite storage (table boards; a board's first snapshot goes to snapshots). */
 import { roleForHash } from '../../auth/tokens.ts';
-import type { Role } from '../../../shared/protocol.ts';
-import type { Template } from '../../../shared/schema.ts';
+import type { Template, Role } from '../../../shared/schema.ts';
 import type { BoardRecord, BoardStore } from '../boards.ts';
 import { UnknownBoardError } from '../errors.ts';
 import { toBytes, type SqliteDatabase } from './database.ts';

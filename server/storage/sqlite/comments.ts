@@ -1,8 +1,8 @@
 /** The comments part of the SQLite storage (table comments). */
 import type { BriefSectionId } from '../../../shared/brief/comments.ts';
-import type { Role } from '../../../shared/protocol.ts';
 import type { CommentStore, StoredComment } from '../comments.ts';
 import type { SqliteDatabase } from './database.ts';
+import type { Role } from '../../../shared/schema.ts';
 
 type CommentRow = {
   id: string;

@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { hashToken } from '../../auth/tokens.ts';
-import { parseSessionState } from '../../../shared/session.ts';
+import { parseSessionState } from '../../../shared/facilitation/index.ts';
 import { DEFAULT_VOTE_CONFIG } from '../../../shared/votes.ts';
 import { SqliteStorage } from '../sqlite.ts';
 import { StaleSessionError } from '../errors.ts';

@@ -6,7 +6,7 @@
  * A migration, once released, is never edited: a change to the schema is a new migration.
  */
 import type Database from 'better-sqlite3';
-import { parseSessionState } from '../../../shared/session.ts';
+import { parseSessionState } from '../../../shared/facilitation/index.ts';
 import type { Template } from '../../../shared/schema.ts';
 
 type Migration = {

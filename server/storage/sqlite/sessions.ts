@@ -4,9 +4,8 @@
  * that matches only the revision it was based on), so even another process on the same file
  * cannot slip a save in between a check and a write.
  */
-import type { Role } from '../../../shared/protocol.ts';
-import type { Sector } from '../../../shared/schema.ts';
-import type { SessionState, TimerStatus } from '../../../shared/session.ts';
+import type { Sector, Role } from '../../../shared/schema.ts';
+import type { SessionState, TimerStatus } from '../../../shared/facilitation/index.ts';
 import type { VoteConfig, VoteRoundStatus } from '../../../shared/votes.ts';
 import { StaleSessionError } from '../errors.ts';
 import type {

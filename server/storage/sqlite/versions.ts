@@ -1,7 +1,7 @@
 /** The saved-versions part of the SQLite storage (table versions). */
-import type { Role } from '../../../shared/protocol.ts';
 import type { StoredVersion, VersionRecord, VersionStore } from '../versions.ts';
 import { toBytes, type SqliteDatabase } from './database.ts';
+import type { Role } from '../../../shared/schema.ts';
 
 type VersionRow = {
   id: string;

@@ -1,7 +1,7 @@
 /**
- * The board model: typed snapshots read from a board's Y.Doc, and the named write functions that
- * change it. Every write runs in one `doc.transact` with a typed origin, so undo, persistence and
- * the UI can tell whose change it was.
+ * Writing a board: the named functions that change it. Every write runs in one `doc.transact`
+ * with a typed origin (shared/origins.ts), so undo, persistence and the UI can tell whose change
+ * it was.
  *
  * What deleting does to children (chosen so that no one's work disappears as a side effect):
  * - deleting a problem keeps its ideas, detached (`problemId: null`, shown as "Not linked to a problem");
@@ -13,238 +13,24 @@
 import * as Y from 'yjs';
 import {
   CARD,
-  CARD_KINDS,
   LIMITS,
   META,
   SCHEMA_VERSION,
   SECTORS,
-  TEMPLATES,
   boardMaps,
   cardBody,
   createBody,
-  createTextParagraph,
   findCard,
   laneMap,
   type CardKind,
   type Sector,
   type Template,
-} from './schema.ts';
-import { keyAfter, keyBetween, isOrderKey } from './order.ts';
-import { textEdit } from './textEdit.ts';
-
-export type Author = {
-  participantId: string;
-  name: string;
-  organisation: string;
-  /** 'unknown' only when a malformed record had to be repaired on read */
-  sector: Sector | 'unknown';
-};
-
-type CardBase = {
-  id: string;
-  title: string;
-  author: Author;
-  createdAt: number;
-  updatedAt: number;
-  order: string;
-};
-export type Problem = CardBase & { kind: 'problem' };
-export type Idea = CardBase & {
-  kind: 'idea';
-  problemId: string | null;
-  themeId: string | null;
-  /** credited beside the author (authors of merged duplicates): valid, unique, never the author */
-  coAuthors: Author[];
-};
-export type Note = CardBase & { kind: 'note'; ideaId: string | null };
-export type Card = Problem | Idea | Note;
-export type Theme = {
-  id: string;
-  title: string;
-  order: string;
-  createdAt: number;
-  author: Author;
-};
-
-export type BoardMeta = {
-  title: string;
-  challenge: string;
-  sponsor: string;
-  template: Template;
-  schemaVersion: number;
-  createdAt: number;
-  /** the facilitator's summary and next steps, for the brief (plain text, paragraphs by blank lines) */
-  summary: string;
-  nextSteps: string;
-};
-
-export type BoardSnapshot = {
-  meta: BoardMeta;
-  /** each lane sorted by order key, ties broken by id so every peer sees the same order */
-  problems: Problem[];
-  ideas: Idea[];
-  notes: Note[];
-  themes: Theme[];
-};
-
-/** Who made a change. Local edits carry the participant, so per-person undo can track them. */
-export type BoardOrigin =
-  | { kind: 'local'; participantId: string }
-  | { kind: 'seed' }
-  | { kind: 'server' };
-
-export const SEED_ORIGIN: BoardOrigin = { kind: 'seed' };
-
-// ---------------------------------------------------------------------------------------------
-// Reading
-
-const UNKNOWN_AUTHOR: Author = {
-  participantId: 'unknown',
-  name: 'Unknown participant',
-  organisation: '',
-  sector: 'unknown',
-};
-
-function str(value: unknown, max = Infinity): string | undefined {
-  return typeof value === 'string' ? value.slice(0, max) : undefined;
-}
-
-function time(value: unknown): number {
-  return typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : 0;
-}
-
-function readText(value: unknown, max: number): string {
-  if (value instanceof Y.Text) return value.toString().slice(0, max);
-  return str(value, max) ?? '';
-}
-
-export function readAuthor(value: unknown): Author {
-  if (typeof value !== 'object' || value === null) return UNKNOWN_AUTHOR;
-  const raw = value as Record<string, unknown>;
-  const sector = SECTORS.find((s) => s === raw.sector) ?? 'unknown';
-  return {
-    participantId: str(raw.participantId, 100) || UNKNOWN_AUTHOR.participantId,
-    name: str(raw.name, LIMITS.name)?.trim() || UNKNOWN_AUTHOR.name,
-    organisation: str(raw.organisation, LIMITS.organisation)?.trim() ?? '',
-    sector,
-  };
-}
-
-const MAX_CO_AUTHORS = 50;
-
-/**
- * An idea's co-authors: each validated like an author, unique by participantId, without the
- * author, in a stable order (peers may iterate a Y.Map differently). Accepts a plain array too:
- * a peer may have written one.
- */
-function readCoAuthors(value: unknown, author: Author): Author[] {
-  const raw: unknown[] = value instanceof Y.Map ? [...value.values()] : Array.isArray(value) ? value : [];
-  const seen = new Set([author.participantId, UNKNOWN_AUTHOR.participantId]);
-  const out: Author[] = [];
-  for (const item of raw) {
-    const co = readAuthor(item);
-    if (seen.has(co.participantId)) continue;
-    seen.add(co.participantId);
-    out.push(co);
-  }
-  out.sort((a, b) => (a.name !== b.name ? (a.name < b.name ? -1 : 1) : a.participantId < b.participantId ? -1 : 1));
-  return out.slice(0, MAX_CO_AUTHORS);
-}
-
-function readBase(key: string, record: Y.Map<unknown>): CardBase {
-  const order = record.get(CARD.order);
-  return {
-    id: key,
-    title: readText(record.get(CARD.title), LIMITS.title),
-    author: readAuthor(record.get(CARD.author)),
-    createdAt: time(record.get(CARD.createdAt)),
-    updatedAt: time(record.get(CARD.updatedAt)),
-    order: isOrderKey(order) ? order : '',
-  };
-}
-
-function byOrder(a: { order: string; id: string }, b: { order: string; id: string }): number {
-  if (a.order !== b.order) return a.order < b.order ? -1 : 1;
-  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
-}
-
-function records(map: Y.Map<unknown>): Array<[string, Y.Map<unknown>]> {
-  const out: Array<[string, Y.Map<unknown>]> = [];
-  map.forEach((value, key) => {
-    if (value instanceof Y.Map) out.push([key, value]);
-  });
-  return out;
-}
-
-export function readMeta(doc: Y.Doc): BoardMeta {
-  const meta = boardMaps(doc).meta;
-  const template = TEMPLATES.find((t) => t === meta.get(META.template)) ?? 'open';
-  const version = meta.get(META.schemaVersion);
-  return {
-    title: str(meta.get(META.title), LIMITS.metaTitle) || 'Untitled board',
-    challenge: str(meta.get(META.challenge), LIMITS.challenge) ?? '',
-    sponsor: str(meta.get(META.sponsor), LIMITS.sponsor) ?? '',
-    template,
-    schemaVersion: typeof version === 'number' ? version : SCHEMA_VERSION,
-    createdAt: time(meta.get(META.createdAt)),
-    summary: readText(meta.get(META.summary), LIMITS.summary),
-    nextSteps: readText(meta.get(META.nextSteps), LIMITS.summary),
-  };
-}
-
-/**
- * A validated plain snapshot of the board. Records that are not maps are skipped; fields of the
- * wrong type are repaired to safe defaults; links to cards that do not exist become null.
- * Never throws on document content.
- */
-export function readBoard(doc: Y.Doc): BoardSnapshot {
-  const maps = boardMaps(doc);
-  const problems: Problem[] = records(maps.problems).map(([key, r]) => ({
-    ...readBase(key, r),
-    kind: 'problem',
-  }));
-  const themes: Theme[] = records(maps.themes).map(([key, r]) => {
-    const base = readBase(key, r);
-    return {
-      id: base.id,
-      title: base.title,
-      order: base.order,
-      createdAt: base.createdAt,
-      author: base.author,
-    };
-  });
-  const problemIds = new Set(problems.map((p) => p.id));
-  const themeIds = new Set(themes.map((t) => t.id));
-  const ideas: Idea[] = records(maps.ideas).map(([key, r]) => {
-    const problemId = str(r.get(CARD.problemId));
-    const themeId = str(r.get(CARD.themeId));
-    const base = readBase(key, r);
-    return {
-      ...base,
-      kind: 'idea',
-      problemId: problemId !== undefined && problemIds.has(problemId) ? problemId : null,
-      themeId: themeId !== undefined && themeIds.has(themeId) ? themeId : null,
-      coAuthors: readCoAuthors(r.get(CARD.coAuthors), base.author),
-    };
-  });
-  const ideaIds = new Set(ideas.map((i) => i.id));
-  const notes: Note[] = records(maps.notes).map(([key, r]) => {
-    const ideaId = str(r.get(CARD.ideaId));
-    return {
-      ...readBase(key, r),
-      kind: 'note',
-      ideaId: ideaId !== undefined && ideaIds.has(ideaId) ? ideaId : null,
-    };
-  });
-  problems.sort(byOrder);
-  ideas.sort(byOrder);
-  notes.sort(byOrder);
-  themes.sort(byOrder);
-  return { meta: readMeta(doc), problems, ideas, notes, themes };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Writing
+} from '../schema.ts';
+import { isOrderKey, keyAfter, keyBetween } from '../order.ts';
+import { textEdit } from '../textEdit.ts';
+import { SERVER_ORIGIN, type BoardOrigin } from '../origins.ts';
+import { byOrder, readAuthor, readCoAuthors, records, str } from './read.ts';
+import type { Author, BoardMeta } from './types.ts';
 
 export class BoardWriteError extends Error {
   override name = 'BoardWriteError';
@@ -274,7 +60,7 @@ function cleanAuthor(author: Author): Author {
 export function initBoard(
   doc: Y.Doc,
   meta: { title: string; challenge?: string; sponsor?: string; template?: Template; createdAt?: number },
-  origin: BoardOrigin = { kind: 'server' },
+  origin: BoardOrigin = SERVER_ORIGIN,
 ): void {
   doc.transact(() => {
     const m = boardMaps(doc).meta;
@@ -309,13 +95,13 @@ export function isTemplateAuthor(author: Pick<Author, 'participantId'>): boolean
 
 /**
  * Puts a template's starter cards on a new board, in one transaction. `starter` comes from
- * shared/session.ts. Bodies are Markdown, written by `writeBody` (shared/richtext's
+ * shared/facilitation/templates.ts. Bodies are Markdown, written by `writeBody` (shared/richtext's
  * writeMarkdownToBody) so this module stays free of the editor; without it bodies stay empty.
  */
 export function applyTemplate(
   doc: Y.Doc,
   starter: ReadonlyArray<{ kind: 'problem'; title: string; body: string }>,
-  origin: BoardOrigin = { kind: 'server' },
+  origin: BoardOrigin = SERVER_ORIGIN,
   writeBody?: (doc: Y.Doc, body: Y.XmlText, markdown: string, origin: BoardOrigin) => void,
 ): void {
   if (starter.length === 0) return;
@@ -352,7 +138,7 @@ export function updateMeta(
 }
 
 /** Order keys of the siblings a new or moved card is placed among, sorted. */
-function siblingOrders(
+export function siblingOrders(
   doc: Y.Doc,
   kind: CardKind,
   sameGroup: (record: Y.Map<unknown>) => boolean,
@@ -387,7 +173,7 @@ function placeAmong(
   return keyAfter(last);
 }
 
-function groupOf(kind: CardKind, record: Y.Map<unknown>): string | null {
+export function groupOf(kind: CardKind, record: Y.Map<unknown>): string | null {
   if (kind === 'idea') return str(record.get(CARD.problemId)) ?? null;
   if (kind === 'note') return str(record.get(CARD.ideaId)) ?? null;
   return null;
@@ -501,7 +287,7 @@ export function addTheme(
   return id;
 }
 
-function requireRecord(doc: Y.Doc, id: string, kind?: CardKind): Y.Map<unknown> {
+export function requireRecord(doc: Y.Doc, id: string, kind?: CardKind): Y.Map<unknown> {
   const found = findCard(doc, id);
   if (!found || (kind && found.kind !== kind)) {
     throw new BoardWriteError(`no ${kind ?? 'card'} with id ${id}`);
@@ -531,7 +317,7 @@ export function sameAuthor(a: Author, b: Author): boolean {
 }
 
 /** Credits a card or theme to `author`: the server's correction when a client claimed someone else. */
-export function setAuthor(doc: Y.Doc, id: string, author: Author, origin: BoardOrigin = { kind: 'server' }): void {
+export function setAuthor(doc: Y.Doc, id: string, author: Author, origin: BoardOrigin = SERVER_ORIGIN): void {
   const record = findRecord(doc, id);
   if (!record) return;
   doc.transact(() => {
@@ -662,154 +448,6 @@ export function setIdeaTheme(doc: Y.Doc, ideaId: string, themeId: string | null,
 }
 
 /**
- * Merges a duplicate idea into another, in one transaction (so one undo restores both):
- * - the kept idea credits the merged idea's author and co-authors as co-authors;
- * - its body gains a paragraph "Merged from: <title>" and then the merged idea's blocks, copied
- *   as Yjs structure (what Lexical wrote, so formatting, lists and links survive as they were);
- * - the merged idea's prototype notes move to the kept idea, after its own;
- * - the merged idea is deleted.
- * The kept idea keeps its own problem, theme and title. Edits that peers make to the merged idea
- * while the merge travels land in a deleted record and are dropped, exactly as for a delete;
- * a note added to it concurrently is kept, detached (see `readBoard`).
- */
-export function mergeIdeas(
-  doc: Y.Doc,
-  ids: { keepId: string; mergeId: string },
-  origin: BoardOrigin,
-): void {
-  if (ids.keepId === ids.mergeId) throw new BoardWriteError('cannot merge an idea into itself');
-  const keep = requireRecord(doc, ids.keepId, 'idea');
-  const merged = requireRecord(doc, ids.mergeId, 'idea');
-  const maps = boardMaps(doc);
-  doc.transact(() => {
-    const author = readAuthor(keep.get(CARD.author));
-    const mergedAuthor = readAuthor(merged.get(CARD.author));
-    const credits = [mergedAuthor, ...readCoAuthors(merged.get(CARD.coAuthors), mergedAuthor)];
-    let coAuthors = keep.get(CARD.coAuthors);
-    if (!(coAuthors instanceof Y.Map)) {
-      // An idea from before co-authors existed, or a peer wrote junk: start a map, keep what was valid.
-      const existing = readCoAuthors(coAuthors, author);
-      coAuthors = new Y.Map<unknown>();
-      keep.set(CARD.coAuthors, coAuthors);
-      credits.push(...existing);
-    }
-    const map = coAuthors as Y.Map<unknown>;
-    for (const credit of credits) {
-      const id = credit.participantId;
-      if (id === author.participantId || id === UNKNOWN_AUTHOR.participantId || isTemplateAuthor(credit) || map.has(id)) continue;
-      map.set(id, { ...credit });
-    }
-
-    let body = cardBody(keep);
-    if (!body) {
-      body = createBody();
-      keep.set(CARD.body, body);
-    }
-    appendMergedBody(body, cardBody(merged), readText(merged.get(CARD.title), LIMITS.title).trim() || 'Untitled idea');
-
-    let last = siblingOrders(doc, 'note', (r) => groupOf('note', r) === ids.keepId).at(-1)?.order || null;
-    for (const { id } of siblingOrders(doc, 'note', (r) => groupOf('note', r) === ids.mergeId)) {
-      const note = maps.notes.get(id) as Y.Map<unknown>;
-      last = keyAfter(last);
-      note.set(CARD.ideaId, ids.keepId);
-      note.set(CARD.order, last);
-    }
-    keep.set(CARD.updatedAt, Date.now());
-    maps.ideas.delete(ids.mergeId);
-  }, origin);
-}
-
-/**
- * Adds "Merged from: <title>" and copies of the source body's blocks to `target`, after its last
- * block with text in it: trailing empty paragraphs (a card nobody wrote in, or where someone's
- * caret waits on a new line) stay last, untouched, in case someone is typing in them.
- */
-function appendMergedBody(target: Y.XmlText, source: Y.XmlText | undefined, title: string): void {
-  const blocks = source ? bodyBlocks(source) : [];
-  const copies = [createTextParagraph(`Merged from: ${title}`)];
-  if (blocks.some((b) => !isEmptyBlock(b))) {
-    for (const block of blocks) copies.push(copySharedType(block) as Y.XmlText);
-  }
-  let at = 0;
-  let position = 0;
-  for (const op of target.toDelta() as Array<{ insert?: unknown }>) {
-    position += typeof op.insert === 'string' ? op.insert.length : 1;
-    if (!(op.insert instanceof Y.XmlText) || !isEmptyBlock(op.insert)) at = position;
-  }
-  for (const copy of copies) target.insertEmbed(at++, copy);
-}
-
-/** The top-level blocks of a body (paragraphs, headings, lists, quotes): its embedded XmlTexts. */
-function bodyBlocks(body: Y.XmlText): Y.XmlText[] {
-  const out: Y.XmlText[] = [];
-  for (const op of body.toDelta() as Array<{ insert?: unknown }>) {
-    if (op.insert instanceof Y.XmlText) out.push(op.insert);
-  }
-  return out;
-}
-
-/** A block with no text anywhere in it (text lives in string runs; nested blocks are embeds). */
-function isEmptyBlock(block: Y.XmlText): boolean {
-  for (const op of block.toDelta() as Array<{ insert?: unknown }>) {
-    if (typeof op.insert === 'string' && op.insert.length > 0) return false;
-    if (op.insert instanceof Y.XmlText && !isEmptyBlock(op.insert)) return false;
-  }
-  return true;
-}
-
-/** What `copySharedType` returns for a shared type of a kind Lexical never writes. */
-const LEFT_OUT = Symbol('left out');
-
-/**
- * A deep, not yet integrated copy of a value found in a body, for the kinds Lexical writes
- * (XmlText elements, Y.Map text nodes and node state, XmlElement decorators, plain values); any
- * other shared type is LEFT_OUT. Not Yjs's `clone()`: `Text#clone` re-inserts the very embedded
- * types it copies, which would move them out of the source.
- */
-function copySharedType(value: unknown): unknown {
-  if (!(value instanceof Y.AbstractType)) return value;
-  const copyAttributes = (from: Y.XmlText | Y.XmlElement, to: Y.XmlText | Y.XmlElement) => {
-    for (const [key, attr] of Object.entries(from.getAttributes())) {
-      const v = copySharedType(attr);
-      if (v !== LEFT_OUT) to.setAttribute(key, v as never);
-    }
-  };
-  if (value instanceof Y.XmlText) {
-    const copy = new Y.XmlText();
-    copyAttributes(value, copy);
-    let index = 0;
-    for (const op of value.toDelta() as Array<{ insert?: unknown; attributes?: Record<string, unknown> }>) {
-      if (typeof op.insert === 'string') {
-        copy.insert(index, op.insert, op.attributes);
-        index += op.insert.length;
-      } else if (op.insert instanceof Y.AbstractType) {
-        const embed = copySharedType(op.insert);
-        if (embed === LEFT_OUT) continue;
-        copy.insertEmbed(index, embed as Y.AbstractType<unknown>, op.attributes);
-        index += 1;
-      }
-    }
-    return copy;
-  }
-  if (value instanceof Y.Map) {
-    const copy = new Y.Map<unknown>();
-    value.forEach((v, k) => {
-      const c = copySharedType(v);
-      if (c !== LEFT_OUT) copy.set(k, c);
-    });
-    return copy;
-  }
-  if (value instanceof Y.XmlElement) {
-    const copy = new Y.XmlElement(value.nodeName);
-    copyAttributes(value, copy);
-    const children = value.toArray().map(copySharedType);
-    copy.insert(0, children.filter((c): c is Y.XmlElement | Y.XmlText => c instanceof Y.XmlElement || c instanceof Y.XmlText));
-    return copy;
-  }
-  return LEFT_OUT;
-}
-
-/**
  * Deletes a card or theme. Children are kept and detached (see the module comment), all in the
  * same transaction, so one undo restores the card and every link it had.
  */
@@ -834,5 +472,3 @@ export function deleteCard(doc: Y.Doc, id: string, origin: BoardOrigin): void {
     laneMap(doc, found!.kind).delete(id);
   }, origin);
 }
-
-export { CARD_KINDS };

@@ -1,6 +1,6 @@
 /** Test helpers: an in-memory SessionTransport and session messages for any phase. */
 import type { ControlMessage, SessionMessage } from '../../shared/protocol.ts';
-import { currentPhase, initialSession, phasesOf } from '../../shared/session.ts';
+import { currentPhase, initialSession, phasesOf } from '../../shared/facilitation/index.ts';
 import type { SessionTransport } from './transport.ts';
 
 export function fakeTransport(open = true) {

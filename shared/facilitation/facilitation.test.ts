@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TEMPLATES } from './schema.ts';
+import { TEMPLATES } from '../schema.ts';
 import {
   addRefusal,
   metaRefusal,
@@ -32,9 +32,11 @@ import {
   stopTimer,
   templateDefinition,
   timerRemaining,
+  voteRefusal,
   type SessionState,
+  type SessionView,
   type Step,
-} from './session.ts';
+} from './index.ts';
 
 const T0 = 1_700_000_000_000;
 
@@ -58,7 +60,7 @@ function hackathonAt(id: string): SessionState {
 }
 
 describe('templates', () => {
-  it('every template has its phases in the order UX.md gives', () => {
+  it('every template has its phases in the order its method runs them', () => {
     const ids = (t: Parameters<typeof phasesOf>[0]) => phasesOf(t).map((p) => p.id);
     expect(ids('design-sprint')).toEqual(['understand', 'sketch', 'decide', 'prototype', 'test']);
     expect(ids('hackathon')).toEqual(['frame', 'ideate', 'vote', 'build', 'pitch']);
@@ -302,6 +304,22 @@ describe('who may write what', () => {
     expect(draftRefusal(ideate, 'hackathon', 'contributor', 'problem')?.code).toBe('wrong-phase');
     expect(draftRefusal(hackathonAt('ideate'), 'hackathon', 'contributor', 'idea')?.code).toBe('private-mode-off');
     expect(draftRefusal(ideate, 'hackathon', 'viewer', 'idea')?.code).toBe('forbidden');
+  });
+});
+
+describe('who may vote', () => {
+  it('reads the server’s state as the rules’ view, and checks the phase’s lanes and the vote’s status', () => {
+    const voting = must(openVote(must(goToPhaseById(initialSession('lightning-decision-jam'), 'lightning-decision-jam', 'vote-problems', T0)), 'lightning-decision-jam', {}, T0));
+    const view: SessionView = voting;
+    expect(voteRefusal(view, 'lightning-decision-jam', 'contributor')).toBeNull();
+    expect(voteRefusal(voting, 'lightning-decision-jam', 'co-facilitator')).toBeNull();
+    expect(voteRefusal(voting, 'lightning-decision-jam', 'facilitator')?.message).toBe('Facilitators don’t vote in this round.');
+    expect(voteRefusal(voting, 'lightning-decision-jam', 'viewer')?.code).toBe('forbidden');
+    expect(voteRefusal({ ...voting, phaseIndex: 2 }, 'lightning-decision-jam', 'contributor')).toEqual({
+      code: 'wrong-phase',
+      message: 'This phase has no vote on problems.',
+    });
+    expect(voteRefusal(must(closeVote(voting, T0)), 'lightning-decision-jam', 'contributor')?.code).toBe('vote-closed');
   });
 });
 

@@ -3,9 +3,10 @@
  * `session` messages (the server publishes state, not events). Pure: unit-tested in
  * changes.test.ts.
  */
-import type { Role, SessionMessage } from '../../shared/protocol.ts';
+import type { SessionMessage } from '../../shared/protocol.ts';
 import { describeDuration } from './timer.ts';
-import { voteEligibility } from './rules.ts';
+import type { Role } from '../../shared/schema.ts';
+import { voteEligibility } from '../../shared/facilitation/index.ts';
 
 export type BannerTone = 'info' | 'success' | 'warning' | 'alert';
 export type BannerText = { text: string; tone: BannerTone };
@@ -48,7 +49,8 @@ export function describeSessionChange(prev: SessionMessage, next: SessionMessage
   const b = next.vote;
   if (b && (!a || a.round !== b.round) && b.status === 'open') {
     const lane = LANE_WORDS[b.config.lane];
-    const eligible = voteEligibility(next, viewer.role);
+    const standing = next.participants.find((p) => p.participantId === viewer.participantId)?.standing ?? viewer.role;
+    const eligible = voteEligibility(next, standing);
     out.push({
       text: eligible.canVote
         ? `Voting is open on ${lane} — you have ${dots(b.config.votesPerPerson)}`

@@ -17,14 +17,14 @@ import {
   updateBriefText,
   BoardWriteError,
   type Author,
-  type BoardOrigin,
-} from './board.ts';
-import { CARD, EMPTY_PARAGRAPH_ATTRIBUTES, ROOT, cardBody, findCard, laneMap } from './schema.ts';
-import { mergeIdeas } from './board.ts';
-import { bodyToMarkdown, writeMarkdownToBody } from './richtext/index.ts';
-import { openLiveEditor } from './richtext/liveEditor.ts';
+} from './index.ts';
+import { CARD, EMPTY_PARAGRAPH_ATTRIBUTES, ROOT, cardBody, findCard, laneMap } from '../schema.ts';
+import { mergeIdeas } from './index.ts';
+import { bodyToMarkdown, writeMarkdownToBody } from '../richtext/index.ts';
+import { openLiveEditor } from '../richtext/liveEditor.ts';
 import { $createTextNode, $getRoot, type ElementNode } from 'lexical';
-import { hydrateCopy } from './richtext/bodyEditor.ts';
+import { hydrateCopy } from '../richtext/bodyEditor.ts';
+import type { BoardOrigin } from '../origins.ts';
 
 const amira: Author = {
   participantId: 'p1',
@@ -326,10 +326,10 @@ describe('readBoard on hostile content', () => {
 
 describe('templates', () => {
   it('applyTemplate puts the starter cards on a new board, by the template author, with their body', async () => {
-    const { applyTemplate, isTemplateAuthor } = await import('./board.ts');
-    const { templateDefinition } = await import('./session.ts');
-    const { writeMarkdownToBody } = await import('./richtext/writeMarkdownToBody.ts');
-    const { bodyToPlainText } = await import('./richtext/index.ts');
+    const { applyTemplate, isTemplateAuthor } = await import('./index.ts');
+    const { templateDefinition } = await import('../facilitation/index.ts');
+    const { writeMarkdownToBody } = await import('../richtext/writeMarkdownToBody.ts');
+    const { bodyToPlainText } = await import('../richtext/index.ts');
     const doc = new Y.Doc();
     initBoard(doc, { title: 'Hack', template: 'hackathon' });
     applyTemplate(doc, templateDefinition('hackathon').starter, { kind: 'server' }, writeMarkdownToBody);

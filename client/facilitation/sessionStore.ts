@@ -19,12 +19,11 @@ import type {
   JoinValue,
   MyVotes,
   RefusedChange,
-  Role,
   SessionMessage,
 } from '../../shared/protocol.ts';
 import { CloseCode } from '../../shared/protocol.ts';
-import type { Sector } from '../../shared/schema.ts';
-import type { Standing } from '../../shared/session.ts';
+import type { Sector, Role } from '../../shared/schema.ts';
+import type { Standing } from '../../shared/facilitation/index.ts';
 import type { VoteRoundResult } from '../../shared/votes.ts';
 import { describeSessionChange, type BannerText, type BannerTone } from './changes.ts';
 import type { CredentialStore } from './credentials.ts';
