@@ -1,5 +1,5 @@
 /**
- * The workloads of `npm run bench` (issue 6). Each takes a started target and returns plain
+ * The workloads of `npm run bench`. Each takes a started target and returns plain
  * figures; run.ts prints them side by side with ratios.
  */
 import WS from 'ws';

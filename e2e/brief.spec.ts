@@ -1,5 +1,5 @@
 /**
- * The sponsor's view (issue 5): the viewer link opens the challenge brief, rendered live from the
+ * The sponsor's view: the viewer link opens the challenge brief, rendered live from the
  * board; it follows a contributor's new idea without a reload; the PDF and Word downloads are real
  * files that carry that idea; a comment left on the brief reaches the team's board at once.
  * Saved versions read back as they were, compare with now, and the facilitator writes the summary

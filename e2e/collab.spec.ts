@@ -1,5 +1,5 @@
 /**
- * Issue 2's proof and issue 3's collaboration rules: a board created in the page, opened by two
+ * Live collaboration: a board created in the page, opened by two
  * people in separate browser contexts, each page on ONE WebSocket; same-card body editing with
  * both carets visible and labelled, and no caret leaking into another card.
  */

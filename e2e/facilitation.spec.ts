@@ -1,5 +1,5 @@
 /**
- * Issue 4's proof in the browser: a facilitator and two participants, each in a browser context of
+ * Facilitation in the browser: a facilitator and two participants, each in a browser context of
  * their own, run a whole Lightning decision jam — problems, a vote on them, reveal, reframe,
  * solutions written in private mode (and checked invisible to the other participant until the
  * reveal), a vote on ideas, a second round, reveal — with the timer running in every phase and

@@ -1,5 +1,5 @@
 /**
- * Issue 10, part 2: two people typing in one card title both keep their words. Each person is a
+ * Two people typing in one card title both keep their words. Each person is a
  * browser context of their own; the title field keeps its caret and selection across the other's
  * edits, and shows the other's caret.
  */

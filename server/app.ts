@@ -14,7 +14,7 @@ import { createCommentsApi, type CommentsApiDeps } from './api/comments.ts';
 import { resolveLimits, type Limits } from './config.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { Rooms } from './rooms/rooms.ts';
-import { createSessionApi } from './api/session.ts';
+import { createFacilitationApi } from './api/facilitation.ts';
 import { FacilitationService } from './facilitation/facilitationService.ts';
 import type { Storage } from './storage/storage.ts';
 import { registerSocketRoute } from './ws/socketRoute.ts';
@@ -89,7 +89,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
     '/api',
     createCommentsApi({ storage, rooms, logger, now: deps.now, ...deps.comments }),
   );
-  app.route('/api', createSessionApi({ storage, facilitation, logger, publicUrl: deps.publicUrl }));
+  app.route('/api', createFacilitationApi({ storage, facilitation, logger, publicUrl: deps.publicUrl }));
   app.route(
     '/api',
     createApi({ storage, rooms, limits, logger, publicUrl: deps.publicUrl, now: deps.now, createBoardToken: deps.createBoardToken }),

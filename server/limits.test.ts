@@ -1,5 +1,5 @@
 /**
- * The limits a link holder cannot turn against the room (issue 10, part 4), each hit through the
+ * The limits a link holder cannot turn against the room, each hit through the
  * real server on port 0 with real sockets, by someone holding only the link named, and each
  * followed by the others carrying on. Board creation's limits are in api/boards.test.ts.
  *

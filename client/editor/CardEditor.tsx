@@ -101,7 +101,7 @@ function CardEditorInner({ conn, cardId, user, label, autoFocus, onEscape }: Car
   const untrack = useRef<(() => void) | null>(null);
   const autoFocusRef = useRef(autoFocus);
 
-  // Stable for the editor's lifetime (STACK.md: a changing factory re-creates the provider).
+  // Stable for the editor's lifetime: a changing provider factory makes Lexical re-create the provider.
   // Once the plugin has bound the editor: fill it from the body, let per-person undo track its
   // writes, then place focus.
   const providerFactory = useCallback(

@@ -1,6 +1,6 @@
 /**
  * The per-card view of the board's one connection, in the shape Lexical's CollaborationPlugin
- * wants (`Provider` from @lexical/yjs). See STACK.md, "Many card editors on one board document":
+ * wants (`Provider` from @lexical/yjs). Many card editors share one board document and one socket:
  *
  * - connect() never touches the shared socket: it replays the board's current status and sync
  *   state to this card's listeners. disconnect() only clears this card's caret. Mounting and

@@ -10,15 +10,15 @@ import type { Rooms } from '../rooms/rooms.ts';
 import type { Awaitable, Storage, StoredVersion } from '../storage/storage.ts';
 
 /**
- * A board's vote results, every round, as the server holds them (issue 4). Until the session code
- * provides them, `noVoteResults` stands in: briefs then carry no rounds.
+ * A board's vote results, every round, as the server holds them. Where no facilitation service
+ * provides them (tests, tools), `noVoteResults` stands in: briefs then carry no rounds.
  */
 export type VoteResultsSource = (boardId: string) => Awaitable<readonly VoteRoundResult[]>;
 export const noVoteResults: VoteResultsSource = () => [];
 
 /**
- * Whether a board shows people's names in its briefs (a board setting; issue 4's session state
- * will hold it). A request can withhold names on a board that shows them, never the reverse.
+ * Whether a board shows people's names in its briefs (a board setting; by default they are
+ * shown). A request can withhold names on a board that shows them, never the reverse.
  */
 export type ShowNamesSetting = (boardId: string) => Awaitable<boolean>;
 export const namesShownByDefault: ShowNamesSetting = () => true;

@@ -1,5 +1,5 @@
 /**
- * Bounded fuzz of the room's message handling (a longer run is issue 6's `npm run fuzz`): random
+ * Bounded fuzz of the room's message handling (`npm run fuzz` runs it longer): random
  * bytes, truncations and mutations of valid frames, from many connections. The process never
  * throws, every closed connection carries a known code, storage only ever holds updates Yjs can
  * apply, and a well-behaved connection still syncs afterwards. The seed is printed on failure.

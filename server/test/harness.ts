@@ -149,7 +149,7 @@ export function whenSynced(provider: WebsocketProvider, timeoutMs = 5000): Promi
 
 // ---------------------------------------------------------------------------------------------
 // Plain text inside the board's layout. The server refuses writes to any root the layout does not
-// name (issue 10), so tests that sync plain text sync it through the title (a Y.Text) of a card
+// name, so tests that sync plain text sync it through the title (a Y.Text) of a card
 // the board starts with, written there by the server as a template's starter cards are.
 
 /** The id of the card whose title tests sync text through, unless they name another. */

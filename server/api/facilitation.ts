@@ -15,7 +15,7 @@ import type { FacilitationService } from '../facilitation/facilitationService.ts
 import type { Storage } from '../storage/storage.ts';
 import { boardAuth } from './boardAuth.ts';
 
-export type SessionApiDeps = {
+export type FacilitationApiDeps = {
   storage: Storage;
   facilitation: FacilitationService;
   logger: Logger;
@@ -23,7 +23,7 @@ export type SessionApiDeps = {
   publicUrl?: string;
 };
 
-export function createSessionApi(deps: SessionApiDeps): Hono {
+export function createFacilitationApi(deps: FacilitationApiDeps): Hono {
   const { storage, facilitation } = deps;
   const api = new Hono();
   const auth = boardAuth(storage);
