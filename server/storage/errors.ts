@@ -25,3 +25,19 @@ export class StaleSessionError extends Error {
     super(`stale session save on board ${boardId}: based on revision ${expected}, but revision ${actual} is stored`);
   }
 }
+
+/**
+ * A write was fenced off: it was made under a board lease that is no longer the current one (or
+ * with no lease at all), because another process has taken the board over. Nothing was written;
+ * the writer must stop serving the board.
+ */
+export class LeaseLostError extends Error {
+  override name = 'LeaseLostError';
+  constructor(
+    readonly boardId: string,
+    /** the epoch the writer held, if any */
+    readonly epoch: number | null,
+  ) {
+    super(`board ${boardId}: write refused, its lease ${epoch === null ? 'is not held' : `epoch ${epoch} is no longer current`}`);
+  }
+}

@@ -17,6 +17,7 @@ import type { Awaitable } from './awaitable.ts';
 import type { BoardStore } from './boards.ts';
 import type { CommentStore } from './comments.ts';
 import type { DocumentStore } from './documents.ts';
+import type { LeaseStore } from './leases.ts';
 import type { SessionStore } from './sessions.ts';
 import type { VersionStore } from './versions.ts';
 
@@ -26,11 +27,14 @@ export interface Storage {
   readonly sessions: SessionStore;
   readonly versions: VersionStore;
   readonly comments: CommentStore;
+  /** board ownership between processes; only storages several processes share have it (leases.ts) */
+  readonly leases?: LeaseStore;
   close(): Awaitable<void>;
 }
 
 export type { Awaitable } from './awaitable.ts';
-export { StaleSessionError, UnknownBoardError } from './errors.ts';
+export { LeaseLostError, StaleSessionError, UnknownBoardError } from './errors.ts';
+export type { FenceOf, Lease, LeaseState, LeaseStore } from './leases.ts';
 export type { BoardRecord, BoardStore } from './boards.ts';
 export type { DocumentStore, StoredDocument } from './documents.ts';
 export type {
