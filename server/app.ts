@@ -10,7 +10,8 @@ import { apiBodyLimit } from './api/bodyLimit.ts';
 import type { Server } from 'node:http';
 import { createApi } from './api/boards.ts';
 import { createBriefApi, type BriefApiDeps } from './api/brief.ts';
-import { createCommentsApi, type CommentsApiDeps } from './api/comments.ts';
+import { createCommentsApi, DEFAULT_COMMENT_RATE, type CommentsApiDeps } from './api/comments.ts';
+import { Cluster, type ClusterConfig } from './cluster/cluster.ts';
 import { resolveLimits, type Limits } from './config.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { Rooms } from './rooms/rooms.ts';
@@ -33,6 +34,11 @@ export type AppDeps = {
   brief?: Pick<BriefApiDeps, 'voteResults' | 'showNames' | 'renderer'>;
   /** comments on the brief: how fast one link may leave them, how many a board keeps */
   comments?: Pick<CommentsApiDeps, 'rate' | 'maxPerBoard'>;
+  /**
+   * Several processes on one shared storage and one Redis (server/cluster/): boards are owned by
+   * lease and sockets relayed to their owner. Without it, this process serves every board itself.
+   */
+  cluster?: ClusterConfig;
 };
 
 export type CrossboardApp = {
@@ -44,8 +50,13 @@ export type CrossboardApp = {
   /** facilitation: live sessions, link rotation, vote results (`getVoteResults`) */
   facilitation: FacilitationService;
   limits: Limits;
+  /** in a cluster: this process's part of it (leases, relays); undefined for a single process */
+  cluster?: Cluster;
+  /** resolves once the app can serve (in a cluster: connected to Redis); listen after it */
+  ready: Promise<void>;
   /**
-   * Closes every socket with 1012, stores every loaded board, then stops timers. Does not close
+   * Closes every socket with 1012, stores every loaded board (in a cluster: then gives up its
+   * leases, so other processes take the boards over at once), then stops timers. Does not close
    * the HTTP server or the storage: whoever opened them does.
    */
   shutdown(): Promise<void>;
@@ -56,8 +67,17 @@ export function createApp(deps: AppDeps): CrossboardApp {
   const logger = deps.logger ?? consoleLogger();
   const { storage } = deps;
   // facilitation (phases, votes, drafts) is plugged into every room as it loads
-  const facilitation = new FacilitationService({ storage, logger, now: deps.now, minSectorVoters: limits.anonymousSectorMinVoters });
-  const rooms = new Rooms({ storage, limits, logger, hooks: facilitation.hooks });
+  const cluster = deps.cluster ? new Cluster(deps.cluster, { storage, limits, logger }) : undefined;
+  const facilitation = new FacilitationService({
+    storage,
+    logger,
+    now: deps.now,
+    minSectorVoters: limits.anonymousSectorMinVoters,
+    rotatedElsewhere: cluster?.rotatedElsewhere,
+  });
+  const rooms = new Rooms({ storage, limits, logger, hooks: facilitation.hooks, ownership: cluster?.keeper });
+  cluster?.attach({ rooms, facilitation });
+  const shared = cluster?.rateChecks(deps.comments?.rate ?? DEFAULT_COMMENT_RATE);
   const app = new Hono();
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
 
@@ -87,24 +107,56 @@ export function createApp(deps: AppDeps): CrossboardApp {
   // comments on the brief, pushed live to the board's connections
   app.route(
     '/api',
-    createCommentsApi({ storage, rooms, logger, now: deps.now, ...deps.comments }),
+    createCommentsApi({
+      storage,
+      rooms,
+      logger,
+      now: deps.now,
+      ...deps.comments,
+      ...(cluster && shared ? { publish: cluster.publishToBoard, take: shared.comments } : {}),
+    }),
   );
   app.route('/api', createFacilitationApi({ storage, facilitation, logger, publicUrl: deps.publicUrl }));
   app.route(
     '/api',
-    createApi({ storage, rooms, limits, logger, publicUrl: deps.publicUrl, now: deps.now, createBoardToken: deps.createBoardToken }),
+    createApi({
+      storage,
+      rooms,
+      limits,
+      logger,
+      publicUrl: deps.publicUrl,
+      now: deps.now,
+      createBoardToken: deps.createBoardToken,
+      creations: shared?.creations,
+    }),
   );
-  const socketRoute = registerSocketRoute(app, { storage, rooms, limits, logger, wss, upgradeWebSocket });
+  const socketRoute = registerSocketRoute(app, {
+    storage,
+    rooms,
+    limits,
+    logger,
+    wss,
+    upgradeWebSocket,
+    connect: cluster?.connect,
+    attempts: shared?.attempts,
+  });
+
+  const ready = cluster ? cluster.start() : Promise.resolve();
+  // whoever starts the app awaits it; this keeps a failure from also being an unhandled rejection
+  ready.catch(() => undefined);
 
   let shuttingDown: Promise<void> | null = null;
   const shutdown = () => {
     shuttingDown ??= (async () => {
       socketRoute.stop();
+      // relayed to other processes' boards: closed, and their owners told
+      cluster?.closeRelays();
       try {
         await rooms.shutdown();
       } finally {
         // sockets that never reached a room (still authenticating or loading) go too
         for (const ws of wss.clients) ws.close(1012, 'server restarting');
+        await cluster?.close();
       }
     })();
     return shuttingDown;
@@ -116,6 +168,8 @@ export function createApp(deps: AppDeps): CrossboardApp {
     rooms,
     facilitation,
     limits,
+    cluster,
+    ready,
     shutdown,
   };
 }

@@ -88,3 +88,14 @@ export class KeyedRateLimiter {
     for (const [key, bucket] of this.buckets) if (bucket.isFull()) this.buckets.delete(key);
   }
 }
+
+/**
+ * One keyed limit as the routes use it: takes a token for `key` and answers 0, or answers how
+ * many ms until one is free (the request is refused). Counted in this process by default; shared
+ * by every process through Redis in a cluster (server/cluster/limits.ts).
+ */
+export type RateCheck = (key: string) => number | Promise<number>;
+
+export function localRateCheck(limiter: KeyedRateLimiter): RateCheck {
+  return (key) => (limiter.take(key) ? 0 : Math.max(1, limiter.msUntilToken(key)));
+}

@@ -17,7 +17,7 @@ import { bodyWriter } from '../bodyWriter.ts';
 import { generateBoardId, generateToken, hashToken } from '../auth/tokens.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { KeyedRateLimiter, remoteAddress } from '../rateLimit.ts';
+import { KeyedRateLimiter, localRateCheck, remoteAddress, type RateCheck } from '../rateLimit.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { BoardRecord, Storage } from '../storage/storage.ts';
 import { boardAuth } from './boardAuth.ts';
@@ -32,6 +32,8 @@ export type ApiDeps = {
   now?: () => number;
   /** when set, POST /api/boards needs it as `Authorization: Bearer <token>` */
   createBoardToken?: string;
+  /** board creations per address; default: counted in this process */
+  creations?: RateCheck;
 };
 
 export function requiredText(max: number) {
@@ -109,7 +111,8 @@ export function createApi(deps: ApiDeps): Hono {
   const { storage, rooms, limits, logger } = deps;
   const now = deps.now ?? Date.now;
   const api = new Hono();
-  const creations = new KeyedRateLimiter(limits.boardsPerMinutePerAddress / 60, limits.boardCreationBurstPerAddress);
+  const creations =
+    deps.creations ?? localRateCheck(new KeyedRateLimiter(limits.boardsPerMinutePerAddress / 60, limits.boardCreationBurstPerAddress));
 
   // how many boards are in memory: lets operators (and the heap benchmark) see unloading work
   api.get('/health', (c) => c.json({ ok: true, rooms: deps.rooms.loadedCount } satisfies HealthResponse));
@@ -132,8 +135,9 @@ export function createApi(deps: ApiDeps): Hono {
     }
     // counted once the request would create a board: a typo in the form costs nothing
     const address = remoteAddress(c);
-    if (!creations.take(address)) {
-      const seconds = Math.max(1, Math.ceil(creations.msUntilToken(address) / 1000));
+    const waitMs = await creations(address);
+    if (waitMs > 0) {
+      const seconds = Math.max(1, Math.ceil(waitMs / 1000));
       logger.warn('refused board creation: too many from one address', { address });
       c.header('Retry-After', String(seconds));
       const body: ApiError = { error: `Too many boards started from this address. Try again in ${seconds} s.`, code: 'rate-limited' };
@@ -162,7 +166,8 @@ export function createApi(deps: ApiDeps): Hono {
     const { board, role } = c.var;
     // The document is the source of truth (the title can be edited on the board). Loading it
     // here also warms the room for the WebSocket that usually follows this request.
-    const meta = readMeta((await rooms.get(id)).doc);
+    // On another process's board, its stored state (storage holds all that anyone has seen).
+    const meta = readMeta(await rooms.readDoc(id));
     const body: BoardInfoResponse = {
       id,
       title: meta.title,

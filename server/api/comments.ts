@@ -17,7 +17,7 @@ import { BRIEF_SECTIONS, BRIEF_SECTION_IDS, COMMENT_LIMITS, type SponsorComment 
 import type { CommentListResponse } from '../../shared/api.ts';
 import type { ControlMessage } from '../../shared/protocol.ts';
 import type { Logger } from '../log.ts';
-import { KeyedRateLimiter } from '../rateLimit.ts';
+import { KeyedRateLimiter, localRateCheck, type RateCheck } from '../rateLimit.ts';
 import { controlFrame } from '../rooms/messages.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { Storage, StoredComment } from '../storage/storage.ts';
@@ -43,6 +43,8 @@ export type CommentsApiDeps = {
   maxPerBoard?: number;
   /** sends a message to every connection of a board; default: the board's room, if it is loaded */
   publish?: (boardId: string, message: ControlMessage) => void;
+  /** comments per link (key: board and token hash); default: counted in this process with `rate` */
+  take?: RateCheck;
 };
 
 /** Sends `message` to every connection of a loaded board (none are open if it is not loaded). */
@@ -141,7 +143,7 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
   const now = deps.now ?? Date.now;
   const rate = deps.rate ?? DEFAULT_COMMENT_RATE;
   const maxPerBoard = deps.maxPerBoard ?? COMMENT_LIMITS.perBoard;
-  const limiter = new KeyedRateLimiter(rate.perMinute / 60, rate.burst, now);
+  const take = deps.take ?? localRateCheck(new KeyedRateLimiter(rate.perMinute / 60, rate.burst, now));
   const publish = deps.publish ?? ((boardId, message) => publishToBoard(rooms, boardId, message));
   const api = new Hono();
 
@@ -159,7 +161,7 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
     const { role } = c.var;
     // per link, not per address: a whole venue may share one address, a forwarded link may not
     const key = `${id}:${Buffer.from(c.var.tokenHash).toString('hex')}`;
-    if (!limiter.take(key)) {
+    if ((await take(key)) > 0) {
       c.header('Retry-After', String(Math.ceil(60 / rate.perMinute)));
       return c.json({ error: 'too many comments from this link just now; wait a few seconds and send it again' }, 429);
     }
@@ -182,10 +184,10 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
     if (input.target.kind === 'section') {
       targetTitle = BRIEF_SECTIONS[input.target.id as keyof typeof BRIEF_SECTIONS];
     } else {
-      // the idea must be on the board now: read the live document (loading the room if needed)
-      const room = await rooms.get(id);
+      // the idea must be on the board now: read the live document (stored, where another process serves it)
+      const doc = await rooms.readDoc(id);
       const cardId = input.target.cardId;
-      const idea = readBoard(room.doc).ideas.find((i) => i.id === cardId);
+      const idea = readBoard(doc).ideas.find((i) => i.id === cardId);
       if (!idea) return c.json({ error: 'target.cardId: there is no idea with that id on this board', field: 'target.cardId' }, 400);
       targetTitle = idea.title;
     }

@@ -33,17 +33,15 @@ export type BriefSource = {
   boardVersion: string;
 };
 
-/** The live board: its loaded room's document right now (loading it if needed) and its votes. */
+/**
+ * The live board: its loaded room's document right now (loading it if needed; stored, where
+ * another process serves it) and its votes.
+ */
 export async function liveSource(rooms: Rooms, voteResults: VoteResultsSource, boardId: string): Promise<BriefSource> {
   const rounds = [...(await voteResults(boardId))];
-  for (;;) {
-    const room = await rooms.get(boardId);
-    // encoded in the same turn as `get` resolved: a room is never unloaded in between, but one
-    // handed out just before an unload began is destroyed by now, so ask again
-    if (!room.destroyed) {
-      return { state: Y.encodeStateAsUpdate(room.doc), rounds, version: null, boardVersion: boardVersion(room.doc) };
-    }
-  }
+  // encoded in the turn `readDoc` resolved in, while the document is the live one
+  const doc = await rooms.readDoc(boardId);
+  return { state: Y.encodeStateAsUpdate(doc), rounds, version: null, boardVersion: boardVersion(doc) };
 }
 
 /**

@@ -24,6 +24,11 @@ export type FacilitationServiceDeps = {
   minSectorVoters?: number;
   /** the command table every board runs; default: every command (commands/index.ts) */
   commands?: CommandRegistry;
+  /**
+   * A link of a board that another process serves was rotated here: that process holds the old
+   * token's connections and must close them (`applyRotation` there). Only in a cluster.
+   */
+  rotatedElsewhere?: (boardId: string, role: Role, hash: Uint8Array) => void;
 };
 
 export class FacilitationService {
@@ -74,8 +79,22 @@ export class FacilitationService {
     const session = this.live.get(boardId);
     session?.setTokenHash(role, hash);
     this.deps.logger.info('link rotated', { boardId, role });
-    return { token, closeOld: () => session?.closeRotated(role) };
+    return {
+      token,
+      closeOld: () => {
+        if (session) session.closeRotated(role);
+        else this.deps.rotatedElsewhere?.(boardId, role, hash);
+      },
+    };
   };
+
+  /** A link rotated by another process: the live session takes the new hash and closes the old token's connections. */
+  applyRotation(boardId: string, role: Role, hash: Uint8Array): void {
+    const session = this.live.get(boardId);
+    if (!session) return;
+    session.setTokenHash(role, hash);
+    session.closeRotated(role);
+  }
 
   /** Every round's full results, oldest first — trusted, server-side only (e.g. the brief). */
   async getVoteResults(boardId: string): Promise<VoteRoundResult[]> {

@@ -4,13 +4,18 @@
  *   fully read before anyone gets it (the room builds its Y.Doc from it on first use: storedState.ts);
  * - a board with no connections is stored, then dropped, after `idleUnloadMs`; a `get` during
  *   that store waits for it and then loads the stored state afresh (never an empty document);
- * - if storing fails the board stays in memory and is tried again later.
+ * - if storing fails the board stays in memory and is tried again later;
+ * - with a `BoardOwnership` (several processes on one storage), a board loads only once this
+ *   process owns it, is given up once stored and dropped, and is dropped unstored (`drop`) when
+ *   ownership is lost: its writes would be refused anyway.
  */
+import * as Y from 'yjs';
 import { CloseCode, CloseReason } from '../../shared/protocol.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Awaitable, Storage } from '../storage/storage.ts';
 import { Connection } from './connection.ts';
+import { OwnedElsewhereError, type BoardOwnership } from './ownership.ts';
 import { Room, type RoomHooks } from './room.ts';
 import type { SocketLike } from './socket.ts';
 import type { Role } from '../../shared/schema.ts';
@@ -21,6 +26,8 @@ export type RoomsDeps = {
   logger: Logger;
   /** plugs features into every room as it loads; the room opens only once this resolves */
   hooks?: (room: Room) => Awaitable<RoomHooks>;
+  /** several processes: who may load a board (ownership.ts); none means this process owns every board */
+  ownership?: BoardOwnership;
 };
 
 type Slot =
@@ -47,12 +54,18 @@ export class Rooms {
 
   private async load(boardId: string): Promise<Room> {
     let room: Room | undefined;
+    let claimed = false;
     try {
+      if (this.deps.ownership) {
+        await this.deps.ownership.claim(boardId);
+        claimed = true;
+      }
       const stored = await this.deps.storage.documents.loadDocument(boardId);
       room = new Room(boardId, stored, this.deps);
       if (this.deps.hooks) room.use(await this.deps.hooks(room));
     } catch (error) {
       room?.destroy();
+      if (claimed) await this.release(boardId);
       this.slots.delete(boardId);
       throw error;
     }
@@ -105,7 +118,8 @@ export class Rooms {
           room.join(conn);
         },
         (error: unknown) => {
-          if (this.closing) {
+          // closing, or another process took the board a moment ago: the client comes back to it
+          if (this.closing || error instanceof OwnedElsewhereError) {
             conn.close(CloseCode.serviceRestart, CloseReason.serviceRestart);
             return;
           }
@@ -142,8 +156,8 @@ export class Rooms {
     const slot = this.slots.get(boardId);
     if (slot?.state !== 'open' || slot.loaded.connectionCount > 0) return;
     const room = slot.loaded;
-    let release!: () => void;
-    const done = new Promise<void>((resolve) => (release = resolve));
+    let unloaded!: () => void;
+    const done = new Promise<void>((resolve) => (unloaded = resolve));
     this.slots.set(boardId, { state: 'unloading', done });
     try {
       await room.store();
@@ -151,12 +165,66 @@ export class Rooms {
       this.deps.logger.error('could not store board; keeping it loaded', { boardId, error: String(error) });
       this.slots.set(boardId, slot);
       this.armIdle(boardId);
-      release();
+      unloaded();
       return;
     }
-    this.slots.delete(boardId);
-    release();
     room.destroy();
+    // given up before the slot frees: a load that follows claims the board afresh, after this
+    await this.release(boardId);
+    this.slots.delete(boardId);
+    unloaded();
+  }
+
+  private async release(boardId: string): Promise<void> {
+    try {
+      await this.deps.ownership?.released(boardId);
+    } catch (error) {
+      // the lease lapses by itself; the next owner waits for that
+      this.deps.logger.warn('could not give a board up', { boardId, error: String(error) });
+    }
+  }
+
+  /**
+   * Drops a board without storing it: this process no longer owns it, so its writes would be
+   * refused. Its connections are closed with 1012 and come back to the new owner, which loads
+   * everything they saw from storage (nothing is broadcast before it is stored).
+   */
+  drop(boardId: string): void {
+    const slot = this.slots.get(boardId);
+    if (slot?.state === 'loading') {
+      void slot.room.then(
+        () => this.drop(boardId),
+        () => undefined,
+      );
+      return;
+    }
+    if (slot?.state !== 'open') return;
+    // first, so the connections leaving do not arm an unload
+    this.slots.delete(boardId);
+    if (slot.idleTimer) clearTimeout(slot.idleTimer);
+    slot.loaded.closeAll(CloseCode.serviceRestart, CloseReason.serviceRestart);
+    slot.loaded.destroy();
+    this.deps.logger.warn('board dropped: another process owns it now', { boardId });
+  }
+
+  /**
+   * The board's document to read now. Where this process serves the board (or nobody does and
+   * it may), the loaded room's; where another process owns it, one built from storage, which
+   * holds everything anyone has seen. Read it in the turn it resolves: a loaded room's document
+   * changes as clients write.
+   */
+  async readDoc(boardId: string): Promise<Y.Doc> {
+    for (;;) {
+      let room: Room;
+      try {
+        room = await this.get(boardId);
+      } catch (error) {
+        if (!(error instanceof OwnedElsewhereError)) throw error;
+        return docFromStorage(this.deps.storage, boardId);
+      }
+      // handed out just before an unload began, and destroyed by now: ask again
+      if (!room.destroyed) return room.doc;
+    }
   }
 
   /**
@@ -185,6 +253,7 @@ export class Rooms {
       }
       slot.loaded.destroy();
       this.slots.delete(boardId);
+      await this.release(boardId);
     }
     if (failures.length > 0) throw new AggregateError(failures, 'some boards could not be stored');
   }
@@ -192,4 +261,15 @@ export class Rooms {
   get isClosing(): boolean {
     return this.closing;
   }
+}
+
+/** A board's stored document (snapshot, then the log after it), for reading. */
+async function docFromStorage(storage: Storage, boardId: string): Promise<Y.Doc> {
+  const stored = await storage.documents.loadDocument(boardId);
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    if (stored.snapshot) Y.applyUpdate(doc, stored.snapshot);
+    for (const update of stored.updates) Y.applyUpdate(doc, update);
+  });
+  return doc;
 }

@@ -62,6 +62,7 @@ export async function startServer(
     now?: () => number;
     brief?: AppDeps['brief'];
     comments?: AppDeps['comments'];
+    cluster?: AppDeps['cluster'];
   } = {},
 ): Promise<TestServer> {
   const storage = options.storage ?? new MemoryStorage();
@@ -75,7 +76,9 @@ export async function startServer(
     ...(options.now ? { now: options.now } : {}),
     ...(options.brief ? { brief: options.brief } : {}),
     ...(options.comments ? { comments: options.comments } : {}),
+    ...(options.cluster ? { cluster: options.cluster } : {}),
   });
+  await built.ready;
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
     const s = serve({ fetch: built.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
       resolve({ server: s as Server, port: info.port }),

@@ -15,12 +15,26 @@ import { CloseCode, CloseReason } from '../../shared/protocol.ts';
 import { boardAuth, queryToken } from '../api/boardAuth.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
-import { KeyedRateLimiter, remoteAddress } from '../rateLimit.ts';
+import { KeyedRateLimiter, localRateCheck, remoteAddress, type RateCheck } from '../rateLimit.ts';
 import { sendShared } from './sharedFrame.ts';
-import type { Connection } from '../rooms/connection.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { SocketLike } from '../rooms/socket.ts';
 import type { Storage } from '../storage/storage.ts';
+import type { Role } from '../../shared/schema.ts';
+
+/**
+ * The client's side of a board connection as the socket route drives it: a room's `Connection`
+ * in one process, or a relay to the process that owns the board (server/cluster/).
+ */
+export interface SocketEndpoint {
+  readonly id: number | string;
+  receive(data: Uint8Array): void;
+  /** `fields` go to the log line of a close the server starts */
+  close(code: number, reason: string, fields?: Record<string, unknown>): void;
+  disconnected(): void;
+}
+
+export type ConnectSocket = (boardId: string, role: Role, socket: SocketLike, tokenHash: Uint8Array) => SocketEndpoint;
 
 export type SocketRouteDeps = {
   storage: Storage;
@@ -29,6 +43,10 @@ export type SocketRouteDeps = {
   logger: Logger;
   wss: WebSocketServer;
   upgradeWebSocket: UpgradeWebSocket<WebSocket>;
+  /** where an accepted socket goes; default: this process's room for the board (`rooms.connect`) */
+  connect?: ConnectSocket;
+  /** connection attempts per address; default: counted in this process */
+  attempts?: RateCheck;
 };
 
 /**
@@ -58,7 +76,9 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
   // so setting it here makes ws refuse oversized frames while receiving them (close 1009)
   // instead of buffering up to its 100 MiB default first.
   wss.options.maxPayload = limits.maxMessageBytes;
-  const attempts = new KeyedRateLimiter(limits.connectionsPerSecondPerAddress, limits.connectionBurstPerAddress);
+  const attempts =
+    deps.attempts ?? localRateCheck(new KeyedRateLimiter(limits.connectionsPerSecondPerAddress, limits.connectionBurstPerAddress));
+  const connect: ConnectSocket = deps.connect ?? ((boardId, role, socket, tokenHash) => rooms.connect(boardId, role, socket, tokenHash));
 
   // Dead peers (no close frame, e.g. a laptop lid shut) are found by ping/pong and terminated,
   // which frees their awareness client ids for when they come back.
@@ -86,7 +106,7 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
     }
     if (rooms.isClosing) return c.json({ error: 'server restarting' }, 503);
     const address = remoteAddress(c);
-    if (!attempts.take(address)) {
+    if ((await attempts(address)) > 0) {
       logger.warn('refused connection: too many attempts', { address });
       return c.json({ error: 'too many connection attempts' }, 429);
     }
@@ -101,7 +121,7 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
       return c.json({ error: 'board full' }, 503);
     }
 
-    let conn: Connection | null = null;
+    let conn: SocketEndpoint | null = null;
     const upgrade = upgradeWebSocket(() => ({
       onOpen(_event, ws) {
         const raw = ws.raw!;
@@ -118,7 +138,7 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
             conn?.disconnected();
           }
         });
-        conn = rooms.connect(boardId, role, adaptSocket(raw, limits.closeGraceMs), tokenHash);
+        conn = connect(boardId, role, adaptSocket(raw, limits.closeGraceMs), tokenHash);
         // Frames straight from `ws` (onOpen runs before any can arrive): @hono/node-ws's
         // onMessage would copy each into a fresh ArrayBuffer inside a MessageEvent first.
         raw.on('message', (data: Buffer, isBinary: boolean) => {
