@@ -1,0 +1,112 @@
+/**
+ * Redis restarted (keeping nothing) while clients on two processes write: the relay closes with
+ * 1012, its client comes back once Redis does, and every update any client made is on the board
+ * and in storage, because storage, not Redis, holds them. This test runs its own redis-server on
+ * a free port: it never touches the machine's.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MemoryStorage } from '../storage/memory.ts';
+import { addTextCards, boardText, connectProvider, startServer, storedText, text, waitFor, whenSynced, type TestServer } from '../test/harness.ts';
+import { freePort } from '../test/process.ts';
+import { MemoryLeaseStore } from './memoryLeases.ts';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+/** A redis-server of this test's own, ready once it answers PING. */
+async function ownRedis(port: number): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+    stdio: 'ignore',
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  probe.on('error', () => undefined);
+  const deadline = Date.now() + 5000;
+  for (;;) {
+    try {
+      await probe.connect();
+      await probe.ping();
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  probe.disconnect();
+  return {
+    process: child,
+    stop: async () => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+describe('a Redis restart during writes', () => {
+  it('loses nothing any client wrote, and the relays recover', async () => {
+    const port = await freePort();
+    let redis = await ownRedis(port);
+    cleanups.push(() => redis.stop());
+    const storage = new MemoryStorage();
+    const leases = new MemoryLeaseStore(storage.boards);
+    const prefix = `crossboard-test:${randomBytes(6).toString('hex')}:`;
+    const servers: TestServer[] = [];
+    for (const name of ['p1', 'p2']) {
+      const s = await startServer({ storage, cluster: { redisUrl: `redis://127.0.0.1:${port}/3`, redisPrefix: prefix, processId: name, leases, checkMs: 200 } });
+      cleanups.push(() => s.close());
+      servers.push(s);
+    }
+    const [s1, s2] = servers as [TestServer, TestServer];
+    const board = await s1.createBoard();
+    await addTextCards(s1, board.id);
+    const a = connectProvider(s1, board.id, board.tokens.contributor);
+    cleanups.push(() => a.destroy());
+    await whenSynced(a);
+    const b = connectProvider(s2, board.id, board.tokens.contributor);
+    cleanups.push(() => b.destroy());
+    await whenSynced(b);
+    expect(s2.cluster!.relays.count).toBe(1);
+
+    // both write all along, one token every few ms each
+    const written: string[] = [];
+    let n = 0;
+    const storm = setInterval(() => {
+      for (const [p, who] of [
+        [a, 'a'],
+        [b, 'b'],
+      ] as const) {
+        const token = `${who}${n} `;
+        boardText(p.doc).insert(boardText(p.doc).length, token);
+        written.push(token);
+      }
+      n++;
+    }, 5);
+    cleanups.push(() => clearInterval(storm));
+    await waitFor(() => n >= 20, 5000, 'writes before the restart');
+
+    const closes: number[] = [];
+    b.on('connection-close', (event: CloseEvent | null) => closes.push(event?.code ?? 0));
+    await redis.stop();
+    await waitFor(() => closes.length > 0, 5000, 'the relay closed');
+    expect(closes[0]).toBe(1012);
+    const during = n;
+    await waitFor(() => n >= during + 20, 5000, 'writes while Redis is down');
+    redis = await ownRedis(port);
+
+    await waitFor(() => b.wsconnected && b.synced && s2.cluster!.relays.count === 1, 10_000, 'the relay back');
+    const after = n;
+    await waitFor(() => n >= after + 20, 5000, 'writes after the restart');
+    clearInterval(storm);
+
+    const everything = (doc: typeof a.doc) => written.every((t) => text(doc).includes(t));
+    await waitFor(() => everything(a.doc) && everything(b.doc), 10_000, 'every write on both clients');
+    expect(text(b.doc)).toBe(text(a.doc));
+    const stored = await storedText(storage, board.id);
+    expect(written.filter((t) => !stored.includes(t))).toEqual([]);
+  }, 30_000);
+});
