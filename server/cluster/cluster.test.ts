@@ -268,6 +268,44 @@ describe('a cluster of processes', () => {
     await waitFor(() => text(a2.doc) === 'before after', 5000, 'write after the handover');
   });
 
+  it('an owner that dies mid-storm: everything any client saw is served again by another process within the lease time', async () => {
+    const { servers } = await cluster(2, { leaseTtlMs: 900 });
+    const [s1, s2] = servers as [TestServer, TestServer];
+    const board = await s1.createBoard();
+    await addTextCards(s1, board.id);
+    const a = provider(s1, board.id, board.tokens.contributor);
+    await whenSynced(a);
+    const b = provider(s2, board.id, board.tokens.contributor);
+    await whenSynced(b);
+    let n = 0;
+    const storm = setInterval(() => {
+      boardText(a.doc).insert(boardText(a.doc).length, `a${n} `);
+      boardText(b.doc).insert(boardText(b.doc).length, `b${n} `);
+      n++;
+    }, 5);
+    cleanups.push(() => clearInterval(storm));
+    await waitFor(() => n >= 30 && text(a.doc).includes('b20 '), 5000, 'writes through both');
+
+    // s1 stops as a killed process would: no lease renewal or release, off Redis, its clients cut
+    clearInterval(storm);
+    // what each saw of the other's writes came from the owner: stored before it was sent
+    const tokens = (doc: typeof a.doc, who: string) => text(doc).split(' ').filter((t) => t.startsWith(who));
+    const seen = [...tokens(a.doc, 'b'), ...tokens(b.doc, 'a')];
+    expect(seen.length).toBeGreaterThan(40);
+    const died = Date.now();
+    await s1.cluster!.close();
+    a.destroy();
+    b.destroy();
+
+    const fresh = provider(s2, board.id, board.tokens.viewer);
+    await whenSynced(fresh, 5000);
+    const servedAfterMs = Date.now() - died;
+    const now = text(fresh.doc);
+    expect(seen.filter((t) => !now.includes(`${t} `))).toEqual([]);
+    expect(s2.rooms.peek(board.id)).toBeDefined();
+    expect(servedAfterMs).toBeLessThan(3000);
+  });
+
   it('a process whose lease is taken over drops the board unstored and closes its sockets with 1012', async () => {
     const { servers, leases } = await cluster(2, { leaseTtlMs: 300 });
     const [s1] = servers as [TestServer, TestServer];

@@ -4,8 +4,9 @@
  * the connection (limits, capacity, presence, the write path) as if the socket were its own.
  *
  * A relay that loses its path closes its socket with 1012 and the client reconnects and resyncs:
- * when Redis drops (`closeAll`), when the owner's lease changes or lapses (`checkOwners`, every
- * second), or when the owner closes or does not know the connection.
+ * when Redis drops (`closeAll`), when the owner's lease changes or lapses or the owner process is
+ * gone (its channel has no subscriber: `checkOwners`, every second), or when the owner closes or
+ * does not know the connection.
  */
 import { CloseCode, CloseReason } from '../../shared/protocol.ts';
 import type { Role } from '../../shared/schema.ts';
@@ -107,6 +108,17 @@ export class Relays {
     return conn.startsWith(`${this.deps.processId}#`);
   }
 
+  /** Of these processes, the ones nobody hears any more (no subscriber on their channel). */
+  async goneProcesses(processIds: readonly string[]): Promise<Set<string>> {
+    const gone = new Set<string>();
+    try {
+      for (const [id, count] of await this.deps.bus.subscribers(processIds)) if (count === 0) gone.add(id);
+    } catch (error) {
+      this.deps.logger.warn('could not check owner processes', { error: String(error) });
+    }
+    return gone;
+  }
+
   open(boardId: string, role: Role, socket: SocketLike, tokenHash: Uint8Array | null, owner: Owner): RelayLink {
     const link = new RelayLink(`${this.deps.processId}#${this.next++}`, boardId, owner, socket, this);
     this.links.set(link.id, link);
@@ -150,7 +162,10 @@ export class Relays {
     this.watch = null;
   }
 
-  /** Closes the relays of every board whose owner's lease changed or lapsed since they opened. */
+  /**
+   * Closes the relays of every board whose owner's lease changed or lapsed since they opened, and
+   * of owners that are gone (killed: their lease has not lapsed yet, but nobody reads their channel).
+   */
   async checkOwners(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
@@ -176,6 +191,12 @@ export class Relays {
           }
         }),
       );
+      const owners = new Set<string>();
+      for (const link of this.links.values()) owners.add(link.owner.holder);
+      const gone = await this.goneProcesses(Array.from(owners));
+      for (const link of Array.from(this.links.values())) {
+        if (gone.has(link.owner.holder)) link.close(CloseCode.serviceRestart, CloseReason.serviceRestart);
+      }
     } finally {
       this.checking = false;
     }
