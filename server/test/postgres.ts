@@ -17,13 +17,13 @@ export type TestDatabase = {
   drop(): Promise<void>;
 };
 
-async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: PG_TEST_URL, connectionTimeoutMillis: 5_000 });
+async function onServer<T>(server: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: server, connectionTimeoutMillis: 5_000 });
   try {
     await client.connect();
   } catch (error) {
     throw new Error(
-      `PostgreSQL is not reachable at ${PG_TEST_URL} (${String(error)}). The PostgreSQL tests need it: ` +
+      `PostgreSQL is not reachable at ${server} (${String(error)}). The PostgreSQL tests need it: ` +
         'start it (.ci/run does) or point PG_TEST_URL at one.',
       { cause: error },
     );
@@ -35,14 +35,15 @@ async function onServer<T>(work: (client: pg.Client) => Promise<T>): Promise<T> 
   }
 }
 
-export async function createTestDatabase(): Promise<TestDatabase> {
+/** Creates the database on `server` (default `PG_TEST_URL`). */
+export async function createTestDatabase(server = PG_TEST_URL): Promise<TestDatabase> {
   const name = `crossboard_test_${randomBytes(6).toString('hex')}`;
-  await onServer((client) => client.query(`CREATE DATABASE ${name}`));
-  const url = new URL(PG_TEST_URL);
+  await onServer(server, (client) => client.query(`CREATE DATABASE ${name}`));
+  const url = new URL(server);
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
     name,
-    drop: () => onServer(async (client) => void (await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
+    drop: () => onServer(server, async (client) => void (await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`))),
   };
 }
