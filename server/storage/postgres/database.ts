@@ -14,6 +14,14 @@ import { migrate } from './migrations.ts';
 
 const INT8_OID = 20;
 
+/**
+ * How long PostgreSQL lets one of our transactions sit idle between statements before it ends the
+ * session. Our transactions never wait on anything but the database between statements, so only a
+ * paused or hung process gets here; ending its transaction releases the lease row it held FOR
+ * SHARE, so a takeover is not held up by it for longer than this.
+ */
+export const IDLE_IN_TRANSACTION_MS = 5_000;
+
 /** pg's parsers, with int8 as a number; passed per pool so the process-wide defaults stay untouched. */
 const TYPES = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
@@ -42,7 +50,12 @@ export class PostgresDatabase {
 
   /** Connects to `url` and brings its schema up to date (several processes may do this at once). */
   static async open(url: string, options: PostgresOptions = {}): Promise<PostgresDatabase> {
-    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, types: TYPES });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: options.poolSize ?? 10,
+      types: TYPES,
+      idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_MS,
+    });
     // an idle connection the server dropped is only reported here; the pool replaces it on the next
     // checkout, and the query that needed it fails with its own error
     pool.on('error', () => {});

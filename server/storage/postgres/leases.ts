@@ -35,12 +35,33 @@ WHERE leases.board_id = held.board_id AND leases.holder = held.holder AND leases
   AND leases.expires_at > clock_timestamp()
 RETURNING leases.board_id`;
 
+/**
+ * How long a takeover waits for fenced writes in flight before it gives up for now (acquire returns
+ * null, as for a live lease). A write that takes longer belongs to a holder that is stuck, possibly
+ * paused inside a transaction; PostgreSQL ends that after IDLE_IN_TRANSACTION_MS (database.ts) and
+ * the next attempt succeeds.
+ */
+export const TAKEOVER_LOCK_TIMEOUT_MS = 1_000;
+
+/** PostgreSQL's error code for a lock not obtained within lock_timeout. */
+const LOCK_NOT_AVAILABLE = '55P03';
+
 export class PostgresLeases implements LeaseStore {
   constructor(private readonly db: PostgresDatabase) {}
 
+  /** Returns null also when fenced writes held the lease row for longer than TAKEOVER_LOCK_TIMEOUT_MS. */
   async acquire(boardId: string, holder: string, ttlMs: number): Promise<Lease | null> {
     checkTtl(ttlMs);
-    const row = (await this.db.query<{ holder: string; epoch: number }>(ACQUIRE, [boardId, holder, ttlMs])).rows[0];
+    let row: { holder: string; epoch: number } | undefined;
+    try {
+      row = await this.db.transaction(async (client) => {
+        await client.query(`SET LOCAL lock_timeout = ${TAKEOVER_LOCK_TIMEOUT_MS}`);
+        return (await client.query<{ holder: string; epoch: number }>(ACQUIRE, [boardId, holder, ttlMs])).rows[0];
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === LOCK_NOT_AVAILABLE) return null;
+      throw error;
+    }
     if (row) return { boardId, holder: row.holder, epoch: row.epoch };
     if (!(await this.db.boardExists(boardId))) throw new UnknownBoardError(boardId);
     return null;
