@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: the issue-6 workloads against Crossboard, the y-websocket reference server and
+ * `npm run bench`: the server workloads against Crossboard, the y-websocket reference server and
  * a plain relay, in one run on one machine, printed as one table with ratios.
  *   npm run bench                 all workloads
  *   npm run bench -- --quick      shorter runs (for a smoke check)

@@ -3,7 +3,8 @@
  *
  *   PORT               port to listen on (default 8787; 0 picks a free one)
  *   HOST               interface to bind (default: all)
- *   DATA_DIR           where crossboard.sqlite lives (default ./data)
+ *   DATABASE_URL       when set (postgres://…), boards are stored in that PostgreSQL database
+ *   DATA_DIR           otherwise, where crossboard.sqlite lives (default ./data)
  *   DIST_DIR           the built client (default ./dist)
  *   PUBLIC_URL         origin used in board links (default: each request's own origin)
  *   LOG_LEVEL          info (default), warn, error or silent
@@ -26,7 +27,9 @@ import { createApp } from './app.ts';
 import type { Limits } from './config.ts';
 import { consoleLogger, type LogLevel } from './log.ts';
 import { serveClient } from './static.ts';
+import { PostgresStorage } from './storage/postgres.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
+import type { Storage } from './storage/storage.ts';
 
 const LIMIT_ENV: Record<string, keyof Limits> = {
   MAX_MESSAGE_BYTES: 'maxMessageBytes',
@@ -63,7 +66,14 @@ function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
   return limits;
 }
 
-function main(): void {
+/** PostgreSQL when `DATABASE_URL` is set (connected and migrated before the port opens), else SQLite in `dataDir`. */
+async function openStorage(env: NodeJS.ProcessEnv, dataDir: string): Promise<{ storage: Storage; where: string }> {
+  const url = env.DATABASE_URL;
+  if (url) return { storage: await PostgresStorage.open(url), where: 'PostgreSQL' };
+  return { storage: SqliteStorage.open(dataDir), where: dataDir };
+}
+
+async function main(): Promise<void> {
   const env = process.env;
   const port = Number(env.PORT ?? 8787);
   const host = env.HOST || undefined;
@@ -73,7 +83,7 @@ function main(): void {
   if (!['info', 'warn', 'error', 'silent'].includes(level)) throw new Error(`LOG_LEVEL must be info, warn, error or silent, got "${level}"`);
   const logger = consoleLogger(level as LogLevel);
 
-  const storage = SqliteStorage.open(dataDir);
+  const { storage, where } = await openStorage(env, dataDir);
   const { app, injectWebSocket, shutdown } = createApp({
     storage,
     logger,
@@ -84,7 +94,7 @@ function main(): void {
   serveClient(app, distDir);
 
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
-    console.log(`Crossboard listening on http://${host ?? 'localhost'}:${info.port} (data in ${dataDir})`);
+    console.log(`Crossboard listening on http://${host ?? 'localhost'}:${info.port} (data in ${where})`);
   }) as Server;
   injectWebSocket(server);
 
@@ -102,8 +112,8 @@ function main(): void {
           return 1;
         },
       )
-      .then((code) => {
-        storage.close();
+      .then(async (code) => {
+        await Promise.resolve(storage.close()).catch((error: unknown) => logger.error('closing storage failed', { error: String(error) }));
         // give the 1012 close frames a moment to leave; nothing is waiting on them
         setTimeout(() => process.exit(code), 100);
       });
@@ -112,4 +122,7 @@ function main(): void {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});

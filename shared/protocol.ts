@@ -13,8 +13,8 @@
  * Standard clients log "Unable to compute message" for type 100 and carry on, which is why our
  * own messages use a type number of their own instead of piggy-backing on sync or awareness.
  *
- * This module has only type imports on purpose (at run time it depends on nothing): client, server
- * and tests can all use it, and changing it is a protocol change (bump `PROTOCOL_VERSION`).
+ * At run time this module depends only on the schema layer (for `ROLES`): client, server and tests
+ * can all use it, and changing it is a protocol change (bump `PROTOCOL_VERSION`).
  *
  * Version 2 adds facilitation. Everything below travels as JSON in type-100 frames:
  *

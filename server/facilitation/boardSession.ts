@@ -13,7 +13,7 @@ import type { Logger } from '../log.ts';
 import type { Connection } from '../rooms/connection.ts';
 import { controlFrame } from '../rooms/messages.ts';
 import type { DecodedUpdate, Room, RoomHooks, UpdateDecision } from '../rooms/room.ts';
-import type { Storage } from '../storage/storage.ts';
+import { StaleSessionError, type Storage } from '../storage/storage.ts';
 import { refuse, runCommand, type CommandRegistry, type Facilitation, type LinkRotator, type Outcome } from './command.ts';
 import { FacilitationModel } from './model.ts';
 import { parseCommand } from './parseCommand.ts';
@@ -154,7 +154,17 @@ export class BoardSession implements RoomHooks {
 
   /** Stores `next`, applies it, re-arms the timer for it, and publishes it. */
   private async commit(next: SessionState): Promise<void> {
-    const change = await this.model.commit(next, this.deps.now());
+    let change;
+    try {
+      change = await this.model.commit(next, this.deps.now());
+    } catch (error) {
+      // refused as stale, the model re-read what is stored: everyone sees that instead
+      if (error instanceof StaleSessionError) {
+        this.timer.arm(this.model.state.timer);
+        this.publish.publishSession();
+      }
+      throw error;
+    }
     this.timer.arm(change.next.timer);
     this.publish.stateChanged(change);
   }

@@ -7,9 +7,9 @@ import { describe, expect, it } from 'vitest';
 import type { Draft } from '../../shared/protocol.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import { MemoryStorage } from '../storage/memory.ts';
-import type { ParticipantRecord } from '../storage/storage.ts';
+import { StaleSessionError, type ParticipantRecord } from '../storage/storage.ts';
 import { FacilitationModel } from './model.ts';
-import { markRemoved, openVote, setLocked } from '../../shared/facilitation/index.ts';
+import { markRemoved, openVote, setLocked, setPrivateMode } from '../../shared/facilitation/index.ts';
 
 const BOARD = 'board-1';
 const hash = (n: number) => new Uint8Array(32).fill(n);
@@ -71,6 +71,45 @@ describe('facilitation model', () => {
     const again = await loaded(storage);
     expect(again.state.vote?.round).toBe(round);
     expect(again.rounds.get(round)?.status).toBe('open');
+  });
+
+  it('commits run one at a time, each on the revision the one before stored', async () => {
+    const storage = storageWithBoard();
+    const model = await loaded(storage);
+    const locked = setLocked(model.state, true);
+    if (!locked.ok) throw new Error(locked.message);
+    const privateMode = setPrivateMode(locked.state, true);
+    if (!privateMode.ok) throw new Error(privateMode.message);
+    // neither waits for the other, as two callers outside the room's queue would
+    const [first, second] = await Promise.all([model.commit(locked.state, 20), model.commit(privateMode.state, 21)]);
+    expect(first.next.locked).toBe(true);
+    expect(second.next.privateMode).toBe(true);
+    const again = await loaded(storage);
+    expect(again.state.locked).toBe(true);
+    expect(again.state.privateMode).toBe(true);
+  });
+
+  it('a save refused as stale re-reads what is stored, and the next commit works on it', async () => {
+    const storage = storageWithBoard();
+    const mine = await loaded(storage);
+    const theirs = await loaded(storage);
+    const theirStep = setLocked(theirs.state, true);
+    if (!theirStep.ok) throw new Error(theirStep.message);
+    await theirs.commit(theirStep.state, 20);
+
+    const myStep = setPrivateMode(mine.state, true);
+    if (!myStep.ok) throw new Error(myStep.message);
+    await expect(mine.commit(myStep.state, 21)).rejects.toBeInstanceOf(StaleSessionError);
+    // what the other writer stored is now this model's state, not silently overwritten
+    expect(mine.state.locked).toBe(true);
+    expect(mine.state.privateMode).toBe(false);
+
+    const retry = setPrivateMode(mine.state, true);
+    if (!retry.ok) throw new Error(retry.message);
+    await mine.commit(retry.state, 22);
+    const again = await loaded(storage);
+    expect(again.state.locked).toBe(true);
+    expect(again.state.privateMode).toBe(true);
   });
 
   it('a state storage refuses is not applied', async () => {

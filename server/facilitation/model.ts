@@ -14,11 +14,11 @@ import type { Template, Role } from '../../shared/schema.ts';
 import { dotsUsed, type Ballot, type VoteRoundResult } from '../../shared/votes.ts';
 import type { TokenHashes } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';
-import type { Awaitable, ParticipantRecord, Storage, StoredSession, VoteRoundRecord } from '../storage/storage.ts';
+import { StaleSessionError, type Awaitable, type ParticipantRecord, type Storage, type StoredSession, type VoteRoundRecord } from '../storage/storage.ts';
 import { roundResult } from './results.ts';
 import { timingSafeEqual } from 'node:crypto';
 import {
-  parseSessionState,
+  readSessionState,
   stampChanges,
   type SessionState,
   type SessionVote,
@@ -50,6 +50,8 @@ export class FacilitationModel {
   private loaded = false;
   /** the stored session's revision this model last read or wrote: a save based on an older one is refused */
   private revision = 0;
+  /** the last commit in flight: the next one waits for it */
+  private commits: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: ModelDeps) {}
 
@@ -84,7 +86,7 @@ export class FacilitationModel {
     const board = await this.storage.boards.getBoard(this.boardId);
     this.boardTemplate = board?.template ?? 'open';
     this.tokenHashes = board ? { ...board.tokenHashes, ...this.rotatedWhileLoading } : null;
-    this.current = parseSessionState(stored.state && JSON.stringify(stored.state), this.boardTemplate);
+    this.current = readSessionState(stored.state, this.boardTemplate);
     this.revision = stored.revision;
     for (const p of stored.participants) this.people.set(p.id, p);
     for (const r of stored.rounds) this.roundRecords.set(r.round, r);
@@ -104,8 +106,38 @@ export class FacilitationModel {
 
   // --- the session state ---------------------------------------------------------------------
 
-  /** Stores `next` (with its vote round, if that changed, in the same transaction), then applies it. */
-  async commit(next: SessionState, now: number): Promise<StateChange> {
+  /**
+   * Stores `next` (with its vote round, if that changed, in the same transaction), then applies it.
+   * Commits run one at a time, each based on the revision the one before it stored, even if a
+   * caller does not wait for the last. A save refused as stale (someone else saved the board's
+   * session since) re-reads the stored state and revision before the error is passed on, so
+   * the next command works on what is stored instead of failing for ever.
+   */
+  commit(next: SessionState, now: number): Promise<StateChange> {
+    const run = this.commits.then(() => this.commitNow(next, now));
+    this.commits = run.catch(() => undefined);
+    return run;
+  }
+
+  private async commitNow(next: SessionState, now: number): Promise<StateChange> {
+    try {
+      return await this.save(next, now);
+    } catch (error) {
+      if (error instanceof StaleSessionError) await this.reloadState();
+      throw error;
+    }
+  }
+
+  /** Re-reads the stored session state, its revision and the vote rounds (after a stale save). */
+  private async reloadState(): Promise<void> {
+    const stored = await this.storage.sessions.loadSession(this.boardId);
+    this.current = readSessionState(stored.state, this.boardTemplate);
+    this.revision = stored.revision;
+    for (const r of stored.rounds) this.roundRecords.set(r.round, r);
+    this.deps.logger.warn('session state re-read after a stale save', { boardId: this.boardId, revision: this.revision });
+  }
+
+  private async save(next: SessionState, now: number): Promise<StateChange> {
     const prev = this.current;
     next = stampChanges(prev, next, now);
     const round = next.vote && !sameVote(prev.vote, next.vote) ? this.roundRecord(next.vote) : undefined;

@@ -58,6 +58,27 @@ export function documentsContract(name: string, create: CreateFixture): void {
       expect(rebuild(stored)).toBe('abcd');
     });
 
+    it('concurrent writers: every load sees a prefix of the final log, so sequence numbers commit in order', async () => {
+      await setup();
+      const board = await newBoard();
+      const writers = [storage, await fixture.another(), await fixture.another()];
+      const reader = await fixture.another();
+      const writes = Array.from({ length: 300 }, (_, i) => new Uint8Array([i >> 8, i & 255, 1]));
+      const seen: string[][] = [];
+      let writing = true;
+      const reading = (async () => {
+        while (writing) seen.push((await reader.documents.loadDocument(board.id)).updates.map((u) => u.join()));
+      })();
+      const seqs = await Promise.all(writes.map(async (bytes, i) => writers[i % writers.length]!.documents.appendUpdate(board.id, bytes)));
+      writing = false;
+      await reading;
+      expect(new Set(seqs).size).toBe(writes.length);
+      const final = (await storage.documents.loadDocument(board.id)).updates.map((u) => u.join());
+      expect(final).toHaveLength(writes.length);
+      expect(seen.length).toBeGreaterThan(1);
+      for (const updates of seen) expect(updates).toEqual(final.slice(0, updates.length));
+    });
+
     it('isolation: updates of one board never appear in another', async () => {
       await setup();
       const a = await newBoard();

@@ -24,15 +24,24 @@ function ids(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : [];
 }
 
+/** A session state stored as JSON, read as `readSessionState` reads it; unreadable JSON gives a fresh session. */
 export function parseSessionState(json: string | null, template: Template): SessionState {
-  const fresh = initialSession(template);
-  if (json === null) return fresh;
+  if (json === null) return initialSession(template);
   let raw: unknown;
   try {
     raw = JSON.parse(json);
   } catch {
-    return fresh;
+    return initialSession(template);
   }
+  return readSessionState(raw, template);
+}
+
+/**
+ * A stored session state, checked field by field: what is missing or of the wrong type takes its
+ * fresh value, a phase index the template no longer has is clamped. Null gives a fresh session.
+ */
+export function readSessionState(raw: unknown, template: Template): SessionState {
+  const fresh = initialSession(template);
   if (!isObject(raw)) return fresh;
   const phaseCount = phasesOf(template).length;
   const timer = isObject(raw.timer) ? raw.timer : {};

@@ -13,7 +13,6 @@ import { addIdea, addProblem, cardBodyById, newId, type Author } from '../../../
 import { SERVER_ORIGIN } from '../../../shared/origins.ts';
 import { draftRefusal } from '../../../shared/facilitation/index.ts';
 
-/** Inner transactions take the room's server origin from `changeAsServer`; this names it for the model's types. */
 
 async function saveDraft(f: Facilitation, ctx: CommandContext, args: ParsedArgs<'saveDraft'>): Promise<Outcome> {
   const participant = ctx.participant!;

@@ -1,6 +1,6 @@
 /**
  * The facilitator's steps through the session: phases, rounds, the timer, the lock and private
- * mode. Each is one step of the pure phase machine in shared/session.ts, committed (stored, then
+ * mode. Each is one step of the pure phase machine in shared/facilitation/phases.ts, committed (stored, then
  * applied and published) by `applyStep`.
  */
 import { applyStep, type CommandGroup } from '../command.ts';
