@@ -24,6 +24,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { FenceBook } from './cluster/leaseKeeper.ts';
 import type { Limits } from './config.ts';
 import { consoleLogger, type LogLevel } from './log.ts';
 import { serveClient } from './static.ts';
@@ -67,9 +68,10 @@ function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
 }
 
 /** PostgreSQL when `DATABASE_URL` is set (connected and migrated before the port opens), else SQLite in `dataDir`. */
-async function openStorage(env: NodeJS.ProcessEnv, dataDir: string): Promise<{ storage: Storage; where: string }> {
+async function openStorage(env: NodeJS.ProcessEnv, dataDir: string, fences: FenceBook): Promise<{ storage: Storage; where: string }> {
   const url = env.DATABASE_URL;
-  if (url) return { storage: await PostgresStorage.open(url), where: 'PostgreSQL' };
+  // writes fenced by the leases this process holds: a process paused past its lease writes nothing
+  if (url) return { storage: await PostgresStorage.open(url, { fenceOf: fences.fenceOf }), where: 'PostgreSQL' };
   return { storage: SqliteStorage.open(dataDir), where: dataDir };
 }
 
@@ -83,14 +85,19 @@ async function main(): Promise<void> {
   if (!['info', 'warn', 'error', 'silent'].includes(level)) throw new Error(`LOG_LEVEL must be info, warn, error or silent, got "${level}"`);
   const logger = consoleLogger(level as LogLevel);
 
-  const { storage, where } = await openStorage(env, dataDir);
-  const { app, injectWebSocket, shutdown } = createApp({
+  const fences = new FenceBook();
+  const { storage, where } = await openStorage(env, dataDir, fences);
+  // several processes on one PostgreSQL database meet through Redis
+  const cluster = env.DATABASE_URL && env.REDIS_URL ? { redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX || undefined, fences } : undefined;
+  const { app, injectWebSocket, shutdown, ready } = createApp({
     storage,
     logger,
     limits: limitsFromEnv(env),
     publicUrl: env.PUBLIC_URL || undefined,
     createBoardToken: env.CREATE_BOARD_TOKEN || undefined,
+    cluster,
   });
+  await ready;
   serveClient(app, distDir);
 
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
