@@ -16,7 +16,8 @@ import type { CreateBoardResponse } from '../../shared/api.ts';
 import { MessageType, SyncMessageType } from '../../shared/protocol.ts';
 import { boardText, connectProvider, rawClient, storedText, text, waitFor, whenSynced, type TestProvider } from '../test/harness.ts';
 import { createTestDatabase, type TestDatabase } from '../test/postgres.ts';
-import { startServerProcess, type ServerProcess } from '../test/process.ts';
+import { freePort, startServerProcess, type ServerProcess } from '../test/process.ts';
+import { ownRedis } from '../test/redis.ts';
 import { addTextCardsOverSocket } from '../test/session.ts';
 import { PostgresStorage } from '../storage/postgres.ts';
 
@@ -43,8 +44,8 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function processes(n: number): Promise<ServerProcess[]> {
-  const env = { DATABASE_URL: db.url, REDIS_URL, REDIS_PREFIX: PREFIX, COMPACT_AFTER_UPDATES: '50' };
+async function processes(n: number, redisUrl = REDIS_URL): Promise<ServerProcess[]> {
+  const env = { DATABASE_URL: db.url, REDIS_URL: redisUrl, REDIS_PREFIX: PREFIX, COMPACT_AFTER_UPDATES: '50' };
   const started = await Promise.all(Array.from({ length: n }, () => startServerProcess(dataDir, { env })));
   for (const p of started) cleanups.push(() => p.kill());
   return started;
@@ -56,8 +57,8 @@ async function createBoard(p: ServerProcess): Promise<CreateBoardResponse> {
   return (await res.json()) as CreateBoardResponse;
 }
 
-function provider(p: ServerProcess, boardId: string, token: string): TestProvider {
-  const pr = connectProvider(p, boardId, token);
+function provider(p: ServerProcess, boardId: string, token: string, doc?: Y.Doc): TestProvider {
+  const pr = connectProvider(p, boardId, token, doc);
   cleanups.push(() => pr.destroy());
   return pr;
 }
@@ -125,6 +126,100 @@ describe('the cluster as processes', () => {
       fresh.destroy();
     }
     for (const ms of timings) expect(ms).toBeLessThan(3000);
+  }, 60_000);
+
+  it('SIGTERM of the owner hands its board over: its clients carry on through the other process and nothing is lost', async () => {
+    const [p1, p2] = await processes(2);
+    const board = await createBoard(p1!);
+    await addTextCardsOverSocket(p1!, board);
+    const a = provider(p1!, board.id, board.tokens.contributor);
+    await whenSynced(a);
+    const b = provider(p2!, board.id, board.tokens.contributor);
+    await whenSynced(b);
+    const written: string[] = [];
+    let n = 0;
+    const storm = setInterval(() => {
+      for (const [p, who] of [
+        [a2 ?? a, 'a'],
+        [b, 'b'],
+      ] as const) {
+        const t = `${who}${n} `;
+        boardText(p.doc).insert(boardText(p.doc).length, t);
+        written.push(t);
+      }
+      n++;
+    }, 5);
+    cleanups.push(() => clearInterval(storm));
+    let a2: TestProvider | undefined;
+    await waitFor(() => n > 30, 5000, 'writes before');
+
+    let lostSync = 0;
+    b.on('sync', (synced: boolean) => {
+      if (!synced) lostSync = Date.now();
+    });
+    b.on('status', ({ status }: { status: string }) => {
+      if (status === 'disconnected' && lostSync === 0) lostSync = Date.now();
+    });
+    p1!.process.kill('SIGTERM');
+    expect(await p1!.exited).toBe(0);
+    // a load balancer sends a's reconnect to the process still running; its document goes with it
+    a.destroy();
+    a2 = provider(p2!, board.id, board.tokens.contributor, a.doc);
+    await waitFor(() => lostSync > 0 && b.synced && b.wsconnected, 10_000, 'b back');
+    const gapMs = Date.now() - lostSync;
+    await whenSynced(a2, 5000);
+    const resumed = n;
+    await waitFor(() => n > resumed + 30, 5000, 'writes after');
+    clearInterval(storm);
+
+    const fresh = provider(p2!, board.id, board.tokens.viewer);
+    await waitFor(() => written.every((t) => text(fresh.doc).includes(t)), 10_000, 'every write served');
+    expect(gapMs).toBeLessThan(1500);
+  }, 60_000);
+
+  it('Redis restarted during writes (nothing kept): nothing acknowledged is lost, and the relays recover', async () => {
+    const port = await freePort();
+    let redis = await ownRedis(port);
+    cleanups.push(() => redis.stop());
+    const [p1, p2] = await processes(2, `redis://127.0.0.1:${port}/2`);
+    const board = await createBoard(p1!);
+    await addTextCardsOverSocket(p1!, board);
+    const a = provider(p1!, board.id, board.tokens.contributor);
+    await whenSynced(a);
+    const b = provider(p2!, board.id, board.tokens.contributor);
+    await whenSynced(b);
+    const written: string[] = [];
+    let n = 0;
+    const storm = setInterval(() => {
+      for (const [p, who] of [
+        [a, 'a'],
+        [b, 'b'],
+      ] as const) {
+        const t = `${who}${n} `;
+        boardText(p.doc).insert(boardText(p.doc).length, t);
+        written.push(t);
+      }
+      n++;
+    }, 5);
+    cleanups.push(() => clearInterval(storm));
+    await waitFor(() => tokensFrom(b.doc, 'a').length > 20, 5000, 'writes before');
+    let closed = false;
+    b.on('connection-close', () => (closed = true));
+    await redis.stop();
+    await waitFor(() => closed, 5000, 'the relay closed');
+    const during = n;
+    await waitFor(() => n > during + 20, 5000, 'writes while Redis is down');
+    redis = await ownRedis(port);
+    await waitFor(() => b.wsconnected && b.synced, 10_000, 'the relay back');
+    const after = n;
+    await waitFor(() => n > after + 20, 5000, 'writes after');
+    clearInterval(storm);
+
+    await waitFor(() => written.every((t) => text(a.doc).includes(t) && text(b.doc).includes(t)), 10_000, 'every write on both');
+    const storage = await PostgresStorage.open(db.url);
+    cleanups.push(() => storage.close());
+    const stored = await storedText(storage, board.id);
+    expect(written.filter((t) => !stored.includes(t))).toEqual([]);
   }, 60_000);
 
   it('a paused owner that wakes after its successor took over writes nothing (fenced by the lease)', async () => {

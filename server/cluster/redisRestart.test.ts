@@ -4,48 +4,18 @@
  * and in storage, because storage, not Redis, holds them. This test runs its own redis-server on
  * a free port: it never touches the machine's.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../storage/memory.ts';
 import { addTextCards, boardText, connectProvider, startServer, storedText, text, waitFor, whenSynced, type TestServer } from '../test/harness.ts';
 import { freePort } from '../test/process.ts';
+import { ownRedis } from '../test/redis.ts';
 import { MemoryLeaseStore } from './memoryLeases.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
-
-/** A redis-server of this test's own, ready once it answers PING. */
-async function ownRedis(port: number): Promise<{ process: ChildProcess; stop(): Promise<void> }> {
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
-    stdio: 'ignore',
-  });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const probe = new Redis({ port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-  probe.on('error', () => undefined);
-  const deadline = Date.now() + 5000;
-  for (;;) {
-    try {
-      await probe.connect();
-      await probe.ping();
-      break;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  probe.disconnect();
-  return {
-    process: child,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-      await exited;
-    },
-  };
-}
 
 describe('a Redis restart during writes', () => {
   it('loses nothing any client wrote, and the relays recover', async () => {
