@@ -140,7 +140,7 @@ describe('the cluster as processes', () => {
     let n = 0;
     const storm = setInterval(() => {
       for (const [p, who] of [
-        [a2 ?? a, 'a'],
+        [a, 'a'],
         [b, 'b'],
       ] as const) {
         const t = `${who}${n} `;
@@ -150,7 +150,6 @@ describe('the cluster as processes', () => {
       n++;
     }, 5);
     cleanups.push(() => clearInterval(storm));
-    let a2: TestProvider | undefined;
     await waitFor(() => n > 30, 5000, 'writes before');
 
     let lostSync = 0;
@@ -164,7 +163,7 @@ describe('the cluster as processes', () => {
     expect(await p1!.exited).toBe(0);
     // a load balancer sends a's reconnect to the process still running; its document goes with it
     a.destroy();
-    a2 = provider(p2!, board.id, board.tokens.contributor, a.doc);
+    const a2 = provider(p2!, board.id, board.tokens.contributor, a.doc);
     await waitFor(() => lostSync > 0 && b.synced && b.wsconnected, 10_000, 'b back');
     const gapMs = Date.now() - lostSync;
     await whenSynced(a2, 5000);
