@@ -1,8 +1,9 @@
 /**
  * Several servers in one test process, as several processes would be: each its own app and HTTP
- * server on port 0, sharing one storage and one lease store, talking over the real Redis (a
- * fresh key prefix per run). Unmodified y-websocket providers connect to whichever server they
- * like; the board's owner holds every connection, the others relay.
+ * server on port 0, sharing one storage (memory with in-memory leases, or this run's own
+ * PostgreSQL database, fenced) and talking over the real Redis (a fresh key prefix per run).
+ * Unmodified y-websocket providers connect to whichever server they like; the board's owner holds
+ * every connection, the others relay. The same as real processes: processes.test.ts.
  */
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -27,6 +28,10 @@ import {
   type TestServer,
 } from '../test/harness.ts';
 import { barrier, bytesAsText, command, connectRecordingProvider, ok, person, until } from '../test/session.ts';
+import { PostgresStorage } from '../storage/postgres.ts';
+import type { LeaseStore } from '../storage/leases.ts';
+import { createTestDatabase, type TestDatabase } from '../test/postgres.ts';
+import { FenceBook } from './leaseKeeper.ts';
 import { MemoryLeaseStore } from './memoryLeases.ts';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -44,23 +49,46 @@ afterAll(async () => {
   await redis.quit();
 });
 
-type Cluster = { servers: TestServer[]; storage: MemoryStorage; leases: MemoryLeaseStore };
+type Backend = 'memory' | 'postgres';
+type Cluster = { servers: TestServer[]; leases: LeaseStore };
 
-async function cluster(n = 3, options: { limits?: Partial<Limits>; leaseTtlMs?: number } = {}): Promise<Cluster> {
-  const storage = new MemoryStorage();
-  const leases = new MemoryLeaseStore(storage.boards);
+let db: TestDatabase | null = null;
+afterAll(async () => {
+  await db?.drop();
+});
+
+/**
+ * `n` servers on one storage: one `MemoryStorage` with `MemoryLeaseStore`, or, as processes
+ * would, a `PostgresStorage` each on this run's database, fenced by its own leases.
+ */
+async function cluster(backend: Backend, n = 3, options: { limits?: Partial<Limits>; leaseTtlMs?: number } = {}): Promise<Cluster> {
+  const memory = backend === 'memory' ? new MemoryStorage() : null;
+  const memoryLeases = memory ? new MemoryLeaseStore(memory.boards) : null;
+  if (!memory) db ??= await createTestDatabase();
   const run = randomBytes(4).toString('hex');
   const servers: TestServer[] = [];
   for (let i = 0; i < n; i++) {
+    const fences = new FenceBook();
+    const storage = memory ?? (await PostgresStorage.open(db!.url, { fenceOf: fences.fenceOf }));
+    if (!memory) cleanups.push(() => storage.close());
     const s = await startServer({
       storage,
       limits: options.limits,
-      cluster: { redisUrl: REDIS_URL, redisPrefix: PREFIX, processId: `p${i + 1}-${run}`, leases, leaseTtlMs: options.leaseTtlMs, checkMs: 200 },
+      cluster: {
+        redisUrl: REDIS_URL,
+        redisPrefix: PREFIX,
+        processId: `p${i + 1}-${run}`,
+        leases: memoryLeases ?? undefined,
+        fences,
+        leaseTtlMs: options.leaseTtlMs,
+        checkMs: 200,
+      },
     });
     servers.push(s);
-    cleanups.push(() => s.close());
+    // a test may have stopped a server as if killed: its board's final store is then fenced off
+    cleanups.push(() => s.close().catch(() => undefined));
   }
-  return { servers, storage, leases };
+  return { servers, leases: memoryLeases ?? servers[0]!.storage.leases! };
 }
 
 function provider(s: TestServer, boardId: string, token: string): TestProvider {
@@ -72,9 +100,9 @@ function provider(s: TestServer, boardId: string, token: string): TestProvider {
 const fay: Author = { participantId: 'fay', name: 'Fay', organisation: 'City council', sector: 'public sector' };
 const facOrigin: BoardOrigin = { kind: 'local', participantId: 'fay' };
 
-describe('a cluster of processes', () => {
+describe.each(['memory', 'postgres'] as const)('a cluster of processes (storage: %s)', (backend) => {
   it('providers on different processes converge, through one owner, and presence crosses processes', async () => {
-    const { servers } = await cluster(3);
+    const { servers } = await cluster(backend, 3);
     const [s1, s2, s3] = servers as [TestServer, TestServer, TestServer];
     const board = await s2.createBoard();
     await addTextCards(s1, board.id);
@@ -110,7 +138,7 @@ describe('a cluster of processes', () => {
   });
 
   it('a voter with two sockets on two processes cannot exceed the budget; hidden totals stay hidden', async () => {
-    const { servers } = await cluster(3);
+    const { servers } = await cluster(backend, 3);
     const [s1, s2, s3] = servers as [TestServer, TestServer, TestServer];
     const board = await s1.createBoard({ title: 'Hack', template: 'hackathon' });
     const fac = await person(s1, board, 'facilitator', 'Fay');
@@ -156,7 +184,7 @@ describe('a cluster of processes', () => {
   });
 
   it('a private draft reaches its author’s relayed sockets and nobody else’s', async () => {
-    const { servers } = await cluster(2);
+    const { servers } = await cluster(backend, 2);
     const [s1, s2] = servers as [TestServer, TestServer];
     const board = await s1.createBoard({ title: 'Jam', template: 'lightning-decision-jam' });
     const fac = await person(s1, board, 'facilitator', 'Fay');
@@ -179,7 +207,7 @@ describe('a cluster of processes', () => {
   });
 
   it('rotating a link on a process that does not serve the board closes the old token’s relayed sockets', async () => {
-    const { servers } = await cluster(3);
+    const { servers } = await cluster(backend, 3);
     const [s1, s2, s3] = servers as [TestServer, TestServer, TestServer];
     const board = await s1.createBoard();
     const owner = provider(s1, board.id, board.tokens.facilitator);
@@ -202,7 +230,7 @@ describe('a cluster of processes', () => {
   });
 
   it('a comment posted on a process that does not serve the board reaches the owner’s sockets and relayed ones', async () => {
-    const { servers } = await cluster(3);
+    const { servers } = await cluster(backend, 3);
     const [s1, s2, s3] = servers as [TestServer, TestServer, TestServer];
     const board = await s1.createBoard();
     const local = provider(s1, board.id, board.tokens.contributor);
@@ -222,7 +250,7 @@ describe('a cluster of processes', () => {
   });
 
   it('HTTP reads on a process that does not serve the board come from storage, without loading a second room', async () => {
-    const { servers } = await cluster(2);
+    const { servers } = await cluster(backend, 2);
     const [s1, s2] = servers as [TestServer, TestServer];
     const board = await s1.createBoard({ title: 'Before' });
     const fac = await person(s1, board, 'facilitator', 'Fay');
@@ -246,7 +274,7 @@ describe('a cluster of processes', () => {
   });
 
   it('a process that shuts down hands its boards over: its clients carry on through another process', async () => {
-    const { servers } = await cluster(2);
+    const { servers } = await cluster(backend, 2);
     const [s1, s2] = servers as [TestServer, TestServer];
     const board = await s1.createBoard();
     await addTextCards(s1, board.id);
@@ -269,7 +297,7 @@ describe('a cluster of processes', () => {
   });
 
   it('an owner that dies mid-storm: everything any client saw is served again by another process within the lease time', async () => {
-    const { servers } = await cluster(2, { leaseTtlMs: 900 });
+    const { servers } = await cluster(backend, 2, { leaseTtlMs: 900 });
     const [s1, s2] = servers as [TestServer, TestServer];
     const board = await s1.createBoard();
     await addTextCards(s1, board.id);
@@ -307,15 +335,15 @@ describe('a cluster of processes', () => {
   });
 
   it('a process whose lease is taken over drops the board unstored and closes its sockets with 1012', async () => {
-    const { servers, leases } = await cluster(2, { leaseTtlMs: 300 });
+    const { servers, leases } = await cluster(backend, 2, { leaseTtlMs: 300 });
     const [s1] = servers as [TestServer, TestServer];
     const board = await s1.createBoard();
     const raw = await rawClient(s1, board.id, board.tokens.contributor);
     cleanups.push(() => raw.ws.terminate());
     await waitFor(() => s1.rooms.peek(board.id) !== undefined, 5000, 'loaded');
     // another holder takes the board over, as after a pause longer than the lease
-    const held = leases.current(board.id)!;
-    leases.release({ boardId: board.id, holder: held.holder, epoch: held.epoch });
+    const held = (await leases.current(board.id))!;
+    await leases.release({ boardId: board.id, holder: held.holder, epoch: held.epoch });
     expect(await leases.acquire(board.id, 'usurper', 10_000)).not.toBeNull();
     await waitFor(() => raw.closed !== null, 5000, 'closed');
     expect(raw.closed!.code).toBe(CloseCode.serviceRestart);
@@ -324,7 +352,7 @@ describe('a cluster of processes', () => {
   });
 
   it('board creations are limited per address across processes', async () => {
-    const { servers } = await cluster(2, { limits: { boardsPerMinutePerAddress: 1, boardCreationBurstPerAddress: 3 } });
+    const { servers } = await cluster(backend, 2, { limits: { boardsPerMinutePerAddress: 1, boardCreationBurstPerAddress: 3 } });
     const [s1, s2] = servers as [TestServer, TestServer];
     const statuses: number[] = [];
     for (const s of [s1, s2, s1, s2]) {
