@@ -4,6 +4,10 @@
  * room needs no change: relayed connections count against the board's capacity, hold presence
  * and write through the same path as local ones.
  *
+ * What goes back to a relaying process waits for the end of the current turn, in order: a frame the
+ * room sends to several of its connections in a row (every broadcast does) leaves as one `fanout`
+ * message, not one per connection.
+ *
  * Relayed connections are closed with 1012 when this process's Redis drops (`closeAll`), and
  * disconnected when their relaying process is gone (`checkRelays`: its channel has no
  * subscriber any more), so a killed relay leaves no presence behind.
@@ -17,11 +21,14 @@ import type { Bus } from './bus.ts';
 import { encodeRelayMessage, type RelayMessage } from './wire.ts';
 
 type Hosted = { conn: Connection; relay: string };
+type Outgoing = { frame: Uint8Array; conns: string[] } | { message: RelayMessage };
 
 export class RelayHost {
   private readonly hosted = new Map<string, Hosted>();
   private watch: NodeJS.Timeout | null = null;
   private checking = false;
+  /** per relaying process, what goes to it at the end of this turn, in order */
+  private readonly outbox = new Map<string, Outgoing[]>();
 
   constructor(
     private readonly deps: { bus: Bus; rooms: Rooms; logger: Logger },
@@ -57,7 +64,7 @@ export class RelayHost {
     const { conn: id, replyTo, boardId, role, tokenHash } = message;
     if (this.hosted.has(id)) return;
     const socket: SocketLike = {
-      send: (data) => this.reply(replyTo, { type: 'frame', conn: id, data }),
+      send: (data) => this.queueFrame(replyTo, id, data),
       close: (code, reason) => {
         if (this.hosted.get(id)?.conn.socket === socket) this.hosted.delete(id);
         this.reply(replyTo, { type: 'close', conn: id, code, reason });
@@ -71,8 +78,41 @@ export class RelayHost {
   }
 
   private reply(processId: string, message: RelayMessage): void {
-    void this.deps.bus.publish(this.deps.bus.channelOf(processId), encodeRelayMessage(message));
+    this.queue(processId).push({ message });
   }
+
+  private queueFrame(processId: string, conn: string, frame: Uint8Array): void {
+    const queue = this.queue(processId);
+    const tail = queue.at(-1);
+    if (tail && 'frame' in tail && tail.frame === frame) tail.conns.push(conn);
+    else queue.push({ frame, conns: [conn] });
+  }
+
+  private queue(processId: string): Outgoing[] {
+    let queue = this.outbox.get(processId);
+    if (!queue) {
+      if (this.outbox.size === 0) queueMicrotask(this.flush);
+      queue = [];
+      this.outbox.set(processId, queue);
+    }
+    return queue;
+  }
+
+  private readonly flush = (): void => {
+    for (const [processId, queue] of this.outbox) {
+      const channel = this.deps.bus.channelOf(processId);
+      for (const entry of queue) {
+        const message: RelayMessage =
+          'message' in entry
+            ? entry.message
+            : entry.conns.length === 1
+              ? { type: 'frame', conn: entry.conns[0]!, data: entry.frame }
+              : { type: 'fanout', conn: entry.conns[0]!, others: entry.conns.slice(1), data: entry.frame };
+        void this.deps.bus.publish(channel, encodeRelayMessage(message));
+      }
+    }
+    this.outbox.clear();
+  };
 
   /** Every relayed connection closes with 1012: what is sent to them may have been lost. */
   closeAll(): void {

@@ -144,6 +144,10 @@ export class Relays {
       if (link) link.deliver(message.data);
       return;
     }
+    if (message.type === 'fanout') {
+      for (const id of [message.conn, ...message.others]) this.links.get(id)?.deliver(message.data);
+      return;
+    }
     if (message.type === 'close') link?.closeSocket(message.code, message.reason);
   }
 

@@ -7,6 +7,8 @@
  *                           or as the owner's room sent it
  *   close  both ways        the client left (to the owner), or the owner closed the connection
  *                           with `code` (to the relay)
+ *   fanout owner -> relay   one frame for several connections of that relay: a room sends the
+ *                           same bytes to everyone, and this sends them over Redis once
  *
  * `conn` names a relayed connection cluster-wide: the relay's process id and its own number.
  */
@@ -17,9 +19,10 @@ import { ROLES, type Role } from '../../shared/schema.ts';
 export type RelayMessage =
   | { type: 'open'; conn: string; replyTo: string; boardId: string; role: Role; tokenHash: Uint8Array | null }
   | { type: 'frame'; conn: string; data: Uint8Array }
-  | { type: 'close'; conn: string; code: number; reason: string };
+  | { type: 'close'; conn: string; code: number; reason: string }
+  | { type: 'fanout'; conn: string; others: string[]; data: Uint8Array };
 
-const TYPES = ['open', 'frame', 'close'] as const;
+const TYPES = ['open', 'frame', 'close', 'fanout'] as const;
 
 export function encodeRelayMessage(message: RelayMessage): Buffer {
   const e = encoding.createEncoder();
@@ -38,6 +41,11 @@ export function encodeRelayMessage(message: RelayMessage): Buffer {
     case 'close':
       encoding.writeVarUint(e, message.code);
       encoding.writeVarString(e, message.reason);
+      break;
+    case 'fanout':
+      encoding.writeVarUint(e, message.others.length);
+      for (const id of message.others) encoding.writeVarString(e, id);
+      encoding.writeVarUint8Array(e, message.data);
       break;
   }
   const bytes = encoding.toUint8Array(e);
@@ -63,6 +71,12 @@ export function decodeRelayMessage(bytes: Uint8Array): RelayMessage | null {
         return { type, conn, data: decoding.readVarUint8Array(d) };
       case 'close':
         return { type, conn, code: decoding.readVarUint(d), reason: decoding.readVarString(d) };
+      case 'fanout': {
+        const count = decoding.readVarUint(d);
+        const others: string[] = [];
+        for (let i = 0; i < count; i++) others.push(decoding.readVarString(d));
+        return { type, conn, others, data: decoding.readVarUint8Array(d) };
+      }
       default:
         return null;
     }
