@@ -354,6 +354,38 @@ describe.each(['memory', 'postgres'] as const)('a cluster of processes (storage:
     expect(s1.cluster!.keeper.fences.fenceOf(board.id)).toBeUndefined();
   });
 
+  it('the board’s capacity holds across processes: the owner counts relayed connections', async () => {
+    const { servers } = await cluster(backend, 2, { limits: { maxConnectionsPerBoard: 2, maxViewerConnectionsPerBoard: 1 } });
+    const [s1, s2] = servers as [TestServer, TestServer];
+    const board = await s1.createBoard();
+    const first = await rawClient(s1, board.id, board.tokens.contributor);
+    const second = await rawClient(s2, board.id, board.tokens.contributor);
+    cleanups.push(() => first.ws.terminate(), () => second.ws.terminate());
+    await waitFor(() => s1.rooms.peek(board.id)?.connectionCount === 2, 5000, 'two on the owner');
+    // s2 has no room to ask before the upgrade; the owner refuses the third as it joins
+    const third = await rawClient(s2, board.id, board.tokens.contributor);
+    cleanups.push(() => third.ws.terminate());
+    await waitFor(() => third.closed !== null, 5000, 'third refused');
+    expect(third.closed!.code).toBe(CloseCode.boardFull);
+    expect(second.closed).toBeNull();
+  });
+
+  it('a relaying process that is gone: the owner lets its connections go, presence and all', async () => {
+    const { servers } = await cluster(backend, 2);
+    const [s1, s2] = servers as [TestServer, TestServer];
+    const board = await s1.createBoard();
+    const a = provider(s1, board.id, board.tokens.contributor);
+    await whenSynced(a);
+    const b = provider(s2, board.id, board.tokens.contributor);
+    await whenSynced(b);
+    b.awareness.setLocalStateField('user', { name: 'Bo' });
+    await waitFor(() => a.awareness.getStates().has(b.awareness.clientID), 5000, 'Bo present');
+    // s2 leaves Redis as a killed process would, without telling anyone
+    await s2.cluster!.close();
+    await waitFor(() => s1.rooms.peek(board.id)?.connectionCount === 1, 5000, 'relayed connection let go');
+    await waitFor(() => !a.awareness.getStates().has(b.awareness.clientID), 5000, 'Bo gone');
+  });
+
   it('board creations are limited per address across processes', async () => {
     const { servers } = await cluster(backend, 2, { limits: { boardsPerMinutePerAddress: 1, boardCreationBurstPerAddress: 3 } });
     const [s1, s2] = servers as [TestServer, TestServer];
