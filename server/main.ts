@@ -68,10 +68,10 @@ function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
 }
 
 /** PostgreSQL when `DATABASE_URL` is set (connected and migrated before the port opens), else SQLite in `dataDir`. */
-async function openStorage(env: NodeJS.ProcessEnv, dataDir: string, fences: FenceBook): Promise<{ storage: Storage; where: string }> {
+async function openStorage(env: NodeJS.ProcessEnv, dataDir: string, fences: FenceBook | null): Promise<{ storage: Storage; where: string }> {
   const url = env.DATABASE_URL;
-  // writes fenced by the leases this process holds: a process paused past its lease writes nothing
-  if (url) return { storage: await PostgresStorage.open(url, { fenceOf: fences.fenceOf }), where: 'PostgreSQL' };
+  // in a cluster, writes are fenced by the leases this process holds: one paused past its lease writes nothing
+  if (url) return { storage: await PostgresStorage.open(url, fences ? { fenceOf: fences.fenceOf } : {}), where: 'PostgreSQL' };
   return { storage: SqliteStorage.open(dataDir), where: dataDir };
 }
 
@@ -85,10 +85,10 @@ async function main(): Promise<void> {
   if (!['info', 'warn', 'error', 'silent'].includes(level)) throw new Error(`LOG_LEVEL must be info, warn, error or silent, got "${level}"`);
   const logger = consoleLogger(level as LogLevel);
 
-  const fences = new FenceBook();
-  const { storage, where } = await openStorage(env, dataDir, fences);
   // several processes on one PostgreSQL database meet through Redis
-  const cluster = env.DATABASE_URL && env.REDIS_URL ? { redisUrl: env.REDIS_URL, redisPrefix: env.REDIS_PREFIX || undefined, fences } : undefined;
+  const fences = env.DATABASE_URL && env.REDIS_URL ? new FenceBook() : null;
+  const { storage, where } = await openStorage(env, dataDir, fences);
+  const cluster = fences ? { redisUrl: env.REDIS_URL!, redisPrefix: env.REDIS_PREFIX || undefined, fences } : undefined;
   const { app, injectWebSocket, shutdown, ready } = createApp({
     storage,
     logger,
