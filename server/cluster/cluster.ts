@@ -49,7 +49,7 @@ export type ClusterConfig = {
   leases?: LeaseStore;
   /** the book the storage was opened to fence writes with (see FenceBook) */
   fences?: FenceBook;
-  /** a lease's time to live: how soon a dead owner's boards are served again (default 2.5 s, so within 3 s with the reconnect) */
+  /** a lease's time to live: how soon a dead owner's boards are served again (default 2 s: served again within 3 s, reconnect included, with room for a busy machine) */
   leaseTtlMs?: number;
   /** how often relays check their owner's lease and owners their relays' processes (default 1 s) */
   checkMs?: number;
@@ -83,7 +83,7 @@ export class Cluster {
     this.keeper = new LeaseKeeper({
       leases,
       holder: this.processId,
-      ttlMs: config.leaseTtlMs ?? 2500,
+      ttlMs: config.leaseTtlMs ?? 2000,
       logger: deps.logger,
       fences: config.fences,
     });
