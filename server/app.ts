@@ -12,6 +12,7 @@ import { createApi } from './api/boards.ts';
 import { createBriefApi, type BriefApiDeps } from './api/brief.ts';
 import { createCommentsApi, type CommentsApiDeps } from './api/comments.ts';
 import { resolveLimits, type Limits } from './config.ts';
+import type { ClusterSettings } from './environment.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { Rooms } from './rooms/rooms.ts';
 import { createFacilitationApi } from './api/facilitation.ts';
@@ -33,6 +34,8 @@ export type AppDeps = {
   brief?: Pick<BriefApiDeps, 'voteResults' | 'showNames' | 'renderer'>;
   /** comments on the brief: how fast one link may leave them, how many a board keeps */
   comments?: Pick<CommentsApiDeps, 'rate' | 'maxPerBoard'>;
+  /** Redis between processes (REDIS_URL, REDIS_PREFIX) when several serve one database; unset: this process is alone */
+  cluster?: ClusterSettings;
 };
 
 export type CrossboardApp = {

@@ -3,6 +3,12 @@
  *
  *   PORT               port to listen on (default 8787; 0 picks a free one)
  *   HOST               interface to bind (default: all)
+ *   DATABASE_URL       PostgreSQL, for several processes serving the same boards
+ *                      (postgres://user@host:5432/db); unset: SQLite in DATA_DIR
+ *   REDIS_URL          Redis between those processes (redis://host:6379, or redis://host:6379/5 for
+ *                      database 5); needs DATABASE_URL. Unset: this process is alone
+ *   REDIS_PREFIX       put before every Redis key, so installations can share one Redis
+ *                      (default crossboard:)
  *   DATA_DIR           where crossboard.sqlite lives (default ./data)
  *   DIST_DIR           the built client (default ./dist)
  *   PUBLIC_URL         origin used in board links (default: each request's own origin)
@@ -24,6 +30,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Limits } from './config.ts';
+import { clusterFromEnv, databaseUrlFromEnv, portFromEnv } from './environment.ts';
 import { consoleLogger, type LogLevel } from './log.ts';
 import { serveClient } from './static.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
@@ -65,7 +72,11 @@ function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
 
 function main(): void {
   const env = process.env;
-  const port = Number(env.PORT ?? 8787);
+  const port = portFromEnv(env);
+  const databaseUrl = databaseUrlFromEnv(env);
+  const cluster = clusterFromEnv(env);
+  if (cluster && !databaseUrl) throw new Error('REDIS_URL is set but DATABASE_URL is not: processes share boards through PostgreSQL');
+  if (databaseUrl) throw new Error('DATABASE_URL is set, but this build stores boards only in SQLite (DATA_DIR)');
   const host = env.HOST || undefined;
   const dataDir = path.resolve(env.DATA_DIR || './data');
   const distDir = path.resolve(env.DIST_DIR || './dist');
@@ -80,6 +91,7 @@ function main(): void {
     limits: limitsFromEnv(env),
     publicUrl: env.PUBLIC_URL || undefined,
     createBoardToken: env.CREATE_BOARD_TOKEN || undefined,
+    cluster,
   });
   serveClient(app, distDir);
 
@@ -112,4 +124,10 @@ function main(): void {
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
-main();
+try {
+  main();
+} catch (error) {
+  // a setting that cannot be used: say which, without a stack trace
+  console.error(`Crossboard cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
