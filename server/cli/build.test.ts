@@ -3,10 +3,12 @@
  * a scratch folder inside the project, then run with plain `node` — no tsx — as a real child
  * process: it answers /api/health, syncs two y-websocket clients, renders a PDF in its worker
  * thread (the compiled worker and the font files it reads by path), and on SIGTERM closes its
- * sockets with 1012, stores the board and exits 0.
+ * sockets with 1012, stores the board and exits 0. And `npm run serve`, run from a copy of
+ * package.json beside the build: npm's child is the server itself (exec), so SIGTERM to that
+ * child or to npm stops the server gracefully.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -19,15 +21,19 @@ import { addTextCardsOverSocket } from '../test/session.ts';
 import { buildServer, type BuiltServer } from './build.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
+/** a project folder inside this one: package.json and dist-server/, as `npm run build` leaves them */
+let project: string;
 let built: BuiltServer;
 
 beforeAll(async () => {
   const scratch = path.join(root, '.scratch');
   mkdirSync(scratch, { recursive: true });
-  built = await buildServer(mkdtempSync(path.join(scratch, 'built-server-')));
+  project = mkdtempSync(path.join(scratch, 'built-server-'));
+  copyFileSync(path.join(root, 'package.json'), path.join(project, 'package.json'));
+  built = await buildServer(path.join(project, 'dist-server'));
 }, 30_000);
 afterAll(() => {
-  if (built) rmSync(built.outDir, { recursive: true, force: true });
+  if (project) rmSync(project, { recursive: true, force: true });
 });
 
 const cleanups: (() => unknown)[] = [];
@@ -143,4 +149,51 @@ describe('the built server', () => {
     expect(database.output).toContain('DATABASE_URL must be a postgres:// URL');
     expect(database.output).not.toContain(secret);
   }, 20_000);
+
+  it.each(['the server npm started', 'npm itself'])('npm run serve: SIGTERM to %s stops the server gracefully', async (target) => {
+    const dataDir = tempDir();
+    const npm = spawn('npm', ['run', 'serve', '--prefix', project], {
+      cwd: dataDir,
+      env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(() => npm.exitCode === null && npm.signalCode === null && npm.kill('SIGKILL'));
+    const exited = new Promise<number | null>((resolve) => npm.once('exit', (code) => resolve(code)));
+    const url = await listeningUrl(npm);
+
+    // exec: npm's one child is node running the built server, not a shell around it
+    const children = execFileSync('ps', ['-o', 'pid=,args=', '--ppid', String(npm.pid)], { encoding: 'utf8' }).trim().split('\n');
+    expect(children).toHaveLength(1);
+    const [pid, ...args] = children[0]!.trim().split(/\s+/);
+    expect(args[0]).toMatch(/node$/);
+    expect(args.at(-1)).toBe('dist-server/main.js');
+    expect((await fetch(`${url}/api/health`)).status).toBe(200);
+
+    process.kill(target === 'npm itself' ? npm.pid! : Number(pid), 'SIGTERM');
+    expect(await exited).toBe(0);
+    expect(output(npm)).toContain('SIGTERM: storing boards and closing connections');
+    expect(() => process.kill(Number(pid), 0)).toThrow();
+    await expect(fetch(`${url}/api/health`)).rejects.toThrow();
+  }, 20_000);
 });
+
+const outputs = new WeakMap<ChildProcess, string[]>();
+function output(child: ChildProcess): string {
+  return (outputs.get(child) ?? []).join('');
+}
+
+/** Resolves with the URL the server prints once it listens (the first line tests parse). */
+function listeningUrl(child: ChildProcess): Promise<string> {
+  const chunks: string[] = [];
+  outputs.set(child, chunks);
+  return new Promise((resolve, reject) => {
+    const collect = (chunk: Buffer) => {
+      chunks.push(chunk.toString());
+      const match = chunks.join('').match(/Crossboard listening on (http:\/\/\S+)/);
+      if (match) resolve(match[1]!);
+    };
+    child.stdout!.on('data', collect);
+    child.stderr!.on('data', collect);
+    child.once('exit', (code) => reject(new Error(`exited (${code}) before listening:\n${chunks.join('')}`)));
+  });
+}
