@@ -121,7 +121,10 @@ async function main(): Promise<void> {
     exits.push(
       new Promise((resolve) =>
         child.once('exit', (code, signal) => {
-          if (!stopping) console.log(`cluster: ${prefix} exited on its own (${signal ?? `code ${code}`}); the others carry on`);
+          if (!stopping) {
+            const running = children.filter((c) => c.exitCode === null && c.signalCode === null).length;
+            console.log(`cluster: ${prefix} exited on its own (${signal ?? `code ${code}`}); ${running} still running`);
+          }
           resolve(code ?? 1);
         }),
       ),
