@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clusterFromEnv, databaseUrlFromEnv, DEFAULT_PORT, DEFAULT_REDIS_PREFIX, portFromEnv } from './environment.ts';
+import { clusterFromEnv, databaseUrlFromEnv, DEFAULT_PORT, DEFAULT_REDIS_PREFIX, portFromEnv, trustProxyHopsFromEnv } from './environment.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -23,6 +23,15 @@ describe('PORT', () => {
 
   it.each(['http', '-1', '65536', '80.5', '1e3'])('refuses %j', (raw) => {
     expect(() => portFromEnv({ PORT: raw })).toThrow(`PORT must be a port number from 0 to 65535, got "${raw}"`);
+  });
+});
+
+describe('TRUST_PROXY_HOPS', () => {
+  it('defaults to 0 (proxy headers ignored) and takes a small count', () => {
+    expect(trustProxyHopsFromEnv({})).toBe(0);
+    expect(trustProxyHopsFromEnv({ TRUST_PROXY_HOPS: '1' })).toBe(1);
+    expect(() => trustProxyHopsFromEnv({ TRUST_PROXY_HOPS: 'yes' })).toThrow('TRUST_PROXY_HOPS must be a number of proxies from 0 to 10, got "yes"');
+    expect(() => trustProxyHopsFromEnv({ TRUST_PROXY_HOPS: '11' })).toThrow(/TRUST_PROXY_HOPS/);
   });
 });
 

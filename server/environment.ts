@@ -26,6 +26,14 @@ export function portFromEnv(env: Env): number {
   return port;
 }
 
+/** TRUST_PROXY_HOPS: how many proxies in front append to X-Forwarded-For (0 to 10; default 0). */
+export function trustProxyHopsFromEnv(env: Env): number {
+  const raw = env.TRUST_PROXY_HOPS;
+  if (raw === undefined || raw === '') return 0;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) > 10) throw new Error(`TRUST_PROXY_HOPS must be a number of proxies from 0 to 10, got "${raw}"`);
+  return Number(raw);
+}
+
 /** DATABASE_URL: a `postgres://` or `postgresql://` URL, or unset (SQLite in DATA_DIR). */
 export function databaseUrlFromEnv(env: Env): string | undefined {
   const raw = env.DATABASE_URL;

@@ -9,6 +9,9 @@
  *                      database 5); needs DATABASE_URL. Unset: this process is alone
  *   REDIS_PREFIX       put before every Redis key, so installations can share one Redis
  *                      (default crossboard:)
+ *   TRUST_PROXY_HOPS   proxies in front that append the client's address to X-Forwarded-For
+ *                      (1 behind one nginx); the per-address limits then key on that address.
+ *                      Default 0: the connection's address, proxy headers ignored
  *   DATA_DIR           where crossboard.sqlite lives (default ./data)
  *   DIST_DIR           the built client (default ./dist)
  *   PUBLIC_URL         origin used in board links (default: each request's own origin)
@@ -30,7 +33,7 @@ import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import type { Limits } from './config.ts';
-import { clusterFromEnv, databaseUrlFromEnv, portFromEnv } from './environment.ts';
+import { clusterFromEnv, databaseUrlFromEnv, portFromEnv, trustProxyHopsFromEnv } from './environment.ts';
 import { consoleLogger, type LogLevel } from './log.ts';
 import { serveClient } from './static.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
@@ -92,6 +95,7 @@ function main(): void {
     publicUrl: env.PUBLIC_URL || undefined,
     createBoardToken: env.CREATE_BOARD_TOKEN || undefined,
     cluster,
+    trustProxyHops: trustProxyHopsFromEnv(env),
   });
   serveClient(app, distDir);
 
