@@ -18,6 +18,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
@@ -40,8 +41,10 @@ export async function ensureDatabase(databaseUrl: string): Promise<'created' | '
     try {
       await client.query(`CREATE DATABASE ${client.escapeIdentifier(name)}`);
     } catch (error) {
-      // another run created it between the check and here
-      if ((error as { code?: string }).code === '42P04') return 'exists';
+      // another run created it between the check and here: 42P04 when it had finished, 23505
+      // (pg_database's unique name index) when both were creating it at the same moment
+      const code = (error as { code?: string }).code;
+      if (code === '42P04' || code === '23505') return 'exists';
       throw error;
     }
     return 'created';
@@ -52,9 +55,14 @@ export async function ensureDatabase(databaseUrl: string): Promise<'created' | '
 
 async function checkRedis(redisUrl: string): Promise<void> {
   const redis = new Redis(redisUrl, { lazyConnect: true, connectTimeout: 3_000, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  // the connection's own error says more than the closed connection connect() reports
+  let connectionError: Error | undefined;
+  redis.on('error', (error: Error) => (connectionError ??= error));
   try {
     await redis.connect();
     await redis.ping();
+  } catch (error) {
+    throw connectionError ?? error;
   } finally {
     redis.disconnect();
   }
@@ -147,7 +155,9 @@ async function main(): Promise<void> {
   process.exitCode = codes.every((code) => code === 0) ? 0 : 1;
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : String(error));
-  process.exit(1);
-});
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : String(error));
+    process.exit(1);
+  });
+}
