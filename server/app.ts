@@ -12,7 +12,9 @@ import { createApi } from './api/boards.ts';
 import { createBriefApi, type BriefApiDeps } from './api/brief.ts';
 import { createCommentsApi, type CommentsApiDeps } from './api/comments.ts';
 import { resolveLimits, type Limits } from './config.ts';
+import type { ClusterSettings } from './environment.ts';
 import { consoleLogger, type Logger } from './log.ts';
+import { trustProxyHops } from './rateLimit.ts';
 import { Rooms } from './rooms/rooms.ts';
 import { createFacilitationApi } from './api/facilitation.ts';
 import { FacilitationService } from './facilitation/facilitationService.ts';
@@ -33,6 +35,10 @@ export type AppDeps = {
   brief?: Pick<BriefApiDeps, 'voteResults' | 'showNames' | 'renderer'>;
   /** comments on the brief: how fast one link may leave them, how many a board keeps */
   comments?: Pick<CommentsApiDeps, 'rate' | 'maxPerBoard'>;
+  /** Redis between processes (REDIS_URL, REDIS_PREFIX) when several serve one database; unset: this process is alone */
+  cluster?: ClusterSettings;
+  /** proxies in front that append to X-Forwarded-For (TRUST_PROXY_HOPS); default 0: the connection's own address counts */
+  trustProxyHops?: number;
 };
 
 export type CrossboardApp = {
@@ -66,6 +72,8 @@ export function createApp(deps: AppDeps): CrossboardApp {
     return c.json({ error: 'internal error' }, 500);
   });
 
+  // the per-address limits key on the client behind the proxies, when they are trusted
+  if (deps.trustProxyHops) app.use('*', trustProxyHops(deps.trustProxyHops));
   // Tokens travel in URLs (?token=): never let them leak to other sites through Referer.
   app.use('/api/*', secureHeaders(API_HEADERS));
   // before every route, the board check included: an oversized body is refused unread

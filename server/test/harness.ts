@@ -62,6 +62,7 @@ export async function startServer(
     now?: () => number;
     brief?: AppDeps['brief'];
     comments?: AppDeps['comments'];
+    trustProxyHops?: number;
   } = {},
 ): Promise<TestServer> {
   const storage = options.storage ?? new MemoryStorage();
@@ -75,6 +76,7 @@ export async function startServer(
     ...(options.now ? { now: options.now } : {}),
     ...(options.brief ? { brief: options.brief } : {}),
     ...(options.comments ? { comments: options.comments } : {}),
+    ...(options.trustProxyHops ? { trustProxyHops: options.trustProxyHops } : {}),
   });
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
     const s = serve({ fetch: built.app.fetch, port: 0, hostname: '127.0.0.1' }, (info: AddressInfo) =>
@@ -220,9 +222,9 @@ export async function rawClient(server: { wsUrl: string }, boardId: string, toke
 }
 
 /** The HTTP status a refused WebSocket upgrade answered with, as a real `ws` client sees it. */
-export function upgradeStatus(url: string): Promise<number> {
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, { headers });
     ws.on('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0);
       ws.terminate();
