@@ -14,6 +14,7 @@ import { createCommentsApi, DEFAULT_COMMENT_RATE, type CommentsApiDeps } from '.
 import { Cluster, type ClusterConfig } from './cluster/cluster.ts';
 import { resolveLimits, type Limits } from './config.ts';
 import { consoleLogger, type Logger } from './log.ts';
+import { trustProxyHops } from './rateLimit.ts';
 import { Rooms } from './rooms/rooms.ts';
 import { createFacilitationApi } from './api/facilitation.ts';
 import { FacilitationService } from './facilitation/facilitationService.ts';
@@ -35,10 +36,13 @@ export type AppDeps = {
   /** comments on the brief: how fast one link may leave them, how many a board keeps */
   comments?: Pick<CommentsApiDeps, 'rate' | 'maxPerBoard'>;
   /**
-   * Several processes on one shared storage and one Redis (server/cluster/): boards are owned by
-   * lease and sockets relayed to their owner. Without it, this process serves every board itself.
+   * Several processes on one shared storage and one Redis (server/cluster/; REDIS_URL, REDIS_PREFIX):
+   * boards are owned by lease and sockets relayed to their owner. Unset: this process serves every
+   * board itself.
    */
   cluster?: ClusterConfig;
+  /** proxies in front that append to X-Forwarded-For (TRUST_PROXY_HOPS); default 0: the connection's own address counts */
+  trustProxyHops?: number;
 };
 
 export type CrossboardApp = {
@@ -86,6 +90,8 @@ export function createApp(deps: AppDeps): CrossboardApp {
     return c.json({ error: 'internal error' }, 500);
   });
 
+  // the per-address limits key on the client behind the proxies, when they are trusted
+  if (deps.trustProxyHops) app.use('*', trustProxyHops(deps.trustProxyHops));
   // Tokens travel in URLs (?token=): never let them leak to other sites through Referer.
   app.use('/api/*', secureHeaders(API_HEADERS));
   // before every route, the board check included: an oversized body is refused unread

@@ -3,8 +3,16 @@
  *
  *   PORT               port to listen on (default 8787; 0 picks a free one)
  *   HOST               interface to bind (default: all)
- *   DATABASE_URL       when set (postgres://…), boards are stored in that PostgreSQL database
- *   DATA_DIR           otherwise, where crossboard.sqlite lives (default ./data)
+ *   DATABASE_URL       PostgreSQL, for several processes serving the same boards
+ *                      (postgres://user@host:5432/db); unset: SQLite in DATA_DIR
+ *   REDIS_URL          Redis between those processes (redis://host:6379, or redis://host:6379/5 for
+ *                      database 5); needs DATABASE_URL. Unset: this process is alone
+ *   REDIS_PREFIX       put before every Redis key, so installations can share one Redis
+ *                      (default crossboard:)
+ *   TRUST_PROXY_HOPS   proxies in front that append the client's address to X-Forwarded-For
+ *                      (1 behind one nginx); the per-address limits then key on that address.
+ *                      Default 0: the connection's address, proxy headers ignored
+ *   DATA_DIR           where crossboard.sqlite lives (default ./data)
  *   DIST_DIR           the built client (default ./dist)
  *   PUBLIC_URL         origin used in board links (default: each request's own origin)
  *   LOG_LEVEL          info (default), warn, error or silent
@@ -26,6 +34,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { FenceBook } from './cluster/leaseKeeper.ts';
 import type { Limits } from './config.ts';
+import { clusterFromEnv, databaseUrlFromEnv, portFromEnv, trustProxyHopsFromEnv } from './environment.ts';
 import { consoleLogger, type LogLevel } from './log.ts';
 import { serveClient } from './static.ts';
 import { PostgresStorage } from './storage/postgres.ts';
@@ -68,8 +77,7 @@ function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
 }
 
 /** PostgreSQL when `DATABASE_URL` is set (connected and migrated before the port opens), else SQLite in `dataDir`. */
-async function openStorage(env: NodeJS.ProcessEnv, dataDir: string, fences: FenceBook | null): Promise<{ storage: Storage; where: string }> {
-  const url = env.DATABASE_URL;
+async function openStorage(url: string | undefined, dataDir: string, fences: FenceBook | null): Promise<{ storage: Storage; where: string }> {
   // in a cluster, writes are fenced by the leases this process holds: one paused past its lease writes nothing
   if (url) return { storage: await PostgresStorage.open(url, fences ? { fenceOf: fences.fenceOf } : {}), where: 'PostgreSQL' };
   return { storage: SqliteStorage.open(dataDir), where: dataDir };
@@ -77,7 +85,10 @@ async function openStorage(env: NodeJS.ProcessEnv, dataDir: string, fences: Fenc
 
 async function main(): Promise<void> {
   const env = process.env;
-  const port = Number(env.PORT ?? 8787);
+  const port = portFromEnv(env);
+  const databaseUrl = databaseUrlFromEnv(env);
+  const cluster = clusterFromEnv(env);
+  if (cluster && !databaseUrl) throw new Error('REDIS_URL is set but DATABASE_URL is not: processes share boards through PostgreSQL');
   const host = env.HOST || undefined;
   const dataDir = path.resolve(env.DATA_DIR || './data');
   const distDir = path.resolve(env.DIST_DIR || './dist');
@@ -85,17 +96,17 @@ async function main(): Promise<void> {
   if (!['info', 'warn', 'error', 'silent'].includes(level)) throw new Error(`LOG_LEVEL must be info, warn, error or silent, got "${level}"`);
   const logger = consoleLogger(level as LogLevel);
 
-  // several processes on one PostgreSQL database meet through Redis
-  const fences = env.DATABASE_URL && env.REDIS_URL ? new FenceBook() : null;
-  const { storage, where } = await openStorage(env, dataDir, fences);
-  const cluster = fences ? { redisUrl: env.REDIS_URL!, redisPrefix: env.REDIS_PREFIX || undefined, fences } : undefined;
+  // several processes on one PostgreSQL database meet through Redis; the storage fences with this process's leases
+  const fences = cluster ? new FenceBook() : null;
+  const { storage, where } = await openStorage(databaseUrl, dataDir, fences);
   const { app, injectWebSocket, shutdown, ready } = createApp({
     storage,
     logger,
     limits: limitsFromEnv(env),
     publicUrl: env.PUBLIC_URL || undefined,
     createBoardToken: env.CREATE_BOARD_TOKEN || undefined,
-    cluster,
+    cluster: cluster && fences ? { ...cluster, fences } : undefined,
+    trustProxyHops: trustProxyHopsFromEnv(env),
   });
   await ready;
   serveClient(app, distDir);
@@ -130,6 +141,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error(error);
+  // a setting that cannot be used, or a database that cannot be reached: say which, without a stack trace
+  console.error(`Crossboard cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { KeyedRateLimiter, TokenBucket } from './rateLimit.ts';
+import { startServer, upgradeStatus, type TestServer } from './test/harness.ts';
+
+const servers: TestServer[] = [];
+afterEach(async () => {
+  for (const s of servers.splice(0)) await s.close();
+});
 
 describe('TokenBucket', () => {
   it('allows the burst, then refills at the rate', () => {
@@ -35,5 +41,42 @@ describe('KeyedRateLimiter', () => {
     limiter.sweep();
     expect(limiter.size).toBe(0);
     expect(limiter.take('a')).toBe(true);
+  });
+});
+
+describe('the address the per-address limits key on', () => {
+  async function create(s: TestServer, forwardedFor?: string): Promise<number> {
+    const res = await fetch(`${s.url}/api/boards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
+      body: JSON.stringify({ title: 'Addressed' }),
+    });
+    return res.status;
+  }
+  const oneAtATime = { boardCreationBurstPerAddress: 1, boardsPerMinutePerAddress: 0.001, connectionBurstPerAddress: 1, connectionsPerSecondPerAddress: 0.001 };
+
+  it('is the connection\'s own by default: X-Forwarded-For is anyone\'s to write', async () => {
+    const s = await startServer({ limits: oneAtATime });
+    servers.push(s);
+    expect(await create(s, '198.51.100.1')).toBe(201);
+    expect(await create(s, '198.51.100.2')).toBe(429);
+  });
+
+  it('behind one trusted proxy, the last X-Forwarded-For entry, for boards and for sockets', async () => {
+    const s = await startServer({ limits: oneAtATime, trustProxyHops: 1 });
+    servers.push(s);
+    // what the client wrote left of the proxy's entry does not count
+    expect(await create(s, '203.0.113.9, 198.51.100.1')).toBe(201);
+    expect(await create(s, '203.0.113.10, 198.51.100.1')).toBe(429);
+    expect(await create(s, '198.51.100.2')).toBe(201);
+    // a request that did not come through the proxy keeps the connection's address
+    expect(await create(s)).toBe(201);
+    expect(await create(s)).toBe(429);
+
+    const sockets = `${s.wsUrl}/nonexistent?token=x`;
+    // the per-address connection limit runs before the board check: 404 means let through, 429 refused
+    expect(await upgradeStatus(sockets, { 'x-forwarded-for': '198.51.100.1' })).toBe(404);
+    expect(await upgradeStatus(sockets, { 'x-forwarded-for': '198.51.100.1' })).toBe(429);
+    expect(await upgradeStatus(sockets, { 'x-forwarded-for': '198.51.100.2' })).toBe(404);
   });
 });

@@ -2,14 +2,39 @@
  * Token buckets for the message, connection-attempt and board-creation limits. Time comes from a
  * clock function so the buckets can be tested without waiting.
  */
-import type { Context } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
 
 export type Clock = () => number;
 
-/** The remote address of the TCP connection, which the per-address limits key on (no proxy headers are trusted). */
+const FORWARDED_ADDRESS = 'crossboard.forwardedAddress';
+
+/**
+ * The address the per-address limits key on: the TCP connection's, unless `trustProxyHops` said
+ * which X-Forwarded-For entry to take instead.
+ */
 export function remoteAddress(c: Context): string {
+  const forwarded = c.get(FORWARDED_ADDRESS) as string | undefined;
+  if (forwarded) return forwarded;
   const env = c.env as { incoming?: { socket?: { remoteAddress?: string } } } | undefined;
   return env?.incoming?.socket?.remoteAddress ?? 'unknown';
+}
+
+/**
+ * Behind `hops` proxies that each append the address they saw to X-Forwarded-For (nginx's
+ * `$proxy_add_x_forwarded_for`), the client is the `hops`-th entry from the right: entries further
+ * left were written by the client and prove nothing. A request with fewer entries did not come
+ * through every proxy, and keeps its connection's address.
+ */
+export function trustProxyHops(hops: number): MiddlewareHandler {
+  return async (c, next) => {
+    const entries = (c.req.header('x-forwarded-for') ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    const client = entries.length >= hops ? entries[entries.length - hops] : undefined;
+    if (client) c.set(FORWARDED_ADDRESS, client);
+    await next();
+  };
 }
 
 export class TokenBucket {

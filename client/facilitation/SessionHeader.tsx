@@ -8,10 +8,8 @@ import { describeTimer, timerRemainingMs } from './timer.ts';
 import { useNow, useSession } from './useSession.ts';
 import { loadSoundPreference, playTimeUp, saveSoundPreference, unlockSound } from './sound.ts';
 import { useFacilitation } from './context.ts';
-import { openVoteKind, voteEligibility } from '../../shared/facilitation/index.ts';
+import { LANE_WORDS, openVoteKind, voteEligibility } from '../../shared/facilitation/index.ts';
 import './facilitation.css';
-
-const LANE_WORD = { problem: 'problem statements', idea: 'ideas', note: 'notes' } as const;
 
 export function SessionStatus({ editBlocked }: { editBlocked: string | null }) {
   const { store } = useFacilitation();
@@ -79,7 +77,7 @@ export function SessionStatus({ editBlocked }: { editBlocked: string | null }) {
         )}
         {voteKind && !eligible && (
           <li className="flag flag--vote" data-testid="vote-open">
-            Voting on {LANE_WORD[voteKind]}
+            Voting on {LANE_WORDS[voteKind]}
           </li>
         )}
       </ul>

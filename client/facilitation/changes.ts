@@ -6,15 +6,14 @@
 import type { SessionMessage } from '../../shared/protocol.ts';
 import { describeDuration } from './timer.ts';
 import type { Role } from '../../shared/schema.ts';
-import { voteEligibility } from '../../shared/facilitation/index.ts';
+import { LANE_WORDS, voteEligibility } from '../../shared/facilitation/index.ts';
+import { VOTE_LANE_KIND } from '../../shared/votes.ts';
 
 export type BannerTone = 'info' | 'success' | 'warning' | 'alert';
 export type BannerText = { text: string; tone: BannerTone };
 
 /** Who is reading: their link role and participant id (for "you" sentences). */
 export type Viewer = { role: Role; participantId: string | null };
-
-const LANE_WORDS = { ideas: 'ideas', problems: 'problem statements' } as const;
 
 export function dots(n: number): string {
   return n === 1 ? '1 dot' : `${n} dots`;
@@ -48,7 +47,7 @@ export function describeSessionChange(prev: SessionMessage, next: SessionMessage
   const a = prev.vote;
   const b = next.vote;
   if (b && (!a || a.round !== b.round) && b.status === 'open') {
-    const lane = LANE_WORDS[b.config.lane];
+    const lane = LANE_WORDS[VOTE_LANE_KIND[b.config.lane]];
     const standing = next.participants.find((p) => p.participantId === viewer.participantId)?.standing ?? viewer.role;
     const eligible = voteEligibility(next, standing);
     out.push({

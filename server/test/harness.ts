@@ -63,6 +63,7 @@ export async function startServer(
     brief?: AppDeps['brief'];
     comments?: AppDeps['comments'];
     cluster?: AppDeps['cluster'];
+    trustProxyHops?: number;
   } = {},
 ): Promise<TestServer> {
   const storage = options.storage ?? new MemoryStorage();
@@ -77,6 +78,7 @@ export async function startServer(
     ...(options.brief ? { brief: options.brief } : {}),
     ...(options.comments ? { comments: options.comments } : {}),
     ...(options.cluster ? { cluster: options.cluster } : {}),
+    ...(options.trustProxyHops ? { trustProxyHops: options.trustProxyHops } : {}),
   });
   await built.ready;
   const { server, port } = await new Promise<{ server: Server; port: number }>((resolve) => {
@@ -223,9 +225,9 @@ export async function rawClient(server: { wsUrl: string }, boardId: string, toke
 }
 
 /** The HTTP status a refused WebSocket upgrade answered with, as a real `ws` client sees it. */
-export function upgradeStatus(url: string): Promise<number> {
+export function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(url);
+    const ws = new WebSocket(url, { headers });
     ws.on('unexpected-response', (_req, res) => {
       resolve(res.statusCode ?? 0);
       ws.terminate();

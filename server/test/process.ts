@@ -31,8 +31,15 @@ export function freePort(): Promise<number> {
   });
 }
 
-export function startServerProcess(dataDir: string, options: { port?: number; env?: Record<string, string> } = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+export type ServerProcessOptions = {
+  port?: number;
+  env?: Record<string, string>;
+  /** node's arguments; default `--import tsx server/main.ts` (the built server: `[<dir>/main.js]`) */
+  args?: string[];
+};
+
+export function startServerProcess(dataDir: string, options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  const child = spawn(process.execPath, options.args ?? ['--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: {
       ...process.env,

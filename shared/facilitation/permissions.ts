@@ -44,7 +44,8 @@ export function runsSession(standing: Standing): boolean {
   return standing === 'facilitator' || standing === 'co-facilitator';
 }
 
-const LANE_WORDS: Record<CardKind, string> = {
+/** Each lane's cards in words, for sentences ("You can’t add ideas …", "Voting on problem statements"). */
+export const LANE_WORDS: Readonly<Record<CardKind, string>> = {
   problem: 'problem statements',
   idea: 'ideas',
   note: 'prototype notes',

@@ -1,0 +1,76 @@
+/**
+ * Compiles the server to plain JavaScript with esbuild, so that `npm run serve` runs it with
+ * `node` alone (no tsx at run time):
+ *
+ *   dist-server/main.js            the server (server/main.ts)
+ *   dist-server/renderWorker.mjs   the brief render worker (server/brief/renderWorker.ts), under
+ *                                  the name pool.ts starts it by, beside main.js
+ *   dist-server/cluster.js         `npm run cluster` (server/cli/cluster.ts)
+ *   dist-server/package.json       `"type": "module"`, so the files are ESM wherever they are copied
+ *
+ * The client is built by Vite into dist/, which the server serves to browsers; the server's own
+ * code goes to a folder of its own so it is never served.
+ *
+ * Packages stay external (`packages: 'external'`): they load from node_modules at run time, so
+ * native modules (better-sqlite3) and files packages read by path (pdfkit's font metrics, the
+ * Source Sans files pdf.ts resolves with require.resolve) are found as they are under tsx. The
+ * output folder must therefore sit inside the project, below its node_modules.
+ *
+ *   npm run build:server [-- --out <dir>]
+ */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build, type BuildOptions } from 'esbuild';
+
+const root = path.resolve(import.meta.dirname, '..', '..');
+
+export const DEFAULT_OUT_DIR = path.join(root, 'dist-server');
+
+/** Each output file and the source it is built from. */
+const ENTRIES: { source: string; out: string }[] = [
+  { source: 'server/main.ts', out: 'main.js' },
+  // pool.ts starts `new URL('./renderWorker.mjs', import.meta.url)`: under tsx that is the
+  // loader shim beside the TypeScript worker, in the build it is the compiled worker itself
+  { source: 'server/brief/renderWorker.ts', out: 'renderWorker.mjs' },
+  { source: 'server/cli/cluster.ts', out: 'cluster.js' },
+];
+
+export type BuiltServer = { outDir: string; files: string[] };
+
+/** Builds every entry into `outDir` (emptied first). */
+export async function buildServer(outDir: string = DEFAULT_OUT_DIR): Promise<BuiltServer> {
+  const relative = path.relative(root, path.resolve(outDir));
+  if (relative.startsWith('..') || path.isAbsolute(relative) || relative === '' || relative === 'dist') {
+    // outside the project, packages would not resolve; dist/ is the client, served to browsers
+    throw new Error(`the server must be built into a folder of its own inside ${root}, not ${outDir}`);
+  }
+  rmSync(outDir, { recursive: true, force: true });
+  mkdirSync(outDir, { recursive: true });
+  const common: BuildOptions = {
+    absWorkingDir: root,
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    packages: 'external',
+    sourcemap: 'linked',
+    logLevel: 'warning',
+  };
+  await Promise.all(ENTRIES.map((entry) => build({ ...common, entryPoints: [entry.source], outfile: path.join(outDir, entry.out) })));
+  writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'module', private: true }, null, 2) + '\n');
+  return { outDir, files: ENTRIES.map((entry) => path.join(outDir, entry.out)) };
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
+  const { values } = parseArgs({ options: { out: { type: 'string' } } });
+  const startedAt = performance.now();
+  buildServer(values.out ? path.resolve(values.out) : DEFAULT_OUT_DIR).then(
+    (built) => console.log(`Built the server into ${path.relative(root, built.outDir)}/ in ${Math.round(performance.now() - startedAt)} ms`),
+    (error: unknown) => {
+      console.error(error instanceof Error ? error.message : String(error));
+      process.exit(1);
+    },
+  );
+}
