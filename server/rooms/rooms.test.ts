@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol.ts';
 import { resolveLimits, type Limits } from '../config.ts';
+import { LeaseLostError } from '../storage/errors.ts';
 import { testBoard } from '../storage/fixtures.ts';
 import { FakeSocket, ObservedStorage, decodeFrame, insertUpdate } from '../test/fakes.ts';
 import { captureLogger, waitFor } from '../test/harness.ts';
@@ -60,6 +61,24 @@ describe('Rooms', () => {
     const stored = storage.inner.documents.loadDocument(board.id);
     expect(stored.updates).toHaveLength(0);
     expect(storage.calls.at(-1)).toBe('compact');
+  });
+
+  it('a board whose store is refused because another process owns it now is dropped, not kept for retries', async () => {
+    const { storage, board, rooms, logger } = setup();
+    const socket = new FakeSocket();
+    const conn = rooms.connect(board.id, 'contributor', socket);
+    conn.receive(syncFrame(SyncMessageType.update, insertUpdate(new Y.Doc(), 'kept')));
+    await waitFor(() => rooms.peek(board.id)?.doc.getText('t').length === 4);
+    const fenced = Promise.reject(new LeaseLostError(board.id, 1));
+    fenced.catch(() => undefined);
+    storage.holdCompact = fenced;
+    conn.disconnected();
+    await waitFor(() => rooms.loadedCount === 0 && storage.calls.at(-1) === 'compact');
+    expect(logger.lines.some((l) => l.message.startsWith('board dropped'))).toBe(true);
+    expect(logger.lines.some((l) => l.message.startsWith('could not store board'))).toBe(false);
+    // the update was stored when it arrived; the next load has it
+    storage.holdCompact = null;
+    expect((await rooms.get(board.id)).doc.getText('t').toString()).toBe('kept');
   });
 
   it('an idle board stays loaded while it has connections', async () => {

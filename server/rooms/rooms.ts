@@ -13,7 +13,7 @@ import * as Y from 'yjs';
 import { CloseCode, CloseReason } from '../../shared/protocol.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
-import type { Awaitable, Storage } from '../storage/storage.ts';
+import { LeaseLostError, type Awaitable, type Storage } from '../storage/storage.ts';
 import { Connection } from './connection.ts';
 import { OwnedElsewhereError, type BoardOwnership } from './ownership.ts';
 import { Room, type RoomHooks } from './room.ts';
@@ -162,6 +162,15 @@ export class Rooms {
     try {
       await room.store();
     } catch (error) {
+      if (error instanceof LeaseLostError) {
+        // another process owns the board now and has everything anyone saw: let it go unstored
+        room.destroy();
+        await this.release(boardId);
+        this.slots.delete(boardId);
+        unloaded();
+        this.deps.logger.warn('board dropped: another process owns it now', { boardId });
+        return;
+      }
       this.deps.logger.error('could not store board; keeping it loaded', { boardId, error: String(error) });
       this.slots.set(boardId, slot);
       this.armIdle(boardId);
