@@ -20,6 +20,7 @@ import type { Logger } from '../log.ts';
 import { KeyedRateLimiter, localRateCheck, remoteAddress, type RateCheck } from '../rateLimit.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { BoardRecord, Storage } from '../storage/storage.ts';
+import { readJsonBody } from './jsonBody.ts';
 import { boardAuth } from './boardAuth.ts';
 
 export type ApiDeps = {
@@ -120,19 +121,8 @@ export function createApi(deps: ApiDeps): Hono {
   api.post('/boards', async (c) => {
     const refused = creationTokenRefusal(c, deps.createBoardToken);
     if (refused) return refused;
-    let json: unknown;
-    try {
-      json = JSON.parse(await c.req.text());
-    } catch {
-      return c.json({ error: 'invalid JSON body' }, 400);
-    }
-    const parsed = createBoardBody.safeParse(json);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
-      // a body that is not an object at all has no field to blame
-      return c.json(field ? { error: `${field}: ${issue.message}`, field } : { error: 'body must be a JSON object' }, 400);
-    }
+    const parsed = await readJsonBody(c, createBoardBody);
+    if (!parsed.ok) return parsed.response;
     // counted once the request would create a board: a typo in the form costs nothing
     const address = remoteAddress(c);
     const waitMs = await creations(address);
@@ -143,7 +133,7 @@ export function createApi(deps: ApiDeps): Hono {
       const body: ApiError = { error: `Too many boards started from this address. Try again in ${seconds} s.`, code: 'rate-limited' };
       return c.json(body, 429);
     }
-    const input = parsed.data;
+    const input = parsed.value;
     const fields = {
       title: input.title,
       challenge: input.challenge ?? '',

@@ -46,6 +46,7 @@ import {
 import type { Logger } from '../log.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { Storage, StoredVersion, VersionRecord } from '../storage/storage.ts';
+import { readJsonBody } from './jsonBody.ts';
 import { boardAuth, type BoardAuthEnv } from './boardAuth.ts';
 import { requiredText, storeNewBoard } from './boards.ts';
 
@@ -121,23 +122,6 @@ function versionInfo(v: VersionRecord): VersionInfo {
     createdBy: { role: v.createdBy.role, name: v.createdBy.name },
     boardVersion: v.boardVersion,
   };
-}
-
-/** Reads a JSON body; an empty body is `{}` when `emptyOk`. */
-async function readJson(c: Context, emptyOk: boolean): Promise<{ ok: true; value: unknown } | { ok: false; response: Response }> {
-  const text = await c.req.text();
-  if (emptyOk && text.trim() === '') return { ok: true, value: {} };
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false, response: c.json({ error: 'invalid JSON body' }, 400) };
-  }
-}
-
-function invalid(c: Context, error: z.ZodError): Response {
-  const issue = error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
-  return c.json(field ? { error: `${field}: ${issue.message}`, field } : { error: 'body must be a JSON object' }, 400);
 }
 
 function onlyFacilitators(c: Context, role: Role, what: string): Response | null {
@@ -259,10 +243,8 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     const id = c.req.param('id');
     const refused = onlyFacilitators(c, c.var.role, 'save a version');
     if (refused) return refused;
-    const json = await readJson(c, false);
-    if (!json.ok) return json.response;
-    const parsed = versionBody.safeParse(json.value);
-    if (!parsed.success) return invalid(c, parsed.error);
+    const parsed = await readJsonBody(c, versionBody);
+    if (!parsed.ok) return parsed.response;
     const existing = await storage.versions.listVersions(id);
     if (existing.length >= maxVersions) {
       return c.json({ error: `this board already has ${existing.length} saved versions, the most it can keep` }, 409);
@@ -271,9 +253,9 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     const version: StoredVersion = {
       id: randomBytes(12).toString('base64url'),
       boardId: id,
-      name: parsed.data.name,
+      name: parsed.value.name,
       createdAt: now(),
-      createdBy: { role: c.var.role, name: cleanPersonName(parsed.data.by) },
+      createdBy: { role: c.var.role, name: cleanPersonName(parsed.value.by) },
       boardVersion: live.boardVersion,
       state: live.state,
       votes: JSON.stringify(live.rounds),
@@ -343,15 +325,13 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     if (refused) return refused;
     const version = await findVersion(c, id, c.req.param('vid'));
     if (version instanceof Response) return version;
-    const json = await readJson(c, true);
-    if (!json.ok) return json.response;
-    const parsed = copyBody.safeParse(json.value);
-    if (!parsed.success) return invalid(c, parsed.error);
+    const parsed = await readJsonBody(c, copyBody, { emptyOk: true });
+    if (!parsed.ok) return parsed.response;
 
     const doc = new Y.Doc();
     Y.applyUpdate(doc, version.state);
     const meta = readMeta(doc);
-    const title = parsed.data.title ?? Array.from(`Copy of ${meta.title}`).slice(0, LIMITS.metaTitle).join('');
+    const title = parsed.value.title ?? Array.from(`Copy of ${meta.title}`).slice(0, LIMITS.metaTitle).join('');
     updateMeta(doc, { title }, { kind: 'server' });
     const copied = readMeta(doc);
     // the copy's votes start empty: votes are the original board's session, not its document

@@ -10,7 +10,7 @@
  * length, in number per board, and in rate per token (a viewer link may be forwarded widely).
  */
 import { randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { Hono } from 'hono';
 import { z } from 'zod';
 import { readBoard } from '../../shared/board/index.ts';
 import { BRIEF_SECTIONS, BRIEF_SECTION_IDS, COMMENT_LIMITS, type SponsorComment } from '../../shared/brief/comments.ts';
@@ -21,6 +21,7 @@ import { KeyedRateLimiter, localRateCheck, type RateCheck } from '../rateLimit.t
 import { controlFrame } from '../rooms/messages.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { Storage, StoredComment } from '../storage/storage.ts';
+import { readJsonBody } from './jsonBody.ts';
 import { boardAuth } from './boardAuth.ts';
 
 export type CommentRate = {
@@ -126,12 +127,6 @@ export const newCommentBody = z.object({
     .optional(),
 });
 
-function invalid(c: Context, error: z.ZodError): Response {
-  const issue = error.issues[0]!;
-  const field = issue.path.length > 0 ? issue.path.join('.') : undefined;
-  return c.json(field ? { error: `${field}: ${issue.message}`, field } : { error: 'body must be a JSON object' }, 400);
-}
-
 /** The comment as clients see it: without the board id the route already names. */
 function published(comment: StoredComment): SponsorComment {
   const { boardId: _boardId, ...rest } = comment;
@@ -165,15 +160,9 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
       c.header('Retry-After', String(Math.ceil(60 / rate.perMinute)));
       return c.json({ error: 'too many comments from this link just now; wait a few seconds and send it again' }, 429);
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(await c.req.text());
-    } catch {
-      return c.json({ error: 'invalid JSON body' }, 400);
-    }
-    const parsed = newCommentBody.safeParse(json);
-    if (!parsed.success) return invalid(c, parsed.error);
-    const input = parsed.data;
+    const parsed = await readJsonBody(c, newCommentBody);
+    if (!parsed.ok) return parsed.response;
+    const input = parsed.value;
 
     const existing = await storage.comments.listComments(id);
     if (existing.length >= maxPerBoard) {
