@@ -10,20 +10,31 @@ import type { Target } from './targets.ts';
 
 const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * Each server process's CPU time over a timed window (user + system, from /proc), divided by the
+ * updates written and by the updates delivered in it, in µs.
+ */
+export type CpuPerUpdate = { perWrite: number[]; perDelivery: number[]; writes: number; deliveries: number };
+
+function cpuPerUpdate(before: number[], after: number[], writes: number, deliveries: number): CpuPerUpdate {
+  const used = after.map((a, i) => a - before[i]!);
+  return { perWrite: used.map((u) => u / writes), perDelivery: used.map((u) => u / deliveries), writes, deliveries };
+}
+
 /** One writer, `readers` readers on one room, `rate` updates/s for `seconds`. */
 export async function fanOut(
   target: Target,
   opts: { readers: number; rate: number; seconds: number; paddingBytes?: number; slowReader?: boolean },
-): Promise<Summary & { delivered: number; expected: number; slowClosed?: boolean }> {
+): Promise<Summary & { delivered: number; expected: number; slowClosed?: boolean; cpu: CpuPerUpdate }> {
   const url = await target.newRoom();
-  const writerWs = await connect(url);
+  const writerWs = await connect(target.route(url));
   const writer = new Writer(writerWs, opts.paddingBytes ?? 0);
-  const sockets = await connectMany(Array.from({ length: opts.readers }, () => url));
+  const sockets = await connectMany(Array.from({ length: opts.readers }, () => target.route(url)));
   const readers = sockets.map((ws) => new Reader(ws, writer.sentAt));
   let slow: WebSocket | undefined;
   let slowClosed = false;
   if (opts.slowReader) {
-    slow = await connect(url);
+    slow = await connect(target.route(url));
     slow.on('close', () => (slowClosed = true));
     // Stop reading from the TCP socket: the server's send buffer for it fills and stays full.
     (slow as unknown as { _socket: { pause(): void } })._socket.pause();
@@ -34,14 +45,17 @@ export async function fanOut(
   for (const r of readers) r.latencies.length = 0;
 
   writer.prepare(Math.round(opts.rate * opts.seconds));
+  const cpuBefore = target.cpuMicros();
   await paced(opts.rate, opts.seconds, () => writer.write());
   const last = writer.count;
   await until(() => readers.every((r) => r.seen.has(last)), 15_000, 'last update').catch(() => {});
+  const cpuAfter = target.cpuMicros();
   const samples = readers.flatMap((r) => r.latencies);
   const expected = (last - 1) * readers.length;
   closeAll([writerWs, ...sockets]);
   slow?.terminate();
-  return { ...summarize(samples), delivered: samples.length, expected, ...(opts.slowReader ? { slowClosed } : {}) };
+  const cpu = cpuPerUpdate(cpuBefore, cpuAfter, last - 1, samples.length);
+  return { ...summarize(samples), delivered: samples.length, expected, ...(opts.slowReader ? { slowClosed } : {}), cpu };
 }
 
 /** B2: raise the rate until p99 crosses 50 ms; report the last rate that held, in deliveries/s. */
@@ -65,7 +79,7 @@ export async function saturation(
 export async function manyBoards(
   target: Target,
   opts: { boards: number; clientsPerBoard: number; ratePerBoard: number; seconds: number },
-): Promise<Summary & { lagP99: number; lagMax: number; connections: number }> {
+): Promise<Summary & { lagP99: number; lagMax: number; connections: number; cpu: CpuPerUpdate }> {
   const urls = await Promise.all(Array.from({ length: opts.boards }, () => target.newRoom()));
   const writers: Writer[] = [];
   const readers: Reader[] = [];
@@ -74,9 +88,9 @@ export async function manyBoards(
     const chunk = urls.slice(b, b + 50);
     await Promise.all(
       chunk.map(async (url) => {
-        const w = await connect(url);
+        const w = await connect(target.route(url));
         const writer = new Writer(w);
-        const rs = await connectMany(Array.from({ length: opts.clientsPerBoard - 1 }, () => url), 10);
+        const rs = await connectMany(Array.from({ length: opts.clientsPerBoard - 1 }, () => target.route(url)), 10);
         writers.push(writer);
         sockets.push(w, ...rs);
         readers.push(...rs.map((ws) => new Reader(ws, writer.sentAt)));
@@ -84,17 +98,21 @@ export async function manyBoards(
     );
   }
   const start = performance.now();
+  const cpuBefore = target.cpuMicros();
   // Spread the boards' writes evenly over each interval instead of all at once.
   let i = 0;
   await paced(opts.ratePerBoard * writers.length, opts.seconds, () => {
     writers[i++ % writers.length]!.write();
   });
   await settle(500);
+  const cpuAfter = target.cpuMicros();
   const probes = target.probesSince(start);
   const samples = readers.flatMap((r) => r.latencies);
+  const writes = writers.reduce((n, w) => n + w.count, 0);
   closeAll(sockets);
   return {
     ...summarize(samples),
+    cpu: cpuPerUpdate(cpuBefore, cpuAfter, writes, samples.length),
     lagP99: Math.max(...probes.map((p) => p.lagP99)),
     lagMax: Math.max(...probes.map((p) => p.lagMax)),
     connections: sockets.length,
