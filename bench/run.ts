@@ -199,6 +199,10 @@ function cpuRow(id: string, what: string, runs: Partial<Record<TargetName, Array
   };
   const sums = Object.fromEntries(clusterNames.map((n) => [n, per(n)?.reduce((a, b) => a + b, 0) ?? NaN]));
   clusterRows.push([id, what, ...clusterNames.map((n) => cpuCell(per(n))), ...CLUSTER_TARGETS.map((n) => ratio(sums[n]!, sums.crossboard!))]);
+  // with a core of its own for each process, the busiest process is the limit
+  const capacity = Object.fromEntries(clusterNames.map((n) => [n, 1e6 / Math.max(...(per(n) ?? [NaN]))]));
+  const perSecond = (v: number) => (Number.isFinite(v) ? `${Math.round(v).toLocaleString('en-GB')}/s` : 'n/a');
+  clusterRows.push([id, '  deliveries/s at a core per process (1 s / busiest process)', ...clusterNames.map((n) => perSecond(capacity[n]!)), ...CLUSTER_TARGETS.map((n) => ratio(capacity[n]!, capacity.crossboard!))]);
 }
 
 if (wanted('C1')) {
@@ -216,6 +220,9 @@ if (wanted('C3')) {
   clusterRow('C3', `${boards} boards x 5, 2/s each: p99`, Object.fromEntries(clusterNames.map((n) => [n, r[n]?.p99 ?? NaN])));
   clusterRow('C3', 'event-loop lag p99 (worst process)', Object.fromEntries(clusterNames.map((n) => [n, r[n]?.lagP99 ?? NaN])));
   cpuRow('C3', '  CPU per delivered update, per process', Object.fromEntries(clusterNames.map((n) => [n, r[n] ? [r[n]] : []])));
+  // CPU µs per ms of wall time is ms per second
+  const idle = (n: TargetName) => r[n]?.idleMsPerSecond;
+  clusterRows.push(['C3', '  idle CPU with every socket open, ms/s per process', ...clusterNames.map((n) => idle(n)?.map((v) => v.toFixed(1)).join(' + ') ?? 'n/a'), '', '', '']);
 }
 
 /** A row with one figure, in the column of the three-process cluster. */
