@@ -16,8 +16,16 @@ import os from 'node:os';
 import { failover, rollingRestart } from './cluster.ts';
 import { coldLoad, killCycles } from './durability.ts';
 import { median, ms, ratio } from './stats.ts';
-import { CLUSTER_TARGETS, startTarget, type Target, type TargetName } from './targets.ts';
+import { CLUSTER_TARGETS, startTarget, stopRunningTargets, type Target, type TargetName } from './targets.ts';
 import { fanOut, idleConnections, manyBoards, openCloseCycles, reconnectStorm, saturation } from './workloads.ts';
+
+// interrupted: stop the servers started, drop their databases and Redis keys
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: stopping the targets`);
+    void stopRunningTargets().finally(() => process.exit(130));
+  });
+}
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -214,7 +222,7 @@ if (wanted('C1')) {
 }
 
 if (wanted('C3')) {
-  const boards = quick ? 200 : 1000;
+  const boards = Number(process.env.BENCH_C3_BOARDS) || (quick ? 200 : 1000);
   const r = await perTarget('C3', (t) => manyBoards(t, { boards, clientsPerBoard: 5, ratePerBoard: 2, seconds }), clusterNames);
   clusterRow('C3', `${boards} boards x 5, 2/s each: p50`, Object.fromEntries(clusterNames.map((n) => [n, r[n]?.p50 ?? NaN])));
   clusterRow('C3', `${boards} boards x 5, 2/s each: p99`, Object.fromEntries(clusterNames.map((n) => [n, r[n]?.p99 ?? NaN])));

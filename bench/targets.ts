@@ -120,6 +120,13 @@ function processCount(name: TargetName): number {
 
 type Proc = { port: number; child?: ChildProcess; up: boolean };
 
+/** Targets started and not yet stopped: a run that is interrupted stops them (and drops their databases). */
+const running = new Set<Target>();
+
+export async function stopRunningTargets(): Promise<void> {
+  await Promise.all([...running].map((t) => t.stop()));
+}
+
 export async function startTarget(name: TargetName, options: TargetOptions = {}): Promise<Target> {
   const count = processCount(name);
   const clustered = name.startsWith('crossboard-pg');
@@ -236,7 +243,7 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
   };
   const route = (url: string) => nextUp(url, 'socket');
   const base = () => `127.0.0.1:${procs.find((p) => p.up)?.port ?? procs[0]!.port}`;
-  return {
+  const target: Target = {
     name,
     port: procs[0]!.port,
     ports: procs.map((p) => p.port),
@@ -262,6 +269,7 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
       return `ws://127.0.0.1:${procs[0]!.port}/ws/${board.id}?token=${board.tokens.contributor}`;
     },
     async stop() {
+      running.delete(target);
       await Promise.all(procs.map((p) => signal(p, 'SIGTERM')));
       if (ownsData) rmSync(dataDir, { recursive: true, force: true });
       if (database) {
@@ -276,4 +284,6 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
       await Promise.all(procs.map(launch));
     },
   };
+  running.add(target);
+  return target;
 }

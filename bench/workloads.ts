@@ -91,6 +91,7 @@ export async function manyBoards(
   const urls = await Promise.all(Array.from({ length: opts.boards }, () => target.newRoom()));
   const writers: Writer[] = [];
   const readers: Reader[] = [];
+  const pairs: { reader: Reader; writer: Writer }[] = [];
   const sockets: WebSocket[] = [];
   for (let b = 0; b < urls.length; b += 50) {
     const chunk = urls.slice(b, b + 50);
@@ -101,7 +102,9 @@ export async function manyBoards(
         const rs = await connectMany(Array.from({ length: opts.clientsPerBoard - 1 }, () => target.route(url)), 10);
         writers.push(writer);
         sockets.push(w, ...rs);
-        readers.push(...rs.map((ws) => new Reader(ws, writer.sentAt)));
+        const boardReaders = rs.map((ws) => new Reader(ws, writer.sentAt));
+        readers.push(...boardReaders);
+        pairs.push(...boardReaders.map((reader) => ({ reader, writer })));
       }),
     );
   }
@@ -117,6 +120,8 @@ export async function manyBoards(
   await paced(opts.ratePerBoard * writers.length, opts.seconds, () => {
     writers[i++ % writers.length]!.write();
   });
+  // until every reader has its writer's last update (a server past its capacity delivers late)
+  await until(() => pairs.every((p) => p.reader.seen.has(p.writer.count)), 30_000, 'last updates').catch(() => {});
   await settle(500);
   const cpuAfter = target.cpuMicros();
   const probes = target.probesSince(start);
