@@ -17,7 +17,7 @@ import { failover, rollingRestart } from './cluster.ts';
 import { coldLoad, killCycles } from './durability.ts';
 import { median, ms, ratio } from './stats.ts';
 import { CLUSTER_TARGETS, startTarget, stopRunningTargets, type Target, type TargetName } from './targets.ts';
-import { fanOut, idleConnections, manyBoards, openCloseCycles, reconnectStorm, saturation } from './workloads.ts';
+import { fanOut, idleConnections, type CpuPerUpdate, manyBoards, openCloseCycles, reconnectStorm, saturation } from './workloads.ts';
 
 // interrupted: stop the servers started, drop their databases and Redis keys
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -198,19 +198,38 @@ function cpuCell(perDelivery: number[] | undefined): string {
   return perDelivery.length === 1 ? us(sum) : `${perDelivery.map((v) => v.toFixed(0)).join(' + ')} = ${us(sum)}`;
 }
 
-function cpuRow(id: string, what: string, runs: Partial<Record<TargetName, Array<{ cpu: { perDelivery: number[] } }>>>) {
-  // the median, process by process, over repeated runs
-  const per = (n: TargetName) => {
+type CpuRuns = Partial<Record<TargetName, Array<{ cpu: CpuPerUpdate }>>>;
+
+/**
+ * Three rows of each process's CPU per delivered update (median over repeated runs, process by
+ * process): as measured, less the process's idle CPU, and the deliveries/s the cluster could carry
+ * with a core for each process: the busiest process's (1 s − idle) / net cost.
+ */
+function cpuRows(id: string, runs: CpuRuns) {
+  const per = (n: TargetName, pick: (c: CpuPerUpdate) => number[]) => {
     const r = runs[n];
     if (!r?.length) return undefined;
-    return r[0]!.cpu.perDelivery.map((_, i) => median(r.map((x) => x.cpu.perDelivery[i]!)));
+    return pick(r[0]!.cpu).map((_, i) => median(r.map((x) => pick(x.cpu)[i]!)));
   };
-  const sums = Object.fromEntries(clusterNames.map((n) => [n, per(n)?.reduce((a, b) => a + b, 0) ?? NaN]));
-  clusterRows.push([id, what, ...clusterNames.map((n) => cpuCell(per(n))), ...CLUSTER_TARGETS.map((n) => ratio(sums[n]!, sums.crossboard!))]);
-  // with a core of its own for each process, the busiest process is the limit
-  const capacity = Object.fromEntries(clusterNames.map((n) => [n, 1e6 / Math.max(...(per(n) ?? [NaN]))]));
+  const sum = (v: number[] | undefined) => v?.reduce((a, b) => a + b, 0) ?? NaN;
+  for (const [what, pick] of [
+    ['  CPU per delivered update, per process', (c: CpuPerUpdate) => c.perDelivery],
+    ['  the same less idle CPU (what an update adds)', (c: CpuPerUpdate) => c.netPerDelivery],
+  ] as const) {
+    const sums = Object.fromEntries(clusterNames.map((n) => [n, sum(per(n, pick))]));
+    clusterRows.push([id, what, ...clusterNames.map((n) => cpuCell(per(n, pick))), ...CLUSTER_TARGETS.map((n) => ratio(sums[n]!, sums.crossboard!))]);
+  }
+  const capacity = Object.fromEntries(
+    clusterNames.map((n) => {
+      const net = per(n, (c) => c.netPerDelivery);
+      const idle = per(n, (c) => c.idleMsPerSecond);
+      return [n, net && idle ? Math.min(...net.map((v, i) => ((1000 - idle[i]!) * 1000) / v)) : NaN];
+    }),
+  );
   const perSecond = (v: number) => (Number.isFinite(v) ? `${Math.round(v).toLocaleString('en-GB')}/s` : 'n/a');
-  clusterRows.push([id, '  deliveries/s at a core per process (1 s / busiest process)', ...clusterNames.map((n) => perSecond(capacity[n]!)), ...CLUSTER_TARGETS.map((n) => ratio(capacity[n]!, capacity.crossboard!))]);
+  clusterRows.push([id, '  deliveries/s with a core per process (busiest process)', ...clusterNames.map((n) => perSecond(capacity[n]!)), ...CLUSTER_TARGETS.map((n) => ratio(capacity[n]!, capacity.crossboard!))]);
+  const idleCell = (n: TargetName) => per(n, (c) => c.idleMsPerSecond)?.map((v) => v.toFixed(0)).join(' + ') ?? 'n/a';
+  clusterRows.push([id, '  idle CPU with every socket open, ms/s per process', ...clusterNames.map(idleCell), '', '', '']);
 }
 
 if (wanted('C1')) {
@@ -218,7 +237,7 @@ if (wanted('C1')) {
   for (const k of ['p50', 'p99'] as const) {
     clusterRow('C1', `fan-out 1→50 @30/s ${k} (median of ${repeats})`, Object.fromEntries(clusterNames.map((n) => [n, med(r[n], (x) => x[k])])));
   }
-  cpuRow('C1', '  CPU per delivered update, per process (median)', r);
+  cpuRows('C1', r);
 }
 
 if (wanted('C3')) {
@@ -227,10 +246,7 @@ if (wanted('C3')) {
   clusterRow('C3', `${boards} boards x 5, 2/s each: p50`, Object.fromEntries(clusterNames.map((n) => [n, r[n]?.p50 ?? NaN])));
   clusterRow('C3', `${boards} boards x 5, 2/s each: p99`, Object.fromEntries(clusterNames.map((n) => [n, r[n]?.p99 ?? NaN])));
   clusterRow('C3', 'event-loop lag p99 (worst process)', Object.fromEntries(clusterNames.map((n) => [n, r[n]?.lagP99 ?? NaN])));
-  cpuRow('C3', '  CPU per delivered update, per process', Object.fromEntries(clusterNames.map((n) => [n, r[n] ? [r[n]] : []])));
-  // CPU µs per ms of wall time is ms per second
-  const idle = (n: TargetName) => r[n]?.idleMsPerSecond;
-  clusterRows.push(['C3', '  idle CPU with every socket open, ms/s per process', ...clusterNames.map((n) => idle(n)?.map((v) => v.toFixed(1)).join(' + ') ?? 'n/a'), '', '', '']);
+  cpuRows('C3', Object.fromEntries(clusterNames.map((n) => [n, r[n] ? [r[n]] : []])));
 }
 
 /** A row with one figure, in the column of the three-process cluster. */

@@ -12,13 +12,38 @@ const settle = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Each server process's CPU time over a timed window (user + system, from /proc), divided by the
- * updates written and by the updates delivered in it, in µs.
+ * updates written and by the updates delivered in it, in µs; `net` first takes off what the
+ * process spent idle for as long (`idleMsPerSecond`, measured with every socket open and nobody
+ * writing: probes, timers, lease renewals), so that it is the cost an update adds.
  */
-export type CpuPerUpdate = { perWrite: number[]; perDelivery: number[]; writes: number; deliveries: number };
+export type CpuPerUpdate = {
+  perWrite: number[];
+  perDelivery: number[];
+  netPerDelivery: number[];
+  idleMsPerSecond: number[];
+  writes: number;
+  deliveries: number;
+};
 
-function cpuPerUpdate(before: number[], after: number[], writes: number, deliveries: number): CpuPerUpdate {
+function cpuPerUpdate(before: number[], after: number[], windowMs: number, idleMsPerSecond: number[], writes: number, deliveries: number): CpuPerUpdate {
   const used = after.map((a, i) => a - before[i]!);
-  return { perWrite: used.map((u) => u / writes), perDelivery: used.map((u) => u / deliveries), writes, deliveries };
+  return {
+    perWrite: used.map((u) => u / writes),
+    perDelivery: used.map((u) => u / deliveries),
+    // idle ms per s is idle µs per ms of the window
+    netPerDelivery: used.map((u, i) => Math.max(0, u - idleMsPerSecond[i]! * windowMs) / deliveries),
+    idleMsPerSecond,
+    writes,
+    deliveries,
+  };
+}
+
+/** Each process's CPU in ms per second over `ms` of nothing to do but what is open. */
+async function idleCpu(target: Target, ms: number): Promise<number[]> {
+  const before = target.cpuMicros();
+  const start = performance.now();
+  await settle(ms);
+  return target.cpuMicros().map((c, n) => (c - before[n]!) / (performance.now() - start));
 }
 
 /** One writer, `readers` readers on one room, `rate` updates/s for `seconds`. */
@@ -50,19 +75,22 @@ export async function fanOut(
   } while (!allWarm() && performance.now() < warmDeadline);
   if (!allWarm()) throw new Error('timed out waiting for warm-up update');
   const warm = writer.count;
+  const idle = await idleCpu(target, 2000);
   for (const r of readers) r.latencies.length = 0;
 
   writer.prepare(Math.round(opts.rate * opts.seconds));
   const cpuBefore = target.cpuMicros();
+  const windowStart = performance.now();
   await paced(opts.rate, opts.seconds, () => writer.write());
   const last = writer.count;
   await until(() => readers.every((r) => r.seen.has(last)), 15_000, 'last update').catch(() => {});
   const cpuAfter = target.cpuMicros();
+  const windowMs = performance.now() - windowStart;
   const samples = readers.flatMap((r) => r.latencies);
   const expected = (last - warm) * readers.length;
   closeAll([writerWs, ...sockets]);
   slow?.terminate();
-  const cpu = cpuPerUpdate(cpuBefore, cpuAfter, last - warm, samples.length);
+  const cpu = cpuPerUpdate(cpuBefore, cpuAfter, windowMs, idle, last - warm, samples.length);
   return { ...summarize(samples), delivered: samples.length, expected, ...(opts.slowReader ? { slowClosed } : {}), cpu };
 }
 
@@ -109,10 +137,7 @@ export async function manyBoards(
     );
   }
   // each process's CPU while every socket is open and nobody writes (lease renewals, relay checks)
-  const idleBefore = target.cpuMicros();
-  const idleStart = performance.now();
-  await settle(2000);
-  const idleMsPerSecond = target.cpuMicros().map((c, n) => (c - idleBefore[n]!) / (performance.now() - idleStart));
+  const idleMsPerSecond = await idleCpu(target, 2000);
   const start = performance.now();
   const cpuBefore = target.cpuMicros();
   // Spread the boards' writes evenly over each interval instead of all at once.
@@ -124,13 +149,14 @@ export async function manyBoards(
   await until(() => pairs.every((p) => p.reader.seen.has(p.writer.count)), 30_000, 'last updates').catch(() => {});
   await settle(500);
   const cpuAfter = target.cpuMicros();
+  const windowMs = performance.now() - start;
   const probes = target.probesSince(start);
   const samples = readers.flatMap((r) => r.latencies);
   const writes = writers.reduce((n, w) => n + w.count, 0);
   closeAll(sockets);
   return {
     ...summarize(samples),
-    cpu: cpuPerUpdate(cpuBefore, cpuAfter, writes, samples.length),
+    cpu: cpuPerUpdate(cpuBefore, cpuAfter, windowMs, idleMsPerSecond, writes, samples.length),
     idleMsPerSecond,
     lagP99: Math.max(...probes.map((p) => p.lagP99)),
     lagMax: Math.max(...probes.map((p) => p.lagMax)),
