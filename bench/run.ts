@@ -201,15 +201,21 @@ function cpuCell(perDelivery: number[] | undefined): string {
 type CpuRuns = Partial<Record<TargetName, Array<{ cpu: CpuPerUpdate }>>>;
 
 /**
- * Three rows of each process's CPU per delivered update (median over repeated runs, process by
- * process): as measured, less the process's idle CPU, and the deliveries/s the cluster could carry
+ * Rows of each process's CPU per delivered update (median over repeated runs, processes busiest
+ * first): as measured, less the process's idle CPU, and the deliveries/s the cluster could carry
  * with a core for each process: the busiest process's (1 s − idle) / net cost.
  */
 function cpuRows(id: string, runs: CpuRuns) {
+  // processes busiest first in each run, so that a median compares like with like: which process
+  // owns the board (the writer's) can change from run to run
   const per = (n: TargetName, pick: (c: CpuPerUpdate) => number[]) => {
     const r = runs[n];
     if (!r?.length) return undefined;
-    return pick(r[0]!.cpu).map((_, i) => median(r.map((x) => pick(x.cpu)[i]!)));
+    const ordered = r.map((x) => {
+      const order = x.cpu.perDelivery.map((_, i) => i).sort((i, j) => x.cpu.perDelivery[j]! - x.cpu.perDelivery[i]!);
+      return order.map((i) => pick(x.cpu)[i]!);
+    });
+    return ordered[0]!.map((_, i) => median(ordered.map((o) => o[i]!)));
   };
   const sum = (v: number[] | undefined) => v?.reduce((a, b) => a + b, 0) ?? NaN;
   for (const [what, pick] of [
@@ -233,7 +239,7 @@ function cpuRows(id: string, runs: CpuRuns) {
 }
 
 if (wanted('C1')) {
-  const r = await interleaved('C1', repeats, (t) => fanOut(t, { readers: 50, rate: 30, seconds }), clusterNames);
+  const r = await interleaved('C1', repeats, (t) => fanOut(t, { readers: 50, rate: 30, seconds, idleMs: 2000 }), clusterNames);
   for (const k of ['p50', 'p99'] as const) {
     clusterRow('C1', `fan-out 1→50 @30/s ${k} (median of ${repeats})`, Object.fromEntries(clusterNames.map((n) => [n, med(r[n], (x) => x[k])])));
   }

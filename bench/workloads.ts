@@ -49,7 +49,7 @@ async function idleCpu(target: Target, ms: number): Promise<number[]> {
 /** One writer, `readers` readers on one room, `rate` updates/s for `seconds`. */
 export async function fanOut(
   target: Target,
-  opts: { readers: number; rate: number; seconds: number; paddingBytes?: number; slowReader?: boolean },
+  opts: { readers: number; rate: number; seconds: number; paddingBytes?: number; slowReader?: boolean; idleMs?: number },
 ): Promise<Summary & { delivered: number; expected: number; slowClosed?: boolean; cpu: CpuPerUpdate }> {
   const url = await target.newRoom();
   const writerWs = await connect(target.route(url));
@@ -75,7 +75,8 @@ export async function fanOut(
   } while (!allWarm() && performance.now() < warmDeadline);
   if (!allWarm()) throw new Error('timed out waiting for warm-up update');
   const warm = writer.count;
-  const idle = await idleCpu(target, 2000);
+  // for CPU less idle, when asked (C1): each process's CPU over `idleMs` with nobody writing
+  const idle = opts.idleMs ? await idleCpu(target, opts.idleMs) : target.ports.map(() => 0);
   for (const r of readers) r.latencies.length = 0;
 
   writer.prepare(Math.round(opts.rate * opts.seconds));
