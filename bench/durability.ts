@@ -99,7 +99,7 @@ export async function coldLoad(target: Target, opts: { repeats: number; kill: bo
 }
 
 /** Reads the whole stored board through a fresh connection into a fresh doc. */
-async function readStored(url: string): Promise<Y.Doc> {
+export async function readStored(url: string): Promise<Y.Doc> {
   const doc = new Y.Doc();
   const ws = await connect(url);
   await new Promise<void>((ok) => {

@@ -4,22 +4,39 @@
  *   npm run bench                 all workloads
  *   npm run bench -- --quick      shorter runs (for a smoke check)
  *   npm run bench -- --only B1,B9 a subset
+ *   npm run bench -- --only C1,C3,CF,CR   the cluster part only
+ * C1 and C3 are B1 and B3 on Crossboard with SQLite (one process) beside 1, 2 and 3 processes on
+ * PostgreSQL and Redis, with each process's CPU time per update; CF is failover after kill -9 of
+ * a board's owner, CR a rolling restart of three processes. They need PostgreSQL and Redis (see
+ * server/test/postgres.ts for PG_TEST_URL; BENCH_REDIS_URL, default redis://127.0.0.1:6379).
  * Results are also written to bench/results/latest.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { failover, rollingRestart } from './cluster.ts';
 import { coldLoad, killCycles } from './durability.ts';
 import { median, ms, ratio } from './stats.ts';
-import { startTarget, type Target, type TargetName } from './targets.ts';
-import { fanOut, idleConnections, manyBoards, openCloseCycles, reconnectStorm, saturation } from './workloads.ts';
+import { CLUSTER_TARGETS, startTarget, stopRunningTargets, type Target, type TargetName } from './targets.ts';
+import { fanOut, idleConnections, type CpuPerUpdate, manyBoards, openCloseCycles, reconnectStorm, saturation } from './workloads.ts';
+
+// interrupted: stop the servers started, drop their databases and Redis keys
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`${signal}: stopping the targets`);
+    void stopRunningTargets().finally(() => process.exit(130));
+  });
+}
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
 const only = args.find((a, i) => args[i - 1] === '--only')?.split(',');
 const wanted = (id: string) => !only || only.includes(id);
 const names: TargetName[] = (process.env.BENCH_TARGETS?.split(',') as TargetName[] | undefined) ?? ['crossboard', 'reference', 'relay'];
+/** C1 and C3: SQLite on one process beside the cluster on 1, 2 and 3 processes */
+const clusterNames: TargetName[] = ['crossboard', ...CLUSTER_TARGETS];
 const results: Record<string, unknown> = {};
 const rows: string[][] = [];
+const clusterRows: string[][] = [];
 
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
 console.log(`Crossboard benchmark — ${new Date().toISOString()}\n${machine}\n`);
@@ -45,8 +62,8 @@ async function perTarget<T>(id: string, run: (t: Target) => Promise<T>, targets 
  * Runs `run` on every target in turn, `repeats` times, interleaved (A B C A B C ...) so that drift
  * in the machine's load hits every target alike; returns each target's runs.
  */
-async function interleaved<T>(id: string, repeats: number, run: (t: Target) => Promise<T>): Promise<Partial<Record<TargetName, T[]>>> {
-  const targets = await Promise.all(names.map((n) => startTarget(n)));
+async function interleaved<T>(id: string, repeats: number, run: (t: Target) => Promise<T>, targetNames = names): Promise<Partial<Record<TargetName, T[]>>> {
+  const targets = await Promise.all(targetNames.map((n) => startTarget(n)));
   const out: Partial<Record<TargetName, T[]>> = {};
   try {
     for (let r = 0; r < repeats; r++) {
@@ -166,14 +183,115 @@ if (wanted('B9')) {
   rows.push(['B9', '  with / without (median of per-pair ratios)', ...names.map((n) => ratio(med(r[n], (x) => x.with.p99 / x.without.p99), 1)), 'target ≤ 1.10x', '']);
 }
 
-const header = ['id', 'what', 'crossboard', 'reference', 'relay', 'vs reference', 'vs relay'];
-const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-const line = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ') + ' |';
-console.log('\n' + line(header));
-console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
-for (const r of rows) console.log(line(r));
+const us = (n: number) => (Number.isFinite(n) ? `${n < 10 ? n.toFixed(1) : n.toFixed(0)} µs` : 'n/a');
+
+/** A C1/C3 row: one cell per target of `clusterNames`, then each cluster target against SQLite. */
+function clusterRow(id: string, what: string, values: Partial<Record<TargetName, number>>, fmt = ms) {
+  const base = values.crossboard ?? NaN;
+  clusterRows.push([id, what, ...clusterNames.map((n) => fmt(values[n] ?? NaN)), ...CLUSTER_TARGETS.map((n) => ratio(values[n] ?? NaN, base))]);
+}
+
+/** CPU µs per delivered update of each process, and their sum: `a + b = sum`. */
+function cpuCell(perDelivery: number[] | undefined): string {
+  if (!perDelivery) return 'n/a';
+  const sum = perDelivery.reduce((a, b) => a + b, 0);
+  return perDelivery.length === 1 ? us(sum) : `${perDelivery.map((v) => v.toFixed(0)).join(' + ')} = ${us(sum)}`;
+}
+
+type CpuRuns = Partial<Record<TargetName, Array<{ cpu: CpuPerUpdate }>>>;
+
+/**
+ * Rows of each process's CPU per delivered update (median over repeated runs, processes busiest
+ * first): as measured, less the process's idle CPU, and the deliveries/s the cluster could carry
+ * with a core for each process: the busiest process's (1 s − idle) / net cost.
+ */
+function cpuRows(id: string, runs: CpuRuns) {
+  // processes busiest first in each run, so that a median compares like with like: which process
+  // owns the board (the writer's) can change from run to run
+  const per = (n: TargetName, pick: (c: CpuPerUpdate) => number[]) => {
+    const r = runs[n];
+    if (!r?.length) return undefined;
+    const ordered = r.map((x) => {
+      const order = x.cpu.perDelivery.map((_, i) => i).sort((i, j) => x.cpu.perDelivery[j]! - x.cpu.perDelivery[i]!);
+      return order.map((i) => pick(x.cpu)[i]!);
+    });
+    return ordered[0]!.map((_, i) => median(ordered.map((o) => o[i]!)));
+  };
+  const sum = (v: number[] | undefined) => v?.reduce((a, b) => a + b, 0) ?? NaN;
+  for (const [what, pick] of [
+    ['  CPU per delivered update, per process', (c: CpuPerUpdate) => c.perDelivery],
+    ['  the same less idle CPU (what an update adds)', (c: CpuPerUpdate) => c.netPerDelivery],
+  ] as const) {
+    const sums = Object.fromEntries(clusterNames.map((n) => [n, sum(per(n, pick))]));
+    clusterRows.push([id, what, ...clusterNames.map((n) => cpuCell(per(n, pick))), ...CLUSTER_TARGETS.map((n) => ratio(sums[n]!, sums.crossboard!))]);
+  }
+  const capacity = Object.fromEntries(
+    clusterNames.map((n) => {
+      const net = per(n, (c) => c.netPerDelivery);
+      const idle = per(n, (c) => c.idleMsPerSecond);
+      return [n, net && idle ? Math.min(...net.map((v, i) => ((1000 - idle[i]!) * 1000) / v)) : NaN];
+    }),
+  );
+  const perSecond = (v: number) => (Number.isFinite(v) ? `${Math.round(v).toLocaleString('en-GB')}/s` : 'n/a');
+  clusterRows.push([id, '  deliveries/s with a core per process (busiest process)', ...clusterNames.map((n) => perSecond(capacity[n]!)), ...CLUSTER_TARGETS.map((n) => ratio(capacity[n]!, capacity.crossboard!))]);
+  const idleCell = (n: TargetName) => per(n, (c) => c.idleMsPerSecond)?.map((v) => v.toFixed(0)).join(' + ') ?? 'n/a';
+  clusterRows.push([id, '  idle CPU with every socket open, ms/s per process', ...clusterNames.map(idleCell), '', '', '']);
+}
+
+if (wanted('C1')) {
+  const r = await interleaved('C1', repeats, (t) => fanOut(t, { readers: 50, rate: 30, seconds, idleMs: 2000 }), clusterNames);
+  for (const k of ['p50', 'p99'] as const) {
+    clusterRow('C1', `fan-out 1→50 @30/s ${k} (median of ${repeats})`, Object.fromEntries(clusterNames.map((n) => [n, med(r[n], (x) => x[k])])));
+  }
+  cpuRows('C1', r);
+}
+
+if (wanted('C3')) {
+  const boards = Number(process.env.BENCH_C3_BOARDS) || (quick ? 200 : 1000);
+  const r = await perTarget('C3', (t) => manyBoards(t, { boards, clientsPerBoard: 5, ratePerBoard: 2, seconds }), clusterNames);
+  clusterRow('C3', `${boards} boards x 5, 2/s each: p50`, Object.fromEntries(clusterNames.map((n) => [n, r[n]?.p50 ?? NaN])));
+  clusterRow('C3', `${boards} boards x 5, 2/s each: p99`, Object.fromEntries(clusterNames.map((n) => [n, r[n]?.p99 ?? NaN])));
+  clusterRow('C3', 'event-loop lag p99 (worst process)', Object.fromEntries(clusterNames.map((n) => [n, r[n]?.lagP99 ?? NaN])));
+  cpuRows('C3', Object.fromEntries(clusterNames.map((n) => [n, r[n] ? [r[n]] : []])));
+}
+
+/** A row with one figure, in the column of the three-process cluster. */
+function threeProcessRow(id: string, what: string, value: string, note = '') {
+  clusterRows.push([id, what, ...clusterNames.map((n) => (n === 'crossboard-pg3' ? value : '—')), note, '', '']);
+}
+
+if (wanted('CF')) {
+  const rounds = quick ? 2 : 5;
+  const r = await perTarget('CF', (t) => failover(t, { clientsPerProcess: 2, rate: 20, rounds }), ['crossboard-pg3']);
+  const f = r['crossboard-pg3'];
+  threeProcessRow('CF', `kill -9 of the owner x${rounds}, 6 clients writing 20/s: back (median)`, ms(f?.median ?? NaN), 'kill → own write seen elsewhere');
+  threeProcessRow('CF', '  the same, worst client of all rounds', ms(f?.worst ?? NaN), `not back in 15 s: ${f?.notRecovered ?? '?'}`);
+  threeProcessRow('CF', '  kill → synced again (median / worst)', f ? `${ms(median(f.syncedMs))} / ${ms(Math.max(...f.syncedMs))}` : 'n/a');
+  threeProcessRow('CF', `  lost of ${f?.seen ?? '?'} seen; missing of ${f?.written ?? '?'} written`, f ? `${f.lost}; ${f.missing}` : 'n/a', f?.converged ? 'all converged' : 'NOT converged');
+}
+
+if (wanted('CR')) {
+  const r = await perTarget('CR', (t) => rollingRestart(t, { clientsPerProcess: 2, rate: 20 }), ['crossboard-pg3']);
+  const c = r['crossboard-pg3'];
+  threeProcessRow('CR', 'rolling restart (SIGTERM 1, 2, 3), 6 clients writing 20/s: longest without sync', ms(c?.longestWithoutSyncMs ?? NaN), `per restart: ${c?.perRestartMs.map((x) => x.toFixed(0)).join(', ') ?? '?'} ms`);
+  threeProcessRow('CR', '  median gap of a closed client', ms(c ? median(c.gapsMs) : NaN), `stuck: ${c?.stuck ?? '?'}`);
+  threeProcessRow('CR', `  lost of ${c?.seen ?? '?'} seen; missing of ${c?.written ?? '?'} written`, c ? `${c.lost}; ${c.missing}` : 'n/a', c?.converged ? 'all converged' : 'NOT converged');
+}
+
+function printTable(header: string[], body: string[][]) {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
+  const line = (cells: string[]) => '| ' + cells.map((c, i) => (c ?? '').padEnd(widths[i]!)).join(' | ') + ' |';
+  console.log('\n' + line(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const r of body) console.log(line(r));
+}
+
+if (rows.length) printTable(['id', 'what', 'crossboard', 'reference', 'relay', 'vs reference', 'vs relay'], rows);
+if (clusterRows.length) {
+  printTable(['id', 'what', 'SQLite x1', 'PG x1', 'PG x2', 'PG x3', 'PG x1 vs SQLite', 'PG x2 vs SQLite', 'PG x3 vs SQLite'], clusterRows);
+}
 
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ machine, at: new Date().toISOString(), quick, results, rows }, null, 2));
+writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ machine, at: new Date().toISOString(), quick, results, rows, clusterRows }, null, 2));
 // Load-generator sockets and timers from the workloads may still be winding down; the run is over.
 process.exit(0);
