@@ -148,7 +148,8 @@ export function connectStandardProvider(server: { wsUrl: string }, boardId: stri
   });
 }
 
-export function whenSynced(provider: WebsocketProvider, timeoutMs = 5000): Promise<void> {
+/** Waits for the provider's first sync; the default allows for a loaded machine (a child process's first board load). */
+export function whenSynced(provider: WebsocketProvider, timeoutMs = 10_000): Promise<void> {
   return waitFor(() => provider.synced, timeoutMs, 'provider sync');
 }
 

@@ -1,28 +1,10 @@
 /** The boards part of the PostgreSQL storage (table boards; a board's first snapshot goes to snapshots). */
 import { roleForHash } from '../../auth/tokens.ts';
-import type { Template, Role } from '../../../shared/schema.ts';
+import type { Role } from '../../../shared/schema.ts';
 import type { BoardRecord, BoardStore } from '../boards.ts';
 import { UnknownBoardError } from '../errors.ts';
-import { bytea, toBytes, type PostgresDatabase } from './database.ts';
-
-type BoardRow = {
-  id: string;
-  title: string;
-  challenge: string;
-  sponsor: string;
-  template: string;
-  created_at: number;
-  facilitator_hash: Buffer;
-  contributor_hash: Buffer;
-  viewer_hash: Buffer;
-};
-
-/** The column that holds each role's token hash. */
-const HASH_COLUMN: Record<Role, string> = {
-  facilitator: 'facilitator_hash',
-  contributor: 'contributor_hash',
-  viewer: 'viewer_hash',
-};
+import { bytea, type PostgresDatabase } from './database.ts';
+import { HASH_COLUMN, boardRecord, type BoardRow } from '../rows.ts';
 
 export class PostgresBoards implements BoardStore {
   constructor(private readonly db: PostgresDatabase) {}
@@ -50,20 +32,7 @@ export class PostgresBoards implements BoardStore {
 
   async getBoard(id: string): Promise<BoardRecord | null> {
     const row = (await this.db.query<BoardRow>('SELECT * FROM boards WHERE id = $1', [id])).rows[0];
-    if (!row) return null;
-    return {
-      id: row.id,
-      title: row.title,
-      challenge: row.challenge,
-      sponsor: row.sponsor,
-      template: row.template as Template,
-      createdAt: row.created_at,
-      tokenHashes: {
-        facilitator: toBytes(row.facilitator_hash),
-        contributor: toBytes(row.contributor_hash),
-        viewer: toBytes(row.viewer_hash),
-      },
-    };
+    return row ? boardRecord(row) : null;
   }
 
   async findRoleByTokenHash(boardId: string, hash: Uint8Array): Promise<Role | null> {

@@ -1,21 +1,7 @@
 /** The comments part of the PostgreSQL storage (table comments). Not fenced: any process adds comments through the API. */
-import type { BriefSectionId } from '../../../shared/brief/comments.ts';
 import type { CommentStore, StoredComment } from '../comments.ts';
 import type { PostgresDatabase } from './database.ts';
-import type { Role } from '../../../shared/schema.ts';
-
-type CommentRow = {
-  id: string;
-  board_id: string;
-  created_at: number;
-  target_kind: string;
-  target_id: string;
-  target_title: string;
-  text: string;
-  author_name: string | null;
-  author_organisation: string | null;
-  role: string;
-};
+import { commentRecord, type CommentRow } from '../rows.ts';
 
 export class PostgresComments implements CommentStore {
   constructor(private readonly db: PostgresDatabase) {}
@@ -50,18 +36,3 @@ export class PostgresComments implements CommentStore {
   }
 }
 
-function commentRecord(row: CommentRow): StoredComment {
-  return {
-    id: row.id,
-    boardId: row.board_id,
-    createdAt: row.created_at,
-    target:
-      row.target_kind === 'section'
-        ? { kind: 'section', id: row.target_id as BriefSectionId }
-        : { kind: 'idea', cardId: row.target_id },
-    targetTitle: row.target_title,
-    text: row.text,
-    author: row.author_name === null ? null : { name: row.author_name, organisation: row.author_organisation ?? '' },
-    role: row.role as Role,
-  };
-}

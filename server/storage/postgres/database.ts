@@ -156,11 +156,6 @@ export class PostgresDatabase {
   }
 }
 
-/** A BYTEA read from PostgreSQL, as the bytes the storage interface promises. */
-export function toBytes(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
-
 /**
  * Bytes as a BYTEA parameter. Anything else is refused here: PostgreSQL would read a string as
  * BYTEA's text form and store it.
@@ -169,3 +164,5 @@ export function bytea(bytes: Uint8Array): Buffer {
   if (!(bytes instanceof Uint8Array)) throw new TypeError('expected bytes (a Uint8Array)');
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
+
+export { toBytes } from '../rows.ts';

@@ -9,9 +9,7 @@
  * storage is (database.ts).
  */
 import type pg from 'pg';
-import type { Sector, Role } from '../../../shared/schema.ts';
-import type { SessionState, TimerStatus } from '../../../shared/facilitation/index.ts';
-import type { VoteConfig, VoteRoundStatus } from '../../../shared/votes.ts';
+import type { SessionState } from '../../../shared/facilitation/index.ts';
 import { StaleSessionError } from '../errors.ts';
 import type {
   BallotRecord,
@@ -21,51 +19,8 @@ import type {
   StoredSession,
   VoteRoundRecord,
 } from '../sessions.ts';
-import { bytea, toBytes, type PostgresDatabase, type Queryable } from './database.ts';
-
-type StateRow = {
-  board_id: string;
-  revision: number;
-  phase_index: number;
-  phase_round: number;
-  phase_started_at: number | null;
-  locked: boolean;
-  locked_at: number | null;
-  private_mode: boolean;
-  timer_status: string;
-  timer_duration_ms: number;
-  timer_ends_at: number | null;
-  timer_remaining_ms: number | null;
-  vote_round: number | null;
-  votes_opened: number;
-};
-
-type ParticipantRow = {
-  board_id: string;
-  id: string;
-  secret_hash: Buffer;
-  name: string;
-  organisation: string;
-  sector: string;
-  role: string;
-  removed: boolean;
-  co_facilitator: boolean;
-  joined_at: number;
-};
-
-type RoundRow = {
-  board_id: string;
-  round: number;
-  config: string;
-  status: string;
-  opened_at: number;
-  closed_at: number | null;
-  revealed_at: number | null;
-};
-
-type BallotRow = { board_id: string; round: number; participant_id: string; card_id: string; count: number };
-
-type DraftRow = { board_id: string; participant_id: string; draft_id: string; data: string; updated_at: number };
+import { bytea, type PostgresDatabase, type Queryable } from './database.ts';
+import { participantRecord, roundRecord, sessionState, type BallotRow, type DraftRow, type ParticipantRow, type RoundRow, type StateRow } from '../rows.ts';
 
 /** The state's columns after board_id and revision, in the order of `stateValues`. */
 const STATE_COLUMNS = [
@@ -270,59 +225,3 @@ async function participantExists(client: Queryable, boardId: string, participant
   return ((await client.query('SELECT 1 FROM participants WHERE board_id = $1 AND id = $2', [boardId, participantId])).rowCount ?? 0) > 0;
 }
 
-function sessionState(row: StateRow, people: ParticipantRow[], rounds: VoteRoundRecord[]): SessionState {
-  const round = row.vote_round === null ? undefined : rounds.find((r) => r.round === row.vote_round);
-  return {
-    phaseIndex: row.phase_index,
-    round: row.phase_round,
-    locked: row.locked,
-    privateMode: row.private_mode,
-    timer: {
-      status: row.timer_status as TimerStatus,
-      durationMs: row.timer_duration_ms,
-      endsAt: row.timer_ends_at,
-      remainingMs: row.timer_remaining_ms,
-    },
-    vote: round
-      ? {
-          round: round.round,
-          config: round.config,
-          status: round.status,
-          openedAt: round.openedAt,
-          closedAt: round.closedAt,
-          revealedAt: round.revealedAt,
-        }
-      : null,
-    votesOpened: row.votes_opened,
-    coFacilitators: people.filter((p) => p.co_facilitator).map((p) => p.id),
-    removed: people.filter((p) => p.removed).map((p) => p.id),
-    lockedAt: row.locked_at,
-    phaseStartedAt: row.phase_started_at,
-  };
-}
-
-function participantRecord(row: ParticipantRow): ParticipantRecord {
-  return {
-    boardId: row.board_id,
-    id: row.id,
-    secretHash: toBytes(row.secret_hash),
-    name: row.name,
-    organisation: row.organisation,
-    sector: row.sector as Sector,
-    role: row.role as Role,
-    removed: row.removed,
-    joinedAt: row.joined_at,
-  };
-}
-
-function roundRecord(row: RoundRow): VoteRoundRecord {
-  return {
-    boardId: row.board_id,
-    round: row.round,
-    config: JSON.parse(row.config) as VoteConfig,
-    status: row.status as VoteRoundStatus,
-    openedAt: row.opened_at,
-    closedAt: row.closed_at,
-    revealedAt: row.revealed_at,
-  };
-}

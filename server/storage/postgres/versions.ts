@@ -1,19 +1,7 @@
 /** The saved-versions part of the PostgreSQL storage (table versions). Not fenced: any process saves versions through the API. */
 import type { StoredVersion, VersionRecord, VersionStore } from '../versions.ts';
 import { bytea, toBytes, type PostgresDatabase } from './database.ts';
-import type { Role } from '../../../shared/schema.ts';
-
-type VersionRow = {
-  id: string;
-  board_id: string;
-  name: string;
-  created_at: number;
-  created_by_role: string;
-  created_by_name: string;
-  board_version: string;
-  state: Buffer;
-  votes: string;
-};
+import { versionRecord, type VersionRow } from '../rows.ts';
 
 export class PostgresVersions implements VersionStore {
   constructor(private readonly db: PostgresDatabase) {}
@@ -55,13 +43,3 @@ export class PostgresVersions implements VersionStore {
   }
 }
 
-function versionRecord(row: Omit<VersionRow, 'state' | 'votes'>): VersionRecord {
-  return {
-    id: row.id,
-    boardId: row.board_id,
-    name: row.name,
-    createdAt: row.created_at,
-    createdBy: { role: row.created_by_role as Role, name: row.created_by_name },
-    boardVersion: row.board_version,
-  };
-}

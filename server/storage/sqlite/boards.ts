@@ -1,28 +1,10 @@
 /** The boards part of the SQLite storage (table boards; a board's first snapshot goes to snapshots). */
 import { roleForHash } from '../../auth/tokens.ts';
-import type { Template, Role } from '../../../shared/schema.ts';
+import type { Role } from '../../../shared/schema.ts';
 import type { BoardRecord, BoardStore } from '../boards.ts';
 import { UnknownBoardError } from '../errors.ts';
-import { toBytes, type SqliteDatabase } from './database.ts';
-
-type BoardRow = {
-  id: string;
-  title: string;
-  challenge: string;
-  sponsor: string;
-  template: string;
-  created_at: number;
-  facilitator_hash: Buffer;
-  contributor_hash: Buffer;
-  viewer_hash: Buffer;
-};
-
-/** The column that holds each role's token hash. */
-const HASH_COLUMN: Record<Role, string> = {
-  facilitator: 'facilitator_hash',
-  contributor: 'contributor_hash',
-  viewer: 'viewer_hash',
-};
+import type { SqliteDatabase } from './database.ts';
+import { HASH_COLUMN, boardRecord, type BoardRow } from '../rows.ts';
 
 export class SqliteBoards implements BoardStore {
   constructor(private readonly db: SqliteDatabase) {}
@@ -51,20 +33,7 @@ export class SqliteBoards implements BoardStore {
 
   getBoard(id: string): BoardRecord | null {
     const row = this.db.statement<[string], BoardRow>('SELECT * FROM boards WHERE id = ?').get(id);
-    if (!row) return null;
-    return {
-      id: row.id,
-      title: row.title,
-      challenge: row.challenge,
-      sponsor: row.sponsor,
-      template: row.template as Template,
-      createdAt: row.created_at,
-      tokenHashes: {
-        facilitator: toBytes(row.facilitator_hash),
-        contributor: toBytes(row.contributor_hash),
-        viewer: toBytes(row.viewer_hash),
-      },
-    };
+    return row ? boardRecord(row) : null;
   }
 
   findRoleByTokenHash(boardId: string, hash: Uint8Array): Role | null {

@@ -69,7 +69,4 @@ export class SqliteDatabase {
   }
 }
 
-/** A BLOB read from SQLite, as the bytes the storage interface promises. */
-export function toBytes(buffer: Buffer): Uint8Array {
-  return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
-}
+export { toBytes } from '../rows.ts';

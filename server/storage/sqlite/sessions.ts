@@ -4,9 +4,7 @@
  * that matches only the revision it was based on), so even another process on the same file
  * cannot slip a save in between a check and a write.
  */
-import type { Sector, Role } from '../../../shared/schema.ts';
-import type { SessionState, TimerStatus } from '../../../shared/facilitation/index.ts';
-import type { VoteConfig, VoteRoundStatus } from '../../../shared/votes.ts';
+import type { SessionState } from '../../../shared/facilitation/index.ts';
 import { StaleSessionError } from '../errors.ts';
 import type {
   BallotRecord,
@@ -16,51 +14,8 @@ import type {
   StoredSession,
   VoteRoundRecord,
 } from '../sessions.ts';
-import { toBytes, type SqliteDatabase } from './database.ts';
-
-type StateRow = {
-  board_id: string;
-  revision: number;
-  phase_index: number;
-  phase_round: number;
-  phase_started_at: number | null;
-  locked: number;
-  locked_at: number | null;
-  private_mode: number;
-  timer_status: string;
-  timer_duration_ms: number;
-  timer_ends_at: number | null;
-  timer_remaining_ms: number | null;
-  vote_round: number | null;
-  votes_opened: number;
-};
-
-type ParticipantRow = {
-  board_id: string;
-  id: string;
-  secret_hash: Buffer;
-  name: string;
-  organisation: string;
-  sector: string;
-  role: string;
-  removed: number;
-  co_facilitator: number;
-  joined_at: number;
-};
-
-type RoundRow = {
-  board_id: string;
-  round: number;
-  config: string;
-  status: string;
-  opened_at: number;
-  closed_at: number | null;
-  revealed_at: number | null;
-};
-
-type BallotRow = { board_id: string; round: number; participant_id: string; card_id: string; count: number };
-
-type DraftRow = { board_id: string; participant_id: string; draft_id: string; data: string; updated_at: number };
+import type { SqliteDatabase } from './database.ts';
+import { participantRecord, roundRecord, sessionState, type BallotRow, type DraftRow, type ParticipantRow, type RoundRow, type StateRow } from '../rows.ts';
 
 const STATE_COLUMNS = `phase_index = @phaseIndex, phase_round = @round, phase_started_at = @phaseStartedAt,
   locked = @locked, locked_at = @lockedAt, private_mode = @privateMode, timer_status = @timerStatus,
@@ -274,59 +229,3 @@ export class SqliteSessions implements SessionStore {
   }
 }
 
-function sessionState(row: StateRow, people: ParticipantRow[], rounds: VoteRoundRecord[]): SessionState {
-  const round = row.vote_round === null ? undefined : rounds.find((r) => r.round === row.vote_round);
-  return {
-    phaseIndex: row.phase_index,
-    round: row.phase_round,
-    locked: row.locked === 1,
-    privateMode: row.private_mode === 1,
-    timer: {
-      status: row.timer_status as TimerStatus,
-      durationMs: row.timer_duration_ms,
-      endsAt: row.timer_ends_at,
-      remainingMs: row.timer_remaining_ms,
-    },
-    vote: round
-      ? {
-          round: round.round,
-          config: round.config,
-          status: round.status,
-          openedAt: round.openedAt,
-          closedAt: round.closedAt,
-          revealedAt: round.revealedAt,
-        }
-      : null,
-    votesOpened: row.votes_opened,
-    coFacilitators: people.filter((p) => p.co_facilitator === 1).map((p) => p.id),
-    removed: people.filter((p) => p.removed === 1).map((p) => p.id),
-    lockedAt: row.locked_at,
-    phaseStartedAt: row.phase_started_at,
-  };
-}
-
-function participantRecord(row: ParticipantRow): ParticipantRecord {
-  return {
-    boardId: row.board_id,
-    id: row.id,
-    secretHash: toBytes(row.secret_hash),
-    name: row.name,
-    organisation: row.organisation,
-    sector: row.sector as Sector,
-    role: row.role as Role,
-    removed: row.removed === 1,
-    joinedAt: row.joined_at,
-  };
-}
-
-function roundRecord(row: RoundRow): VoteRoundRecord {
-  return {
-    boardId: row.board_id,
-    round: row.round,
-    config: JSON.parse(row.config) as VoteConfig,
-    status: row.status as VoteRoundStatus,
-    openedAt: row.opened_at,
-    closedAt: row.closed_at,
-    revealedAt: row.revealed_at,
-  };
-}

@@ -1,19 +1,7 @@
 /** The saved-versions part of the SQLite storage (table versions). */
 import type { StoredVersion, VersionRecord, VersionStore } from '../versions.ts';
 import { toBytes, type SqliteDatabase } from './database.ts';
-import type { Role } from '../../../shared/schema.ts';
-
-type VersionRow = {
-  id: string;
-  board_id: string;
-  name: string;
-  created_at: number;
-  created_by_role: string;
-  created_by_name: string;
-  board_version: string;
-  state: Buffer;
-  votes: string;
-};
+import { versionRecord, type VersionRow } from '../rows.ts';
 
 export class SqliteVersions implements VersionStore {
   constructor(private readonly db: SqliteDatabase) {}
@@ -57,13 +45,3 @@ export class SqliteVersions implements VersionStore {
   }
 }
 
-function versionRecord(row: Omit<VersionRow, 'state' | 'votes'>): VersionRecord {
-  return {
-    id: row.id,
-    boardId: row.board_id,
-    name: row.name,
-    createdAt: row.created_at,
-    createdBy: { role: row.created_by_role as Role, name: row.created_by_name },
-    boardVersion: row.board_version,
-  };
-}
