@@ -9,7 +9,7 @@ import type { Role, Sector, Template } from '../../shared/schema.ts';
 import type { VoteConfig, VoteRoundStatus } from '../../shared/votes.ts';
 import type { BoardRecord } from './boards.ts';
 import type { StoredComment } from './comments.ts';
-import type { ParticipantRecord, VoteRoundRecord } from './sessions.ts';
+import type { ParticipantRecord, StoredSession, VoteRoundRecord } from './sessions.ts';
 import type { VersionRecord } from './versions.ts';
 
 /** A boolean column: SQLite returns 0 or 1, PostgreSQL true or false. */
@@ -210,5 +210,36 @@ export function roundRecord(row: RoundRow): VoteRoundRecord {
     openedAt: row.opened_at,
     closedAt: row.closed_at,
     revealedAt: row.revealed_at,
+  };
+}
+
+/** A board's whole stored session from its rows, each list already in the order the contract gives. */
+export function storedSession(
+  stateRow: StateRow | undefined,
+  people: ParticipantRow[],
+  roundRows: RoundRow[],
+  ballotRows: BallotRow[],
+  draftRows: DraftRow[],
+): StoredSession {
+  const rounds = roundRows.map(roundRecord);
+  return {
+    state: stateRow ? sessionState(stateRow, people, rounds) : null,
+    revision: stateRow?.revision ?? 0,
+    participants: people.map(participantRecord),
+    rounds,
+    ballots: ballotRows.map((row) => ({
+      boardId: row.board_id,
+      round: row.round,
+      participantId: row.participant_id,
+      cardId: row.card_id,
+      count: row.count,
+    })),
+    drafts: draftRows.map((row) => ({
+      boardId: row.board_id,
+      participantId: row.participant_id,
+      draftId: row.draft_id,
+      data: row.data,
+      updatedAt: row.updated_at,
+    })),
   };
 }

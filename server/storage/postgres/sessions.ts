@@ -20,7 +20,7 @@ import type {
   VoteRoundRecord,
 } from '../sessions.ts';
 import { bytea, type PostgresDatabase, type Queryable } from './database.ts';
-import { participantRecord, roundRecord, sessionState, type BallotRow, type DraftRow, type ParticipantRow, type RoundRow, type StateRow } from '../rows.ts';
+import { storedSession, type BallotRow, type DraftRow, type ParticipantRow, type RoundRow, type StateRow } from '../rows.ts';
 
 /** The state's columns after board_id and revision, in the order of `stateValues`. */
 const STATE_COLUMNS = [
@@ -73,38 +73,17 @@ export class PostgresSessions implements SessionStore {
       const people = (
         await client.query<ParticipantRow>('SELECT * FROM participants WHERE board_id = $1 ORDER BY joined_at, id COLLATE "C"', [boardId])
       ).rows;
-      const rounds = (await client.query<RoundRow>('SELECT * FROM vote_rounds WHERE board_id = $1 ORDER BY round', [boardId])).rows.map(
-        roundRecord,
-      );
+      const rounds = (await client.query<RoundRow>('SELECT * FROM vote_rounds WHERE board_id = $1 ORDER BY round', [boardId])).rows;
       const ballots = (
         await client.query<BallotRow>(
           'SELECT * FROM ballots WHERE board_id = $1 ORDER BY round, participant_id COLLATE "C", card_id COLLATE "C"',
           [boardId],
         )
-      ).rows.map((row) => ({
-        boardId: row.board_id,
-        round: row.round,
-        participantId: row.participant_id,
-        cardId: row.card_id,
-        count: row.count,
-      }));
+      ).rows;
       const drafts = (
         await client.query<DraftRow>('SELECT * FROM drafts WHERE board_id = $1 ORDER BY updated_at, ord', [boardId])
-      ).rows.map((row) => ({
-        boardId: row.board_id,
-        participantId: row.participant_id,
-        draftId: row.draft_id,
-        data: row.data,
-        updatedAt: row.updated_at,
-      }));
-      return {
-        state: stateRow ? sessionState(stateRow, people, rounds) : null,
-        revision: stateRow?.revision ?? 0,
-        participants: people.map(participantRecord),
-        rounds,
-        ballots,
-        drafts,
-      };
+      ).rows;
+      return storedSession(stateRow, people, rounds, ballots, drafts);
     });
   }
 

@@ -15,7 +15,7 @@ import type {
   VoteRoundRecord,
 } from '../sessions.ts';
 import type { SqliteDatabase } from './database.ts';
-import { participantRecord, roundRecord, sessionState, type BallotRow, type DraftRow, type ParticipantRow, type RoundRow, type StateRow } from '../rows.ts';
+import { storedSession, type BallotRow, type DraftRow, type ParticipantRow, type RoundRow, type StateRow } from '../rows.ts';
 
 const STATE_COLUMNS = `phase_index = @phaseIndex, phase_round = @round, phase_started_at = @phaseStartedAt,
   locked = @locked, locked_at = @lockedAt, private_mode = @privateMode, timer_status = @timerStatus,
@@ -32,38 +32,14 @@ export class SqliteSessions implements SessionStore {
       const people = db
         .statement<[string], ParticipantRow>('SELECT * FROM participants WHERE board_id = ? ORDER BY joined_at, id')
         .all(boardId);
-      const rounds = db
-        .statement<[string], RoundRow>('SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY round')
-        .all(boardId)
-        .map(roundRecord);
+      const rounds = db.statement<[string], RoundRow>('SELECT * FROM vote_rounds WHERE board_id = ? ORDER BY round').all(boardId);
       const ballots = db
         .statement<[string], BallotRow>('SELECT * FROM ballots WHERE board_id = ? ORDER BY round, participant_id, card_id')
-        .all(boardId)
-        .map((row) => ({
-          boardId: row.board_id,
-          round: row.round,
-          participantId: row.participant_id,
-          cardId: row.card_id,
-          count: row.count,
-        }));
+        .all(boardId);
       const drafts = db
         .statement<[string], DraftRow>('SELECT * FROM drafts WHERE board_id = ? ORDER BY updated_at, rowid')
-        .all(boardId)
-        .map((row) => ({
-          boardId: row.board_id,
-          participantId: row.participant_id,
-          draftId: row.draft_id,
-          data: row.data,
-          updatedAt: row.updated_at,
-        }));
-      return {
-        state: stateRow ? sessionState(stateRow, people, rounds) : null,
-        revision: stateRow?.revision ?? 0,
-        participants: people.map(participantRecord),
-        rounds,
-        ballots,
-        drafts,
-      };
+        .all(boardId);
+      return storedSession(stateRow, people, rounds, ballots, drafts);
     });
   }
 
