@@ -26,6 +26,7 @@ import {
   whenSynced,
   type TestProvider,
   type TestServer,
+  writeStorm,
 } from '../test/harness.ts';
 import { barrier, bytesAsText, command, connectRecordingProvider, ok, person, until } from '../test/session.ts';
 import { PostgresStorage } from '../storage/postgres.ts';
@@ -308,17 +309,15 @@ describe.each(['memory', 'postgres'] as const)('a cluster of processes (storage:
     await whenSynced(a);
     const b = provider(s2, board.id, board.tokens.contributor);
     await whenSynced(b);
-    let n = 0;
-    const storm = setInterval(() => {
-      boardText(a.doc).insert(boardText(a.doc).length, `a${n} `);
-      boardText(b.doc).insert(boardText(b.doc).length, `b${n} `);
-      n++;
-    }, 5);
-    cleanups.push(() => clearInterval(storm));
-    await waitFor(() => n >= 30 && text(a.doc).includes('b20 '), 5000, 'writes through both');
+    const storm = writeStorm([
+      [a, 'a'],
+      [b, 'b'],
+    ]);
+    cleanups.push(storm.stop);
+    await waitFor(() => storm.rounds >= 30 && text(a.doc).includes('b20 '), 5000, 'writes through both');
 
     // s1 stops as a killed process would: no lease renewal or release, off Redis, its clients cut
-    clearInterval(storm);
+    storm.stop();
     // what each saw of the other's writes came from the owner: stored before it was sent
     const tokens = (doc: typeof a.doc, who: string) => text(doc).split(' ').filter((t) => t.startsWith(who));
     const seen = [...tokens(a.doc, 'b'), ...tokens(b.doc, 'a')];

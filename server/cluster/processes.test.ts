@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import type { CreateBoardResponse } from '../../shared/api.ts';
 import { MessageType, SyncMessageType } from '../../shared/protocol.ts';
-import { boardText, connectProvider, rawClient, storedText, text, waitFor, whenSynced, type TestProvider } from '../test/harness.ts';
+import { boardText, connectProvider, rawClient, storedText, text, waitFor, whenSynced, writeStorm, type TestProvider } from '../test/harness.ts';
 import { createTestDatabase, type TestDatabase } from '../test/postgres.ts';
 import { freePort, startServerProcess, type ServerProcess } from '../test/process.ts';
 import { ownRedis } from '../test/redis.ts';
@@ -104,18 +104,16 @@ describe('the cluster as processes', () => {
       await whenSynced(a);
       const b = provider(other, board.id, board.tokens.contributor);
       await whenSynced(b);
-      let n = 0;
-      const storm = setInterval(() => {
-        boardText(a.doc).insert(boardText(a.doc).length, `a${round}.${n} `);
-        boardText(b.doc).insert(boardText(b.doc).length, `b${round}.${n} `);
-        n++;
-      }, 5);
-      cleanups.push(() => clearInterval(storm));
+      const storm = writeStorm([
+        [a, `a${round}.`],
+        [b, `b${round}.`],
+      ]);
+      cleanups.push(storm.stop);
       await waitFor(() => tokensFrom(a.doc, `b${round}.`).length > 20 && tokensFrom(b.doc, `a${round}.`).length > 20, 10_000, 'the storm');
 
       owner.process.kill('SIGKILL');
       const killed = Date.now();
-      clearInterval(storm);
+      storm.stop();
       const seen = [...tokensFrom(a.doc, `b${round}.`), ...tokensFrom(b.doc, `a${round}.`)];
       a.destroy();
       b.destroy();
@@ -140,21 +138,13 @@ describe('the cluster as processes', () => {
     await whenSynced(a);
     const b = provider(p2!, board.id, board.tokens.contributor);
     await whenSynced(b);
-    const written: string[] = [];
-    let n = 0;
-    const storm = setInterval(() => {
-      for (const [p, who] of [
-        [a, 'a'],
-        [b, 'b'],
-      ] as const) {
-        const t = `${who}${n} `;
-        boardText(p.doc).insert(boardText(p.doc).length, t);
-        written.push(t);
-      }
-      n++;
-    }, 5);
-    cleanups.push(() => clearInterval(storm));
-    await waitFor(() => n > 30, 5000, 'writes before');
+    const storm = writeStorm([
+      [a, 'a'],
+      [b, 'b'],
+    ]);
+    const { written } = storm;
+    cleanups.push(storm.stop);
+    await waitFor(() => storm.rounds > 30, 5000, 'writes before');
 
     let lostSync = 0;
     b.on('sync', (synced: boolean) => {
@@ -171,9 +161,9 @@ describe('the cluster as processes', () => {
     await waitFor(() => lostSync > 0 && b.synced && b.wsconnected, 10_000, 'b back');
     const gapMs = Date.now() - lostSync;
     await whenSynced(a2, 5000);
-    const resumed = n;
-    await waitFor(() => n > resumed + 30, 5000, 'writes after');
-    clearInterval(storm);
+    const resumed = storm.rounds;
+    await waitFor(() => storm.rounds > resumed + 30, 5000, 'writes after');
+    storm.stop();
 
     const fresh = provider(p2!, board.id, board.tokens.viewer);
     await waitFor(() => written.every((t) => text(fresh.doc).includes(t)), 10_000, 'every write served');
@@ -191,32 +181,24 @@ describe('the cluster as processes', () => {
     await whenSynced(a);
     const b = provider(p2!, board.id, board.tokens.contributor);
     await whenSynced(b);
-    const written: string[] = [];
-    let n = 0;
-    const storm = setInterval(() => {
-      for (const [p, who] of [
-        [a, 'a'],
-        [b, 'b'],
-      ] as const) {
-        const t = `${who}${n} `;
-        boardText(p.doc).insert(boardText(p.doc).length, t);
-        written.push(t);
-      }
-      n++;
-    }, 5);
-    cleanups.push(() => clearInterval(storm));
+    const storm = writeStorm([
+      [a, 'a'],
+      [b, 'b'],
+    ]);
+    const { written } = storm;
+    cleanups.push(storm.stop);
     await waitFor(() => tokensFrom(b.doc, 'a').length > 20, 5000, 'writes before');
     let closed = false;
     b.on('connection-close', () => (closed = true));
     await redis.stop();
     await waitFor(() => closed, 5000, 'the relay closed');
-    const during = n;
-    await waitFor(() => n > during + 20, 5000, 'writes while Redis is down');
+    const during = storm.rounds;
+    await waitFor(() => storm.rounds > during + 20, 5000, 'writes while Redis is down');
     redis = await ownRedis(port);
     await waitFor(() => b.wsconnected && b.synced, 10_000, 'the relay back');
-    const after = n;
-    await waitFor(() => n > after + 20, 5000, 'writes after');
-    clearInterval(storm);
+    const after = storm.rounds;
+    await waitFor(() => storm.rounds > after + 20, 5000, 'writes after');
+    storm.stop();
 
     await waitFor(() => written.every((t) => text(a.doc).includes(t) && text(b.doc).includes(t)), 10_000, 'every write on both');
     const storage = await PostgresStorage.open(db.url);
@@ -232,28 +214,23 @@ describe('the cluster as processes', () => {
     await addTextCardsOverSocket(procs[0]!, board);
     const clients = procs.map((p) => provider(p, board.id, board.tokens.contributor));
     await Promise.all(clients.map((c) => whenSynced(c)));
-    const written: string[] = [];
-    let n = 0;
-    const storm = setInterval(() => {
-      clients.forEach((c, i) => {
-        const t = `c${i}.${n} `;
-        boardText(c.doc).insert(boardText(c.doc).length, t);
-        written.push(t);
-      });
-      n++;
-    }, 10);
-    cleanups.push(() => clearInterval(storm));
+    const storm = writeStorm(
+      clients.map((c, i) => [c, `c${i}.`] as const),
+      10,
+    );
+    const { written } = storm;
+    cleanups.push(storm.stop);
 
     for (let i = 0; i < procs.length; i++) {
-      const before = n;
-      await waitFor(() => n > before + 10, 5000, 'writes before this restart');
+      const before = storm.rounds;
+      await waitFor(() => storm.rounds > before + 10, 5000, 'writes before this restart');
       procs[i]!.process.kill('SIGTERM');
       expect(await procs[i]!.exited).toBe(0);
       // the same address comes back, as a restarted process behind a load balancer does
       procs[i] = await startProcess(REDIS_URL, ports[i]);
       await waitFor(() => clients.every((c) => c.wsconnected && c.synced), 10_000, 'every client synced again');
     }
-    clearInterval(storm);
+    storm.stop();
 
     const fresh = provider(procs[1]!, board.id, board.tokens.viewer);
     await waitFor(() => written.every((t) => text(fresh.doc).includes(t)), 10_000, 'every write served');

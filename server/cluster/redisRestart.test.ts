@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryStorage } from '../storage/memory.ts';
-import { addTextCards, boardText, connectProvider, startServer, storedText, text, waitFor, whenSynced, type TestServer } from '../test/harness.ts';
+import { addTextCards, connectProvider, startServer, storedText, text, waitFor, whenSynced, writeStorm, type TestServer } from '../test/harness.ts';
 import { freePort } from '../test/process.ts';
 import { ownRedis } from '../test/redis.ts';
 import { MemoryLeaseStore } from './memoryLeases.ts';
@@ -43,35 +43,27 @@ describe('a Redis restart during writes', () => {
     expect(s2.cluster!.relays.count).toBe(1);
 
     // both write all along, one token every few ms each
-    const written: string[] = [];
-    let n = 0;
-    const storm = setInterval(() => {
-      for (const [p, who] of [
-        [a, 'a'],
-        [b, 'b'],
-      ] as const) {
-        const token = `${who}${n} `;
-        boardText(p.doc).insert(boardText(p.doc).length, token);
-        written.push(token);
-      }
-      n++;
-    }, 5);
-    cleanups.push(() => clearInterval(storm));
-    await waitFor(() => n >= 20, 5000, 'writes before the restart');
+    const storm = writeStorm([
+      [a, 'a'],
+      [b, 'b'],
+    ]);
+    const { written } = storm;
+    cleanups.push(storm.stop);
+    await waitFor(() => storm.rounds >= 20, 5000, 'writes before the restart');
 
     const closes: number[] = [];
     b.on('connection-close', (event: CloseEvent | null) => closes.push(event?.code ?? 0));
     await redis.stop();
     await waitFor(() => closes.length > 0, 5000, 'the relay closed');
     expect(closes[0]).toBe(1012);
-    const during = n;
-    await waitFor(() => n >= during + 20, 5000, 'writes while Redis is down');
+    const during = storm.rounds;
+    await waitFor(() => storm.rounds >= during + 20, 5000, 'writes while Redis is down');
     redis = await ownRedis(port);
 
     await waitFor(() => b.wsconnected && b.synced && s2.cluster!.relays.count === 1, 10_000, 'the relay back');
-    const after = n;
-    await waitFor(() => n >= after + 20, 5000, 'writes after the restart');
-    clearInterval(storm);
+    const after = storm.rounds;
+    await waitFor(() => storm.rounds >= after + 20, 5000, 'writes after the restart');
+    storm.stop();
 
     const everything = (doc: typeof a.doc) => written.every((t) => text(doc).includes(t));
     await waitFor(() => everything(a.doc) && everything(b.doc), 10_000, 'every write on both clients');

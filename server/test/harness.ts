@@ -188,6 +188,35 @@ export function boardText(doc: Y.Doc, id = TEXT_CARD): Y.Text {
   return title;
 }
 
+/** A steady stream of small writes: every `everyMs`, each writer appends `<prefix><round> ` to its text card. */
+export type WriteStorm = {
+  /** every token written, in the order written */
+  readonly written: string[];
+  /** rounds written so far */
+  readonly rounds: number;
+  stop(): void;
+};
+
+export function writeStorm(writers: readonly (readonly [WebsocketProvider, string])[], everyMs = 5): WriteStorm {
+  const written: string[] = [];
+  let rounds = 0;
+  const timer = setInterval(() => {
+    for (const [provider, prefix] of writers) {
+      const token = `${prefix}${rounds} `;
+      boardText(provider.doc).insert(boardText(provider.doc).length, token);
+      written.push(token);
+    }
+    rounds++;
+  }, everyMs);
+  return {
+    written,
+    get rounds() {
+      return rounds;
+    },
+    stop: () => clearInterval(timer),
+  };
+}
+
 /** What a text card's title says in `doc` ('' while the card is not there). */
 export function text(doc: Y.Doc, id = TEXT_CARD): string {
   return cardTitleText(doc, id)?.toString() ?? '';
