@@ -12,7 +12,7 @@ import { CloseCode } from '../shared/protocol.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
 import { startServerProcess, type ServerProcess } from './test/process.ts';
 import { boardText, connectProvider, storedText, text, waitFor, whenSynced } from './test/harness.ts';
-import { addTextCardsOverSocket } from './test/session.ts';
+import { addTextCardsOverSocket, writeThenTerminate } from './test/session.ts';
 import type { CreateBoardResponse } from '../shared/api.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -89,24 +89,7 @@ describe('server process', () => {
     const child = await startChild(dataDir);
     const board = await createBoard(child.url);
     await addTextCardsOverSocket(child, board);
-    const writer = connectProvider(child, board.id, board.tokens.facilitator);
-    cleanups.push(() => writer.destroy());
-    const closes: number[] = [];
-    writer.on('connection-close', (event) => {
-      if (event) closes.push(event.code);
-    });
-    await whenSynced(writer);
-    boardText(writer.doc).insert(0, 'stored at shutdown');
-    const echo = connectProvider(child, board.id, board.tokens.viewer);
-    cleanups.push(() => echo.destroy());
-    await waitFor(() => text(echo.doc) === 'stored at shutdown', 5000, 'write reached the server');
-    echo.destroy();
-
-    child.process.kill('SIGTERM');
-    expect(await child.exited).toBe(0);
-    await waitFor(() => closes.length > 0, 5000, 'close event');
-    expect(closes[0]).toBe(CloseCode.serviceRestart);
-    writer.destroy();
+    expect(await writeThenTerminate(child, board, 'stored at shutdown')).toEqual({ exitCode: 0, closeCode: CloseCode.serviceRestart });
 
     const storage = SqliteStorage.open(dataDir);
     cleanups.push(() => storage.close());

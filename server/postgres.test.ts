@@ -11,7 +11,7 @@ import { PostgresStorage } from './storage/postgres.ts';
 import { boardText, connectProvider, startServer, storedText, text, waitFor, whenSynced } from './test/harness.ts';
 import { createTestDatabase, type TestDatabase } from './test/postgres.ts';
 import { startServerProcess } from './test/process.ts';
-import { addTextCardsOverSocket, person } from './test/session.ts';
+import { addTextCardsOverSocket, person, writeThenTerminate } from './test/session.ts';
 import type { CreateBoardResponse } from '../shared/api.ts';
 
 let database: TestDatabase;
@@ -73,24 +73,7 @@ describe('server on PostgreSQL', () => {
     expect(res.status).toBe(201);
     const board = (await res.json()) as CreateBoardResponse;
     await addTextCardsOverSocket(child, board);
-    const writer = connectProvider(child, board.id, board.tokens.facilitator);
-    cleanups.push(() => writer.destroy());
-    const closes: number[] = [];
-    writer.on('connection-close', (event) => {
-      if (event) closes.push(event.code);
-    });
-    await whenSynced(writer);
-    boardText(writer.doc).insert(0, 'kept in PostgreSQL');
-    const echo = connectProvider(child, board.id, board.tokens.viewer);
-    cleanups.push(() => echo.destroy());
-    await waitFor(() => text(echo.doc) === 'kept in PostgreSQL', 5000, 'write reached the server');
-    echo.destroy();
-
-    child.process.kill('SIGTERM');
-    expect(await child.exited).toBe(0);
-    await waitFor(() => closes.length > 0, 5000, 'close event');
-    expect(closes[0]).toBe(CloseCode.serviceRestart);
-    writer.destroy();
+    expect(await writeThenTerminate(child, board, 'kept in PostgreSQL')).toEqual({ exitCode: 0, closeCode: CloseCode.serviceRestart });
     expect(existsSync(path.join(dataDir, 'crossboard.sqlite'))).toBe(false);
     const stored = await storage();
     expect((await stored.documents.loadDocument(board.id)).updates).toHaveLength(0);

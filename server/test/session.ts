@@ -19,8 +19,10 @@ import {
 } from '../../shared/protocol.ts';
 import type { Sector, Role } from '../../shared/schema.ts';
 import {
+  boardText,
   connectProvider,
   TEXT_CARD,
+  text,
   waitFor,
   whenSynced,
   writeTextCards,
@@ -29,6 +31,7 @@ import {
   type TestServer,
 } from './harness.ts';
 import type { CreateBoardResponse } from '../../shared/api.ts';
+import type { ServerProcess } from './process.ts';
 
 /** A type-100 frame carrying `json` (a string, sent as is: tests send garbage too). */
 export function controlFrameOf(json: string): Uint8Array {
@@ -220,4 +223,35 @@ export async function barrier(target: Target): Promise<void> {
   const id = `barrier-${nextId++}`;
   sendOf(target, controlFrameOf(JSON.stringify({ type: 'command', id, name: 'barrier' })));
   await waitFor(() => controlOf(target).some((m) => m.type === 'result' && m.id === id), 5000, 'barrier');
+}
+
+/**
+ * Writes `words` into the text card as the facilitator of a board on a child process, waits until
+ * another connection has them (so they are stored), then sends the process SIGTERM. Resolves with
+ * the process's exit code and the close code the writer got.
+ */
+export async function writeThenTerminate(
+  child: Pick<ServerProcess, 'wsUrl' | 'process' | 'exited'>,
+  board: CreateBoardResponse,
+  words: string,
+): Promise<{ exitCode: number | null; closeCode: number }> {
+  const writer = connectProvider(child, board.id, board.tokens.facilitator);
+  const echo = connectProvider(child, board.id, board.tokens.viewer);
+  try {
+    const closes: number[] = [];
+    writer.on('connection-close', (event) => {
+      if (event) closes.push(event.code);
+    });
+    await whenSynced(writer);
+    boardText(writer.doc).insert(0, words);
+    await waitFor(() => text(echo.doc) === words, 5000, 'write reached the server');
+    echo.destroy();
+    child.process.kill('SIGTERM');
+    const exitCode = await child.exited;
+    await waitFor(() => closes.length > 0, 5000, 'close event');
+    return { exitCode, closeCode: closes[0]! };
+  } finally {
+    writer.destroy();
+    echo.destroy();
+  }
 }
