@@ -4,13 +4,17 @@
  * tests build as many servers as they like on port 0.
  */
 import { createNodeWebSocket } from '@hono/node-ws';
-import { Hono } from 'hono';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import type { BlankEnv } from 'hono/types';
+import type { Hono } from 'hono';
 import { API_HEADERS, secureHeaders } from './securityHeaders.ts';
 import { apiBodyLimit } from './api/bodyLimit.ts';
 import type { Server } from 'node:http';
 import { createApi } from './api/boards.ts';
 import { createBriefApi, type BriefApiDeps } from './api/brief.ts';
 import { createCommentsApi, DEFAULT_COMMENT_RATE, type CommentsApiDeps } from './api/comments.ts';
+import { createHealthApi } from './api/health.ts';
+import { serveOpenApi } from './api/openapi.ts';
 import { Cluster, type ClusterConfig } from './cluster/cluster.ts';
 import { resolveLimits, type Limits } from './config.ts';
 import { consoleLogger, type Logger } from './log.ts';
@@ -59,9 +63,10 @@ export type CrossboardApp = {
   /** resolves once the app can serve (in a cluster: connected to Redis); listen after it */
   ready: Promise<void>;
   /**
-   * Closes every socket with 1012, stores every loaded board (in a cluster: then gives up its
-   * leases, so other processes take the boards over at once), then stops timers. Does not close
-   * the HTTP server or the storage: whoever opened them does.
+   * Turns GET /api/ready to 503 at once (the drain has begun), closes every socket with 1012,
+   * stores every loaded board (in a cluster: then gives up its leases, so other processes take the
+   * boards over at once), then stops timers. Does not close the HTTP server or the storage:
+   * whoever opened them does.
    */
   shutdown(): Promise<void>;
 };
@@ -82,7 +87,8 @@ export function createApp(deps: AppDeps): CrossboardApp {
   const rooms = new Rooms({ storage, limits, logger, hooks: facilitation.hooks, ownership: cluster?.keeper });
   cluster?.attach({ rooms, facilitation });
   const shared = cluster?.rateChecks(deps.comments?.rate ?? DEFAULT_COMMENT_RATE);
-  const app = new Hono();
+  // routes describe themselves in the OpenAPI document (api/openapi.ts) as they are mounted
+  const app = new OpenAPIHono<BlankEnv>();
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
 
   app.onError((error, c) => {
@@ -96,7 +102,12 @@ export function createApp(deps: AppDeps): CrossboardApp {
   app.use('/api/*', secureHeaders(API_HEADERS));
   // before every route, the board check included: an oversized body is refused unread
   app.use('/api/*', apiBodyLimit(limits.maxApiBodyBytes));
-  // before the board API, whose catch-all answers 404 (vote results and the names setting: see BriefApiDeps)
+  // set when shutdown begins: readiness answers 503 from then on, so balancers move traffic away
+  let draining = false;
+  // liveness and readiness, and the API's description: before the board API, whose catch-all answers 404
+  app.route('/api', createHealthApi({ rooms, storage, redis: cluster?.bus, draining: () => draining, logger }));
+  serveOpenApi(app);
+  // before the board API too (vote results and the names setting: see BriefApiDeps)
   app.route(
     '/api',
     createBriefApi({
@@ -153,6 +164,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
 
   let shuttingDown: Promise<void> | null = null;
   const shutdown = () => {
+    draining = true;
     shuttingDown ??= (async () => {
       socketRoute.stop();
       // relayed to other processes' boards: closed, and their owners told

@@ -25,7 +25,8 @@
  *   COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS, QUIET_BROADCAST_MS   override the limits in config.ts
  *
  * Prints `Crossboard listening on http://HOST:PORT` once ready (tests parse it). On SIGTERM or
- * SIGINT: closes every socket with 1012, stores every loaded board, closes storage, exits 0.
+ * SIGINT: GET /api/ready answers 503 from then on, closes every socket with 1012, stores every
+ * loaded board, closes storage, exits 0.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';

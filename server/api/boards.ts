@@ -1,15 +1,15 @@
 /**
- * The JSON API: create a board (returns its three capability links), read a board's metadata
- * with a token, and a health check.
+ * The JSON API: create a board (returns its three capability links) and read a board's metadata
+ * with a token. (Liveness and readiness are health.ts.)
  *
  * Creating a board is the one thing anyone may do without a link, so it has limits of its own:
  * per address (boardsPerMinutePerAddress, boardCreationBurstPerAddress: 429 with Retry-After),
  * and, for closed deployments, a creation token (CREATE_BOARD_TOKEN) without which it is refused.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import * as Y from 'yjs';
-import { z } from 'zod';
 import { applyTemplate, initBoard, readMeta } from '../../shared/board/index.ts';
 import { LIMITS, TEMPLATES, ROLES, type Role } from '../../shared/schema.ts';
 import { templateDefinition } from '../../shared/facilitation/index.ts';
@@ -22,6 +22,8 @@ import type { Rooms } from '../rooms/rooms.ts';
 import type { BoardRecord, Storage } from '../storage/storage.ts';
 import { readJsonBody } from './jsonBody.ts';
 import { boardAuth } from './boardAuth.ts';
+import { BOARD_AUTH_ERRORS, BOARD_TOKEN, describeRoute, errors, json, jsonBody } from './openapi.ts';
+import { boardInfoResponse, createBoardResponse, type ApiError, type BoardInfoResponse, type CreateBoardResponse } from '../../shared/api.ts';
 
 export type ApiDeps = {
   storage: Storage;
@@ -47,14 +49,17 @@ function optionalText(max: number) {
   return z.string({ error: message }).trim().max(max, { error: message }).optional();
 }
 
-export const createBoardBody = z.object({
-  title: requiredText(LIMITS.metaTitle),
-  challenge: optionalText(LIMITS.challenge),
-  sponsor: optionalText(LIMITS.sponsor),
-  template: z.enum(TEMPLATES, { error: `must be one of ${TEMPLATES.join(', ')}` }).optional(),
-});
+export const createBoardBody = z
+  .object({
+    title: requiredText(LIMITS.metaTitle),
+    challenge: optionalText(LIMITS.challenge),
+    sponsor: optionalText(LIMITS.sponsor),
+    template: z.enum(TEMPLATES, { error: `must be one of ${TEMPLATES.join(', ')}` }).optional(),
+  })
+  .meta({ id: 'CreateBoardRequest' });
 
-import type { ApiError, BoardInfoResponse, CreateBoardResponse, HealthResponse } from '../../shared/api.ts';
+/** The `:id` of every route under a board. */
+export const boardParams = z.object({ id: z.string().openapi({ param: { description: "the board's id" } }) });
 
 /**
  * Stores a new board whose document is `doc` (its first snapshot), with fresh id and tokens, and
@@ -108,16 +113,34 @@ function creationTokenRefusal(c: Context, expected: string | undefined): Respons
   return null;
 }
 
-export function createApi(deps: ApiDeps): Hono {
+export function createApi(deps: ApiDeps): OpenAPIHono {
   const { storage, rooms, limits, logger } = deps;
   const now = deps.now ?? Date.now;
-  const api = new Hono();
+  const api = new OpenAPIHono();
   const creations =
     deps.creations ?? localRateCheck(new KeyedRateLimiter(limits.boardsPerMinutePerAddress / 60, limits.boardCreationBurstPerAddress));
 
-  // how many boards are in memory: lets operators (and the heap benchmark) see unloading work
-  api.get('/health', (c) => c.json({ ok: true, rooms: deps.rooms.loadedCount } satisfies HealthResponse));
-
+  describeRoute(api, {
+    method: 'post',
+    path: '/boards',
+    summary: 'Start a board',
+    description:
+      'Anyone may start a board, unless the server was started with CREATE_BOARD_TOKEN: then that token is needed as a bearer token. ' +
+      'The answer carries the three links (facilitator, contributor, viewer); their tokens are shown only here.',
+    tags: ['boards'],
+    security: [{}, { createBoardToken: [] }],
+    request: { body: jsonBody(createBoardBody) },
+    responses: {
+      201: json(createBoardResponse, 'the board, with its tokens and links'),
+      ...errors({
+        400: true,
+        401: "code 'create-token-required': this server needs its creation token",
+        403: "code 'create-token-invalid': not this server's creation token",
+        413: true,
+        429: "code 'rate-limited': too many boards from this address",
+      }),
+    },
+  });
   api.post('/boards', async (c) => {
     const refused = creationTokenRefusal(c, deps.createBoardToken);
     if (refused) return refused;
@@ -151,6 +174,15 @@ export function createApi(deps: ApiDeps): Hono {
     return c.json(body, 201);
   });
 
+  describeRoute(api, {
+    method: 'get',
+    path: '/boards/{id}',
+    summary: "A board's title, challenge and the caller's role",
+    tags: ['boards'],
+    security: BOARD_TOKEN,
+    request: { params: boardParams },
+    responses: { 200: json(boardInfoResponse, 'the board as the token sees it'), ...errors(BOARD_AUTH_ERRORS) },
+  });
   api.get('/boards/:id', boardAuth(storage), async (c) => {
     const id = c.req.param('id');
     const { board, role } = c.var;

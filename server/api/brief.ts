@@ -18,14 +18,24 @@
  * boards' WebSockets.
  */
 import { randomBytes } from 'node:crypto';
-import { Hono, type Context } from 'hono';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
 import * as Y from 'yjs';
-import { z } from 'zod';
 import { readMeta, updateMeta } from '../../shared/board/index.ts';
 import { BRIEF_FORMATS, briefFileName, isBriefFormat, type BriefFormat } from '../../shared/brief/formats.ts';
 import { VERSION_NAME_MAX } from '../../shared/brief/versions.ts';
 import { LIMITS, type Role } from '../../shared/schema.ts';
-import type { VersionComparisonResponse, VersionInfo, VersionListResponse, VotesResponse } from '../../shared/api.ts';
+import {
+  createBoardResponse,
+  versionComparisonResponse,
+  versionInfo as versionInfoSchema,
+  versionListResponse,
+  votesResponse,
+  type VersionComparisonResponse,
+  type VersionInfo,
+  type VersionListResponse,
+  type VotesResponse,
+} from '../../shared/api.ts';
 import type { BriefJob } from '../brief/job.ts';
 import {
   RenderQueueFullError,
@@ -48,7 +58,8 @@ import type { Rooms } from '../rooms/rooms.ts';
 import type { Storage, StoredVersion, VersionRecord } from '../storage/storage.ts';
 import { readJsonBody } from './jsonBody.ts';
 import { boardAuth, type BoardAuthEnv } from './boardAuth.ts';
-import { requiredText, storeNewBoard } from './boards.ts';
+import { boardParams, requiredText, storeNewBoard } from './boards.ts';
+import { BOARD_AUTH_ERRORS, BOARD_TOKEN, describeRoute, errors, json, jsonBody } from './openapi.ts';
 
 export type BriefApiDeps = {
   storage: Storage;
@@ -71,12 +82,58 @@ const FORMAT_LIST = Object.keys(BRIEF_FORMATS) as BriefFormat[];
 const BRIEF_FILE = ':file{brief(?:\\.[^/]*)?}';
 const VERSION_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-const versionBody = z.object({
-  name: requiredText(VERSION_NAME_MAX),
-  by: z.string({ error: 'must be a string' }).optional(),
+const versionBody = z
+  .object({
+    name: requiredText(VERSION_NAME_MAX),
+    by: z.string({ error: 'must be a string' }).optional().meta({ description: 'the name of who saves it, shown in the version list' }),
+  })
+  .meta({ id: 'SaveVersionRequest' });
+
+const copyBody = z
+  .object({ title: requiredText(LIMITS.metaTitle).optional().meta({ description: 'default: "Copy of <title>"' }) })
+  .meta({ id: 'CopyVersionRequest' });
+
+// ---------------------------------------------------------------------------------------------
+// How the routes are described in the OpenAPI document (openapi.ts)
+
+const versionParams = boardParams.extend({ vid: z.string().openapi({ param: { description: "the saved version's id" } }) });
+
+/** `brief.pdf` and the like: the route takes any `brief.*` and answers 404 with the list for the rest. */
+const fileParam = z.object({
+  file: z.enum(FORMAT_LIST.map((f) => `brief.${f}`)).openapi({ param: { description: 'the brief, in the format its extension names' } }),
 });
 
-const copyBody = z.object({ title: requiredText(LIMITS.metaTitle).optional() });
+const exportQuery = z.object({
+  by: z.string().optional().openapi({ param: { description: 'the name of who exports it, printed in the brief when names are shown' } }),
+  names: z.literal('0').optional().openapi({ param: { description: "0: leave people's names out, even where the board shows them" } }),
+  inline: z.literal('1').optional().openapi({ param: { description: '1 (HTML only): to show in the browser rather than download' } }),
+});
+
+/** The media types of the formats, without their parameters, and what each body is. */
+const briefContent = Object.fromEntries(
+  FORMAT_LIST.map((format) => {
+    const mediaType = BRIEF_FORMATS[format].contentType.split(';')[0]!;
+    const schema =
+      format === 'json'
+        ? { type: 'object' as const, description: 'the brief as data, documented field by field in docs/brief-json.md' }
+        : format === 'md' || format === 'html'
+          ? { type: 'string' as const }
+          : { type: 'string' as const, contentMediaType: mediaType };
+    return [mediaType, { schema }];
+  }),
+);
+
+const briefHeaders = {
+  'Content-Disposition': { description: 'attachment (inline for ?inline=1) with the file name made from the title', schema: { type: 'string' as const } },
+  'X-Board-Version': { description: 'the board version (fingerprint) the brief was made from', schema: { type: 'string' as const } },
+};
+
+const exportErrors = errors({
+  ...BOARD_AUTH_ERRORS,
+  404: 'no board with this id, no such version, or not a format there is (`formats` lists them)',
+  500: 'the brief could not be made',
+  503: 'the server is busy making other briefs',
+});
 
 /**
  * A name someone typed, made safe to print in a document: control and formatting characters
@@ -129,14 +186,14 @@ function onlyFacilitators(c: Context, role: Role, what: string): Response | null
   return c.json({ error: `only the facilitator can ${what}`, role }, 403);
 }
 
-export function createBriefApi(deps: BriefApiDeps): Hono {
+export function createBriefApi(deps: BriefApiDeps): OpenAPIHono {
   const { storage, rooms, logger } = deps;
   const now = deps.now ?? Date.now;
   const voteResults = deps.voteResults ?? noVoteResults;
   const showNamesSetting = deps.showNames ?? namesShownByDefault;
   const renderer = deps.renderer ?? sharedRenderPool();
   const maxVersions = deps.maxVersionsPerBoard ?? 100;
-  const api = new Hono();
+  const api = new OpenAPIHono();
 
   const auth = boardAuth(storage);
 
@@ -224,13 +281,44 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     return c.body(outcome.body as Uint8Array<ArrayBuffer>, 200, headers);
   }
 
+  describeRoute(api, {
+    method: 'get',
+    path: '/boards/{id}/{file}',
+    summary: 'The brief of the live board, or of a saved version (?version=)',
+    description: 'Any token. Hidden vote counts are never in it, and names only where the board shows them.',
+    tags: ['brief'],
+    security: BOARD_TOKEN,
+    request: {
+      params: boardParams.extend(fileParam.shape),
+      query: exportQuery.extend({ version: z.string().optional().openapi({ param: { description: 'a saved version instead of the live board' } }) }),
+    },
+    responses: { 200: { description: 'the brief as a file', headers: briefHeaders, content: briefContent }, ...exportErrors },
+  });
   api.get(`/boards/:id/${BRIEF_FILE}`, auth, (c) => exportBrief(c, c.req.query('version') || undefined));
 
+  describeRoute(api, {
+    method: 'get',
+    path: '/boards/{id}/versions/{vid}/{file}',
+    summary: 'The brief of a saved version',
+    tags: ['brief'],
+    security: BOARD_TOKEN,
+    request: { params: versionParams.extend(fileParam.shape), query: exportQuery },
+    responses: { 200: { description: 'the brief as a file', headers: briefHeaders, content: briefContent }, ...exportErrors },
+  });
   api.get(`/boards/:id/versions/:vid/${BRIEF_FILE}`, auth, async (c) => {
     // the version is checked after the token, like every other route under a board
     return exportBrief(c, c.req.param('vid'));
   });
 
+  describeRoute(api, {
+    method: 'get',
+    path: '/boards/{id}/versions',
+    summary: 'Saved versions, newest first',
+    tags: ['brief'],
+    security: BOARD_TOKEN,
+    request: { params: boardParams },
+    responses: { 200: json(versionListResponse, 'the versions'), ...errors(BOARD_AUTH_ERRORS) },
+  });
   api.get('/boards/:id/versions', auth, async (c) => {
     const id = c.req.param('id');
     const versions = (await storage.versions.listVersions(id)).map(versionInfo).reverse();
@@ -239,6 +327,19 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     return c.json(body);
   });
 
+  describeRoute(api, {
+    method: 'post',
+    path: '/boards/{id}/versions',
+    summary: 'Save the board as it is now, as a named version',
+    description: 'Facilitator token only. The version keeps the document and the vote results anyone could see.',
+    tags: ['brief'],
+    security: BOARD_TOKEN,
+    request: { params: boardParams, body: jsonBody(versionBody) },
+    responses: {
+      201: json(versionInfoSchema, 'the saved version'),
+      ...errors({ 400: true, ...BOARD_AUTH_ERRORS, 403: 'only the facilitator can save a version', 409: true, 413: true }),
+    },
+  });
   api.post('/boards/:id/versions', auth, async (c) => {
     const id = c.req.param('id');
     const refused = onlyFacilitators(c, c.var.role, 'save a version');
@@ -265,6 +366,17 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     return c.json(versionInfo(version), 201);
   });
 
+  const versionErrors = errors({ ...BOARD_AUTH_ERRORS, 404: 'no board with this id, or no such version' });
+
+  describeRoute(api, {
+    method: 'get',
+    path: '/boards/{id}/versions/{vid}',
+    summary: 'One saved version',
+    tags: ['brief'],
+    security: BOARD_TOKEN,
+    request: { params: versionParams },
+    responses: { 200: json(versionInfoSchema, 'the version'), ...versionErrors },
+  });
   api.get('/boards/:id/versions/:vid', auth, async (c) => {
     const id = c.req.param('id');
     const version = await findVersion(c, id, c.req.param('vid'));
@@ -272,6 +384,23 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     return c.json(versionInfo(version));
   });
 
+  describeRoute(api, {
+    method: 'get',
+    path: '/boards/{id}/versions/{vid}/state',
+    summary: "A saved version's document",
+    description: 'The Yjs document as one update (Y.encodeStateAsUpdate): apply it to an empty Y.Doc to read the version.',
+    tags: ['brief'],
+    security: BOARD_TOKEN,
+    request: { params: versionParams },
+    responses: {
+      200: {
+        description: 'the document, binary',
+        headers: { 'X-Board-Version': briefHeaders['X-Board-Version'] },
+        content: { 'application/octet-stream': { schema: { type: 'string', contentMediaType: 'application/octet-stream' } } },
+      },
+      ...versionErrors,
+    },
+  });
   api.get('/boards/:id/versions/:vid/state', auth, async (c) => {
     const id = c.req.param('id');
     const version = await findVersion(c, id, c.req.param('vid'));
@@ -286,6 +415,15 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
 
   // the vote results saved with a version: with the state, a client builds the version's brief
   // itself (the sponsor's page). Only results that could be seen were ever saved.
+  describeRoute(api, {
+    method: 'get',
+    path: '/boards/{id}/versions/{vid}/votes',
+    summary: 'The vote results saved with a version',
+    tags: ['brief'],
+    security: BOARD_TOKEN,
+    request: { params: versionParams },
+    responses: { 200: json(votesResponse, 'the rounds as they could be seen when the version was saved'), ...versionErrors },
+  });
   api.get('/boards/:id/versions/:vid/votes', auth, async (c) => {
     const id = c.req.param('id');
     const version = await findVersion(c, id, c.req.param('vid'));
@@ -295,6 +433,19 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     return c.json(body);
   });
 
+  describeRoute(api, {
+    method: 'get',
+    path: '/boards/{id}/versions/{vid}/compare',
+    summary: 'What changed between a saved version and the live board',
+    tags: ['brief'],
+    security: BOARD_TOKEN,
+    request: { params: versionParams },
+    responses: {
+      200: json(versionComparisonResponse, 'the version (before) against the live board (after)'),
+      ...versionErrors,
+      ...errors({ 500: 'the comparison could not be made', 503: 'the server is busy making briefs' }),
+    },
+  });
   api.get('/boards/:id/versions/:vid/compare', auth, async (c) => {
     const id = c.req.param('id');
     const version = await findVersion(c, id, c.req.param('vid'));
@@ -319,6 +470,20 @@ export function createBriefApi(deps: BriefApiDeps): Hono {
     return c.json(body);
   });
 
+  describeRoute(api, {
+    method: 'post',
+    path: '/boards/{id}/versions/{vid}/copy',
+    summary: 'A new board from a saved version',
+    description: 'Facilitator token only. The new board has fresh links and no votes; an empty body is allowed.',
+    tags: ['brief'],
+    security: BOARD_TOKEN,
+    request: { params: versionParams, body: { ...jsonBody(copyBody), required: false } },
+    responses: {
+      201: json(createBoardResponse, 'the new board, with its tokens and links'),
+      ...errors({ 400: true, ...BOARD_AUTH_ERRORS, 403: 'only the facilitator can copy a version into a new board', 413: true }),
+      ...versionErrors,
+    },
+  });
   api.post('/boards/:id/versions/:vid/copy', auth, async (c) => {
     const id = c.req.param('id');
     const refused = onlyFacilitators(c, c.var.role, 'copy a version into a new board');

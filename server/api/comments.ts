@@ -10,11 +10,10 @@
  * length, in number per board, and in rate per token (a viewer link may be forwarded widely).
  */
 import { randomBytes } from 'node:crypto';
-import { Hono } from 'hono';
-import { z } from 'zod';
+import { OpenAPIHono, z } from '@hono/zod-openapi';
 import { readBoard } from '../../shared/board/index.ts';
 import { BRIEF_SECTIONS, BRIEF_SECTION_IDS, COMMENT_LIMITS, type SponsorComment } from '../../shared/brief/comments.ts';
-import type { CommentListResponse } from '../../shared/api.ts';
+import { commentListResponse, sponsorComment, type CommentListResponse } from '../../shared/api.ts';
 import type { ControlMessage } from '../../shared/protocol.ts';
 import type { Logger } from '../log.ts';
 import { KeyedRateLimiter, localRateCheck, type RateCheck } from '../rateLimit.ts';
@@ -23,6 +22,8 @@ import type { Rooms } from '../rooms/rooms.ts';
 import type { Storage, StoredComment } from '../storage/storage.ts';
 import { readJsonBody } from './jsonBody.ts';
 import { boardAuth } from './boardAuth.ts';
+import { boardParams } from './boards.ts';
+import { BOARD_AUTH_ERRORS, BOARD_TOKEN, describeRoute, errors, json, jsonBody } from './openapi.ts';
 
 export type CommentRate = {
   /** comments one token may leave per minute, on average */
@@ -104,28 +105,30 @@ function personField(max: number) {
     .optional();
 }
 
-export const newCommentBody = z.object({
-  target: z.discriminatedUnion(
-    'kind',
-    [
-      z.object({
-        kind: z.literal('section'),
-        id: z.enum(BRIEF_SECTION_IDS as [string, ...string[]], {
-          error: `must be one of ${BRIEF_SECTION_IDS.join(', ')}`,
+export const newCommentBody = z
+  .object({
+    target: z.discriminatedUnion(
+      'kind',
+      [
+        z.object({
+          kind: z.literal('section'),
+          id: z.enum(BRIEF_SECTION_IDS as [string, ...string[]], {
+            error: `must be one of ${BRIEF_SECTION_IDS.join(', ')}`,
+          }),
         }),
-      }),
-      z.object({ kind: z.literal('idea'), cardId: z.string({ error: 'must be a card id' }).regex(CARD_ID, { error: 'must be a card id' }) }),
-    ],
-    { error: 'must be {kind: "section", id} or {kind: "idea", cardId}' },
-  ),
-  text,
-  author: z
-    .object(
-      { name: personField(COMMENT_LIMITS.name), organisation: personField(COMMENT_LIMITS.organisation) },
-      { error: 'must be an object with name and organisation' },
-    )
-    .optional(),
-});
+        z.object({ kind: z.literal('idea'), cardId: z.string({ error: 'must be a card id' }).regex(CARD_ID, { error: 'must be a card id' }) }),
+      ],
+      { error: 'must be {kind: "section", id} or {kind: "idea", cardId}' },
+    ),
+    text,
+    author: z
+      .object(
+        { name: personField(COMMENT_LIMITS.name), organisation: personField(COMMENT_LIMITS.organisation) },
+        { error: 'must be an object with name and organisation' },
+      )
+      .optional(),
+  })
+  .meta({ id: 'NewCommentRequest' });
 
 /** The comment as clients see it: without the board id the route already names. */
 function published(comment: StoredComment): SponsorComment {
@@ -133,17 +136,26 @@ function published(comment: StoredComment): SponsorComment {
   return rest;
 }
 
-export function createCommentsApi(deps: CommentsApiDeps): Hono {
+export function createCommentsApi(deps: CommentsApiDeps): OpenAPIHono {
   const { storage, rooms, logger } = deps;
   const now = deps.now ?? Date.now;
   const rate = deps.rate ?? DEFAULT_COMMENT_RATE;
   const maxPerBoard = deps.maxPerBoard ?? COMMENT_LIMITS.perBoard;
   const take = deps.take ?? localRateCheck(new KeyedRateLimiter(rate.perMinute / 60, rate.burst, now));
   const publish = deps.publish ?? ((boardId, message) => publishToBoard(rooms, boardId, message));
-  const api = new Hono();
+  const api = new OpenAPIHono();
 
   const auth = boardAuth(storage);
 
+  describeRoute(api, {
+    method: 'get',
+    path: '/boards/{id}/comments',
+    summary: 'Comments on the brief',
+    tags: ['comments'],
+    security: BOARD_TOKEN,
+    request: { params: boardParams },
+    responses: { 200: json(commentListResponse, 'every comment, oldest first'), ...errors(BOARD_AUTH_ERRORS) },
+  });
   api.get('/boards/:id/comments', auth, async (c) => {
     const id = c.req.param('id');
     const body: CommentListResponse = { comments: (await storage.comments.listComments(id)).map(published) };
@@ -151,6 +163,25 @@ export function createCommentsApi(deps: CommentsApiDeps): Hono {
     return c.json(body);
   });
 
+  describeRoute(api, {
+    method: 'post',
+    path: '/boards/{id}/comments',
+    summary: 'Comment on a section of the brief or on one idea',
+    description: "Any of the board's tokens, the viewer's included. The comment is pushed at once to every connection of the board.",
+    tags: ['comments'],
+    security: BOARD_TOKEN,
+    request: { params: boardParams, body: jsonBody(newCommentBody) },
+    responses: {
+      201: json(sponsorComment, 'the comment as stored'),
+      ...errors({
+        400: 'the body was refused, or the idea is not on the board',
+        ...BOARD_AUTH_ERRORS,
+        409: 'the board already holds as many comments as it keeps',
+        413: true,
+        429: 'too many comments from this link just now',
+      }),
+    },
+  });
   api.post('/boards/:id/comments', auth, async (c) => {
     const id = c.req.param('id');
     const { role } = c.var;

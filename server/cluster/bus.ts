@@ -83,6 +83,12 @@ export class Bus {
     return this.pub.status === 'ready' && this.sub.status === 'ready';
   }
 
+  /** Throws unless both connections are up and Redis answers a PING (the readiness check). */
+  async ping(): Promise<void> {
+    if (!this.ready) throw new Error('a Redis connection is down');
+    await this.pub.ping();
+  }
+
   /** Sends to one process's channel; false when it could not be sent (Redis down). */
   publish(channel: string, message: Buffer | string): Promise<boolean> {
     return this.pub.publish(channel, message).then(

@@ -16,6 +16,14 @@ export class MemoryStorage implements Storage {
   readonly sessions = new MemorySessions(this.boards);
   readonly versions = new MemoryVersions(this.boards);
   readonly comments = new MemoryComments(this.boards);
+  private closed = false;
 
-  close(): void {}
+  /** Nothing to reach, but a closed storage says so, as the others do. */
+  ping(): void {
+    if (this.closed) throw new Error('storage closed');
+  }
+
+  close(): void {
+    this.closed = true;
+  }
 }

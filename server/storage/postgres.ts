@@ -39,6 +39,11 @@ export class PostgresStorage implements Storage {
     this.leases = new PostgresLeases(db);
   }
 
+  async ping(): Promise<void> {
+    // through the pool, so it also fails when no connection can be made
+    await this.db.query('SELECT 1');
+  }
+
   close(): Promise<void> {
     return this.db.close();
   }

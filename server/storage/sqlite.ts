@@ -38,6 +38,10 @@ export class SqliteStorage implements Storage {
     this.comments = new SqliteComments(this.db);
   }
 
+  ping(): void {
+    this.db.ping();
+  }
+
   close(): void {
     this.db.close();
   }

@@ -29,6 +29,8 @@ export interface Storage {
   readonly comments: CommentStore;
   /** board ownership between processes; only storages several processes share have it (leases.ts) */
   readonly leases?: LeaseStore;
+  /** A cheap real query that throws when the storage cannot answer (the readiness check, GET /api/ready). */
+  ping(): Awaitable<void>;
   close(): Awaitable<void>;
 }
 

@@ -70,6 +70,10 @@ export class ObservedStorage implements Storage {
   /** while set, compact() waits for it */
   holdCompact: Promise<void> | null = null;
 
+  ping() {
+    this.inner.ping();
+  }
+
   close() {}
 }
 

@@ -64,6 +64,11 @@ export class SqliteDatabase {
     return this.boardExists(boardId) ? error : new UnknownBoardError(boardId);
   }
 
+  /** Reads a page of the boards table: throws once the database is closed or its file cannot be read. */
+  ping(): void {
+    this.statement('SELECT 1 FROM boards LIMIT 1').get();
+  }
+
   close(): void {
     if (this.db.open) this.db.close();
   }
