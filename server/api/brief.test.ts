@@ -58,7 +58,7 @@ describe('brief export: formats', () => {
   it('every format: 200, its media type, an attachment named after the board, the board version', async () => {
     s = await startServer();
     const board = await s.createBoard({ title: 'Prevent homelessness', sponsor: 'City council' });
-    const magic: Record<BriefFormat, string> = { md: '# Prevent', html: '<!doctype', json: '{\n  "for', pdf: '%PDF-1.7', docx: 'PK\u0003\u0004' };
+    const magic: Record<BriefFormat, string> = { md: '# Prevent', html: '<!doctype', json: '{\n  "$sc', pdf: '%PDF-1.7', docx: 'PK\u0003\u0004' };
     const versions = new Set<string>();
     for (const format of FORMATS) {
       const res = await fetch(url(board, `brief.${format}`, { token: board.tokens.viewer }));

@@ -10,6 +10,7 @@ import * as Y from 'yjs';
 import { addIdea, addNote, addProblem, deleteCard, readBoard, updateCardTitle, type Author } from '../../shared/board/index.ts';
 import type { ChallengeBriefJson } from '../../shared/brief/json.ts';
 import { writeBody } from '../../shared/brief/testing.ts';
+import { briefSchemaErrors } from '../../shared/brief/testingSchema.ts';
 import { DEFAULT_VOTE_CONFIG, tallyVotes, type Dot, type VoteRoundResult } from '../../shared/votes.ts';
 import { SqliteStorage } from '../storage/sqlite.ts';
 import { startServer, waitFor, type TestProvider, type TestServer } from '../test/harness.ts';
@@ -212,10 +213,12 @@ describe('exporting a version', () => {
       expect(json.provenance.savedVersion).toEqual({ id: version.id, name: 'End of day 1' });
       expect(json.provenance.boardVersion).toBe(version.boardVersion);
       expect(boardVersion).toBe(version.boardVersion);
+      expect(briefSchemaErrors(json)).toEqual([]);
     }
     const live = await briefJson(board, 'brief.json');
     expect(live.json.ideas.map((i) => i.title).sort()).toEqual(['Idea after saving', 'Idea before saving']);
     expect(live.json.provenance.savedVersion).toBeNull();
+    expect(briefSchemaErrors(live.json)).toEqual([]);
     expect(live.boardVersion).not.toBe(version.boardVersion);
 
     for (const format of ['md', 'html', 'pdf', 'docx']) {

@@ -1,5 +1,6 @@
+import { Window } from 'happy-dom';
 import JSZip from 'jszip';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import type { ChallengeBrief } from '../../shared/brief/brief.ts';
 import { EXPECTED_RANKING, expectedVotesText, fixtureBrief, HOSTILE, hostileBrief } from '../../shared/brief/testing.ts';
 import { renderDocx } from './docx.ts';
@@ -164,5 +165,75 @@ describe('renderDocx with hostile content', () => {
     expect(text).toContain(`Proposed by: ${HOSTILE.personName}, ${HOSTILE.organisation}, citizen`);
     expect(files['word/_rels/document.xml.rels']).not.toContain('javascript:');
     expect(unescapeXml(/<dc:creator>([^<]*)</.exec(files['docProps/core.xml']!)![1]!)).toBe(HOSTILE.personName);
+  });
+});
+
+describe('renderDocx gives the same file for the same brief', () => {
+  afterEach(() => vi.useRealTimers());
+
+  test('byte for byte, whatever was rendered before in the process and whatever the clock says', async () => {
+    const brief = fixtureBrief();
+    const first = await renderDocx(brief);
+    // another brief moves docx's process-wide bookmark counter on and draws new random ids
+    await renderDocx(hostileBrief());
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 3 * 3_600_000 + 7_000);
+    const again = await renderDocx(brief);
+    expect(Buffer.from(again).equals(Buffer.from(first))).toBe(true);
+  });
+
+  test('dated by the board’s last change, in docProps/core.xml and on every zip entry', async () => {
+    const brief = fixtureBrief();
+    const zip = await JSZip.loadAsync(await renderDocx(brief));
+    // zip dates have two-second steps
+    const expected = new Date(Math.floor(brief.provenance.boardChangedAt / 2000) * 2000);
+    const core = await zip.file('docProps/core.xml')!.async('string');
+    expect(/<dcterms:created[^>]*>([^<]*)</.exec(core)![1]).toBe(expected.toISOString().replace('.000Z', 'Z'));
+    expect(/<dcterms:modified[^>]*>([^<]*)</.exec(core)![1]).toBe(expected.toISOString().replace('.000Z', 'Z'));
+    expect(new Set(Object.values(zip.files).map((f) => f.date.toISOString()))).toEqual(new Set([expected.toISOString()]));
+  });
+
+  test('a board time outside what a zip can hold is brought within it', async () => {
+    const base = fixtureBrief();
+    const at = async (boardChangedAt: number) => {
+      const zip = await JSZip.loadAsync(await renderDocx({ ...base, provenance: { ...base.provenance, boardChangedAt } }));
+      return [zip.files['word/document.xml']!.date.toISOString(), /<dcterms:created[^>]*>([^<]*)</.exec(await zip.file('docProps/core.xml')!.async('string'))![1]];
+    };
+    expect(await at(0)).toEqual(['1980-01-01T00:00:00.000Z', '1980-01-01T00:00:00Z']);
+    expect(await at(1e20)).toEqual(['2099-12-31T23:59:58.000Z', '2099-12-31T23:59:58Z']);
+  });
+
+  test('ids are the document’s own: bookmarks numbered from 1 in order, links to relationships that exist', async () => {
+    await renderDocx(hostileBrief());
+    const files = await unzip(await renderDocx(fixtureBrief()));
+    const xml = files['word/document.xml']!;
+    const starts = [...xml.matchAll(/<w:bookmarkStart [^>]*w:id="(\d+)"/g)].map((m) => Number(m[1]));
+    const ends = [...xml.matchAll(/<w:bookmarkEnd [^>]*w:id="(\d+)"/g)].map((m) => Number(m[1]));
+    expect(starts.length).toBeGreaterThan(20);
+    expect(starts).toEqual(starts.map((_, i) => i + 1));
+    expect(new Set(ends)).toEqual(new Set(starts));
+    const rels = files['word/_rels/document.xml.rels']!;
+    const ids = [...rels.matchAll(/ Id="([^"]+)"/g)].map((m) => m[1]!);
+    expect(ids.every((id) => /^rIdL?\d+$/.test(id))).toBe(true);
+    const used = [...xml.matchAll(/ r:id="([^"]+)"/g)].map((m) => m[1]!);
+    expect(used).toContain('rIdL1');
+    for (const id of used) expect(ids).toContain(id);
+  });
+
+  test('the file still opens: jszip reads every part and every XML part parses', async () => {
+    const zip = await JSZip.loadAsync(await renderDocx(hostileBrief()));
+    const names = Object.keys(zip.files);
+    expect(names).toEqual(expect.arrayContaining(['[Content_Types].xml', '_rels/.rels', 'word/document.xml', 'docProps/core.xml']));
+    // happy-dom (Lexical's headless DOM) is the XML parser at hand: it reports unclosed tags and stray roots
+    const window = new Window();
+    try {
+      for (const name of names.filter((n) => /\.(xml|rels)$/.test(n))) {
+        const doc = new window.DOMParser().parseFromString(await zip.file(name)!.async('string'), 'application/xml');
+        expect(doc.getElementsByTagName('parsererror'), name).toHaveLength(0);
+        if (name === 'word/document.xml') expect(doc.documentElement.tagName).toBe('w:document');
+      }
+    } finally {
+      await window.happyDOM.close();
+    }
   });
 });

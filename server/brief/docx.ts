@@ -7,6 +7,9 @@
  * style, page numbers in the footer, and title, subject, author and language set on the document.
  *
  * Set in Arial 11pt, the plain face public-sector documents use; no colour carries meaning.
+ *
+ * The same brief always gives the same bytes (`stableDocx`): the file is dated by the board's last
+ * change (`provenance.boardChangedAt`), not by the clock, and its ids are numbered per document.
  */
 import {
   AlignmentType,
@@ -33,6 +36,7 @@ import {
 import type { ChallengeBrief } from '../../shared/brief/brief.ts';
 import { inlineText, layoutBrief, type BriefDocument, type DocBlock, type Inline, type TextRun as Run } from '../../shared/brief/layout.ts';
 import { exportedLink } from '../../shared/richtext/index.ts';
+import { stableDocx } from './stableDocx.ts';
 
 const FONT = 'Arial';
 const COLOUR = { text: '0B0C0C', secondary: '505A5F', rule: 'B1B4B6', link: '1D70B8' };
@@ -351,5 +355,5 @@ export async function renderDocx(brief: ChallengeBrief): Promise<Uint8Array> {
       },
     ],
   });
-  return new Uint8Array(await Packer.toBuffer(doc));
+  return stableDocx(new Uint8Array(await Packer.toBuffer(doc)), p.boardChangedAt);
 }

@@ -17,7 +17,7 @@ describe('renderBrief', () => {
     expect(out.fileName).toBe(`tech-connect-cohort-2-preventing-homelessness-brief.${format}`);
     expect(out.body.byteLength).toBeGreaterThan(1000);
     const head = new TextDecoder().decode(out.body.slice(0, 8));
-    const magic: Record<BriefFormat, string> = { md: '# Tech C', html: '<!doctyp', json: '{\n  "for', pdf: '%PDF-1.7', docx: 'PK\u0003\u0004' };
+    const magic: Record<BriefFormat, string> = { md: '# Tech C', html: '<!doctyp', json: '{\n  "$sc', pdf: '%PDF-1.7', docx: 'PK\u0003\u0004' };
     expect(head.startsWith(magic[format])).toBe(true);
   });
 });

@@ -54,6 +54,21 @@ describe('WorkerRenderPool', () => {
     expect(pool.started).toBe(1);
   });
 
+  it('gives a saved version’s Word file the same bytes every time: again in the same worker, after a restart, in-process', async () => {
+    const version: BriefJob = { ...job('docx'), version: { id: 'v-1', name: 'End of day 1' } };
+    pool = new WorkerRenderPool({ size: 1 });
+    const first = await pool.render(version);
+    // the same worker again: docx's process-wide counters have moved on since its first file
+    const sameWorker = await pool.render(version);
+    await pool.close();
+    pool = new WorkerRenderPool({ size: 1 });
+    const restarted = await pool.render(version);
+    const inProcess = await runBriefJob(version);
+    for (const other of [sameWorker, restarted, inProcess]) expect(Buffer.from(other.body).equals(Buffer.from(first.body))).toBe(true);
+    expect(pool.started).toBe(1);
+    // two workers to start (tsx, Lexical, pdfkit, docx each time) on a shared machine
+  }, 60_000);
+
   it('compares two states in a worker, as in-process; comparisons and exports share the one queue', async () => {
     pool = new WorkerRenderPool({ size: 1 });
     const before = fixtureDoc();

@@ -187,14 +187,15 @@ describe('brief CLI: the same brief as the endpoint, from the data directory wit
     expect(saved.provenance.savedVersion).toEqual({ id: version.id, name: 'End of day 1' });
   });
 
-  it('PDF, byte for byte, and DOCX’s word/document.xml; Markdown too', async () => {
+  it('PDF and DOCX, byte for byte; Markdown too', async () => {
     for (const which of ['live', 'version'] as const) {
       const extra = which === 'version' ? ['--version', version.id] : [];
       const pdf = await cli([board.id, '--format', 'pdf', '--out', '-', '--data-dir', dataDir, ...extra], asViewer);
       expect(pdf.code).toBe(0);
       expect(Buffer.from(pdf.bytes).equals(Buffer.from(downloads.get(`${which}.pdf`)!))).toBe(true);
       const docx = await cli([board.id, '--format', 'docx', '--out', '-', '--data-dir', dataDir, ...extra], asViewer);
-      expect(await documentXml(docx.bytes)).toBe(await documentXml(downloads.get(`${which}.docx`)!));
+      // rendered here and in the server's worker: docx's ids and dates are the document's own
+      expect(Buffer.from(docx.bytes).equals(Buffer.from(downloads.get(`${which}.docx`)!))).toBe(true);
       const md = await cli([board.id, '--out', '-', '--format', 'md', '--data-dir', dataDir, ...extra], asViewer);
       expect(md.stdout).toBe(new TextDecoder().decode(downloads.get(`${which}.md`)));
     }

@@ -140,6 +140,7 @@ describe('buildBrief on the Tech Connect fixture', () => {
       boardId: BOARD_ID,
       boardVersion: boardVersion(doc),
       boardSchemaVersion: 1,
+      boardChangedAt: expect.any(Number),
       savedVersion: { id: 'v-7', name: 'End of day 1' },
       rounds: [1],
       leadRound: 1,
@@ -149,6 +150,22 @@ describe('buildBrief on the Tech Connect fixture', () => {
       briefSchemaVersion: BRIEF_SCHEMA_VERSION,
     });
     expect(b.provenance.boardVersion).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  test('boardChangedAt is the latest time the board records, read from its content', () => {
+    const before = Date.now();
+    const doc = fixtureDoc();
+    const after = Date.now();
+    const seeded = fixtureBrief({ doc }).provenance.boardChangedAt;
+    expect(seeded).toBeGreaterThanOrEqual(before);
+    expect(seeded).toBeLessThanOrEqual(after);
+    // an edit stamps its card (here by a peer whose clock runs fast, to a fraction of a millisecond)
+    doc.transact(() => (boardMaps(doc).notes.get('n1') as Y.Map<unknown>).set(CARD.updatedAt, after + 5000.7));
+    expect(fixtureBrief({ doc }).provenance.boardChangedAt).toBe(after + 5000);
+    // the same content elsewhere, later, gives the same time: it is not the clock's
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc));
+    expect(fixtureBrief({ doc: copy, exportedAt: after + 60_000 }).provenance.boardChangedAt).toBe(after + 5000);
   });
 
   test('is pure: the document is not changed and the same input gives the same brief', () => {

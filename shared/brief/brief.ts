@@ -154,6 +154,12 @@ export type BriefProvenance = {
   /** SHA-256 (hex) of the document state: its state vector and delete set */
   boardVersion: string;
   boardSchemaVersion: number;
+  /**
+   * the latest time the board records (ms): a card or theme added or edited, or the board
+   * created. Read from the content, so the same board content always gives the same time: files
+   * that carry a date of their own (the Word file) use it, so they do not change with the clock.
+   */
+  boardChangedAt: number;
   /** the saved version the brief was made from, null for the live board */
   savedVersion: { id: string; name: string } | null;
   /** rounds whose results are included */
@@ -216,6 +222,17 @@ function bodyOf(doc: Y.Doc, kind: CardKind, id: string): RichBlock[] {
   const record = laneMap(doc, kind).get(id);
   const body = record instanceof Y.Map ? cardBody(record) : undefined;
   return body ? readBody(body) : [];
+}
+
+/**
+ * The latest time written on the board. Each peer stamps its own edits with its own clock, so
+ * this is as good as their clocks, and whole milliseconds whatever a peer wrote.
+ */
+function lastChange(board: BoardSnapshot): number {
+  let latest = board.meta.createdAt;
+  for (const card of [...board.problems, ...board.ideas, ...board.notes]) latest = Math.max(latest, card.createdAt, card.updatedAt);
+  for (const theme of board.themes) latest = Math.max(latest, theme.createdAt);
+  return Math.floor(latest);
 }
 
 /** Ideas grouped by problem (in problem order), detached ones last; board order inside a group. */
@@ -448,6 +465,7 @@ export function buildBrief(input: BuildBriefInput): ChallengeBrief {
       boardId: input.boardId,
       boardVersion: boardVersion(doc),
       boardSchemaVersion: board.meta.schemaVersion,
+      boardChangedAt: lastChange(board),
       savedVersion: input.version ? { id: input.version.id, name: input.version.name } : null,
       rounds: rounds.filter((r) => r.resultsVisible).map((r) => r.round),
       leadRound: lead?.round ?? null,

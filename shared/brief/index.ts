@@ -27,5 +27,5 @@ export {
 export { layoutBrief, type BriefDocument, type DocBlock } from './layout.ts';
 export { renderMarkdown } from './markdown.ts';
 export { renderHtml, escapeHtml } from './html.ts';
-export { BRIEF_JSON_FORMAT, BriefJsonError, briefToJson, parseBriefJson, renderJson, type ChallengeBriefJson } from './json.ts';
+export { BRIEF_JSON_FORMAT, BRIEF_JSON_SCHEMA_ID, BriefJsonError, briefToJson, parseBriefJson, renderJson, type ChallengeBriefJson } from './json.ts';
 export { BRIEF_FORMATS, briefFileName, isBriefFormat, type BriefFormat } from './formats.ts';

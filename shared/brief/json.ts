@@ -1,14 +1,22 @@
 /**
- * The brief as JSON: the `ChallengeBrief` itself, with a format name and schema version first so a
- * reader can tell what it holds, and the export time also as an ISO 8601 string. The schema is
- * documented field by field in docs/brief-json.md; bump BRIEF_SCHEMA_VERSION on any change that
- * could break a reader (removing or renaming a field, changing its meaning or type).
+ * The brief as JSON: the `ChallengeBrief` itself, with the JSON Schema it follows, a format name
+ * and schema version first so a reader can tell what it holds, and the export time also as an
+ * ISO 8601 string. The schema is docs/brief.schema.json (JSON Schema 2020-12), documented field by
+ * field in docs/brief-json.md; bump BRIEF_SCHEMA_VERSION on any change that could break a reader
+ * (removing or renaming a field, changing its meaning or type), and give the schema the new $id.
  */
 import { BRIEF_SCHEMA_VERSION, type BriefProvenance, type ChallengeBrief } from './brief.ts';
 
 export const BRIEF_JSON_FORMAT = 'crossboard.challenge-brief';
 
+/**
+ * The `$id` of docs/brief.schema.json, one per schema version. An identifier, not an address:
+ * `.example` names never resolve, so no reader fetches it, and it cannot be taken by anyone else.
+ */
+export const BRIEF_JSON_SCHEMA_ID = `https://crossboard.example/schemas/challenge-brief/${BRIEF_SCHEMA_VERSION}.json`;
+
 export type ChallengeBriefJson = Omit<ChallengeBrief, 'provenance'> & {
+  $schema: typeof BRIEF_JSON_SCHEMA_ID;
   format: typeof BRIEF_JSON_FORMAT;
   provenance: BriefProvenance & { exportedAtIso: string };
 };
@@ -16,6 +24,7 @@ export type ChallengeBriefJson = Omit<ChallengeBrief, 'provenance'> & {
 export function briefToJson(brief: ChallengeBrief): ChallengeBriefJson {
   const { schemaVersion, provenance, ...rest } = brief;
   return {
+    $schema: BRIEF_JSON_SCHEMA_ID,
     format: BRIEF_JSON_FORMAT,
     schemaVersion,
     ...rest,

@@ -1,9 +1,33 @@
-import type { Heading, List, ListItem, Nodes, Root } from 'mdast';
+import type { Heading, List, ListItem, Nodes, Paragraph, Root } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { describe, expect, test } from 'vitest';
+import { addIdea } from '../board/index.ts';
+import { SEED_ORIGIN } from '../origins.ts';
+import { DEFAULT_VOTE_CONFIG, tallyRound, type VoteRoundResult } from '../votes.ts';
 import { renderMarkdown } from './markdown.ts';
 import { BRIEF_SCHEMA_VERSION } from './brief.ts';
-import { EXPECTED_RANKING, expectedVotesText, fixtureBrief, HOSTILE, hostileBrief } from './testing.ts';
+import {
+  EXPECTED_RANKING,
+  expectedVotesText,
+  fixtureBrief,
+  fixtureRound,
+  HOSTILE,
+  HOSTILE_AUTHOR,
+  hostileBrief,
+  hostileDoc,
+  OPENED_AT,
+} from './testing.ts';
+
+/**
+ * The document as the CommonMark parser reads it. The GFM tokenizer (`micromark-extension-gfm`)
+ * is not installed, so GFM's own constructs are checked apart: tables with `gfmTable` below, bare
+ * addresses and strikethrough in the output text. (`gfmFromMarkdown` alone would only add its
+ * autolink-literal pass, which links any "www." in the parsed text, escaped in the source or not,
+ * as remark does; GitHub's parser honours the escapes.)
+ */
+function parse(md: string): Root {
+  return fromMarkdown(md);
+}
 
 /** The text of a node as a reader sees it (what `mdast-util-to-string` does). */
 function text(node: Nodes): string {
@@ -36,10 +60,55 @@ function sectionAfter(root: Root, heading: string): Nodes[] {
   return out;
 }
 
+/** Cells of one table row, split as GFM splits them: at every pipe that no backslash escapes. */
+function splitRow(line: string): string[] {
+  const cells: string[] = [];
+  let cell = '';
+  for (let i = 0; i < line.length; i++) {
+    if (line[i] === '\\' && i + 1 < line.length) cell += line[i]! + line[++i]!;
+    else if (line[i] === '|') {
+      cells.push(cell);
+      cell = '';
+    } else cell += line[i];
+  }
+  cells.push(cell);
+  // the leading and trailing pipe leave an empty cell at each end
+  return cells.slice(1, -1).map((c) => c.trim());
+}
+
+type GfmTable = { align: Array<'left' | 'right' | 'center' | null>; rows: Array<Array<{ text: string; tree: Root }>> };
+
+/**
+ * The GFM table right after the bold caption `caption`: its lines (the CommonMark parse reads
+ * them as one paragraph) split into cells as GFM does, each cell parsed for its inline content,
+ * so a `\|` in a title comes back as a `|` inside its cell.
+ */
+function gfmTable(md: string, root: Root, caption: string): GfmTable {
+  const i = root.children.findIndex((n) => n.type === 'paragraph' && n.children[0]?.type === 'strong' && text(n) === caption);
+  expect(i, `table caption "${caption}"`).toBeGreaterThanOrEqual(0);
+  const table = root.children[i + 1] as Paragraph;
+  const lines = md.slice(table.position!.start.offset, table.position!.end.offset).split('\n');
+  const [head, delimiter, ...body] = lines.map(splitRow);
+  const align = delimiter!.map((d) => {
+    expect(d).toMatch(/^:?-+:?$/);
+    return d.startsWith(':') && d.endsWith(':') ? 'center' : d.endsWith(':') ? 'right' : d.startsWith(':') ? 'left' : null;
+  });
+  const rows = [head!, ...body].map((cells) => {
+    expect(cells).toHaveLength(align.length);
+    return cells.map((cell) => {
+      const tree = parse(cell);
+      return { text: text(tree), tree };
+    });
+  });
+  return { align, rows };
+}
+
+const texts = (table: GfmTable) => table.rows.map((row) => row.map((c) => c.text));
+
 describe('renderMarkdown on the fixture brief', () => {
   const brief = fixtureBrief();
   const md = renderMarkdown(brief);
-  const root = fromMarkdown(md);
+  const root = parse(md);
   const headings = all(root, 'heading').map((h) => [h.depth, text(h)] as const);
 
   test('has one h1, the sections as h2, and every idea as an h3 in ranked order', () => {
@@ -60,16 +129,21 @@ describe('renderMarkdown on the fixture brief', () => {
     expect(ideaHeadings).toEqual(EXPECTED_RANKING.map((e) => e.title));
   });
 
-  test('the ranking list gives rank, votes and the sector breakdown of every idea', () => {
-    const propose = sectionAfter(root, 'What we propose');
-    const ranking = propose.find((n): n is List => n.type === 'list')!;
-    const rows = ranking.children.map((item) => text(item));
-    expect(rows).toHaveLength(EXPECTED_RANKING.length);
-    EXPECTED_RANKING.forEach((e, i) => {
-      const rank = e.rank === null ? 'No votes' : `${e.tied ? 'Joint ' : ''}${e.rank}${['th', 'st', 'nd', 'rd'][e.rank] ?? 'th'}`;
-      const sectors = e.total === 0 ? 'none' : expectedVotesText(e).replace(/^.*\((.*)\)$/, '$1');
-      expect(rows[i]).toBe(`${e.title} — Rank: ${rank}; Votes: ${e.total}; Votes by sector: ${sectors}`);
-    });
+  test('the ranking is a GFM table: rank, idea, votes (right-aligned) and the sector breakdown of every idea', () => {
+    const ranking = gfmTable(md, root, 'Ideas ranked by votes in round 1');
+    expect(ranking.align).toEqual([null, null, 'right', null]);
+    const [head, ...rows] = texts(ranking);
+    expect(head).toEqual(['Rank', 'Idea', 'Votes', 'Votes by sector']);
+    expect(rows).toEqual(
+      EXPECTED_RANKING.map((e) => [
+        e.rank === null ? 'No votes' : `${e.tied ? 'Joint ' : ''}${e.rank}${['th', 'st', 'nd', 'rd'][e.rank] ?? 'th'}`,
+        e.title,
+        String(e.total),
+        e.total === 0 ? 'none' : expectedVotesText(e).replace(/^.*\((.*)\)$/, '$1'),
+      ]),
+    );
+    // "Combine A&E and police data monthly": the escaped ampersand reads back as itself
+    expect(rows.map((r) => r[1])).toContain('Combine A&E and police data monthly');
   });
 
   test('each idea states its votes in words, with the sectors that backed it', () => {
@@ -79,7 +153,7 @@ describe('renderMarkdown on the fixture brief', () => {
     expect(lines).toContain('Rank: Joint 1st in round 1');
     expect(lines).toContain('Voted for by: Amira Khan, Priya Nair, Rhys Morgan, Tom Whitfield');
     expect(lines).toContain('Proposed by: Priya Nair, Datalane Analytics, private sector');
-    for (const e of EXPECTED_RANKING) expect(md).toContain(expectedVotesText(e));
+    for (const e of EXPECTED_RANKING) expect(text(root)).toContain(expectedVotesText(e));
   });
 
   test('provenance is in "About this brief"', () => {
@@ -97,12 +171,53 @@ describe('renderMarkdown on the fixture brief', () => {
     ]);
   });
 
-  test('who took part: sectors with counts and organisations', () => {
-    const people = sectionAfter(root, 'Who took part');
-    const rows = (people.find((n) => n.type === 'list') as List).children.map(text);
-    expect(rows[0]).toBe('Public sector — People: 4; Organisations: 4; Cards written: 13');
-    expect(md).toContain('### Citizens: 1 person');
-    expect(md).toContain('- **Lived-experience panel**: 1 person, 2 cards (Jo Marsh)');
+  test('who took part: a GFM table of sectors with counts, then organisations by sector', () => {
+    const sectors = gfmTable(md, root, 'Contributors by sector');
+    expect(sectors.align).toEqual([null, 'right', 'right', 'right']);
+    expect(texts(sectors)).toEqual([
+      ['Sector', 'People', 'Organisations', 'Cards written'],
+      ['Public sector', '4', '4', '13'],
+      ['Private sector', '3', '3', '8'],
+      ['Academia', '1', '1', '2'],
+      ['Voluntary and community', '1', '1', '2'],
+      ['Citizens', '1', '1', '2'],
+    ]);
+    expect(headings).toContainEqual([3, 'Citizens: 1 person']);
+    const citizens = sectionAfter(root, 'Citizens: 1 person');
+    expect((citizens[0] as List).children.map(text)).toEqual(['Lived-experience panel: 1 person, 2 cards (Jo Marsh)']);
+    expect(all(citizens[0] as List, 'strong').map(text)).toEqual(['Lived-experience panel']);
+  });
+
+  test('a round shown apart from the ranking gets its own table, with a Score column when sectors are weighted', () => {
+    const config = { ...DEFAULT_VOTE_CONFIG, lane: 'problems' as const, sectorWeighting: true };
+    const problems: VoteRoundResult = {
+      round: 2,
+      status: 'revealed',
+      openedAt: OPENED_AT,
+      closedAt: null,
+      voterCount: 2,
+      config,
+      ...tallyRound(
+        [
+          { participantId: 'p1', name: 'Amira Khan', sector: 'public sector', cardId: 'pb2' },
+          { participantId: 'p9', name: 'Jo Marsh', sector: 'citizen', cardId: 'pb2' },
+        ],
+        config,
+        3,
+      ),
+    };
+    const withProblems = fixtureBrief({ rounds: [fixtureRound(), problems] });
+    const out = renderMarkdown(withProblems);
+    const table = gfmTable(out, parse(out), 'Round 2: problem statements ranked by votes');
+    expect(table.rows[0]!.map((c) => c.text)).toEqual(['Rank', 'Problem statement', 'Votes', 'Votes by sector', 'Score']);
+    expect(table.align).toEqual([null, null, 'right', null, 'right']);
+    expect(table.rows[1]!.map((c) => c.text)).toEqual([
+      '1st',
+      'How might we make it easy for people to ask for help before crisis point?',
+      '2',
+      'public sector 1, citizen 1',
+      String(withProblems.rounds[1]!.ranking[0]!.score),
+    ]);
   });
 
   test('rich text survives: a body heading, a list with bold text, a link', () => {
@@ -120,9 +235,8 @@ describe('renderMarkdown on the fixture brief', () => {
       'Forms ask for documents people no longer have.',
     ]);
     const links = all(root, 'link');
-    expect(links.map((l) => [l.url, text(l)])).toContainEqual([
-      'https://www.gov.uk/government/publications/the-cardiff-model-for-violence-prevention',
-      'the Cardiff model',
+    expect(links.map((l) => [l.url, text(l)])).toEqual([
+      ['https://www.gov.uk/government/publications/the-cardiff-model-for-violence-prevention', 'the Cardiff model'],
     ]);
     expect(all(root, 'emphasis').map(text)).toContain('less than a week');
   });
@@ -131,7 +245,7 @@ describe('renderMarkdown on the fixture brief', () => {
 describe('renderMarkdown with hostile content', () => {
   const brief = hostileBrief();
   const md = renderMarkdown(brief);
-  const root = fromMarkdown(md);
+  const root = parse(md);
 
   test('titles and names read back as the exact text typed, never as markup', () => {
     const headings = all(root, 'heading').map(text);
@@ -145,9 +259,65 @@ describe('renderMarkdown with hostile content', () => {
     expect(all(root, 'image')).toEqual([]);
     expect(all(root, 'link').map((l) => l.url)).toEqual([]);
     expect(all(root, 'inlineCode').map((c) => c.value)).toEqual([brief.provenance.boardVersion]);
+    // the only headings are the document's and the body's own "# Heading"
+    expect(headings).toEqual([HOSTILE.title, 'The challenge', 'What we propose', HOSTILE.ideaTitle, 'Heading', 'Problems we explored', 'How might we stay safe?', 'Who took part', 'Citizens: 1 person', 'About this brief']);
   });
 
   test('an unsafe link in a body keeps its words but loses its URL', () => {
     expect(text(root)).toContain('A bad link and');
+  });
+
+  describe('in a table, on several lines, and as bare addresses', () => {
+    const doc = hostileDoc();
+    const tricky = 'First line\n# Second | line `tick` www.evil.example ~~gone~~';
+    addIdea(doc, { id: 'i2', title: tricky, author: HOSTILE_AUTHOR, problemId: 'p' }, SEED_ORIGIN);
+    const dots = [
+      { participantId: 'h1', name: HOSTILE.personName, sector: 'citizen' as const, cardId: 'i' },
+      { participantId: 'h1', name: HOSTILE.personName, sector: 'citizen' as const, cardId: 'i2' },
+    ];
+    const config = { ...DEFAULT_VOTE_CONFIG, lane: 'ideas' as const };
+    const round: VoteRoundResult = { round: 1, status: 'revealed', openedAt: 0, closedAt: 0, voterCount: 1, config, ...tallyRound(dots, config, 3) };
+    const summary = [
+      'Mail evil@evil.example, see https://evil.example/x or www.evil.example.',
+      '| not | a | table |\n| --- | --- | --- |',
+      'a | b\n--- | ---',
+      ' x | y\n :-- | --: ',
+    ].join('\n\n');
+    const b = hostileBrief({ doc, rounds: [round], summary });
+    const out = renderMarkdown(b);
+    const tree = parse(out);
+
+    test('pipes, backticks and line breaks in a title stay inside its table cell, as text', () => {
+      const ranking = gfmTable(out, tree, 'Ideas ranked by votes in round 1');
+      const titles = ranking.rows.slice(1).map((row) => row[1]!);
+      // a line break cannot be in a cell: it reads as a space
+      expect(titles.map((c) => c.text)).toEqual([HOSTILE.ideaTitle, tricky.replace('\n', ' ')]);
+      for (const cell of titles) {
+        expect(cell.tree.children.map((n) => n.type)).toEqual(['paragraph']);
+        expect((cell.tree.children[0] as Paragraph).children.map((n) => n.type)).toEqual(['text']);
+      }
+    });
+
+    test('a title on two lines is one heading, and its second line starts no heading of its own', () => {
+      const headings = all(tree, 'heading').map((h) => [h.depth, text(h)]);
+      expect(headings).toContainEqual([3, tricky.replace('\n', ' ')]);
+      expect(headings.filter(([, t]) => String(t).startsWith('Second'))).toEqual([]);
+    });
+
+    test('bare addresses, strikethrough and tables typed in the summary stay text', () => {
+      expect(text(tree)).toContain('Mail evil@evil.example, see https://evil.example/x or www.evil.example.');
+      expect(text(tree)).toContain('| not | a | table |\n| --- | --- | --- |');
+      expect(text(tree)).toContain('a | b\n--- | ---');
+      // a GFM table starts at a delimiter row ("--- | ---"): only the brief's own two tables have one
+      const delimiterRows = out.split('\n').filter((line) => {
+        const cells = splitRow(`|${line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '')}|`);
+        return cells.length > 1 && cells.every((c) => /^:?-+:?$/.test(c));
+      });
+      expect(delimiterRows).toHaveLength(2);
+      // GFM would link a bare www. or https:// address and strike ~~text~~: each is escaped
+      expect(out).not.toMatch(/(?<!\\)(www\.|https?:\/\/|@evil|~~)/);
+      expect(all(tree, 'link')).toEqual([]);
+      expect(all(tree, 'delete')).toEqual([]);
+    });
   });
 });

@@ -1,147 +1,148 @@
 /**
- * The brief as CommonMark. Hand-written over the laid-out document, because every character of a
- * card title or body came from a participant and must read as text, never as Markdown or HTML:
- * all inline metacharacters are backslash-escaped, and so is anything that would start a block
- * at the beginning of a line.
+ * The brief as GitHub Flavored Markdown. The laid-out document becomes a Markdown syntax tree
+ * (mdast), and `mdast-util-to-markdown` with the GFM extension writes it out, so the ranking, the
+ * sector breakdowns and the contributors are real GFM tables, and card bodies keep their headings,
+ * lists, emphasis, code and links.
  *
- * Plain CommonMark only (no tables, which CommonMark lacks): a table becomes a bold caption and
- * a list with one line per row, which reads well both raw and rendered. Links inside the brief
- * ("#idea-1") become plain text, since CommonMark headings have no ids.
+ * Every character of a title, a name or a body came from a participant and must read as text,
+ * never as Markdown or HTML. It only ever goes into text nodes (and inline code), and the
+ * serialiser escapes whatever would mean something where it lands: `*`, `[`, `<` and `&` anywhere,
+ * `#`, `>`, `-` and `1.` at a line start, `|` in a table cell, and the `www.` or `https:` that GFM
+ * would turn into a link on its own.
+ *
+ * Links inside the brief ("#idea-1") become plain text, since Markdown headings carry no ids; a
+ * link out is kept only to an absolute URL (`exportedLink`). Underline has no Markdown and is left
+ * as plain text.
  */
+import type { BlockContent, PhrasingContent, Root, RootContent, Table, TableCell, TableRow } from 'mdast';
+import { gfmToMarkdown } from 'mdast-util-gfm';
+import { toMarkdown, type Join } from 'mdast-util-to-markdown';
 import { exportedLink } from '../richtext/index.ts';
 import type { ChallengeBrief } from './brief.ts';
 import { inlineText, layoutBrief, type DocBlock, type Inline, type TextRun } from './layout.ts';
 
-/** Backslash-escapes every character that could start inline Markdown or raw HTML. */
-export function escapeMarkdownInline(text: string): string {
-  return text.replace(/[\\`*_[\]<~]/g, '\\$&').replace(/&(?=#?[a-z0-9]+;)/gi, '\\&');
-}
+/**
+ * What a line break inside a run becomes: a hard break in a paragraph, a space where Markdown
+ * allows none (a heading, a table cell).
+ */
+type LineBreaks = 'break' | 'space';
 
-/** Escapes what would start a block (heading, quote, list, thematic break, setext line) at a line start. */
-function escapeLineStart(line: string): string {
-  const trimmed = line.replace(/^[ \t]+/, '');
-  return trimmed
-    .replace(/^([#>+=-])/, '\\$1')
-    .replace(/^(\d{1,9})([.)])/, '$1\\$2');
-}
-
-/** Text of one run, escaped, with line breaks as CommonMark hard breaks. */
-function escapeText(text: string): string {
-  return text
-    .split('\n')
-    .map((line, i) => (i === 0 ? escapeMarkdownInline(line) : escapeLineStart(escapeMarkdownInline(line))))
-    .join('\\\n');
-}
-
-function codeSpan(text: string): string {
-  const longest = Math.max(0, ...(text.match(/`+/g) ?? []).map((m) => m.length));
-  const fence = '`'.repeat(longest + 1);
-  const pad = text.startsWith('`') || text.endsWith('`') || /^ .* $/.test(text) ? ' ' : '';
-  return `${fence}${pad}${text.replace(/\n/g, ' ')}${pad}${fence}`;
-}
-
-function run(r: TextRun): string {
-  if (r.text === '') return '';
-  if (r.code) return codeSpan(r.text);
-  // Emphasis markers must touch the text, so surrounding spaces go outside them.
-  const [, lead = '', core = '', trail = ''] = /^(\s*)([\s\S]*?)(\s*)$/.exec(r.text) ?? [];
-  if (core === '') return escapeText(r.text);
-  let out = escapeText(core);
-  if (r.strikethrough) out = `~~${out}~~`;
-  if (r.bold && r.italic) out = `***${out}***`;
-  else if (r.bold) out = `**${out}**`;
-  else if (r.italic) out = `*${out}*`;
-  return `${escapeText(lead)}${out}${escapeText(trail)}`;
-}
-
-function linkDestination(url: string): string {
-  const clean = url.replace(/[\r\n]/g, '');
-  // Plain form when nothing in the URL needs it; else the pointy-bracket form, escaped.
-  if (/^[^\s()<>\\]+$/.test(clean)) return clean;
-  return `<${clean.replace(/[\\<>]/g, '\\$&')}>`;
-}
-
-export function inlines(list: readonly Inline[]): string {
-  let out = '';
-  for (const inline of list) {
-    if ('type' in inline) {
-      const label = inline.children.map(run).join('');
-      const target = exportedLink(inline.url);
-      if (target?.kind !== 'absolute' || label.trim() === '') out += label;
-      else out += `[${label}](${linkDestination(target.href)})`;
-    } else {
-      out += run(inline);
-    }
-  }
-  // A paragraph's own first line must not start a block either.
-  return escapeLineStart(out);
-}
-
-function indent(text: string, by: string): string {
-  return text
-    .split('\n')
-    .map((line, i) => (i === 0 || line === '' ? line : by + line))
-    .join('\n');
-}
-
-function listItem(marker: string, blocks: readonly DocBlock[]): string {
-  // A nested list right after the item's text keeps the list tight (no blank line between).
-  let body = '';
-  blocks.forEach((b, i) => {
-    const text = block(b);
-    if (text === '') return;
-    // (An ordered list may interrupt a paragraph only when it starts at 1.)
-    const tight = b.type === 'list' && (!b.ordered || b.start === 1) && blocks[i - 1]?.type === 'paragraph';
-    if (body !== '') body += tight ? '\n' : '\n\n';
-    body += text;
+function textNodes(value: string, breaks: LineBreaks): PhrasingContent[] {
+  if (breaks === 'space') return value === '' ? [] : [{ type: 'text', value: value.replace(/\n/g, ' ') }];
+  const out: PhrasingContent[] = [];
+  value.split('\n').forEach((line, i) => {
+    if (i > 0) out.push({ type: 'break' });
+    if (line !== '') out.push({ type: 'text', value: line });
   });
-  return marker + indent(body === '' ? '' : body, ' '.repeat(marker.length));
+  return out;
 }
 
-function block(b: DocBlock): string {
+function run(r: TextRun, breaks: LineBreaks): PhrasingContent[] {
+  if (r.text === '') return [];
+  if (r.code) return [{ type: 'inlineCode', value: r.text.replace(/\n/g, ' ') }];
+  // Emphasis markers must touch the text (CommonMark's flanking rules), so spaces around the
+  // formatted words go outside it, where they stay plain spaces.
+  const [, lead = '', core = '', trail = ''] = /^(\s*)([\s\S]*?)(\s*)$/.exec(r.text) ?? [];
+  if (core === '') return textNodes(r.text, breaks);
+  let nodes = textNodes(core, breaks);
+  if (r.strikethrough) nodes = [{ type: 'delete', children: nodes }];
+  if (r.bold) nodes = [{ type: 'strong', children: nodes }];
+  if (r.italic) nodes = [{ type: 'emphasis', children: nodes }];
+  return [...textNodes(lead, breaks), ...nodes, ...textNodes(trail, breaks)];
+}
+
+function phrasing(list: readonly Inline[], breaks: LineBreaks): PhrasingContent[] {
+  return list.flatMap((inline): PhrasingContent[] => {
+    if (!('type' in inline)) return run(inline, breaks);
+    const label = inline.children.flatMap((c) => run(c, breaks));
+    const target = exportedLink(inline.url);
+    if (target?.kind !== 'absolute' || inlineText(inline.children).trim() === '') return label;
+    return [{ type: 'link', url: target.href, children: label }];
+  });
+}
+
+function paragraph(children: PhrasingContent[]): BlockContent {
+  return { type: 'paragraph', children };
+}
+
+function table(b: Extract<DocBlock, { type: 'table' }>): Table {
+  const row = (cells: PhrasingContent[][]): TableRow => ({
+    type: 'tableRow',
+    children: cells.map((children): TableCell => ({ type: 'tableCell', children })),
+  });
+  return {
+    type: 'table',
+    align: b.numeric.map((n) => (n ? 'right' : null)),
+    children: [row(b.head.map((h) => textNodes(h, 'space'))), ...b.rows.map((cells) => row(cells.map((c) => phrasing(c, 'space'))))],
+  };
+}
+
+function flow(b: DocBlock): RootContent[] {
   switch (b.type) {
     case 'heading':
-      return `${'#'.repeat(b.level)} ${inlines(b.children).replace(/\\\n/g, ' ').replace(/#+\s*$/, (m) => m.replace(/#/g, '\\#'))}`;
-    case 'paragraph': {
-      const text = inlines(b.children);
-      if (text.trim() === '') return '';
-      return text;
-    }
+      return [{ type: 'heading', depth: b.level, children: phrasing(b.children, 'space') }];
+    case 'paragraph':
+      return inlineText(b.children).trim() === '' ? [] : [paragraph(phrasing(b.children, 'break'))];
     case 'quote':
-      return inlines(b.children)
-        .split('\n')
-        .map((line) => `> ${line}`)
-        .join('\n');
-    case 'list': {
-      let n = b.start;
-      return b.items.map((item) => listItem(b.ordered ? `${n++}. ` : '- ', item)).join('\n');
-    }
+      return [{ type: 'blockquote', children: [paragraph(phrasing(b.children, 'break'))] }];
+    case 'list':
+      return [
+        {
+          type: 'list',
+          ordered: b.ordered,
+          ...(b.ordered ? { start: b.start } : {}),
+          spread: false,
+          children: b.items.map((item) => ({
+            type: 'listItem',
+            spread: false,
+            children: item.flatMap(flow) as BlockContent[],
+          })),
+        },
+      ];
     case 'facts':
-      return b.items.map((f) => `- **${escapeMarkdownInline(f.label)}:** ${inlines(f.value)}`).join('\n');
-    case 'table': {
-      // "- **Joint 1st:** Idea title: 5; votes by sector: public sector 3, private sector 2"
-      const caption = `**${escapeMarkdownInline(b.caption)}**`;
-      const rows = b.rows.map((row) => {
-        const header = inlines(row[b.rowHeader] ?? []);
-        const rest = row
-          .map((cell, i) => ({ cell, i }))
-          .filter(({ i }) => i !== b.rowHeader)
-          .map(({ cell, i }) => `${escapeMarkdownInline(b.head[i] ?? '')}: ${inlines(cell)}`);
-        return `- **${header}** — ${rest.join('; ')}`;
-      });
-      return `${caption}\n\n${rows.join('\n')}`;
-    }
+      // "- **Votes:** 5 votes (public sector 3, private sector 2)"
+      return [
+        {
+          type: 'list',
+          ordered: false,
+          spread: false,
+          children: b.items.map((f) => ({
+            type: 'listItem',
+            spread: false,
+            children: [paragraph([{ type: 'strong', children: textNodes(`${f.label}:`, 'space') }, { type: 'text', value: ' ' }, ...phrasing(f.value, 'break')])],
+          })),
+        },
+      ];
+    case 'table':
+      // GFM tables have no caption: it goes in bold just above.
+      return [paragraph([{ type: 'strong', children: textNodes(b.caption, 'space') }]), table(b)];
     case 'contents':
-      // Headings carry no ids in CommonMark, so a contents list could only hold dead links.
-      return '';
+      // Headings carry no ids in Markdown, so a contents list could only hold dead links.
+      return [];
   }
 }
 
-/** The brief as a CommonMark document. */
-export function renderMarkdown(brief: ChallengeBrief): string {
-  const doc = layoutBrief(brief);
-  const parts = doc.blocks.map(block).filter((b) => b !== '');
-  return `${parts.join('\n\n')}\n`;
+/**
+ * An ordered list that does not start at 1 cannot interrupt a paragraph: right after an item's
+ * text it would be read as more of that text, so a blank line goes between them.
+ */
+const orderedListAfterText: Join = (left, right) =>
+  left.type === 'paragraph' && right.type === 'list' && right.ordered === true && right.start !== 1 && right.start != null ? 1 : undefined;
+
+/** The brief as a Markdown syntax tree. */
+export function briefToMdast(brief: ChallengeBrief): Root {
+  return { type: 'root', children: layoutBrief(brief).blocks.flatMap(flow) };
 }
 
-export { inlineText };
+/** The brief as a GitHub Flavored Markdown document. */
+export function renderMarkdown(brief: ChallengeBrief): string {
+  return toMarkdown(briefToMdast(brief), {
+    extensions: [gfmToMarkdown()],
+    join: [orderedListAfterText],
+    bullet: '-',
+    emphasis: '*',
+    strong: '*',
+    rule: '-',
+    fences: true,
+  });
+}

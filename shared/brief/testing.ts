@@ -133,17 +133,23 @@ export function writeBody(doc: Y.Doc, cardId: string, markdown: string): void {
   writeMarkdownToBody(doc, body, markdown);
 }
 
-/** A small board where everything a person typed is hostile (see HOSTILE), as a brief. */
-export function hostileBrief(overrides: Partial<BuildBriefInput> = {}): ChallengeBrief {
+export const HOSTILE_AUTHOR = { participantId: 'h1', name: HOSTILE.personName, organisation: HOSTILE.organisation, sector: 'citizen' as const };
+
+/** The board behind `hostileBrief`: problem `p` and idea `i`, for tests that add more to it. */
+export function hostileDoc(): Y.Doc {
   const doc = new Y.Doc();
   initBoard(doc, { title: HOSTILE.title, challenge: HOSTILE.challenge, sponsor: HOSTILE.sponsor, createdAt: 0 }, SEED_ORIGIN);
-  const author = { participantId: 'h1', name: HOSTILE.personName, organisation: HOSTILE.organisation, sector: 'citizen' as const };
-  const pid = addProblem(doc, { id: 'p', title: 'How might we stay safe?', author }, SEED_ORIGIN);
-  addIdea(doc, { id: 'i', title: HOSTILE.ideaTitle, author, problemId: pid }, SEED_ORIGIN);
+  const pid = addProblem(doc, { id: 'p', title: 'How might we stay safe?', author: HOSTILE_AUTHOR }, SEED_ORIGIN);
+  addIdea(doc, { id: 'i', title: HOSTILE.ideaTitle, author: HOSTILE_AUTHOR, problemId: pid }, SEED_ORIGIN);
   writeBody(doc, 'i', HOSTILE.ideaBody);
+  return doc;
+}
+
+/** A small board where everything a person typed is hostile (see HOSTILE), as a brief. */
+export function hostileBrief(overrides: Partial<BuildBriefInput> = {}): ChallengeBrief {
   return buildBrief({
     boardId: 'hostile',
-    doc,
+    doc: hostileDoc(),
     rounds: [],
     showNames: true,
     exportedBy: { name: HOSTILE.personName, role: 'viewer' },
