@@ -39,7 +39,7 @@ export default defineConfig({
     // server/static.ts sends the one the browser accepts. Source maps (*.map) are not in the list:
     // they are served only with SERVE_SOURCEMAPS=1, to a developer, and brotli at full quality on
     // them would be most of the build's compression time. sw.js and workbox-*.js are written by
-    // the PWA plugin after this pass, so they go out as they are (2 KB and 15 KB).
+    // the PWA plugin after this pass, so they go out as they are (1.5 KB and 15 KB).
     compression({
       algorithms: ['brotliCompress', 'gzip'],
       include: /\.(html|css|js|mjs|json|svg|txt|webmanifest)$/,
