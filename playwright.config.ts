@@ -6,7 +6,9 @@ import { defineConfig } from '@playwright/test';
 /**
  * End-to-end tests: Debian's Chromium (never `playwright install`), each user in a browser context
  * of their own, against a real server on its own port with a throwaway DATA_DIR.
- * `npm run test:e2e` builds the client first (vite build) and then runs this.
+ * The server is the one that ships: the built dist-server/main.js run by node, serving the built
+ * client from dist/. `npm run test:e2e` builds both (npm run build) and then runs this; to run
+ * one spec, run `npm run build` first after any change to the client or the server.
  *
  * The config is evaluated again in every worker; workers inherit the environment, so the data
  * directory is chosen once and passed down through it.
@@ -42,7 +44,8 @@ export default defineConfig({
     },
   },
   webServer: {
-    command: 'npx tsx server/main.ts',
+    // what `npm run serve` runs, without npm around it
+    command: 'node --enable-source-maps dist-server/main.js',
     url: `${BASE_URL}/api/health`,
     reuseExistingServer: false,
     timeout: 60_000,

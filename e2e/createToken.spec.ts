@@ -1,7 +1,8 @@
 /**
  * A closed deployment: a server started with CREATE_BOARD_TOKEN refuses to create boards without
  * it. The start form says so in words, asks for the token, says when it is wrong, and creates the
- * board once it is right. This spec runs its own server process (the suite's has no token).
+ * board once it is right. This spec runs its own server process (the suite's has no token): the
+ * built one, as the suite's is.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +15,7 @@ const TOKEN = 'tables-only-2026';
 test('with CREATE_BOARD_TOKEN set, the start form asks for the token and creates the board once it is right', async ({ page }) => {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'crossboard-token-'));
   const server = await startServerProcess(dataDir, {
+    args: ['--enable-source-maps', path.resolve('dist-server/main.js')],
     env: { DIST_DIR: path.resolve(process.env.E2E_DIST_DIR ?? 'dist'), CREATE_BOARD_TOKEN: TOKEN },
   });
   try {

@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clusterFromEnv, databaseUrlFromEnv, DEFAULT_PORT, DEFAULT_REDIS_PREFIX, portFromEnv, trustProxyHopsFromEnv } from './environment.ts';
+import { clusterFromEnv, databaseUrlFromEnv, DEFAULT_PORT, DEFAULT_REDIS_PREFIX, portFromEnv, serveSourceMapsFromEnv, trustProxyHopsFromEnv } from './environment.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -32,6 +32,19 @@ describe('TRUST_PROXY_HOPS', () => {
     expect(trustProxyHopsFromEnv({ TRUST_PROXY_HOPS: '1' })).toBe(1);
     expect(() => trustProxyHopsFromEnv({ TRUST_PROXY_HOPS: 'yes' })).toThrow('TRUST_PROXY_HOPS must be a number of proxies from 0 to 10, got "yes"');
     expect(() => trustProxyHopsFromEnv({ TRUST_PROXY_HOPS: '11' })).toThrow(/TRUST_PROXY_HOPS/);
+  });
+});
+
+describe('SERVE_SOURCEMAPS', () => {
+  it('keeps source maps back unless it is 1', () => {
+    expect(serveSourceMapsFromEnv({})).toBe(false);
+    expect(serveSourceMapsFromEnv({ SERVE_SOURCEMAPS: '' })).toBe(false);
+    expect(serveSourceMapsFromEnv({ SERVE_SOURCEMAPS: '0' })).toBe(false);
+    expect(serveSourceMapsFromEnv({ SERVE_SOURCEMAPS: '1' })).toBe(true);
+  });
+
+  it.each(['yes', 'true', '2'])('refuses %j rather than guess', (raw) => {
+    expect(() => serveSourceMapsFromEnv({ SERVE_SOURCEMAPS: raw })).toThrow(`SERVE_SOURCEMAPS must be 1 (serve the client's source maps) or 0, got "${raw}"`);
   });
 });
 

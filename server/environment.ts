@@ -34,6 +34,17 @@ export function trustProxyHopsFromEnv(env: Env): number {
   return Number(raw);
 }
 
+/**
+ * SERVE_SOURCEMAPS: 1 serves the client's source maps (`*.map`), for a developer reading a stack
+ * trace; unset or 0 keeps them back (the build still writes them, for reading error reports).
+ */
+export function serveSourceMapsFromEnv(env: Env): boolean {
+  const raw = env.SERVE_SOURCEMAPS;
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(`SERVE_SOURCEMAPS must be 1 (serve the client's source maps) or 0, got "${raw}"`);
+}
+
 /** DATABASE_URL: a `postgres://` or `postgresql://` URL, or unset (SQLite in DATA_DIR). */
 export function databaseUrlFromEnv(env: Env): string | undefined {
   const raw = env.DATABASE_URL;

@@ -14,6 +14,7 @@
  *                      Default 0: the connection's address, proxy headers ignored
  *   DATA_DIR           where crossboard.sqlite lives (default ./data)
  *   DIST_DIR           the built client (default ./dist)
+ *   SERVE_SOURCEMAPS   1 serves the client's source maps (*.map); default: a 404
  *   PUBLIC_URL         origin used in board links (default: each request's own origin)
  *   LOG_LEVEL          info (default), warn, error or silent
  *   CREATE_BOARD_TOKEN when set, POST /api/boards needs it (Authorization: Bearer <token>)
@@ -35,7 +36,7 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { FenceBook } from './cluster/leaseKeeper.ts';
 import type { Limits } from './config.ts';
-import { clusterFromEnv, databaseUrlFromEnv, portFromEnv, trustProxyHopsFromEnv } from './environment.ts';
+import { clusterFromEnv, databaseUrlFromEnv, portFromEnv, serveSourceMapsFromEnv, trustProxyHopsFromEnv } from './environment.ts';
 import { consoleLogger, type LogLevel } from './log.ts';
 import { serveClient } from './static.ts';
 import { PostgresStorage } from './storage/postgres.ts';
@@ -93,6 +94,7 @@ async function main(): Promise<void> {
   const host = env.HOST || undefined;
   const dataDir = path.resolve(env.DATA_DIR || './data');
   const distDir = path.resolve(env.DIST_DIR || './dist');
+  const sourceMaps = serveSourceMapsFromEnv(env);
   const level = env.LOG_LEVEL || 'info';
   if (!['info', 'warn', 'error', 'silent'].includes(level)) throw new Error(`LOG_LEVEL must be info, warn, error or silent, got "${level}"`);
   const logger = consoleLogger(level as LogLevel);
@@ -110,7 +112,7 @@ async function main(): Promise<void> {
     trustProxyHops: trustProxyHopsFromEnv(env),
   });
   await ready;
-  serveClient(app, distDir);
+  serveClient(app, distDir, { sourceMaps });
 
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
     console.log(`Crossboard listening on http://${host ?? 'localhost'}:${info.port} (data in ${where})`);

@@ -17,7 +17,7 @@ import { CloseCode } from '../../shared/protocol.ts';
 import { SqliteStorage } from '../storage/sqlite.ts';
 import { boardText, connectProvider, storedText, text, waitFor, whenSynced } from '../test/harness.ts';
 import { startServerProcess, type ServerProcess } from '../test/process.ts';
-import { addTextCardsOverSocket } from '../test/session.ts';
+import { addTextCardsOverSocket, writeThenTerminate } from '../test/session.ts';
 import { buildServer, type BuiltServer } from './build.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
@@ -78,6 +78,15 @@ describe('the built server', () => {
     expect(JSON.parse(readFileSync(path.join(built.outDir, 'package.json'), 'utf8'))).toMatchObject({ type: 'module' });
   });
 
+  it('imports only packages listed in dependencies: the container has no devDependencies at run time', () => {
+    const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+    const imported = new Set(built.externalImports.map((specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/')));
+    expect([...imported]).toEqual(expect.arrayContaining(['better-sqlite3', 'hono', 'yjs', 'pdfkit']));
+    expect([...imported].filter((name) => !(name in pkg.dependencies)).sort()).toEqual([]);
+    // read by path rather than imported: the PDF's font
+    expect(pkg.dependencies).toHaveProperty('source-sans');
+  });
+
   it('is never built into the client folder the server serves, nor outside the project', async () => {
     await expect(buildServer(path.join(root, 'dist'))).rejects.toThrow(/folder of its own/);
     await expect(buildServer(path.join(tmpdir(), 'crossboard-outside'))).rejects.toThrow(/folder of its own/);
@@ -91,13 +100,7 @@ describe('the built server', () => {
     expect(health.status).toBe(200);
     expect(((await health.json()) as HealthResponse).ok).toBe(true);
 
-    const created = await fetch(`${child.url}/api/boards`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ title: 'Built' }),
-    });
-    expect(created.status).toBe(201);
-    const board = (await created.json()) as CreateBoardResponse;
+    const board = await createBoard(child.url);
     await addTextCardsOverSocket(child, board);
 
     const writer = connectProvider(child, board.id, board.tokens.facilitator);
@@ -143,6 +146,10 @@ describe('the built server', () => {
     expect(redis.code).toBe(1);
     expect(redis.output).toContain('REDIS_URL is set but DATABASE_URL is not');
 
+    const maps = await runBuilt({ DATA_DIR: dataDir, SERVE_SOURCEMAPS: 'yes' });
+    expect(maps.code).toBe(1);
+    expect(maps.output).toContain('SERVE_SOURCEMAPS must be 1');
+
     const secret = 'hunter2-secret';
     const database = await runBuilt({ DATA_DIR: dataDir, DATABASE_URL: `mysql://me:${secret}@db/crossboard` });
     expect(database.code).toBe(1);
@@ -169,13 +176,33 @@ describe('the built server', () => {
     expect(args.at(-1)).toBe('dist-server/main.js');
     expect((await fetch(`${url}/api/health`)).status).toBe(200);
 
-    process.kill(target === 'npm itself' ? npm.pid! : Number(pid), 'SIGTERM');
-    expect(await exited).toBe(0);
+    const board = await createBoard(url);
+    const wsUrl = url.replace(/^http/, 'ws') + '/ws';
+    await addTextCardsOverSocket({ wsUrl }, board);
+    const signalled = { kill: (signal: NodeJS.Signals) => process.kill(target === 'npm itself' ? npm.pid! : Number(pid), signal) };
+    expect(await writeThenTerminate({ wsUrl, exited, process: signalled }, board, 'stored through npm')).toEqual({
+      exitCode: 0,
+      closeCode: CloseCode.serviceRestart,
+    });
     expect(output(npm)).toContain('SIGTERM: storing boards and closing connections');
     expect(() => process.kill(Number(pid), 0)).toThrow();
     await expect(fetch(`${url}/api/health`)).rejects.toThrow();
-  }, 20_000);
+
+    const storage = SqliteStorage.open(dataDir);
+    cleanups.push(() => storage.close());
+    expect(await storedText(storage, board.id)).toBe('stored through npm');
+  }, 30_000);
 });
+
+async function createBoard(url: string): Promise<CreateBoardResponse> {
+  const created = await fetch(`${url}/api/boards`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ title: 'Built' }),
+  });
+  expect(created.status).toBe(201);
+  return (await created.json()) as CreateBoardResponse;
+}
 
 const outputs = new WeakMap<ChildProcess, string[]>();
 function output(child: ChildProcess): string {

@@ -37,7 +37,12 @@ const ENTRIES: { source: string; out: string }[] = [
   { source: 'server/cli/cluster.ts', out: 'cluster.js' },
 ];
 
-export type BuiltServer = { outDir: string; files: string[] };
+export type BuiltServer = {
+  outDir: string;
+  files: string[];
+  /** what the built files import from node_modules at run time (`hono/utils/mime`, `yjs`), so a production install must hold them */
+  externalImports: string[];
+};
 
 /** Builds every entry into `outDir` (emptied first). */
 export async function buildServer(outDir: string = DEFAULT_OUT_DIR): Promise<BuiltServer> {
@@ -57,10 +62,14 @@ export async function buildServer(outDir: string = DEFAULT_OUT_DIR): Promise<Bui
     packages: 'external',
     sourcemap: 'linked',
     logLevel: 'warning',
+    metafile: true,
   };
-  await Promise.all(ENTRIES.map((entry) => build({ ...common, entryPoints: [entry.source], outfile: path.join(outDir, entry.out) })));
+  const results = await Promise.all(ENTRIES.map((entry) => build({ ...common, entryPoints: [entry.source], outfile: path.join(outDir, entry.out) })));
   writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'module', private: true }, null, 2) + '\n');
-  return { outDir, files: ENTRIES.map((entry) => path.join(outDir, entry.out)) };
+  const externalImports = new Set(
+    results.flatMap((result) => Object.values(result.metafile?.outputs ?? {}).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path))),
+  );
+  return { outDir, files: ENTRIES.map((entry) => path.join(outDir, entry.out)), externalImports: [...externalImports].filter((i) => !i.startsWith('node:')).sort() };
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {

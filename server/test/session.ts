@@ -231,7 +231,8 @@ export async function barrier(target: Target): Promise<void> {
  * the process's exit code and the close code the writer got.
  */
 export async function writeThenTerminate(
-  child: Pick<ServerProcess, 'wsUrl' | 'process' | 'exited'>,
+  // the process to signal may not be the child itself (npm's child), so only `kill` is asked of it
+  child: Pick<ServerProcess, 'wsUrl' | 'exited'> & { process: { kill(signal: NodeJS.Signals): unknown } },
   board: CreateBoardResponse,
   words: string,
 ): Promise<{ exitCode: number | null; closeCode: number }> {
