@@ -56,12 +56,13 @@ describe('scrubLogText', () => {
     for (const line of kept) expect(scrubLogText(line)).toBe(line);
   });
 
-  it('scrubs nested fields, Error values and the message; redacts credential-named fields', () => {
+  it('scrubs nested fields, Error values and the message, shows bytes by size; redacts credential-named fields', () => {
     const { logger, lines } = capturedLogger('info');
     logger.error(`failed at /ws/x?token=${token}`, {
       url: `http://h/b/x?token=${token}`,
       nested: { list: [`Bearer ${token}`] },
       error: new Error(`bad ${token}`),
+      tokenHash: new Uint8Array(32),
       token: 'short',
       headers: { authorization: 'Basic abc', cookie: 'sid=1' },
     });
@@ -72,6 +73,7 @@ describe('scrubLogText', () => {
       url: 'http://h/b/x',
       nested: { list: ['Bearer [redacted]'] },
       error: 'Error: bad [redacted]',
+      tokenHash: '[32 bytes]',
       token: '[redacted]',
       headers: { authorization: '[redacted]', cookie: '[redacted]' },
     });

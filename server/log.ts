@@ -58,6 +58,8 @@ function scrubValue(value: unknown, depth: number): unknown {
   if (value === null || typeof value !== 'object') return value;
   // an Error serialises to {} in JSON: keep what it says instead
   if (value instanceof Error) return scrubLogText(String(value));
+  // bytes (an update, a hash) say nothing in a log but their size
+  if (ArrayBuffer.isView(value)) return `[${value.byteLength} bytes]`;
   if (depth >= 4) return '[nested too deep]';
   if (Array.isArray(value)) return value.map((item) => scrubValue(item, depth + 1));
   const out: Record<string, unknown> = {};
