@@ -17,8 +17,12 @@ import { createHealthApi } from './api/health.ts';
 import { serveOpenApi } from './api/openapi.ts';
 import { Cluster, type ClusterConfig } from './cluster/cluster.ts';
 import { resolveLimits, type Limits } from './config.ts';
-import { consoleLogger, type Logger } from './log.ts';
+import { sharedRenderPool } from './brief/pool.ts';
+import { jsonLogger, type Logger } from './log.ts';
+import { meteredRenderer, meteredStorage } from './metrics/metered.ts';
+import { AppMetrics } from './metrics/metrics.ts';
 import { trustProxyHops } from './rateLimit.ts';
+import { requestIds, requestLog } from './requestLog.ts';
 import { Rooms } from './rooms/rooms.ts';
 import { createFacilitationApi } from './api/facilitation.ts';
 import { FacilitationService } from './facilitation/facilitationService.ts';
@@ -60,6 +64,8 @@ export type CrossboardApp = {
   limits: Limits;
   /** in a cluster: this process's part of it (leases, relays); undefined for a single process */
   cluster?: Cluster;
+  /** this app's metrics, in a registry of its own; main.ts serves them on METRICS_PORT */
+  metrics: AppMetrics;
   /** resolves once the app can serve (in a cluster: connected to Redis); listen after it */
   ready: Promise<void>;
   /**
@@ -73,8 +79,11 @@ export type CrossboardApp = {
 
 export function createApp(deps: AppDeps): CrossboardApp {
   const limits = resolveLimits(deps.limits);
-  const logger = deps.logger ?? consoleLogger();
-  const { storage } = deps;
+  const logger = deps.logger ?? jsonLogger();
+  // read at each scrape; `rooms` exists by then
+  const metrics = new AppMetrics((): number => rooms.loadedCount);
+  // every stored document update is counted and timed here, whoever stores it
+  const storage = meteredStorage(deps.storage, metrics.updateStored);
   // facilitation (phases, votes, drafts) is plugged into every room as it loads
   const cluster = deps.cluster ? new Cluster(deps.cluster, { storage, limits, logger }) : undefined;
   const facilitation = new FacilitationService({
@@ -84,7 +93,14 @@ export function createApp(deps: AppDeps): CrossboardApp {
     minSectorVoters: limits.anonymousSectorMinVoters,
     rotatedElsewhere: cluster?.rotatedElsewhere,
   });
-  const rooms = new Rooms({ storage, limits, logger, hooks: facilitation.hooks, ownership: cluster?.keeper });
+  const rooms = new Rooms({
+    storage,
+    limits,
+    logger,
+    hooks: facilitation.hooks,
+    ownership: cluster?.keeper,
+    broadcastSent: metrics.updateBroadcast,
+  });
   cluster?.attach({ rooms, facilitation });
   const shared = cluster?.rateChecks(deps.comments?.rate ?? DEFAULT_COMMENT_RATE);
   // routes describe themselves in the OpenAPI document (api/openapi.ts) as they are mounted
@@ -92,9 +108,13 @@ export function createApp(deps: AppDeps): CrossboardApp {
   const { injectWebSocket, upgradeWebSocket, wss } = createNodeWebSocket({ app });
 
   app.onError((error, c) => {
-    logger.error('request failed', { path: c.req.path, error: String(error) });
+    logger.error('request failed', { method: c.req.method, path: c.req.path, requestId: c.get('requestId'), error: String(error) });
     return c.json({ error: 'internal error' }, 500);
   });
+
+  // first, so every later refusal is logged too, under the id it answers with
+  app.use('*', requestIds());
+  app.use('*', requestLog(logger));
 
   // the per-address limits key on the client behind the proxies, when they are trusted
   if (deps.trustProxyHops) app.use('*', trustProxyHops(deps.trustProxyHops));
@@ -119,6 +139,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
       // only what may be seen: a brief (or a version saved for one) never carries hidden totals
       voteResults: (id) => facilitation.visibleVoteResults(id),
       ...deps.brief,
+      renderer: meteredRenderer(deps.brief?.renderer ?? sharedRenderPool(), metrics),
     }),
   );
   // comments on the brief, pushed live to the board's connections
@@ -156,6 +177,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
     upgradeWebSocket,
     connect: cluster?.connect,
     attempts: shared?.attempts,
+    sockets: { opened: metrics.connectionOpened, closed: metrics.connectionClosed },
   });
 
   const ready = cluster ? cluster.start() : Promise.resolve();
@@ -187,6 +209,7 @@ export function createApp(deps: AppDeps): CrossboardApp {
     facilitation,
     limits,
     cluster,
+    metrics,
     ready,
     shutdown,
   };

@@ -6,7 +6,17 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { clusterFromEnv, databaseUrlFromEnv, DEFAULT_PORT, DEFAULT_REDIS_PREFIX, portFromEnv, serveSourceMapsFromEnv, trustProxyHopsFromEnv } from './environment.ts';
+import {
+  clusterFromEnv,
+  databaseUrlFromEnv,
+  DEFAULT_PORT,
+  DEFAULT_REDIS_PREFIX,
+  logLevelFromEnv,
+  metricsPortFromEnv,
+  portFromEnv,
+  serveSourceMapsFromEnv,
+  trustProxyHopsFromEnv,
+} from './environment.ts';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -23,6 +33,29 @@ describe('PORT', () => {
 
   it.each(['http', '-1', '65536', '80.5', '1e3'])('refuses %j', (raw) => {
     expect(() => portFromEnv({ PORT: raw })).toThrow(`PORT must be a port number from 0 to 65535, got "${raw}"`);
+  });
+});
+
+describe('METRICS_PORT', () => {
+  it('is off unless set, and takes 0 to 65535', () => {
+    expect(metricsPortFromEnv({})).toBeUndefined();
+    expect(metricsPortFromEnv({ METRICS_PORT: '' })).toBeUndefined();
+    expect(metricsPortFromEnv({ METRICS_PORT: '0' })).toBe(0);
+    expect(metricsPortFromEnv({ METRICS_PORT: '9464' })).toBe(9464);
+  });
+
+  it.each(['yes', '-1', '65536', '9464.5'])('refuses %j', (raw) => {
+    expect(() => metricsPortFromEnv({ METRICS_PORT: raw })).toThrow(`METRICS_PORT must be a port number from 0 to 65535, got "${raw}"`);
+  });
+});
+
+describe('LOG_LEVEL', () => {
+  it('defaults to info and takes debug, info, warn, error and silent in any case', () => {
+    expect(logLevelFromEnv({})).toBe('info');
+    expect(logLevelFromEnv({ LOG_LEVEL: 'debug' })).toBe('debug');
+    expect(logLevelFromEnv({ LOG_LEVEL: 'WARN' })).toBe('warn');
+    expect(logLevelFromEnv({ LOG_LEVEL: 'silent' })).toBe('silent');
+    expect(() => logLevelFromEnv({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL must be debug, info, warn, error or silent, got "verbose"');
   });
 });
 

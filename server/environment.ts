@@ -1,8 +1,9 @@
 /**
- * The settings main.ts reads from the environment for where the process listens and what it
- * shares with other processes, checked so that a mistyped value stops the start with a message
- * naming the variable, rather than a process that runs with something else.
+ * The settings main.ts reads from the environment for where the process listens, what it logs
+ * and what it shares with other processes, checked so that a mistyped value stops the start with
+ * a message naming the variable, rather than a process that runs with something else.
  */
+import { LOG_LEVELS, type LogLevel } from './log.ts';
 
 /** How processes meet when several serve the same boards. */
 export type ClusterSettings = {
@@ -24,6 +25,26 @@ export function portFromEnv(env: Env): number {
   const port = Number(raw);
   if (!/^\d+$/.test(raw.trim()) || port > 65535) throw new Error(`PORT must be a port number from 0 to 65535, got "${raw}"`);
   return port;
+}
+
+/**
+ * METRICS_PORT: where Prometheus scrapes `/metrics`, on a listener of its own so that the public
+ * port never shows them. Unset (the default): no metrics listener at all. 0 picks a free port.
+ */
+export function metricsPortFromEnv(env: Env): number | undefined {
+  const raw = env.METRICS_PORT;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) > 65535) throw new Error(`METRICS_PORT must be a port number from 0 to 65535, got "${raw}"`);
+  return Number(raw);
+}
+
+/** LOG_LEVEL: debug, info (default), warn, error or silent. */
+export function logLevelFromEnv(env: Env): LogLevel {
+  const raw = env.LOG_LEVEL;
+  if (raw === undefined || raw === '') return 'info';
+  const level = LOG_LEVELS.find((l) => l === raw.trim().toLowerCase());
+  if (!level) throw new Error(`LOG_LEVEL must be ${LOG_LEVELS.slice(0, -1).join(', ')} or silent, got "${raw}"`);
+  return level;
 }
 
 /** TRUST_PROXY_HOPS: how many proxies in front append to X-Forwarded-For (0 to 10; default 0). */

@@ -16,7 +16,9 @@
  *   DIST_DIR           the built client (default ./dist)
  *   SERVE_SOURCEMAPS   1 serves the client's source maps (*.map); default: a 404
  *   PUBLIC_URL         origin used in board links (default: each request's own origin)
- *   LOG_LEVEL          info (default), warn, error or silent
+ *   LOG_LEVEL          debug, info (default), warn, error or silent; logs are JSON lines on stdout
+ *   METRICS_PORT       serve Prometheus metrics at http://HOST:METRICS_PORT/metrics (0 picks a free
+ *                      port); unset (the default): no metrics listener
  *   CREATE_BOARD_TOKEN when set, POST /api/boards needs it (Authorization: Bearer <token>)
  *   MAX_MESSAGE_BYTES, MAX_BUFFERED_BYTES, MAX_CONNECTIONS_PER_BOARD, MAX_VIEWER_CONNECTIONS_PER_BOARD,
  *   FACILITATOR_CONNECTIONS_PER_BOARD, MESSAGES_PER_SECOND, MESSAGE_BURST,
@@ -25,9 +27,11 @@
  *   BOARD_CREATION_BURST_PER_ADDRESS, SYNC_REQUESTS_PER_SECOND, SYNC_REQUEST_BURST,
  *   COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS, QUIET_BROADCAST_MS   override the limits in config.ts
  *
- * Prints `Crossboard listening on http://HOST:PORT` once ready (tests parse it). On SIGTERM or
- * SIGINT: GET /api/ready answers 503 from then on, closes every socket with 1012, stores every
- * loaded board, closes storage, exits 0.
+ * Logs `Crossboard listening on http://HOST:PORT (data in …)` as the `msg` of a JSON line once
+ * ready, whatever LOG_LEVEL says (tests and benchmarks find it with /listening on (http:\/\/\S+)/),
+ * after `metrics on http://HOST:PORT/metrics` when METRICS_PORT is set. On SIGTERM or SIGINT:
+ * GET /api/ready answers 503 from then on, closes every socket with 1012, stores every loaded
+ * board, closes storage and the metrics listener, exits 0.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
@@ -36,8 +40,9 @@ import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
 import { FenceBook } from './cluster/leaseKeeper.ts';
 import type { Limits } from './config.ts';
-import { clusterFromEnv, databaseUrlFromEnv, portFromEnv, serveSourceMapsFromEnv, trustProxyHopsFromEnv } from './environment.ts';
-import { consoleLogger, type LogLevel } from './log.ts';
+import { clusterFromEnv, databaseUrlFromEnv, logLevelFromEnv, metricsPortFromEnv, portFromEnv, serveSourceMapsFromEnv, trustProxyHopsFromEnv } from './environment.ts';
+import { jsonLogger } from './log.ts';
+import { serveMetrics, type MetricsServer } from './metrics/metricsServer.ts';
 import { serveClient } from './static.ts';
 import { PostgresStorage } from './storage/postgres.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
@@ -85,6 +90,9 @@ async function openStorage(url: string | undefined, dataDir: string, fences: Fen
   return { storage: SqliteStorage.open(dataDir), where: dataDir };
 }
 
+/** The lines a start and a failed start always print, whatever LOG_LEVEL says: people and tests wait for them. */
+const announce = jsonLogger({ level: 'info' });
+
 async function main(): Promise<void> {
   const env = process.env;
   const port = portFromEnv(env);
@@ -95,14 +103,13 @@ async function main(): Promise<void> {
   const dataDir = path.resolve(env.DATA_DIR || './data');
   const distDir = path.resolve(env.DIST_DIR || './dist');
   const sourceMaps = serveSourceMapsFromEnv(env);
-  const level = env.LOG_LEVEL || 'info';
-  if (!['info', 'warn', 'error', 'silent'].includes(level)) throw new Error(`LOG_LEVEL must be info, warn, error or silent, got "${level}"`);
-  const logger = consoleLogger(level as LogLevel);
+  const metricsPort = metricsPortFromEnv(env);
+  const logger = jsonLogger({ level: logLevelFromEnv(env) });
 
   // several processes on one PostgreSQL database meet through Redis; the storage fences with this process's leases
   const fences = cluster ? new FenceBook() : null;
   const { storage, where } = await openStorage(databaseUrl, dataDir, fences);
-  const { app, injectWebSocket, shutdown, ready } = createApp({
+  const { app, injectWebSocket, shutdown, ready, metrics } = createApp({
     storage,
     logger,
     limits: limitsFromEnv(env),
@@ -114,8 +121,17 @@ async function main(): Promise<void> {
   await ready;
   serveClient(app, distDir, { sourceMaps });
 
+  // before the main port, so that once "listening" is logged everything is up
+  let metricsServer: MetricsServer | null = null;
+  if (metricsPort !== undefined) {
+    metricsServer = await serveMetrics(metrics.withProcessMetrics().registry, { port: metricsPort, hostname: host }).catch((error: unknown) => {
+      throw new Error(`METRICS_PORT ${metricsPort}: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    announce.info(`metrics on ${metricsServer.url}`, { port: metricsServer.port });
+  }
+
   const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
-    console.log(`Crossboard listening on http://${host ?? 'localhost'}:${info.port} (data in ${where})`);
+    announce.info(`Crossboard listening on http://${host ?? 'localhost'}:${info.port} (data in ${where})`, { port: info.port });
   }) as Server;
   injectWebSocket(server);
 
@@ -135,6 +151,7 @@ async function main(): Promise<void> {
       )
       .then(async (code) => {
         await Promise.resolve(storage.close()).catch((error: unknown) => logger.error('closing storage failed', { error: String(error) }));
+        await metricsServer?.close();
         // give the 1012 close frames a moment to leave; nothing is waiting on them
         setTimeout(() => process.exit(code), 100);
       });
@@ -145,6 +162,6 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // a setting that cannot be used, or a database that cannot be reached: say which, without a stack trace
-  console.error(`Crossboard cannot start: ${error instanceof Error ? error.message : String(error)}`);
+  announce.error(`Crossboard cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -168,7 +168,7 @@ type Running = { port: number; stop: () => Promise<void> };
 
 /** A real Crossboard server on `port` (0: any free port). */
 async function startServer(storage: Storage, port = 0, limits: Partial<Limits> = {}): Promise<Running> {
-  const silent = { info: () => {}, warn: () => {}, error: () => {} };
+  const silent = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} };
   const built = createApp({ storage, logger: silent, limits: { idleUnloadMs: 0, connectionsPerSecondPerAddress: 10_000, connectionBurstPerAddress: 10_000, ...limits } });
   const server = await new Promise<Server>((resolve) => {
     const s = serve({ fetch: built.app.fetch, port, hostname: '127.0.0.1' }, () => resolve(s as Server));

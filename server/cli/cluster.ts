@@ -7,6 +7,7 @@
  *                  when it does not exist yet)
  *   REDIS_URL      default redis://127.0.0.1:6379
  *   REDIS_PREFIX   default crossboard:
+ *   METRICS_PORT   when set, each process serves /metrics on METRICS_PORT plus its index (0, 1, 2)
  *   --ports a,b,c  default 8787,8788,8789
  *
  * Every line a process prints is prefixed with its port. Ctrl-C (SIGINT) or SIGTERM stops all of
@@ -22,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { metricsPortFromEnv } from '../environment.ts';
 
 const DEFAULT_DATABASE_URL = 'postgres://postgres@127.0.0.1:5432/crossboard';
 const DEFAULT_REDIS_URL = 'redis://127.0.0.1:6379';
@@ -117,9 +119,12 @@ async function main(): Promise<void> {
   const exits: Promise<number>[] = [];
   const children: ChildProcess[] = [];
   let stopping = false;
-  for (const port of ports) {
+  const metricsPort = metricsPortFromEnv(process.env);
+  for (const [index, port] of ports.entries()) {
+    // one METRICS_PORT for all would stop every process but the first at start
+    const metrics = metricsPort ? { METRICS_PORT: String(metricsPort + index) } : {};
     const child = spawn(process.execPath, ['--enable-source-maps', serverFile], {
-      env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix },
+      env: { ...process.env, PORT: String(port), DATABASE_URL: databaseUrl, REDIS_URL: redisUrl, REDIS_PREFIX: redisPrefix, ...metrics },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const prefix = `[${port}]`;

@@ -16,8 +16,8 @@ import { awarenessFrame, updateFrame } from './messages.ts';
 const MAX_UPDATES_PER_FRAME = 32;
 const MAX_BYTES_PER_FRAME = 256 * 1024;
 
-/** An update waiting to be broadcast, and the connection it came from (null: the server). */
-type PendingUpdate = { update: Uint8Array; from: Connection | null };
+/** An update waiting to be broadcast, the connection it came from (null: the server), and since when. */
+type PendingUpdate = { update: Uint8Array; from: Connection | null; queuedAt: number };
 /** A frame to send, and the one connection that does not need it (its own updates), if any. */
 type OutgoingFrame = { frame: Uint8Array; skip: Connection | null };
 
@@ -29,18 +29,21 @@ export class Broadcaster {
 
   /**
    * Sends to `connections` as they are at each flush. `failed` hears of a flush that threw: it
-   * runs from setImmediate, where an exception would take the process down.
+   * runs from setImmediate, where an exception would take the process down. `sent`, if given,
+   * hears for each update how many seconds passed between its queueing and its frame reaching
+   * every connection's socket (metrics).
    */
   constructor(
     private readonly connections: ReadonlySet<Connection>,
     private readonly awareness: awarenessProtocol.Awareness,
     private readonly limits: Limits,
     private readonly failed: (error: unknown) => void,
+    private readonly sent?: (seconds: number) => void,
   ) {}
 
   /** A stored and applied update, from `from` (null: the server). */
   queueUpdate(update: Uint8Array, from: Connection | null): void {
-    this.pendingUpdates.push({ update, from });
+    this.pendingUpdates.push({ update, from, queuedAt: performance.now() });
     // at typing rates nothing else would join a batch, and waiting for the turn to end is latency
     if (!this.flushScheduled && performance.now() - this.lastFlushAt > this.limits.quietBroadcastMs) {
       this.flush();
@@ -94,6 +97,7 @@ export class Broadcaster {
       groupBytes += update.byteLength;
     }
     closeGroup();
+    const flushed = this.pendingUpdates;
     this.pendingUpdates = [];
     if (this.pendingAwareness.size > 0) {
       const ids = Array.from(this.pendingAwareness);
@@ -103,6 +107,10 @@ export class Broadcaster {
     if (frames.length === 0) return;
     for (const conn of Array.from(this.connections)) {
       for (const { frame, skip } of frames) if (conn !== skip) conn.send(frame);
+    }
+    if (this.sent) {
+      const now = performance.now();
+      for (const { queuedAt } of flushed) this.sent((now - queuedAt) / 1000);
     }
   }
 }

@@ -48,6 +48,8 @@ export type RoomDeps = {
   storage: Storage;
   limits: Limits;
   logger: Logger;
+  /** hears, per broadcast update, the seconds from stored and applied to sent to every connection (metrics) */
+  broadcastSent?: (seconds: number) => void;
 };
 
 /**
@@ -129,7 +131,7 @@ export class Room implements ConnectionSink {
     // the server is not a participant: it has no presence of its own
     this.awareness.setLocalState(null);
     this.presence = new AwarenessOwnership(this.awareness, deps.limits);
-    this.broadcast = new Broadcaster(this.connections, this.awareness, deps.limits, this.broadcastFailed);
+    this.broadcast = new Broadcaster(this.connections, this.awareness, deps.limits, this.broadcastFailed, deps.broadcastSent);
     // No 'update' listener: with one, Yjs encodes every transaction's update, and for a client
     // typing into one long run of text that encoding grows with the run (it was most of the
     // server's time at 8,000 updates/s). Clients' bytes are broadcast as they came.

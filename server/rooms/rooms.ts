@@ -28,6 +28,8 @@ export type RoomsDeps = {
   hooks?: (room: Room) => Awaitable<RoomHooks>;
   /** several processes: who may load a board (ownership.ts); none means this process owns every board */
   ownership?: BoardOwnership;
+  /** passed to every room (RoomDeps): broadcast latency, for metrics */
+  broadcastSent?: (seconds: number) => void;
 };
 
 type Slot =

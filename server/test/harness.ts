@@ -29,12 +29,13 @@ export async function waitFor(condition: () => boolean, timeoutMs = 5000, label 
   }
 }
 
-export type LogLine = { level: 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> };
+export type LogLine = { level: 'debug' | 'info' | 'warn' | 'error'; message: string; fields?: Record<string, unknown> };
 
 export function captureLogger(): Logger & { lines: LogLine[] } {
   const lines: LogLine[] = [];
   return {
     lines,
+    debug: (message, fields) => lines.push({ level: 'debug', message, fields }),
     info: (message, fields) => lines.push({ level: 'info', message, fields }),
     warn: (message, fields) => lines.push({ level: 'warn', message, fields }),
     error: (message, fields) => lines.push({ level: 'error', message, fields }),
@@ -64,13 +65,15 @@ export async function startServer(
     comments?: AppDeps['comments'];
     cluster?: AppDeps['cluster'];
     trustProxyHops?: number;
+    /** default: a capturing logger, whose lines are `logs` (empty when another is given) */
+    logger?: Logger;
   } = {},
 ): Promise<TestServer> {
   const storage = options.storage ?? new MemoryStorage();
-  const logger = captureLogger();
+  const captured = captureLogger();
   const built = createApp({
     storage,
-    logger,
+    logger: options.logger ?? captured,
     publicUrl: options.publicUrl,
     createBoardToken: options.createBoardToken,
     limits: { idleUnloadMs: 0, ...options.limits },
@@ -95,7 +98,7 @@ export async function startServer(
     url,
     wsUrl: `ws://127.0.0.1:${port}/ws`,
     storage,
-    logs: logger.lines,
+    logs: captured.lines,
     server,
     async createBoard(body = { title: 'Test board' }) {
       const res = await fetch(`${url}/api/boards`, {

@@ -13,6 +13,8 @@ export type ServerProcess = {
   process: ChildProcess;
   url: string;
   wsUrl: string;
+  /** where it serves /metrics, when METRICS_PORT was set */
+  metricsUrl: string | undefined;
   exited: Promise<number | null>;
   output: string[];
   /** SIGKILL if still running; resolves when it has exited */
@@ -61,10 +63,13 @@ export function startServerProcess(dataDir: string, options: ServerProcessOption
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (chunk: Buffer) => {
       output.push(chunk.toString());
-      const match = output.join('').match(/Crossboard listening on (http:\/\/\S+)/);
+      const printed = output.join('');
+      const match = printed.match(/Crossboard listening on (http:\/\/\S+)/);
       if (match) {
         const url = match[1]!;
-        resolve({ process: child, url, wsUrl: url.replace(/^http/, 'ws') + '/ws', exited, output, kill });
+        // logged before "listening", as the msg of a JSON line: the URL ends at the closing quote
+        const metricsUrl = printed.match(/"metrics on (http:\/\/[^\s"]+)/)?.[1];
+        resolve({ process: child, url, wsUrl: url.replace(/^http/, 'ws') + '/ws', metricsUrl, exited, output, kill });
       }
     });
     child.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));

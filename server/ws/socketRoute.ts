@@ -16,6 +16,7 @@ import { boardAuth, queryToken } from '../api/boardAuth.ts';
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import { KeyedRateLimiter, localRateCheck, remoteAddress, type RateCheck } from '../rateLimit.ts';
+import { markUpgraded } from '../requestLog.ts';
 import { sendShared } from './sharedFrame.ts';
 import type { Rooms } from '../rooms/rooms.ts';
 import type { SocketLike } from '../rooms/socket.ts';
@@ -42,11 +43,13 @@ export type SocketRouteDeps = {
   limits: Limits;
   logger: Logger;
   wss: WebSocketServer;
-  upgradeWebSocket: UpgradeWebSocket<WebSocket>;
+  upgradeWebSocket: UpgradeWebSocket<WebSocket, { onError: (error: unknown) => void }>;
   /** where an accepted socket goes; default: this process's room for the board (`rooms.connect`) */
   connect?: ConnectSocket;
   /** connection attempts per address; default: counted in this process */
   attempts?: RateCheck;
+  /** hears of every socket opened and closed, by role (metrics) */
+  sockets?: { opened(role: Role): void; closed(role: Role): void };
 };
 
 /**
@@ -116,12 +119,15 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
   app.get('/ws/:boardId', gate, boardAuth(storage, { param: 'boardId', token: queryToken }), async (c, next) => {
     const boardId = c.req.param('boardId');
     const { role, tokenHash } = c.var;
+    const requestId = c.get('requestId');
     if (!rooms.hasRoomFor(boardId, role)) {
       logger.warn('refused connection: board full', { boardId, role });
       return c.json({ error: 'board full' }, 503);
     }
 
     let conn: SocketEndpoint | null = null;
+    // an exception in the handlers below: @hono/node-ws would print it to the console, outside the log
+    const onError = (error: unknown) => logger.error('socket handler failed', { boardId, conn: conn?.id, error: String(error) });
     const upgrade = upgradeWebSocket(() => ({
       onOpen(_event, ws) {
         const raw = ws.raw!;
@@ -139,6 +145,14 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
           }
         });
         conn = connect(boardId, role, adaptSocket(raw, limits.closeGraceMs), tokenHash);
+        const opened = conn;
+        deps.sockets?.opened(role);
+        // the request id ties the connection's lines to its upgrade request's
+        logger.info('socket opened', { boardId, conn: opened.id, role, requestId });
+        raw.once('close', (code: number) => {
+          deps.sockets?.closed(role);
+          logger.info('socket closed', { boardId, conn: opened.id, role, code });
+        });
         // Frames straight from `ws` (onOpen runs before any can arrive): @hono/node-ws's
         // onMessage would copy each into a fresh ArrayBuffer inside a MessageEvent first.
         raw.on('message', (data: Buffer, isBinary: boolean) => {
@@ -159,7 +173,8 @@ export function registerSocketRoute(app: Hono, deps: SocketRouteDeps): { stop():
       onClose() {
         conn?.disconnected();
       },
-    }));
+    }), { onError });
+    markUpgraded(c);
     return upgrade(c, next);
   });
 
