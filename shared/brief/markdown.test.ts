@@ -1,5 +1,11 @@
-import type { Heading, List, ListItem, Nodes, Paragraph, Root } from 'mdast';
+import type { Heading, List, ListItem, Nodes, Root, Table } from 'mdast';
 import { fromMarkdown } from 'mdast-util-from-markdown';
+import { gfmAutolinkLiteralFromMarkdown } from 'mdast-util-gfm-autolink-literal';
+import { gfmFootnoteFromMarkdown } from 'mdast-util-gfm-footnote';
+import { gfmStrikethroughFromMarkdown } from 'mdast-util-gfm-strikethrough';
+import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
+import { gfmTaskListItemFromMarkdown } from 'mdast-util-gfm-task-list-item';
+import { gfm } from 'micromark-extension-gfm';
 import { describe, expect, test } from 'vitest';
 import { addIdea } from '../board/index.ts';
 import { SEED_ORIGIN } from '../origins.ts';
@@ -19,14 +25,20 @@ import {
 } from './testing.ts';
 
 /**
- * The document as the CommonMark parser reads it. The GFM tokenizer (`micromark-extension-gfm`)
- * is not installed, so GFM's own constructs are checked apart: tables with `gfmTable` below, bare
- * addresses and strikethrough in the output text. (`gfmFromMarkdown` alone would only add its
- * autolink-literal pass, which links any "www." in the parsed text, escaped in the source or not,
- * as remark does; GitHub's parser honours the escapes.)
+ * What `gfmFromMarkdown()` would add, less the autolink-literal transform. That transform links
+ * every "www." or "https://" left in the parsed text, even where the source escaped it (remark's
+ * behaviour); GitHub's parser honours the escapes, and so does micromark's GFM tokenizer, whose
+ * own literal autolinks the handlers kept here still turn into `link` nodes, so an address the
+ * writer failed to escape fails the tests. Every construct's handlers are listed, footnotes and
+ * task lists too: the tokenizer finds them all, and text in a token with no handler would
+ * silently vanish from the tree.
  */
+const { transforms: _linksEscapedText, ...gfmAutolinkLiteralTokens } = gfmAutolinkLiteralFromMarkdown();
+const gfmNodes = [gfmAutolinkLiteralTokens, gfmFootnoteFromMarkdown(), gfmStrikethroughFromMarkdown(), gfmTableFromMarkdown(), gfmTaskListItemFromMarkdown()];
+
+/** The document as GitHub reads it: CommonMark with GFM's tables, strikethrough and bare links. */
 function parse(md: string): Root {
-  return fromMarkdown(md);
+  return fromMarkdown(md, { extensions: [gfm()], mdastExtensions: gfmNodes });
 }
 
 /** The text of a node as a reader sees it (what `mdast-util-to-string` does). */
@@ -60,50 +72,32 @@ function sectionAfter(root: Root, heading: string): Nodes[] {
   return out;
 }
 
-/** Cells of one table row, split as GFM splits them: at every pipe that no backslash escapes. */
-function splitRow(line: string): string[] {
-  const cells: string[] = [];
-  let cell = '';
-  for (let i = 0; i < line.length; i++) {
-    if (line[i] === '\\' && i + 1 < line.length) cell += line[i]! + line[++i]!;
-    else if (line[i] === '|') {
-      cells.push(cell);
-      cell = '';
-    } else cell += line[i];
-  }
-  cells.push(cell);
-  // the leading and trailing pipe leave an empty cell at each end
-  return cells.slice(1, -1).map((c) => c.trim());
-}
+const isCaption = (n: Nodes | undefined) => n?.type === 'paragraph' && n.children.length === 1 && n.children[0]!.type === 'strong';
 
-type GfmTable = { align: Array<'left' | 'right' | 'center' | null>; rows: Array<Array<{ text: string; tree: Root }>> };
-
-/**
- * The GFM table right after the bold caption `caption`: its lines (the CommonMark parse reads
- * them as one paragraph) split into cells as GFM does, each cell parsed for its inline content,
- * so a `\|` in a title comes back as a `|` inside its cell.
- */
-function gfmTable(md: string, root: Root, caption: string): GfmTable {
-  const i = root.children.findIndex((n) => n.type === 'paragraph' && n.children[0]?.type === 'strong' && text(n) === caption);
+/** The GFM table right after the bold caption `caption` (GFM tables have no caption of their own). */
+function captionedTable(root: Root, caption: string): Table {
+  const i = root.children.findIndex((n) => isCaption(n) && text(n) === caption);
   expect(i, `table caption "${caption}"`).toBeGreaterThanOrEqual(0);
-  const table = root.children[i + 1] as Paragraph;
-  const lines = md.slice(table.position!.start.offset, table.position!.end.offset).split('\n');
-  const [head, delimiter, ...body] = lines.map(splitRow);
-  const align = delimiter!.map((d) => {
-    expect(d).toMatch(/^:?-+:?$/);
-    return d.startsWith(':') && d.endsWith(':') ? 'center' : d.endsWith(':') ? 'right' : d.startsWith(':') ? 'left' : null;
-  });
-  const rows = [head!, ...body].map((cells) => {
-    expect(cells).toHaveLength(align.length);
-    return cells.map((cell) => {
-      const tree = parse(cell);
-      return { text: text(tree), tree };
-    });
-  });
-  return { align, rows };
+  const table = root.children[i + 1];
+  expect(table?.type, `the block after "${caption}"`).toBe('table');
+  return table as Table;
 }
 
-const texts = (table: GfmTable) => table.rows.map((row) => row.map((c) => c.text));
+/** The caption above each table in the document, in order: which tables the parser found. */
+function tableCaptions(root: Root): string[] {
+  return all(root, 'table').map((t) => {
+    const above = root.children[root.children.indexOf(t) - 1];
+    return isCaption(above) ? text(above!) : `a table without a caption: ${text(t)}`;
+  });
+}
+
+/** The text of every cell, row by row, the header row first; every row as wide as the table. */
+function cellTexts(table: Table): string[][] {
+  return table.children.map((row) => {
+    expect(row.children).toHaveLength(table.align!.length);
+    return row.children.map(text);
+  });
+}
 
 describe('renderMarkdown on the fixture brief', () => {
   const brief = fixtureBrief();
@@ -130,9 +124,9 @@ describe('renderMarkdown on the fixture brief', () => {
   });
 
   test('the ranking is a GFM table: rank, idea, votes (right-aligned) and the sector breakdown of every idea', () => {
-    const ranking = gfmTable(md, root, 'Ideas ranked by votes in round 1');
+    const ranking = captionedTable(root, 'Ideas ranked by votes in round 1');
     expect(ranking.align).toEqual([null, null, 'right', null]);
-    const [head, ...rows] = texts(ranking);
+    const [head, ...rows] = cellTexts(ranking);
     expect(head).toEqual(['Rank', 'Idea', 'Votes', 'Votes by sector']);
     expect(rows).toEqual(
       EXPECTED_RANKING.map((e) => [
@@ -172,9 +166,9 @@ describe('renderMarkdown on the fixture brief', () => {
   });
 
   test('who took part: a GFM table of sectors with counts, then organisations by sector', () => {
-    const sectors = gfmTable(md, root, 'Contributors by sector');
+    const sectors = captionedTable(root, 'Contributors by sector');
     expect(sectors.align).toEqual([null, 'right', 'right', 'right']);
-    expect(texts(sectors)).toEqual([
+    expect(cellTexts(sectors)).toEqual([
       ['Sector', 'People', 'Organisations', 'Cards written'],
       ['Public sector', '4', '4', '13'],
       ['Private sector', '3', '3', '8'],
@@ -208,10 +202,11 @@ describe('renderMarkdown on the fixture brief', () => {
     };
     const withProblems = fixtureBrief({ rounds: [fixtureRound(), problems] });
     const out = renderMarkdown(withProblems);
-    const table = gfmTable(out, parse(out), 'Round 2: problem statements ranked by votes');
-    expect(table.rows[0]!.map((c) => c.text)).toEqual(['Rank', 'Problem statement', 'Votes', 'Votes by sector', 'Score']);
+    const table = captionedTable(parse(out), 'Round 2: problem statements ranked by votes');
+    const [head, first] = cellTexts(table);
+    expect(head).toEqual(['Rank', 'Problem statement', 'Votes', 'Votes by sector', 'Score']);
     expect(table.align).toEqual([null, null, 'right', null, 'right']);
-    expect(table.rows[1]!.map((c) => c.text)).toEqual([
+    expect(first).toEqual([
       '1st',
       'How might we make it easy for people to ask for help before crisis point?',
       '2',
@@ -288,14 +283,12 @@ describe('renderMarkdown with hostile content', () => {
     const tree = parse(out);
 
     test('pipes, backticks and line breaks in a title stay inside its table cell, as text', () => {
-      const ranking = gfmTable(out, tree, 'Ideas ranked by votes in round 1');
-      const titles = ranking.rows.slice(1).map((row) => row[1]!);
+      const ranking = captionedTable(tree, 'Ideas ranked by votes in round 1');
+      expect(cellTexts(ranking)[0]).toEqual(['Rank', 'Idea', 'Votes', 'Votes by sector']);
+      const titles = ranking.children.slice(1).map((row) => row.children[1]!);
       // a line break cannot be in a cell: it reads as a space
-      expect(titles.map((c) => c.text)).toEqual([HOSTILE.ideaTitle, tricky.replace('\n', ' ')]);
-      for (const cell of titles) {
-        expect(cell.tree.children.map((n) => n.type)).toEqual(['paragraph']);
-        expect((cell.tree.children[0] as Paragraph).children.map((n) => n.type)).toEqual(['text']);
-      }
+      expect(titles.map(text)).toEqual([HOSTILE.ideaTitle, tricky.replace('\n', ' ')]);
+      for (const cell of titles) expect(cell.children.map((n) => n.type)).toEqual(['text']);
     });
 
     test('a title on two lines is one heading, and its second line starts no heading of its own', () => {
@@ -308,16 +301,17 @@ describe('renderMarkdown with hostile content', () => {
       expect(text(tree)).toContain('Mail evil@evil.example, see https://evil.example/x or www.evil.example.');
       expect(text(tree)).toContain('| not | a | table |\n| --- | --- | --- |');
       expect(text(tree)).toContain('a | b\n--- | ---');
-      // a GFM table starts at a delimiter row ("--- | ---"): only the brief's own two tables have one
-      const delimiterRows = out.split('\n').filter((line) => {
-        const cells = splitRow(`|${line.trim().replace(/^\|/, '').replace(/(?<!\\)\|$/, '')}|`);
-        return cells.length > 1 && cells.every((c) => /^:?-+:?$/.test(c));
-      });
-      expect(delimiterRows).toHaveLength(2);
-      // GFM would link a bare www. or https:// address and strike ~~text~~: each is escaped
-      expect(out).not.toMatch(/(?<!\\)(www\.|https?:\/\/|@evil|~~)/);
+      expect(text(tree)).toContain('x | y\n :-- | --:');
+      // a delimiter row ("--- | ---") under a line with pipes starts a GFM table: the tables the
+      // parser finds are the brief's own two
+      expect(tableCaptions(tree)).toEqual(['Ideas ranked by votes in round 1', 'Contributors by sector']);
+      // GFM links a bare www. or https:// address or an email and strikes ~~text~~
       expect(all(tree, 'link')).toEqual([]);
       expect(all(tree, 'delete')).toEqual([]);
+      expect(all(tree, 'html')).toEqual([]);
+      // and each is escaped in the source itself, since remark's autolink transform (left out of
+      // parse above) would link an escaped address all the same
+      expect(out).not.toMatch(/(?<!\\)(www\.|https?:\/\/|@evil|~~)/);
     });
   });
 });
