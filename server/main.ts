@@ -24,14 +24,16 @@
  *   BOARD_CREATION_BURST_PER_ADDRESS, SYNC_REQUESTS_PER_SECOND, SYNC_REQUEST_BURST,
  *   COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS, QUIET_BROADCAST_MS   override the limits in config.ts
  *
- * Prints `Crossboard listening on http://HOST:PORT` once ready (tests parse it). On SIGTERM or
- * SIGINT: closes every socket with 1012, stores every loaded board, closes storage, exits 0.
+ * Prints `Crossboard listening on http://HOST:PORT` once ready (tests parse it), then warms a brief
+ * render worker in the background. On SIGTERM or SIGINT: closes every socket with 1012, stores
+ * every loaded board, closes storage, exits 0.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { sharedRenderPool } from './brief/pool.ts';
 import { FenceBook } from './cluster/leaseKeeper.ts';
 import type { Limits } from './config.ts';
 import { clusterFromEnv, databaseUrlFromEnv, portFromEnv, trustProxyHopsFromEnv } from './environment.ts';
@@ -115,6 +117,13 @@ async function main(): Promise<void> {
     console.log(`Crossboard listening on http://${host ?? 'localhost'}:${info.port} (data in ${where})`);
   }) as Server;
   injectWebSocket(server);
+
+  // A first export on a cold worker took seconds (starting, parsing fonts, compiling): warm one
+  // now, in its own thread, so that the first export after a start finds it ready.
+  const warming = performance.now();
+  void sharedRenderPool()
+    .warm()
+    .then(() => logger.info('brief render worker warm', { ms: Math.round(performance.now() - warming) }));
 
   let stopping = false;
   const stop = (signal: string) => {

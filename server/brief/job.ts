@@ -10,6 +10,8 @@ import * as Y from 'yjs';
 import { buildBrief, type ExportRole } from '../../shared/brief/brief.ts';
 import { compareBoards, type BoardComparison } from '../../shared/brief/compare.ts';
 import type { BriefFormat } from '../../shared/brief/formats.ts';
+import { seedBoardFromFixture, type BoardFixture } from '../../shared/fixtures.ts';
+import fixtureBoard from '../../shared/fixtures/tech-connect-board.json' with { type: 'json' };
 import type { VoteRoundResult } from '../../shared/votes.ts';
 import { renderBrief, type RenderedBrief } from './index.ts';
 
@@ -66,5 +68,28 @@ export function runCompareJob(job: CompareJob): BoardComparison {
   } finally {
     before.destroy();
     after.destroy();
+  }
+}
+
+/**
+ * Builds and renders the Tech Connect fixture board's brief as a PDF and forgets it: what a first
+ * export pays for once per worker (parsing the fonts, compiling Lexical's, pdfkit's and fontkit's
+ * code on real content: headings, lists, links, tables) is paid here, before any export waits.
+ */
+export async function warmUp(): Promise<void> {
+  const doc = new Y.Doc();
+  try {
+    seedBoardFromFixture(doc, fixtureBoard as unknown as BoardFixture);
+    await runBriefJob({
+      format: 'pdf',
+      boardId: 'warm-up',
+      state: Y.encodeStateAsUpdate(doc),
+      rounds: [],
+      showNames: true,
+      exportedBy: { name: 'Crossboard', role: 'facilitator' },
+      exportedAt: 0,
+    });
+  } finally {
+    doc.destroy();
   }
 }

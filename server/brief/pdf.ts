@@ -42,7 +42,7 @@ const HEADING: Record<number, { size: number; font: FontName; before: number; af
   6: { size: 10.5, font: 'BoldItalic', before: 6, after: 3 },
 };
 const INDENT = 16;
-const TABLE = { size: BODY.size - 0.5, padding: { top: 4, bottom: 4, right: 8 }, rule: 0.75, headRule: 1.5 };
+const TABLE = { size: BODY.size - 0.5, lineGap: 1, padding: { top: 4, bottom: 4, right: 8 }, rule: 0.75, headRule: 1.5 };
 
 /**
  * pdfkit draws a link's annotations inside `text()` (one per line of the link) through
@@ -151,7 +151,12 @@ class Writer {
   }
 
   /** Writes inline runs as one flowing paragraph inside `parent`, each run its own marked content. */
-  inlines(parent: Struct, inlines: readonly Inline[], box: Box, style: { font?: FontName; size?: number; colour?: string; align?: 'left' | 'right' } = {}): void {
+  inlines(
+    parent: Struct,
+    inlines: readonly Inline[],
+    box: Box,
+    style: { font?: FontName; size?: number; colour?: string; align?: 'left' | 'right'; lineGap?: number } = {},
+  ): void {
     const doc = this.doc;
     const size = style.size ?? BODY.size;
     type Frag = { text: string; font: FontName; link?: string; goTo?: string; underline?: boolean; strike?: boolean; colour: string };
@@ -188,7 +193,7 @@ class Writer {
       const options: PDFKit.Mixins.TextOptions = {
         width: box.width,
         continued: !last,
-        lineGap: BODY.lineGap,
+        lineGap: style.lineGap ?? BODY.lineGap,
         align: style.align ?? 'left',
         underline: f.underline,
         strike: f.strike,
@@ -344,7 +349,7 @@ class Writer {
     const head: Inline[][] = block.head.map((h) => [{ text: h, bold: true }]);
     const rowHeight = (cells: readonly Inline[][], font: FontName) => {
       doc.font(font).fontSize(TABLE.size);
-      const text = cells.map((cell, i) => doc.heightOfString(inlineText(cell) || ' ', { width: cellBoxes[i]!.width, lineGap: BODY.lineGap }));
+      const text = cells.map((cell, i) => doc.heightOfString(inlineText(cell) || ' ', { width: cellBoxes[i]!.width, lineGap: TABLE.lineGap }));
       return TABLE.padding.top + Math.max(...text) + TABLE.padding.bottom;
     };
     const headHeight = rowHeight(head, 'Bold');
@@ -355,10 +360,10 @@ class Writer {
       const top = doc.y;
       cells.forEach((cell, i) => {
         doc.y = top + TABLE.padding.top;
-        const style = { size: TABLE.size, align: align(i) };
+        const style = { size: TABLE.size, lineGap: TABLE.lineGap, align: align(i) };
         if (!tr) {
           doc.font(header ? 'Bold' : 'Regular').fontSize(TABLE.size).fillColor(COLOUR.text);
-          doc.text(inlineText(cell), cellBoxes[i]!.x, doc.y, { width: cellBoxes[i]!.width, lineGap: BODY.lineGap, align: style.align });
+          doc.text(inlineText(cell), cellBoxes[i]!.x, doc.y, { width: cellBoxes[i]!.width, lineGap: TABLE.lineGap, align: style.align });
           return;
         }
         const scope = header ? 'Column' : i === block.rowHeader ? 'Row' : null;
