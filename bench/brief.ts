@@ -9,7 +9,7 @@
  *       beside a worker started by the export (what it did before)
  *
  * "Before" is the PDF renderer as it was when issue 14 was filed, read from git (`BASELINE`)
- * into bench/results/ and run in this same process, interleaved with the current one, so both
+ * into .scratch/baseline/ (ignored by git, lint and the type check) and run in this same process, interleaved with the current one, so both
  * see the same machine. Each cell is the wall time; the CPU time of this process beside it says
  * how much of that was waiting for a core on a shared machine.
  */
@@ -43,10 +43,10 @@ async function timed(run: () => Promise<unknown>): Promise<Timing> {
 async function baselineRenderer(): Promise<Render | null> {
   try {
     const source = execFileSync('git', ['show', `${BASELINE}:server/brief/pdf.ts`], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
-    // bench/results/ sits as deep as server/brief/, so the file's relative imports still resolve
-    const dir = new URL('./results/', import.meta.url);
+    // .scratch/baseline/ sits as deep as server/brief/, so the file's relative imports still resolve
+    const dir = new URL('../.scratch/baseline/', import.meta.url);
     mkdirSync(dir, { recursive: true });
-    const file = new URL('pdfBaseline.ts', dir);
+    const file = new URL('pdf.ts', dir);
     writeFileSync(file, source);
     const mod = (await import(file.href)) as { renderPdf: Render };
     return mod.renderPdf;
@@ -101,8 +101,9 @@ async function firstExport(warm: boolean): Promise<{ exportMs: number; warmUpMs:
     const started = performance.now();
     if (warm) await pool.warm();
     const warmUpMs = performance.now() - started;
+    const request = job(fixtureDoc(), [fixtureRound()]);
     const asked = performance.now();
-    await pool.render(job(fixtureDoc(), [fixtureRound()]));
+    await pool.render(request);
     return { exportMs: performance.now() - asked, warmUpMs: warm ? warmUpMs : NaN };
   } finally {
     await pool.close();

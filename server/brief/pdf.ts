@@ -558,6 +558,8 @@ export function renderPdf(brief: ChallengeBrief): Promise<Uint8Array> {
     lang: layout.lang,
     displayTitle: true,
     pdfVersion: '1.7',
+    // no default font: pdfkit would load Helvetica's metrics for every document, unused here
+    font: '',
     info: {
       Title: `${layout.title}: challenge brief`,
       Subject: layout.subject,
