@@ -25,10 +25,10 @@ export type FontName = keyof typeof FONT_FILES;
 
 /**
  * Shapes remembered per font. pdfkit lays text out word by word, so the keys are words (with the
- * space after them); past this many the memory is emptied and starts again, which bounds it to a
- * few megabytes on a server that renders many boards.
+ * space after them), about a kilobyte each; past this many the oldest is forgotten, which bounds
+ * a worker's memory for them to about 5 MB a font on a server that renders many boards.
  */
-const MAX_REMEMBERED_SHAPES = 20_000;
+const MAX_REMEMBERED_SHAPES = 5_000;
 
 /** `font`, with a `layout` that remembers what it returned for text laid out with the default features. */
 function rememberingShapes(font: Font): Font {
@@ -37,7 +37,7 @@ function rememberingShapes(font: Font): Font {
     if (features !== undefined) return font.layout(text, features);
     let run = shapes.get(text);
     if (!run) {
-      if (shapes.size >= MAX_REMEMBERED_SHAPES) shapes.clear();
+      if (shapes.size >= MAX_REMEMBERED_SHAPES) shapes.delete(shapes.keys().next().value!);
       run = font.layout(text);
       shapes.set(text, run);
     }
