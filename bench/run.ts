@@ -5,6 +5,7 @@
  *   npm run bench -- --quick      shorter runs (for a smoke check)
  *   npm run bench -- --only B1,B9 a subset
  *   npm run bench -- --only C1,C3,CF,CR   the cluster part only
+ *   npm run bench -- --only E1,E2,E3      the brief's PDF export only (bench/brief.ts)
  * C1 and C3 are B1 and B3 on Crossboard with SQLite (one process) beside 1, 2 and 3 processes on
  * PostgreSQL and Redis, with each process's CPU time per update; CF is failover after kill -9 of
  * a board's owner, CR a rolling restart of three processes. They need PostgreSQL and Redis (see
@@ -13,6 +14,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import { briefExports } from './brief.ts';
 import { failover, rollingRestart } from './cluster.ts';
 import { coldLoad, killCycles } from './durability.ts';
 import { median, ms, ratio } from './stats.ts';
@@ -37,6 +39,7 @@ const clusterNames: TargetName[] = ['crossboard', ...CLUSTER_TARGETS];
 const results: Record<string, unknown> = {};
 const rows: string[][] = [];
 const clusterRows: string[][] = [];
+const briefRows: string[][] = [];
 
 const machine = `${os.cpus().length} x ${os.cpus()[0]?.model ?? 'cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}, ${os.platform()} ${os.release()}`;
 console.log(`Crossboard benchmark — ${new Date().toISOString()}\n${machine}\n`);
@@ -278,6 +281,12 @@ if (wanted('CR')) {
   threeProcessRow('CR', `  lost of ${c?.seen ?? '?'} seen; missing of ${c?.written ?? '?'} written`, c ? `${c.lost}; ${c.missing}` : 'n/a', c?.converged ? 'all converged' : 'NOT converged');
 }
 
+if (['E1', 'E2', 'E3'].some(wanted)) {
+  const r = await briefExports({ quick, wanted });
+  Object.assign(results, r.results);
+  briefRows.push(...r.rows);
+}
+
 function printTable(header: string[], body: string[][]) {
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) => '| ' + cells.map((c, i) => (c ?? '').padEnd(widths[i]!)).join(' | ') + ' |';
@@ -291,7 +300,9 @@ if (clusterRows.length) {
   printTable(['id', 'what', 'SQLite x1', 'PG x1', 'PG x2', 'PG x3', 'PG x1 vs SQLite', 'PG x2 vs SQLite', 'PG x3 vs SQLite'], clusterRows);
 }
 
+if (briefRows.length) printTable(['id', 'what', 'now', 'before', 'target', 'now vs before'], briefRows);
+
 mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ machine, at: new Date().toISOString(), quick, results, rows, clusterRows }, null, 2));
+writeFileSync(new URL('./results/latest.json', import.meta.url), JSON.stringify({ machine, at: new Date().toISOString(), quick, results, rows, clusterRows, briefRows }, null, 2));
 // Load-generator sockets and timers from the workloads may still be winding down; the run is over.
 process.exit(0);

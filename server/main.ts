@@ -29,15 +29,17 @@
  *
  * Logs `Crossboard listening on http://HOST:PORT (data in …)` as the `msg` of a JSON line once
  * ready, whatever LOG_LEVEL says (tests and benchmarks find it with /listening on (http:\/\/\S+)/),
- * after `metrics on http://HOST:PORT/metrics` when METRICS_PORT is set. On SIGTERM or SIGINT:
- * GET /api/ready answers 503 from then on, closes every socket with 1012, stores every loaded
- * board, closes storage and the metrics listener, exits 0.
+ * after `metrics on http://HOST:PORT/metrics` when METRICS_PORT is set; then warms a brief render
+ * worker in the background. On SIGTERM or SIGINT: GET /api/ready answers 503 from then on,
+ * closes every socket with 1012, stores every loaded board, closes storage and the metrics
+ * listener, exits 0.
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import path from 'node:path';
 import { serve } from '@hono/node-server';
 import { createApp } from './app.ts';
+import { sharedRenderPool } from './brief/pool.ts';
 import { FenceBook } from './cluster/leaseKeeper.ts';
 import type { Limits } from './config.ts';
 import { clusterFromEnv, databaseUrlFromEnv, logLevelFromEnv, metricsPortFromEnv, portFromEnv, serveSourceMapsFromEnv, trustProxyHopsFromEnv } from './environment.ts';
@@ -134,6 +136,13 @@ async function main(): Promise<void> {
     announce.info(`Crossboard listening on http://${host ?? 'localhost'}:${info.port} (data in ${where})`, { port: info.port });
   }) as Server;
   injectWebSocket(server);
+
+  // A first export on a cold worker took seconds (starting, parsing fonts, compiling): warm one
+  // now, in its own thread, so that the first export after a start finds it ready.
+  const warming = performance.now();
+  void sharedRenderPool()
+    .warm()
+    .then(() => logger.info('brief render worker warm', { ms: Math.round(performance.now() - warming) }));
 
   let stopping = false;
   const stop = (signal: string) => {

@@ -1,9 +1,15 @@
-import { beforeAll, describe, expect, test } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import * as Y from 'yjs';
 import { addIdea, addProblem, initBoard } from '../../shared/board/index.ts';
 import { buildBrief, type ChallengeBrief } from '../../shared/brief/brief.ts';
-import { EXPECTED_RANKING, expectedVotesText, fixtureBrief, HOSTILE } from '../../shared/brief/testing.ts';
+import { inlineText, layoutBrief, type DocBlock } from '../../shared/brief/layout.ts';
+import { EXPECTED_RANKING, expectedVotesText, fixtureBrief, fixtureDoc, HOSTILE, writeBody } from '../../shared/brief/testing.ts';
+import { numberTreeGet, PdfName, PdfRef, readPdfObjects, type PdfDict, type PdfValue } from '../test/pdfObjects.ts';
 import { renderPdf } from './pdf.ts';
 import { SEED_ORIGIN } from '../../shared/origins.ts';
 
@@ -174,5 +180,184 @@ describe('renderPdf with hostile and non-Latin-1 text', () => {
     expect(text).toContain(HOSTILE.ideaTitle);
     expect(text).toContain('Zoë Ψυχή Дмитрий, Smith & Sons <Ltd>, citizen');
     expect(((await pdf.getMetadata()) as unknown as { info: { Title: string } }).info.Title).toBe(`${HOSTILE.title}: challenge brief`);
+  });
+});
+
+/** A link annotation as the file has it, and the structure element its /StructParent leads to. */
+type LinkAnnotation = {
+  page: number;
+  ref: PdfRef;
+  contents: string | undefined;
+  structParent: number | undefined;
+  /** the object number of that element (a link that wraps has an annotation per line, all in one element) */
+  element: number | undefined;
+  /** the /S of the element the parent tree gives for /StructParent */
+  role: string | undefined;
+  /** that element's OBJR kids: each annotation it claims, and the page it says that annotation is on */
+  objrs: Array<{ obj: number; page: number }>;
+  /** the roles above that element, nearest first */
+  ancestors: string[];
+  goTo?: string;
+  uri?: string;
+};
+
+function linkAnnotations(bytes: Uint8Array): LinkAnnotation[] {
+  const pdf = readPdfObjects(bytes);
+  const dict = (v: PdfValue | undefined) => pdf.get(v) as PdfDict | undefined;
+  const name = (v: PdfValue | undefined) => (pdf.get(v) instanceof PdfName ? (pdf.get(v) as PdfName).name : undefined);
+  const pageNumber = new Map(pdf.pages.map((p, i) => [p.ref.num, i + 1]));
+  const parentTree = dict(pdf.catalog.get('StructTreeRoot'))!.get('ParentTree');
+  const out: LinkAnnotation[] = [];
+  pdf.pages.forEach((page, i) => {
+    for (const ref of (page.dict.get('Annots') as PdfRef[] | undefined) ?? []) {
+      const annotation = dict(ref)!;
+      if (name(annotation.get('Subtype')) !== 'Link') continue;
+      const structParent = annotation.get('StructParent') as number | undefined;
+      const elementRef = structParent === undefined ? undefined : numberTreeGet(pdf, parentTree, structParent);
+      const element = dict(elementRef);
+      const kids = element?.get('K');
+      const objrs = (Array.isArray(kids) ? kids : [kids])
+        .map((k) => dict(k))
+        .filter((k): k is PdfDict => k instanceof Map && name(k.get('Type')) === 'OBJR')
+        .map((k) => ({ obj: (k.get('Obj') as PdfRef).num, page: pageNumber.get((k.get('Pg') as PdfRef).num)! }));
+      const ancestors: string[] = [];
+      for (let up = dict(element?.get('P')); up && name(up.get('Type')) !== 'StructTreeRoot'; up = dict(up.get('P'))) ancestors.push(name(up.get('S'))!);
+      const action = dict(annotation.get('A'));
+      out.push({
+        page: i + 1,
+        ref,
+        contents: annotation.get('Contents') as string | undefined,
+        structParent,
+        element: elementRef instanceof PdfRef ? elementRef.num : undefined,
+        role: name(element?.get('S')),
+        objrs,
+        ancestors,
+        ...(name(action?.get('S')) === 'GoTo' ? { goTo: action!.get('D') as string } : {}),
+        ...(name(action?.get('S')) === 'URI' ? { uri: action!.get('URI') as string } : {}),
+      });
+    }
+  });
+  return out;
+}
+
+/** The first annotation of each Link element (one that wraps has an annotation per line). */
+function oneEach(links: readonly LinkAnnotation[]): LinkAnnotation[] {
+  return links.filter((link, i) => links.findIndex((other) => other.element === link.element) === i);
+}
+
+/** Each heading id of the brief's layout with its title. */
+function headingTitles(blocks: readonly DocBlock[], into = new Map<string, string>()): Map<string, string> {
+  for (const b of blocks) {
+    if (b.type === 'heading' && b.id) into.set(b.id, inlineText(b.children));
+    if (b.type === 'list') b.items.forEach((item) => headingTitles(item, into));
+  }
+  return into;
+}
+
+/** Every link annotation is in the structure tree, on its own page, and says where it goes. */
+function expectEveryLinkTagged(brief: ChallengeBrief, links: readonly LinkAnnotation[]): void {
+  const titles = headingTitles(layoutBrief(brief).blocks);
+  for (const link of links) {
+    const where = `link ${link.ref.key} on page ${link.page} (${link.goTo ?? link.uri})`;
+    expect(link.structParent, where).toEqual(expect.any(Number));
+    expect(link.role, where).toBe('Link');
+    expect(link.objrs.filter((o) => o.obj === link.ref.num), where).toEqual([{ obj: link.ref.num, page: link.page }]);
+    expect(link.contents, where).toBe(link.goTo !== undefined ? `Go to section: ${titles.get(link.goTo)}` : `Open ${link.uri}`);
+  }
+}
+
+/** Runs a poppler tool on `file`: its standard output, and its standard error (which must stay empty). */
+function poppler(tool: string, file: string, ...args: string[]): { stdout: string; stderr: string } {
+  const run = spawnSync(tool, [...args, file, ...(tool === 'pdftotext' ? ['-'] : [])], { encoding: 'utf8' });
+  if (run.error) throw run.error;
+  expect(run.status, `${tool} exit status`).toBe(0);
+  return { stdout: run.stdout, stderr: run.stderr };
+}
+
+describe('renderPdf as PDF/UA asks: tagged links, no reader warnings', () => {
+  let brief: ChallengeBrief;
+  let bytes: Uint8Array;
+  let links: LinkAnnotation[];
+  let dir: string;
+  let file: string;
+
+  beforeAll(async () => {
+    brief = fixtureBrief();
+    bytes = await renderPdf(brief);
+    links = linkAnnotations(bytes);
+    dir = mkdtempSync(join(tmpdir(), 'crossboard-pdf-'));
+    file = join(dir, 'brief.pdf');
+    writeFileSync(file, bytes);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test('every link annotation has a /StructParent that leads to a Link element with an OBJR to it on its page, and /Contents saying where it goes', () => {
+    expect(links.length).toBeGreaterThan(40);
+    expectEveryLinkTagged(brief, links);
+  });
+
+  test('the contents list, the ranking table and the web links are all among them', () => {
+    const contents = links.filter((l) => l.ancestors[0] === 'TOCI');
+    expect(contents.map((l) => l.contents)).toEqual(
+      ['The challenge', 'Summary', 'What we propose', 'Next steps', 'Voting rounds', 'Themes', 'Problems we explored', 'Who took part', 'About this brief'].map((t) => `Go to section: ${t}`),
+    );
+    const table = links.filter((l) => l.ancestors.includes('Table'));
+    expect(oneEach(table).map((l) => l.contents)).toEqual(EXPECTED_RANKING.map((e) => `Go to section: ${e.title}`));
+    expect(table.every((l) => l.ancestors[0] === 'TH' || l.ancestors[0] === 'TD')).toBe(true);
+    expect(links.filter((l) => l.uri).map((l) => l.contents)).toContain('Open https://www.gov.uk/government/publications/the-cardiff-model-for-violence-prevention');
+  });
+
+  test('pdf.js finds each link annotation under a Link element of its own page', async () => {
+    type Node = { role?: string; type?: string; id?: string; children?: Node[] };
+    const pdf = await open(bytes);
+    for (let i = 1; i <= pdf.numPages; i++) {
+      const page = await pdf.getPage(i);
+      const tagged = new Set<string>();
+      const walk = (n: Node, inLink: boolean) => {
+        if (inLink && (n.type === 'object' || n.type === 'annotation') && n.id) tagged.add(n.id.replace(/^pdfjs_internal_id_/, ''));
+        n.children?.forEach((c) => walk(c, n.role === 'Link'));
+      };
+      walk((await page.getStructTree()) as Node, false);
+      const annotations = (await page.getAnnotations()) as Array<{ id: string; subtype: string }>;
+      for (const a of annotations.filter((a) => a.subtype === 'Link')) expect(tagged, `page ${i}, annotation ${a.id}`).toContain(a.id);
+    }
+  });
+
+  test('is tagged, with its language, and shows its title rather than its file name', () => {
+    const pdf = readPdfObjects(bytes);
+    expect(pdf.catalog.get('Lang')).toBe('en-GB');
+    expect((pdf.get(pdf.catalog.get('MarkInfo')) as PdfDict).get('Marked')).toBe(true);
+    expect((pdf.get(pdf.catalog.get('ViewerPreferences')) as PdfDict).get('DisplayDocTitle')).toBe(true);
+    expect(pdf.get(pdf.info.get('Title'))).toBe(`${brief.title}: challenge brief`);
+    const info = poppler('pdfinfo', file).stdout;
+    expect(info).toMatch(/^Tagged:\s+yes$/m);
+    expect(/^Title:\s+(.*)$/m.exec(info)![1]).toBe(`${brief.title}: challenge brief`);
+  });
+
+  test('poppler reads it without a warning (pdfinfo, pdftotext, pdffonts)', () => {
+    for (const [tool, ...args] of [['pdfinfo'], ['pdfinfo', '-struct'], ['pdftotext'], ['pdffonts']] as const) {
+      expect(poppler(tool, file, ...args).stderr, tool).toBe('');
+    }
+  });
+
+  test('every font is embedded (pdffonts)', () => {
+    const rows = poppler('pdffonts', file).stdout.trim().split('\n').slice(2);
+    expect(rows.length).toBeGreaterThanOrEqual(4);
+    // columns from the right: object number and generation, uni, sub, emb
+    for (const row of rows) expect(row.trim().split(/\s+/).at(-5), row).toBe('yes');
+  });
+});
+
+describe('renderPdf with links near the end of a page', () => {
+  test('a paragraph holding a link is not split by a page break, so each link is filed under the page it is on', async () => {
+    // 40 paragraphs of four lines, most of each a link: without care, page ends fall inside them
+    const doc = fixtureDoc();
+    const words = 'the caseworker trial in two wards showed where the referral broke down and who had to chase it';
+    const paragraph = (n: number) => `Note ${n}: [${words}, ${words}, ${words}](https://example.org/notes/${n}), as [the review](#what-we-propose) found.`;
+    writeBody(doc, 'i1', Array.from({ length: 40 }, (_, n) => paragraph(n)).join('\n\n'));
+    const brief = fixtureBrief({ doc });
+    const links = linkAnnotations(await renderPdf(brief));
+    expect(oneEach(links.filter((l) => l.uri?.startsWith('https://example.org/notes/')))).toHaveLength(40);
+    expectEveryLinkTagged(brief, links);
   });
 });

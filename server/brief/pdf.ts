@@ -4,43 +4,31 @@
  * with bookmarks for every section and idea, a contents list with page numbers, and page numbers
  * in the footer (marked as pagination artifacts, so screen readers skip them).
  *
+ * Every link is tagged as PDF/UA asks: a `Link` structure element holding the link's text and an
+ * object reference to each of its annotations, each annotation pointing back through its
+ * `/StructParent`, and each described in `/Contents` ("Go to section: …", "Open https://…").
+ * pdfkit tags only web links, with an empty description, so `LinkTaggingDocument` below does it
+ * for every link. Tables are drawn here rather than by pdfkit's `table()`, whose cell attributes
+ * poppler rejects (`BorderColor` with null entries) and which re-opens the font for every cell.
+ *
  * Text is set in Source Sans 3 (embedded, subset), which covers the Latin, Greek and Cyrillic
  * names people type; pdfkit's built-in fonts only know Windows-1252.
  *
- * The contents list needs page numbers that are known only after layout, so the document is laid
- * out twice: the contents occupy the same lines either way, so the second pass paginates exactly
- * like the first. Output is deterministic: the same brief gives the same bytes (the creation date
- * is the export time), so the CLI and the endpoint can be compared byte for byte.
+ * The contents list needs page numbers that are known only after layout. Its lines do not depend
+ * on them, so its place is kept free on the page and it is drawn there at the end (its structure
+ * elements are in the tree in reading order from the start): one layout pass, not two. Output is
+ * deterministic: the same brief gives the same bytes (the creation date is the export time), so
+ * the CLI and the endpoint can be compared byte for byte.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import PDFDocument from 'pdfkit';
 import type { ChallengeBrief } from '../../shared/brief/brief.ts';
 import { inlineText, layoutBrief, type BriefDocument, type DocBlock, type Inline } from '../../shared/brief/layout.ts';
-
+import { linkPurpose } from '../../shared/brief/words.ts';
 import { exportedLink } from '../../shared/richtext/index.ts';
+import { briefFonts, type FontName } from './fonts.ts';
 
-type Doc = PDFKit.PDFDocument;
 type Struct = PDFKit.PDFStructureElement;
-
-const require = createRequire(import.meta.url);
-
-const FONT_FILES = {
-  Regular: 'source-sans/TTF/SourceSans3-Regular.ttf',
-  Italic: 'source-sans/TTF/SourceSans3-It.ttf',
-  Bold: 'source-sans/TTF/SourceSans3-Bold.ttf',
-  BoldItalic: 'source-sans/TTF/SourceSans3-BoldIt.ttf',
-  Semibold: 'source-sans/TTF/SourceSans3-Semibold.ttf',
-} as const;
-type FontName = keyof typeof FONT_FILES;
-
-let fontData: Record<FontName, Buffer> | undefined;
-function fonts(): Record<FontName, Buffer> {
-  fontData ??= Object.fromEntries(
-    Object.entries(FONT_FILES).map(([name, file]) => [name, readFileSync(require.resolve(file))]),
-  ) as Record<FontName, Buffer>;
-  return fontData;
-}
+type AnnotationOptions = PDFKit.Mixins.AnnotationOption;
 
 const COLOUR = { text: '#0b0c0c', secondary: '#505a5f', link: '#1d70b8', rule: '#b1b4b6', accent: '#1d70b8' };
 const PAGE = { size: 'A4', margins: { top: 64, bottom: 72, left: 64, right: 64 } } as const;
@@ -54,6 +42,32 @@ const HEADING: Record<number, { size: number; font: FontName; before: number; af
   6: { size: 10.5, font: 'BoldItalic', before: 6, after: 3 },
 };
 const INDENT = 16;
+const TABLE = { size: BODY.size - 0.5, lineGap: 1, padding: { top: 4, bottom: 4, right: 8 }, rule: 0.75, headRule: 1.5 };
+
+/**
+ * pdfkit draws a link's annotations inside `text()` (one per line of the link) through
+ * `goTo()` and `link()`. While `tagging` is set, every annotation drawn goes into that `Link`
+ * element (pdfkit then gives it its `/StructParent` and the element its `OBJR`) with that
+ * description. pdfkit would tag web links alone, with an empty `/Contents`, and no internal ones.
+ */
+class LinkTaggingDocument extends (PDFDocument as unknown as new (options: PDFKit.PDFDocumentOptions) => PDFKit.PDFDocument) {
+  tagging: { element: Struct; contents: string } | null = null;
+
+  override goTo(x: number, y: number, w: number, h: number, name: string, options: AnnotationOptions = {}): this {
+    return super.goTo(x, y, w, h, name, { ...options, ...this.linkTag() });
+  }
+
+  override link(x: number, y: number, w: number, h: number, url: string, options: AnnotationOptions = {}): this {
+    return super.link(x, y, w, h, url, { ...options, ...this.linkTag() });
+  }
+
+  private linkTag(): AnnotationOptions {
+    if (!this.tagging) return {};
+    // a String object, which pdfkit writes as a text string (a plain string would become a name)
+    return { structParent: this.tagging.element, Contents: new String(this.tagging.contents) } as unknown as AnnotationOptions;
+  }
+}
+type Doc = LinkTaggingDocument;
 
 type Box = { x: number; width: number };
 
@@ -62,14 +76,19 @@ type PageMap = Map<string, number>;
 
 class Writer {
   readonly pages: PageMap = new Map();
+  /** drawing that waits for every page number: run by `finish()` */
+  private readonly pending: Array<() => void> = [];
   private outlineH2: PDFKit.PDFOutline | null = null;
+  /** each heading id's title, to say where a link goes */
+  private readonly sections: ReadonlyMap<string, string>;
 
   constructor(
     readonly doc: Doc,
     readonly layout: BriefDocument,
-    readonly knownPages: PageMap | null,
     readonly root: Struct,
-  ) {}
+  ) {
+    this.sections = sectionTitles(layout.blocks);
+  }
 
   get maxY(): number {
     return this.doc.page.height - this.doc.page.margins.bottom;
@@ -78,6 +97,11 @@ class Writer {
   get pageNumber(): number {
     const range = this.doc.bufferedPageRange();
     return range.start + range.count;
+  }
+
+  /** The current page, as `switchToPage` counts (from 0). */
+  get pageIndex(): number {
+    return this.pageNumber - 1;
   }
 
   get contentBox(): Box {
@@ -97,8 +121,42 @@ class Writer {
     this.doc.endMarkedContent();
   }
 
+  /** Writes `draw` as the text of a `Link` element in `parent`, its annotations tagged and described by `purpose`. */
+  linked(parent: Struct, purpose: string, draw: () => void): void {
+    const doc = this.doc;
+    const element = doc.struct('Link');
+    element.add(() => {
+      doc.tagging = { element, contents: purpose };
+      try {
+        draw();
+      } finally {
+        doc.tagging = null;
+      }
+    });
+    element.end();
+    // the closure runs here, in an element already in the tree (pdfkit runs it once attached)
+    parent.add(element);
+  }
+
+  /**
+   * The height to keep on one page for a paragraph holding a link, 0 for one without: pdfkit
+   * files all of a link's annotations under the page its text ends on, so a link must not run
+   * over a page break. Measured in the bold face, the widest in running text, so that it errs
+   * on the long side. A paragraph longer than a page gets 0: it breaks where it must.
+   */
+  linkedHeight(inlines: readonly Inline[], width: number, size = BODY.size): number {
+    if (!inlines.some((inline) => 'type' in inline)) return 0;
+    const height = this.doc.font('Bold').fontSize(size).heightOfString(inlineText(inlines), { width, lineGap: BODY.lineGap });
+    return height <= this.maxY - this.doc.page.margins.top ? height : 0;
+  }
+
   /** Writes inline runs as one flowing paragraph inside `parent`, each run its own marked content. */
-  inlines(parent: Struct, inlines: readonly Inline[], box: Box, style: { font?: FontName; size?: number; colour?: string; align?: 'left' | 'right' } = {}): void {
+  inlines(
+    parent: Struct,
+    inlines: readonly Inline[],
+    box: Box,
+    style: { font?: FontName; size?: number; colour?: string; align?: 'left' | 'right'; lineGap?: number } = {},
+  ): void {
     const doc = this.doc;
     const size = style.size ?? BODY.size;
     type Frag = { text: string; font: FontName; link?: string; goTo?: string; underline?: boolean; strike?: boolean; colour: string };
@@ -135,7 +193,7 @@ class Writer {
       const options: PDFKit.Mixins.TextOptions = {
         width: box.width,
         continued: !last,
-        lineGap: BODY.lineGap,
+        lineGap: style.lineGap ?? BODY.lineGap,
         align: style.align ?? 'left',
         underline: f.underline,
         strike: f.strike,
@@ -146,7 +204,8 @@ class Writer {
         doc.font(f.font).fontSize(size).fillColor(f.colour);
         doc.text(f.text, options);
       };
-      if (f.link || f.goTo) parent.add(doc.struct('Link', f.link ? { alt: f.link } : {}, write));
+      if (f.link) this.linked(parent, linkPurpose({ url: f.link }), write);
+      else if (f.goTo) this.linked(parent, linkPurpose({ section: this.sections.get(f.goTo) ?? f.goTo }), write);
       else parent.add(write);
     });
     doc.x = box.x;
@@ -155,7 +214,7 @@ class Writer {
   paragraph(parent: Struct, children: readonly Inline[], box: Box, style: { font?: FontName; size?: number; colour?: string; type?: string } = {}): void {
     if (inlineText(children).trim() === '') return;
     const size = style.size ?? BODY.size;
-    this.ensureSpace(size * 1.4 * 2);
+    this.ensureSpace(Math.max(size * 1.4 * 2, this.linkedHeight(children, box.width, size)));
     const p = this.doc.struct(style.type ?? 'P');
     parent.add(p);
     this.inlines(p, children, box, style);
@@ -206,7 +265,9 @@ class Writer {
     const labelWidth = block.ordered ? 20 : 12;
     for (const item of block.items) {
       const label = block.ordered ? `${n++}.` : depth === 0 ? '•' : '–';
-      this.ensureSpace(BODY.size * 1.5 * 2);
+      const inner: Box = { x: box.x + labelWidth, width: box.width - labelWidth };
+      const first = item[0]?.type === 'paragraph' ? this.linkedHeight(item[0].children, inner.width) : 0;
+      this.ensureSpace(Math.max(BODY.size * 1.5 * 2, first));
       const li = doc.struct('LI');
       l.add(li);
       const y = doc.y;
@@ -219,10 +280,10 @@ class Writer {
       doc.y = y;
       const body = doc.struct('LBody');
       li.add(body);
-      const inner: Box = { x: box.x + labelWidth, width: box.width - labelWidth };
       item.forEach((child, i) => {
         if (child.type === 'paragraph') {
           if (inlineText(child.children).trim() === '') return;
+          if (i > 0) this.ensureSpace(this.linkedHeight(child.children, inner.width));
           const p = doc.struct('P');
           body.add(p);
           this.inlines(p, child.children, inner, {});
@@ -242,11 +303,13 @@ class Writer {
 
   quote(parent: Struct, children: readonly Inline[], box: Box): void {
     const doc = this.doc;
+    const inner: Box = { x: box.x + INDENT, width: box.width - INDENT };
+    this.ensureSpace(this.linkedHeight(children, inner.width));
     const q = doc.struct('BlockQuote');
     parent.add(q);
     const top = doc.y;
     const startPage = this.pageNumber;
-    this.inlines(q, children, { x: box.x + INDENT, width: box.width - INDENT }, { colour: COLOUR.text });
+    this.inlines(q, children, inner, { colour: COLOUR.text });
     q.end();
     if (this.pageNumber === startPage) {
       const bottom = doc.y;
@@ -259,91 +322,155 @@ class Writer {
     // A short block of facts reads as one unit: keep it on one page.
     this.ensureSpace(factsHeight(block));
     for (const f of block.items) {
-      this.ensureSpace(BODY.size * 1.5 * 2);
+      const line: Inline[] = [{ text: `${f.label}: `, bold: true }, ...f.value];
+      this.ensureSpace(Math.max(BODY.size * 1.5 * 2, this.linkedHeight(line, box.width)));
       const p = this.doc.struct('P');
       parent.add(p);
-      this.inlines(p, [{ text: `${f.label}: `, bold: true }, ...f.value], box, {});
+      this.inlines(p, line, box, {});
       p.end();
       this.doc.y += 2;
     }
     this.doc.y += BODY.gap;
   }
 
+  /**
+   * A table with its caption, a header row of column headers and, where the layout names one, a
+   * column of row headers. A row is never split: one that does not fit starts a new page, under
+   * the header row drawn again (as an artifact, since it repeats what the tree already has).
+   */
   table(parent: Struct, block: Extract<DocBlock, { type: 'table' }>, box: Box): void {
     const doc = this.doc;
-    // The caption belongs with the table: keep it with the header and a row or two.
-    this.ensureSpace(BODY.size * 1.5 * 5);
-    this.paragraph(parent, [{ text: block.caption, bold: true }], box, { type: 'Caption' });
-    doc.y -= BODY.gap - 3;
     const widths = columnWidths(block, box.width);
-    const border = { top: 0, left: 0, right: 0, bottom: 0.75 };
-    const padding = { top: 4, bottom: 4, left: 0, right: 8 };
-    const data = [
-      block.head.map((h, i) => ({
-        text: h,
-        type: 'TH' as const,
-        scope: 'Column',
-        font: { src: 'Bold' },
-        border: { ...border, bottom: 1.5 },
-        align: { x: block.numeric[i] ? ('right' as const) : ('left' as const) },
-      })),
-      ...block.rows.map((row) =>
-        row.map((cell, i) => ({
-          text: inlineText(cell),
-          ...(i === block.rowHeader ? { type: 'TH' as const, scope: 'Row' } : { type: 'TD' as const }),
-          align: { x: block.numeric[i] ? ('right' as const) : ('left' as const) },
-        })),
-      ),
-    ];
-    doc.font('Regular').fontSize(BODY.size - 0.5).fillColor(COLOUR.text);
-    doc.table({
-      position: { x: box.x },
-      maxWidth: box.width,
-      columnStyles: widths,
-      defaultStyle: { border, borderColor: COLOUR.rule, padding, textColor: COLOUR.text },
-      data: data as unknown as Array<Array<PDFKit.Mixins.CellOptions>>,
-      structParent: parent,
-    } as PDFKit.Mixins.TableOptionsWithData);
+    const cellBoxes = widths.map((width, i): Box => ({
+      x: box.x + widths.slice(0, i).reduce((sum, w) => sum + w, 0),
+      width: width - TABLE.padding.right,
+    }));
+    const align = (i: number) => (block.numeric[i] ? ('right' as const) : ('left' as const));
+    const head: Inline[][] = block.head.map((h) => [{ text: h, bold: true }]);
+    const rowHeight = (cells: readonly Inline[][], font: FontName) => {
+      doc.font(font).fontSize(TABLE.size);
+      const text = cells.map((cell, i) => doc.heightOfString(inlineText(cell) || ' ', { width: cellBoxes[i]!.width, lineGap: TABLE.lineGap }));
+      return TABLE.padding.top + Math.max(...text) + TABLE.padding.bottom;
+    };
+    const headHeight = rowHeight(head, 'Bold');
+    const heights = block.rows.map((row) => rowHeight(row, 'Regular'));
+
+    /** One row at doc.y: its cells inside `tr`, or drawn as an artifact when `tr` is null. */
+    const row = (cells: readonly Inline[][], height: number, header: boolean, tr: Struct | null) => {
+      const top = doc.y;
+      cells.forEach((cell, i) => {
+        doc.y = top + TABLE.padding.top;
+        const style = { size: TABLE.size, lineGap: TABLE.lineGap, align: align(i) };
+        if (!tr) {
+          doc.font(header ? 'Bold' : 'Regular').fontSize(TABLE.size).fillColor(COLOUR.text);
+          doc.text(inlineText(cell), cellBoxes[i]!.x, doc.y, { width: cellBoxes[i]!.width, lineGap: TABLE.lineGap, align: style.align });
+          return;
+        }
+        const scope = header ? 'Column' : i === block.rowHeader ? 'Row' : null;
+        // pdfkit writes `scope` as the cell's Table attribute (`/A << /O /Table /Scope /Column >>`)
+        const tag = scope ? doc.struct('TH', { scope } as PDFKit.Mixins.StructureElementOptions) : doc.struct('TD');
+        tr.add(tag);
+        this.inlines(tag, cell, cellBoxes[i]!, style);
+        tag.end();
+      });
+      const y = top + height;
+      this.artifact(() =>
+        doc
+          .moveTo(box.x, y)
+          .lineTo(box.x + box.width, y)
+          .lineWidth(header ? TABLE.headRule : TABLE.rule)
+          .strokeColor(COLOUR.rule)
+          .stroke(),
+      );
+      doc.x = box.x;
+      doc.y = y;
+    };
+
+    // The caption belongs with the table: keep it with the header and the first row.
+    const captionHeight = BODY.size * 1.25 + BODY.lineGap + 3;
+    this.ensureSpace(captionHeight + headHeight + (heights[0] ?? 0));
+    const table = doc.struct('Table');
+    parent.add(table);
+    const caption = doc.struct('Caption');
+    table.add(caption);
+    this.inlines(caption, [{ text: block.caption, bold: true }], box);
+    caption.end();
+    doc.y += 3;
+    const headRow = doc.struct('TR');
+    table.add(headRow);
+    row(head, headHeight, true, headRow);
+    headRow.end();
+    block.rows.forEach((cells, r) => {
+      if (doc.y + heights[r]! > this.maxY) {
+        doc.addPage();
+        row(head, headHeight, true, null);
+      }
+      const tr = doc.struct('TR');
+      table.add(tr);
+      row(cells, heights[r]!, false, tr);
+      tr.end();
+    });
+    table.end();
     doc.x = box.x;
     doc.y += BODY.gap + 4;
   }
 
+  /**
+   * The contents list: its title and its structure elements go into the tree now, in reading
+   * order, and its lines are kept free on this page; `finish()` draws it once the pages of the
+   * sections are known.
+   */
   contents(parent: Struct, block: Extract<DocBlock, { type: 'contents' }>, box: Box): void {
     const doc = this.doc;
+    const line = BODY.size * 1.25 + BODY.lineGap + 2;
+    const titleStyle = { size: 12 };
+    const titleHeight = doc.font('Bold').fontSize(titleStyle.size).heightOfString(block.title, { width: box.width, lineGap: BODY.lineGap });
     doc.y += 6;
-    this.paragraph(parent, [{ text: block.title, bold: true }], box, { size: 12 });
-    doc.y -= BODY.gap - 2;
+    this.ensureSpace(titleHeight + 2 + block.entries.length * line);
+    const title = doc.struct('P');
+    parent.add(title);
     const toc = doc.struct('TOC');
     parent.add(toc);
-    const numberWidth = 36;
-    for (const entry of block.entries) {
-      const page = this.knownPages?.get(entry.id);
-      const y = doc.y;
-      const item = doc.struct('TOCI');
-      toc.add(item);
-      item.add(
-        doc.struct('Link', {}, () => {
+    const page = this.pageIndex;
+    const top = doc.y;
+    doc.y += titleHeight + 2 + block.entries.length * line + BODY.gap + 4;
+
+    this.pending.push(() => {
+      doc.switchToPage(page);
+      doc.y = top;
+      this.inlines(title, [{ text: block.title, bold: true }], box, titleStyle);
+      title.end();
+      doc.y += 2;
+      const numberWidth = 36;
+      for (const entry of block.entries) {
+        const y = doc.y;
+        const item = doc.struct('TOCI');
+        toc.add(item);
+        this.linked(item, linkPurpose({ section: entry.text }), () => {
           doc.font('Regular').fontSize(BODY.size).fillColor(COLOUR.link);
           doc.text(entry.text, box.x, y, { width: box.width - numberWidth, goTo: entry.id, underline: true, lineBreak: false });
-        }),
-      );
-      item.add(
-        doc.struct('Reference', {}, () => {
-          doc.font('Regular').fontSize(BODY.size).fillColor(COLOUR.text);
-          // The number is laid out in both passes (a placeholder in the first) to keep lines equal.
-          doc.text(page === undefined ? '0' : String(page), box.x + box.width - numberWidth, y, {
-            width: numberWidth,
-            align: 'right',
-            lineBreak: false,
-          });
-        }),
-      );
-      item.end();
-      doc.x = box.x;
-      doc.y = y + BODY.size * 1.25 + BODY.lineGap + 2;
-    }
-    toc.end();
-    doc.y += BODY.gap + 4;
+        });
+        item.add(
+          doc.struct('Reference', {}, () => {
+            doc.font('Regular').fontSize(BODY.size).fillColor(COLOUR.text);
+            doc.text(String(this.pages.get(entry.id) ?? ''), box.x + box.width - numberWidth, y, {
+              width: numberWidth,
+              align: 'right',
+              lineBreak: false,
+            });
+          }),
+        );
+        item.end();
+        doc.x = box.x;
+        doc.y = y + line;
+      }
+      toc.end();
+    });
+  }
+
+  /** Draws what waited for the page numbers; the last thing written before the footers. */
+  finish(): void {
+    for (const draw of this.pending.splice(0)) draw();
   }
 
   block(parent: Struct, block: DocBlock, box: Box, depth = 0, next?: DocBlock): void {
@@ -374,7 +501,17 @@ function factsHeight(block: Extract<DocBlock, { type: 'facts' }>): number {
   return Math.min(block.items.length * (BODY.size * 1.25 + BODY.lineGap + 2), 240);
 }
 
-function columnWidths(block: Extract<DocBlock, { type: 'table' }>, width: number): Array<number | string> {
+/** Each heading id with its title, for saying where a link to it goes. */
+function sectionTitles(blocks: readonly DocBlock[], into = new Map<string, string>()): Map<string, string> {
+  for (const block of blocks) {
+    if (block.type === 'heading' && block.id) into.set(block.id, inlineText(block.children) || 'Untitled');
+    else if (block.type === 'list') for (const item of block.items) sectionTitles(item, into);
+  }
+  return into;
+}
+
+/** Column widths in points: the known columns fixed (at most half the table), the rest sharing what is left. */
+function columnWidths(block: Extract<DocBlock, { type: 'table' }>, width: number): number[] {
   const fixed: Record<string, number> = {
     Rank: 62,
     Votes: 40,
@@ -384,7 +521,10 @@ function columnWidths(block: Extract<DocBlock, { type: 'table' }>, width: number
     Organisations: 84,
     'Cards written': 78,
   };
-  return block.head.map((h) => fixed[h] ?? '*').map((w) => (typeof w === 'number' ? Math.min(w, width / 2) : w));
+  const set = block.head.map((h) => (fixed[h] === undefined ? null : Math.min(fixed[h], width / 2)));
+  const free = set.filter((w) => w === null).length;
+  const left = width - set.reduce<number>((sum, w) => sum + (w ?? 0), 0);
+  return set.map((w) => w ?? left / free);
 }
 
 function footer(doc: Doc, title: string): void {
@@ -406,9 +546,11 @@ function footer(doc: Doc, title: string): void {
   }
 }
 
-function layoutPass(brief: ChallengeBrief, layout: BriefDocument, knownPages: PageMap | null): Promise<{ bytes: Uint8Array; pages: PageMap }> {
+/** The brief as a PDF document. */
+export function renderPdf(brief: ChallengeBrief): Promise<Uint8Array> {
+  const layout = layoutBrief(brief);
   const exportedAt = new Date(brief.provenance.exportedAt);
-  const doc = new PDFDocument({
+  const doc = new LinkTaggingDocument({
     size: PAGE.size,
     margins: { ...PAGE.margins },
     bufferPages: true,
@@ -416,6 +558,8 @@ function layoutPass(brief: ChallengeBrief, layout: BriefDocument, knownPages: Pa
     lang: layout.lang,
     displayTitle: true,
     pdfVersion: '1.7',
+    // no default font: pdfkit would load Helvetica's metrics for every document, unused here
+    font: '',
     info: {
       Title: `${layout.title}: challenge brief`,
       Subject: layout.subject,
@@ -434,12 +578,13 @@ function layoutPass(brief: ChallengeBrief, layout: BriefDocument, knownPages: Pa
     doc.on('error', reject);
   });
 
-  for (const [name, data] of Object.entries(fonts())) doc.registerFont(name, data);
+  // parsed fonts, not files: pdfkit would parse a file again for every document
+  for (const [name, font] of Object.entries(briefFonts())) doc.registerFont(name, font as unknown as PDFKit.Mixins.PDFFontSource);
   doc.font('Regular').fontSize(BODY.size).fillColor(COLOUR.text);
 
   const root = doc.struct('Document');
   doc.addStructure(root);
-  const writer = new Writer(doc, layout, knownPages, root);
+  const writer = new Writer(doc, layout, root);
   const box = writer.contentBox;
 
   const [title, ...rest] = layout.blocks;
@@ -454,18 +599,9 @@ function layoutPass(brief: ChallengeBrief, layout: BriefDocument, knownPages: Pa
   }
   const blocks = title?.type === 'heading' ? rest : layout.blocks;
   blocks.forEach((block, i) => writer.block(root, block, box, 0, blocks[i + 1]));
+  writer.finish();
   root.end();
   footer(doc, `${layout.title}: challenge brief`);
   doc.end();
-  return done.then((bytes) => ({ bytes, pages: writer.pages }));
+  return done;
 }
-
-/** The brief as a PDF document. */
-export async function renderPdf(brief: ChallengeBrief): Promise<Uint8Array> {
-  const layout = layoutBrief(brief);
-  const first = await layoutPass(brief, layout, null);
-  const second = await layoutPass(brief, layout, first.pages);
-  return second.bytes;
-}
-
-

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import * as Y from 'yjs';
 import { fixtureDoc, fixtureRound, EXPORTED_AT, BOARD_ID } from '../../shared/brief/testing.ts';
 import { seedLargeBoard } from '../../shared/fixtures.ts';
@@ -149,6 +149,35 @@ describe('WorkerRenderPool', () => {
     await pool.render(job('md'));
     expect(pool.started).toBe(2);
   });
+
+  it('warm() starts the kept-warm worker ahead of the first export, which runs on it; it stays when idle', async () => {
+    // the idle timers are the pool's own; faking them lets the test pass their time without waiting
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      pool = new WorkerRenderPool({ size: 2, keepWarm: 1, idleMs: 1_000 });
+      await pool.warm();
+      expect([pool.workers, pool.started]).toEqual([1, 1]);
+      // two at once: the warm worker takes one, a second worker starts for the other
+      await Promise.all([pool.render(job('pdf')), pool.render(job('md'))]);
+      expect(pool.started).toBe(2);
+      vi.advanceTimersByTime(1_000);
+      // the second stopped when idle, the warm one did not, and takes the next export
+      expect(pool.workers).toBe(1);
+      await pool.render(job('md'));
+      expect(pool.started).toBe(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  }, 60_000);
+
+  it('a kept-warm worker that is lost is replaced at once', async () => {
+    pool = new WorkerRenderPool({ size: 1, keepWarm: 1, timeoutMs: 1 });
+    await pool.warm();
+    await expect(pool.render(largeJob('pdf', 60))).rejects.toThrow(RenderTimeoutError);
+    expect([pool.workers, pool.started]).toEqual([1, 2]);
+    await pool.warm();
+    expect(pool.workers).toBe(1);
+  }, 60_000);
 
   it('close fails waiting jobs and refuses new ones', async () => {
     pool = new WorkerRenderPool({ size: 1 });

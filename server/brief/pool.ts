@@ -8,6 +8,11 @@
  * and stop after `idleMs` without work. They never keep the process alive on their own. A worker
  * that crashes or overruns `timeoutMs` is dropped and replaced; only its own job fails.
  *
+ * A first export on a cold worker also pays for parsing fonts and compiling the render code (it
+ * took 4 to 5 times a warm one), so the server keeps `keepWarm` workers: `warm()` starts them at
+ * server start, each renders a small brief before it says it is ready, and they do not stop when
+ * idle (a lost one is replaced at once).
+ *
  * Comparing two states of a board reads card bodies through Lexical too, so it runs here as well.
  *
  * `inlineRenderer` runs the same job in-process, for the CLI (nothing else to keep responsive).
@@ -17,7 +22,7 @@ import { Worker } from 'node:worker_threads';
 import type { BoardComparison } from '../../shared/brief/compare.ts';
 import type { Logger } from '../log.ts';
 import type { BriefJob, BriefJobResult, CompareJob } from './job.ts';
-import type { WorkerReply, WorkerRequest } from './renderWorker.ts';
+import type { RenderWorkerData, WorkerReply, WorkerRequest } from './renderWorker.ts';
 
 export type RenderOutcome = BriefJobResult & {
   /** time spent waiting for a free worker (including starting one) */
@@ -54,6 +59,8 @@ export type RenderPoolOptions = {
   idleMs?: number;
   /** heap limit of each worker: a runaway render fails alone instead of exhausting the process */
   maxHeapMb?: number;
+  /** workers that `warm()` starts ahead of work and that do not stop when idle (default 0) */
+  keepWarm?: number;
   logger?: Logger;
 };
 
@@ -72,6 +79,9 @@ type Pending = Task & {
 type Slot = {
   worker: Worker;
   ready: boolean;
+  /** settles when the worker is ready, or gone before it was (`settle`) */
+  started: Promise<void>;
+  settle: () => void;
   current: { id: number; pending: Pending; startedAt: number; timer: NodeJS.Timeout } | null;
   idleTimer: NodeJS.Timeout | null;
   gone: boolean;
@@ -85,6 +95,7 @@ export class WorkerRenderPool implements BriefRenderer {
   private readonly timeoutMs: number;
   private readonly idleMs: number;
   private readonly maxHeapMb: number;
+  private readonly keepWarm: number;
   private readonly logger: Logger | undefined;
   private readonly slots: Slot[] = [];
   private readonly queue: Pending[] = [];
@@ -101,6 +112,7 @@ export class WorkerRenderPool implements BriefRenderer {
     this.timeoutMs = options.timeoutMs ?? 120_000;
     this.idleMs = options.idleMs ?? 60_000;
     this.maxHeapMb = options.maxHeapMb ?? 1024;
+    this.keepWarm = Math.min(this.size, Math.max(0, Math.floor(options.keepWarm ?? 0)));
     this.logger = options.logger;
   }
 
@@ -153,6 +165,20 @@ export class WorkerRenderPool implements BriefRenderer {
     });
   }
 
+  /**
+   * Starts the kept-warm workers, each warmed up on a small brief; resolves when they are ready
+   * (or have failed to start: the exports that follow then start workers as usual).
+   */
+  async warm(): Promise<void> {
+    this.fillWarm();
+    await Promise.all(this.slots.map((slot) => slot.started));
+  }
+
+  /** Starts warmed-up workers until `keepWarm` are running or starting. */
+  private fillWarm(): void {
+    while (!this.closed && this.slots.length < this.keepWarm) this.spawn(true);
+  }
+
   /** Terminates every worker; running and waiting jobs fail. */
   async close(): Promise<void> {
     this.closed = true;
@@ -173,8 +199,9 @@ export class WorkerRenderPool implements BriefRenderer {
     }
   }
 
-  private spawn(): void {
+  private spawn(warmUp = false): void {
     const worker = new Worker(WORKER_URL, {
+      workerData: { warmUp } satisfies RenderWorkerData,
       resourceLimits: { maxOldGenerationSizeMb: this.maxHeapMb },
       // the worker's own console output is not the server's log
       stdout: false,
@@ -182,11 +209,14 @@ export class WorkerRenderPool implements BriefRenderer {
     });
     worker.unref();
     this.started++;
-    const slot: Slot = { worker, ready: false, current: null, idleTimer: null, gone: false };
+    let settle = () => {};
+    const started = new Promise<void>((resolve) => (settle = resolve));
+    const slot: Slot = { worker, ready: false, started, settle, current: null, idleTimer: null, gone: false };
     this.slots.push(slot);
     worker.on('message', (message: WorkerReply | { ready: true }) => {
       if ('ready' in message) {
         slot.ready = true;
+        slot.settle();
         this.idle(slot);
         this.pump();
         return;
@@ -208,6 +238,7 @@ export class WorkerRenderPool implements BriefRenderer {
     const id = ++this.nextId;
     const timer = setTimeout(() => {
       void this.drop(slot, new RenderTimeoutError(`rendering took longer than ${this.timeoutMs} ms`));
+      this.fillWarm();
       this.pump();
     }, this.timeoutMs);
     timer.unref();
@@ -242,7 +273,10 @@ export class WorkerRenderPool implements BriefRenderer {
   private idle(slot: Slot): void {
     if (slot.current || slot.gone) return;
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
-    slot.idleTimer = setTimeout(() => void this.drop(slot, null), this.idleMs);
+    slot.idleTimer = setTimeout(() => {
+      // the kept-warm workers stay; only those beyond them stop
+      if (this.slots.length > this.keepWarm) void this.drop(slot, null);
+    }, this.idleMs);
     slot.idleTimer.unref();
   }
 
@@ -258,12 +292,14 @@ export class WorkerRenderPool implements BriefRenderer {
       }
       return;
     }
+    this.fillWarm();
     this.pump();
   }
 
   private async drop(slot: Slot, error: Error | null): Promise<void> {
     if (slot.gone) return;
     slot.gone = true;
+    slot.settle();
     const index = this.slots.indexOf(slot);
     if (index >= 0) this.slots.splice(index, 1);
     if (slot.idleTimer) clearTimeout(slot.idleTimer);
@@ -298,10 +334,11 @@ export const inlineRenderer: BriefRenderer = {
 let shared: WorkerRenderPool | undefined;
 
 /**
- * The process's render pool. One per process, because what it rations is the machine's CPU; its
- * workers stop when idle, so nothing needs to close it.
+ * The process's render pool. One per process, because what it rations is the machine's CPU; one
+ * worker is kept warm (main.ts warms it at start), the others stop when idle, and none keeps the
+ * process alive, so nothing needs to close it.
  */
 export function sharedRenderPool(): WorkerRenderPool {
-  shared ??= new WorkerRenderPool();
+  shared ??= new WorkerRenderPool({ keepWarm: 1 });
   return shared;
 }

@@ -171,3 +171,10 @@ export function roundDescription(round: BriefRound): string {
   return [`${status}. ${who}.`, how, names, removed].filter(Boolean).join(' ');
 }
 
+/**
+ * What a link does, said for someone who cannot see where it points (the PDF's link descriptions):
+ * "Go to section: What we propose", "Open https://example.org/".
+ */
+export function linkPurpose(target: { section: string } | { url: string }): string {
+  return 'section' in target ? `Go to section: ${target.section}` : `Open ${target.url}`;
+}
