@@ -99,8 +99,9 @@ describe('WorkerRenderPool', () => {
 
   it('with two workers, two jobs run at once', async () => {
     pool = new WorkerRenderPool({ size: 2 });
-    // PDF jobs: each takes longer than a worker takes to start, so the second worker is ready
-    // while the first is still rendering (a Markdown job can finish before it is)
+    // PDF jobs: a cold worker's first PDF (fonts parsed, code compiled) takes longer than a worker
+    // takes to start, so the second worker is ready while the first is still rendering (a
+    // Markdown job can finish before it is)
     await Promise.all([pool.render(job('pdf')), pool.render(job('pdf')), pool.render(job('pdf'))]);
     expect(pool.started).toBe(2);
     expect(pool.peakRunning).toBe(2);

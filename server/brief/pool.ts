@@ -8,10 +8,10 @@
  * and stop after `idleMs` without work. They never keep the process alive on their own. A worker
  * that crashes or overruns `timeoutMs` is dropped and replaced; only its own job fails.
  *
- * A first export on a cold worker also pays for parsing fonts and compiling the render code (it
- * took 4 to 5 times a warm one), so the server keeps `keepWarm` workers: `warm()` starts them at
- * server start, each renders a small brief before it says it is ready, and they do not stop when
- * idle (a lost one is replaced at once).
+ * A first export on a cold worker also pays for starting it, parsing fonts and compiling the
+ * render code (5 to 15 times as long as on a warm one, bench E3), so the server keeps `keepWarm`
+ * workers: `warm()` starts them at server start, each renders the fixture board's brief before
+ * it says it is ready, and they do not stop when idle (a lost one is replaced at once).
  *
  * Comparing two states of a board reads card bodies through Lexical too, so it runs here as well.
  *
@@ -166,7 +166,7 @@ export class WorkerRenderPool implements BriefRenderer {
   }
 
   /**
-   * Starts the kept-warm workers, each warmed up on a small brief; resolves when they are ready
+   * Starts the kept-warm workers, each warmed up on the fixture's brief; resolves when they are ready
    * (or have failed to start: the exports that follow then start workers as usual).
    */
   async warm(): Promise<void> {
