@@ -223,6 +223,39 @@ test('themes: create, rename together, group by drag, by keyboard drag, by M the
   await B.context.close();
 });
 
+test('keys pressed at once after a keyboard pick-up reach the drag, even before the page runs its timers', async ({ browser, request, baseURL }) => {
+  const board = await seeded(request, baseURL!, 'Quick keys board');
+  const context = await browser.newContext();
+  // the page's timers under the test's control, so that none can run between two key presses
+  await context.clock.install();
+  const page = await context.newPage();
+  await page.goto(pathFor(board, 'contributor'));
+  await join(page, PEOPLE.amira);
+  await waitReady(page);
+  const live = page.locator('[id^="DndLiveRegion"]');
+  const before = await ideaLayout(page);
+
+  // With time running: the cards can be picked up.
+  await cardById(page, 'i3').focus();
+  await page.keyboard.press('Space');
+  await expect(live).toContainText('Picked up idea “Idea 3”');
+  await page.keyboard.press('Escape');
+  await expect(live).toContainText('Move cancelled');
+
+  // With timers stopped, as on a busy page where key presses overtake them: every key still counts.
+  await page.clock.pauseAt(Date.now() + 1000);
+  await page.keyboard.press('Space');
+  await expect(live).toContainText('Picked up idea “Idea 3”');
+  await page.keyboard.press('ArrowUp');
+  await expect(live).toContainText('Idea “Idea 3” is before idea “Idea 2”');
+  await page.keyboard.press('Escape');
+  await expect(live).toContainText('Move cancelled');
+  await page.clock.resume();
+  await expect(cardById(page, 'i3')).toBeFocused();
+  expect(await ideaLayout(page)).toBe(before);
+  await context.close();
+});
+
 test('merge a duplicate idea: co-author, body, notes move; Undo brings it all back, on both pages', async ({ browser, request, baseURL }) => {
   const board = await createBoard(request, { title: 'Merge board' });
   await seedThroughServer(baseURL!, board, (doc) => {

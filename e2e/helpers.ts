@@ -61,11 +61,11 @@ export async function openAs(
   board: CreatedBoard,
   role: Role,
   person: Person,
-  options: { viewport?: { width: number; height: number }; beforeGoto?: (page: Page) => void } = {},
+  options: { viewport?: { width: number; height: number }; beforeGoto?: (page: Page) => void | Promise<void> } = {},
 ): Promise<Session> {
   const context = await browser.newContext(options.viewport ? { viewport: options.viewport } : {});
   const page = await context.newPage();
-  options.beforeGoto?.(page);
+  await options.beforeGoto?.(page);
   await page.goto(pathFor(board, role));
   await join(page, person);
   await waitReady(page);

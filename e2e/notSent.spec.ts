@@ -39,6 +39,36 @@ async function goOnline(page: Page) {
   await page.context().setOffline(false);
 }
 
+/**
+ * A page's document updates held up on their way to the server until `release`, as on a network
+ * that stalls without going offline (no offline event, no new socket), then delivered one by one
+ * in the order they were sent. Everything else (presence, commands, the heartbeat) goes through.
+ */
+function stalledUpdates() {
+  let holding = false;
+  const held: Array<() => void> = [];
+  return {
+    route: (page: Page) =>
+      page.routeWebSocket(/\/ws\//, (ws) => {
+        const server = ws.connectToServer();
+        ws.onMessage((message) => {
+          const send = () => server.send(message);
+          // a y-websocket sync frame (type 0) carries document updates
+          if (holding && typeof message !== 'string' && message[0] === 0) held.push(send);
+          else send();
+        });
+        server.onMessage((message) => ws.send(message));
+      }),
+    hold: () => {
+      holding = true;
+    },
+    release: () => {
+      holding = false;
+      for (const send of held.splice(0)) send();
+    },
+  };
+}
+
 async function renameCard(page: Page, id: string, title: string) {
   await cardById(page, id).locator('.card__title').click();
   const input = page.getByRole('textbox', { name: 'Title' });
@@ -51,6 +81,14 @@ async function renameCard(page: Page, id: string, title: string) {
 async function expectTitle(page: Page, id: string, title: string) {
   const escaped = title.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   await expect(cardById(page, id).locator('.card__title')).toHaveText(new RegExp(`(^|: )${escaped}$`));
+}
+
+/**
+ * The page has kept what was refused, dropped its copy and reopened the board from the server,
+ * and says so (the "Not sent" button shows before that, and the reopening would close the list).
+ */
+async function afterResync(page: Page) {
+  await expect(page.getByTestId('banner').filter({ hasText: 'The board now shows what everyone sees' })).toBeVisible({ timeout: 20_000 });
 }
 
 /** The "Not sent" list, opened: one item per refused card. */
@@ -79,6 +117,7 @@ test('lock while offline: nothing is applied, both changes are kept in “Not se
   const afterLock = hhmm();
 
   await goOnline(me.page);
+  await afterResync(me.page);
   const dialog = await openNotSent(me.page, 2);
   // which card, what text, why and since when
   const edited = dialog.getByTestId('not-sent-item').filter({ hasText: 'Idea “Text nudges in plain English” (edited)' });
@@ -119,7 +158,7 @@ test('lock while offline: nothing is applied, both changes are kept in “Not se
 });
 
 test('phase change while offline, with allowed and forbidden changes mixed: the allowed ones reach the others, the forbidden one is kept', async ({ browser, request, baseURL }) => {
-  // hackathon: Frame (problems) -> Ideate (ideas) -> Vote -> Build (notes); editing is allowed throughout until Pitch
+  // hackathon: Frame (problems) -> Ideate (ideas) -> Vote (no edits) -> Build (notes, edits)
   const board = await boardWithCards(request, baseURL!, 'hackathon');
   const fac = await openAs(browser, board, 'facilitator', PEOPLE.amira);
   await fac.page.getByRole('button', { name: 'Next: Ideate' }).click();
@@ -139,6 +178,7 @@ test('phase change while offline, with allowed and forbidden changes mixed: the 
   await expect(fac.page.getByTestId('phase-name')).toHaveText('Build');
 
   await goOnline(me.page);
+  await afterResync(me.page);
   const dialog = await openNotSent(me.page, 1);
   const item = dialog.getByTestId('not-sent-item');
   await expect(item).toContainText('Idea “A rent calendar on the fridge” (new)');
@@ -155,6 +195,44 @@ test('phase change while offline, with allowed and forbidden changes mixed: the 
   await waitReady(me.page);
   await expectTitle(me.page, 'problem-1', 'People miss rent payments in winter');
   await expect(cardByTitle(me.page, 'A rent calendar on the fridge')).toHaveCount(0);
+  await fac.context.close();
+  await me.context.close();
+});
+
+test('a connection that stalls while the phase moves on: the changes arrive one by one after it; the refused card is kept once, the allowed edits reach the others', async ({ browser, request, baseURL }) => {
+  const board = await boardWithCards(request, baseURL!, 'hackathon');
+  const fac = await openAs(browser, board, 'facilitator', PEOPLE.amira);
+  await fac.page.getByRole('button', { name: 'Next: Ideate' }).click();
+  await expect(fac.page.getByTestId('phase-name')).toHaveText('Ideate');
+  const stall = stalledUpdates();
+  const me = await openAs(browser, board, 'contributor', PEOPLE.hannah, { beforeGoto: stall.route });
+  await expect(me.page.getByTestId('phase-name')).toHaveText('Ideate');
+
+  // written in Ideate, held up on the way: a rename, a new idea and its title, a rename
+  stall.hold();
+  await renameCard(me.page, 'problem-1', 'People miss rent payments in winter');
+  await addCard(me.page, 'idea', 'A rent calendar on the fridge');
+  await renameCard(me.page, 'idea-1', 'Text nudges a week before rent is due');
+  await fac.page.getByRole('button', { name: 'Next: Vote' }).click();
+  await fac.page.getByRole('button', { name: 'Next: Build' }).click();
+  await expect(me.page.getByTestId('phase-name')).toHaveText('Build');
+  // the server judges each in Build: the new idea is refused whole, and the title typed into it
+  // (an update of its own) is refused as that idea, not as a second change it can't check
+  stall.release();
+
+  await afterResync(me.page);
+  const dialog = await openNotSent(me.page, 1);
+  const item = dialog.getByTestId('not-sent-item');
+  await expect(item).toContainText('Idea “A rent calendar on the fridge” (new)');
+  await expect(item).toContainText('You can’t add ideas during “Build”');
+  await dialog.getByRole('button', { name: 'Close' }).first().click();
+  // the rename sent after the refused idea reached the facilitator too (the page sent its
+  // changes again before dropping its copy)
+  await expectTitle(fac.page, 'problem-1', 'People miss rent payments in winter');
+  await expectTitle(fac.page, 'idea-1', 'Text nudges a week before rent is due');
+  await expect(cardByTitle(fac.page, 'A rent calendar on the fridge')).toHaveCount(0);
+  await waitReady(me.page);
+  await expectTitle(me.page, 'idea-1', 'Text nudges a week before rent is due');
   await fac.context.close();
   await me.context.close();
 });

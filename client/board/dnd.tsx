@@ -28,6 +28,8 @@ import {
   type DragMoveEvent,
   type DragStartEvent,
   type KeyboardCoordinateGetter,
+  type KeyboardSensorProps,
+  type SensorInstance,
   type UniqueIdentifier,
 } from '@dnd-kit/core';
 import {
@@ -146,6 +148,40 @@ const OVERLAY_BESIDE_POINTER = [besidePointer];
 
 const isKeyboard = (event: Event | null) => typeof KeyboardEvent !== 'undefined' && event instanceof KeyboardEvent;
 
+/** The parts of dnd-kit's KeyboardSensor (6.3.1, pinned) that ListeningKeyboardSensor builds on. */
+type KeyboardSensorParts = SensorInstance & {
+  props: KeyboardSensorProps;
+  listeners: { add(eventName: string, handler: (event: Event) => void): void };
+  windowListeners: { add(eventName: string, handler: (event: Event) => void): void };
+  handleStart(): void;
+  handleKeyDown(event: Event): void;
+  handleCancel(event: Event): void;
+};
+const StockKeyboardSensor = KeyboardSensor as unknown as new (props: KeyboardSensorProps) => KeyboardSensorParts;
+
+/**
+ * dnd-kit's keyboard sensor, but listening for the drag's keys from the moment of the pick-up.
+ * The stock one starts listening in a setTimeout, so as not to hear the Space that picked the
+ * card up; but browsers run key presses before timers, so on a busy page the keys pressed just
+ * after a pick-up (an arrow, Escape) reached nobody: the card stayed picked up and Escape did
+ * not cancel. This one listens at once and skips the pick-up's own key press instead.
+ * Guarded by "keys pressed at once after a keyboard pick-up" in e2e/clustering.spec.ts.
+ */
+class ListeningKeyboardSensor extends StockKeyboardSensor {
+  static activators = KeyboardSensor.activators;
+
+  // called by dnd-kit's constructor in place of its own attach
+  attach(): void {
+    this.handleStart();
+    this.windowListeners.add('resize', this.handleCancel);
+    this.windowListeners.add('visibilitychange', this.handleCancel);
+    const pickUp = this.props.event;
+    this.listeners.add('keydown', (event) => {
+      if (event !== pickUp) this.handleKeyDown(event);
+    });
+  }
+}
+
 export type DropResult = { activeId: string; action: DropAction | null; keyboard: boolean };
 
 export function BoardDnd({
@@ -256,7 +292,7 @@ export function BoardDnd({
 
   const mouse = useSensor(MouseSensor, { activationConstraint: { distance: 6 } });
   const touch = useSensor(TouchSensor, { activationConstraint: { delay: 250, tolerance: 8 } });
-  const keyboard = useSensor(KeyboardSensor, {
+  const keyboard = useSensor(ListeningKeyboardSensor, {
     coordinateGetter,
     keyboardCodes: { start: ['Space'], cancel: ['Escape'], end: ['Space', 'Enter'] },
     scrollBehavior: prefersReducedMotion() ? 'auto' : 'smooth',

@@ -12,7 +12,7 @@ import { runsSession, addMode, editBlocked, openVoteKind, voteEligibility } from
 import type { FacilitationSlots } from '../board/services.ts';
 import type { BoardConnection } from '../sync/boardConnection.ts';
 import { localCredentials } from './credentials.ts';
-import { createSessionStore, type Profile } from './sessionStore.ts';
+import { createSessionStore, type Profile, type SessionStore } from './sessionStore.ts';
 import { boardTransport } from './transport.ts';
 import { loadSessionMemory, saveSessionMemory } from '../lib/storage.ts';
 import { captureNotSent, type NotSentEntry, type NotSentStore } from '../sync/notSent.ts';
@@ -112,10 +112,12 @@ export function useFacilitationLayer(options: LayerOptions) {
   }, [store, vote, announce]);
 
   // The server refused parts of this page's updates: keep each in "Not sent" as it is refused
-  // (read from this page's copy at once, before anything changes it); then, once the server has
-  // answered everything this page sent (a ping comes back after it), drop the copy (socket,
-  // IndexedDB, journal) and let the page reopen the board from the server, which has everything
-  // it did keep.
+  // (read from this page's copy at once, before anything changes it); then send everything this
+  // page wrote once more, in one update, since what it wrote after a change refused whole waits
+  // on the server for that change (see BoardConnection.resendOwnChanges); once the server has
+  // answered it (a ping comes back after it: a dropped connection means trying again on the
+  // next), drop the copy (socket, IndexedDB, journal) and let the page reopen the board from the
+  // server, which has everything it did keep.
   const captured = useRef(new Map<string, NotSentEntry>());
   const storing = useRef<Promise<void>[]>([]);
   const keep = useCallback(
@@ -133,10 +135,15 @@ export function useFacilitationLayer(options: LayerOptions) {
     if (!refused || resetting.current) return;
     resetting.current = true;
     void (async () => {
-      try {
-        await store.command('ping', {});
-      } catch {
-        // offline or dropped: what was answered is all there is to keep
+      for (let attempt = 0; attempt < RESEND_ATTEMPTS; attempt++) {
+        await whenConnected(store, conn);
+        conn.resendOwnChanges();
+        try {
+          await store.command('ping', {});
+          break;
+        } catch {
+          // dropped before the answer: the server may not have judged what was sent
+        }
       }
       // anything refused before this page was listening
       keep(store.getSnapshot().refusal?.changes ?? []);
@@ -213,6 +220,28 @@ export function useFacilitationLayer(options: LayerOptions) {
     editBlocked: editBlocked(session, standing),
     shutOut: snap.shutOut,
   };
+}
+
+/** How many connections a page tries its resend on after a refusal before it gives up on an answer. */
+const RESEND_ATTEMPTS = 3;
+
+/**
+ * Resolves once the connection is open, or closed for good (shut out, or stopped by the server):
+ * then nothing more will be answered.
+ */
+function whenConnected(store: SessionStore, conn: BoardConnection): Promise<void> {
+  const ready = () => store.getSnapshot().connected || store.getSnapshot().shutOut !== null || conn.stopped !== null;
+  if (ready()) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (!ready()) return;
+      offStore();
+      offConn();
+      resolve();
+    };
+    const offStore = store.subscribe(check);
+    const offConn = conn.subscribe(check);
+  });
 }
 
 /** The banner after changes were refused: how many, the first reason, and where they are kept. */

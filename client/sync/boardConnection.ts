@@ -8,6 +8,8 @@
  */
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
 import { WebsocketProvider } from 'y-websocket';
 import { IndexeddbPersistence } from 'y-indexeddb';
 import { boardMaps, type Role } from '../../shared/schema.ts';
@@ -226,6 +228,26 @@ export class BoardConnection {
     this.unconfirmed = [];
     removeJournal(this.journalKey);
     await this.persistence?.clearData();
+  }
+
+  /**
+   * Sends everything this page wrote to the server again, as one update; false when the socket is
+   * not open. A change the server refused whole is not stored, so this page's later updates wait
+   * there on the gap it left (an allowed rename sent after a refused card, say); sent again
+   * together, they are judged as one, and the server keeps what its rules allow.
+   */
+  resendOwnChanges(): boolean {
+    const ws = this.provider.ws;
+    if (!this.provider.wsconnected || !ws || ws.readyState !== WebSocket.OPEN) return false;
+    // this page's state vector without this page: Yjs writes every Item this page made (the
+    // server skips those it has) and every deletion the page knows of
+    const others = Y.decodeStateVector(Y.encodeStateVector(this.doc));
+    others.delete(this.doc.clientID);
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MessageType.sync);
+    syncProtocol.writeUpdate(encoder, Y.encodeStateAsUpdate(this.doc, Y.encodeStateVector(others)));
+    ws.send(encoding.toUint8Array(encoder));
+    return true;
   }
 
   /** Publishes who this is. Replaces any cursor, keeps what is being edited. */

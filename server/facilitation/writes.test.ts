@@ -6,11 +6,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { addIdea, addNote, addProblem, readBoard, updateCardTitle, type Author } from '../../shared/board/index.ts';
-import type { RefusedChangeCode, RefusedMessage } from '../../shared/protocol.ts';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import { MessageType, type RefusedChangeCode, type RefusedMessage } from '../../shared/protocol.ts';
 import { LOCKED_MESSAGE } from '../../shared/facilitation/index.ts';
 import type { Storage } from '../storage/storage.ts';
-import { connectProvider, startServer, waitFor, whenSynced, type TestProvider } from '../test/harness.ts';
-import { bytesAsText, creditOf, ok, person, type Person } from '../test/session.ts';
+import { connectProvider, frame, startServer, waitFor, whenSynced, type TestProvider } from '../test/harness.ts';
+import { barrier, bytesAsText, creditOf, ok, person, type Person } from '../test/session.ts';
 import type { BoardOrigin } from '../../shared/origins.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -117,6 +119,43 @@ describe('write rules on the document', () => {
     const later = addProblem(amira.provider.doc, { title: 'Allowed in Frame', author: author(amira) }, origin(amira));
     await waitFor(() => readBoard(ben.provider.doc).problems.some((p) => p.id === later), 5000, 'the later problem at Ben');
     expect(readBoard(ben.provider.doc).problems.map((p) => p.title)).not.toContain('Refused in Vote');
+  });
+
+  // A page that wrote offline while the phase moved on sends each change on its own once its
+  // socket carries frames again: a new idea (refused whole, so nothing of it is stored), the title
+  // typed into it, then a rename that Build allows.
+  it('changes arriving one by one after a card refused whole: its title is refused as that card, and the rename that follows reaches everyone once the page sends its changes again', async () => {
+    const { s, board, fac, amira, ben } = await scene();
+    const existing = addIdea(fac.provider.doc, { title: 'Text nudges', author: author(fac), problemId: null }, origin(fac));
+    await waitFor(() => readBoard(amira.provider.doc).ideas.some((i) => i.id === existing), 5000, 'the idea at Amira');
+    await ok(fac.provider, 'setPhase', { phaseId: 'build' });
+
+    const card = addIdea(amira.provider.doc, { title: '', author: author(amira), problemId: null }, origin(amira));
+    updateCardTitle(amira.provider.doc, card, 'REFUSED-CALENDAR', origin(amira));
+    updateCardTitle(amira.provider.doc, existing, 'Text nudges a week ahead', origin(amira));
+    await barrier(amira.provider);
+    // one refused card, for one reason: her "Not sent" has one entry, not a second "change outside the board"
+    const refusedChanges = refusalsOf(amira.provider).flatMap((m) => m.changes);
+    expect(refusedChanges.length).toBeGreaterThan(0);
+    for (const change of refusedChanges) {
+      expect(change).toMatchObject({ target: { kind: 'card', lane: 'idea', id: card }, code: 'wrong-phase' });
+    }
+
+    // On `refused` her page sends its own changes again, in one update (client/facilitation/layer.tsx):
+    // the rename, which waited on the refused card, is kept; the card is refused again.
+    const others = Y.encodeStateVector(amira.provider.doc);
+    const sv = Y.decodeStateVector(others);
+    sv.delete(amira.provider.doc.clientID);
+    const own = Y.encodeStateAsUpdate(amira.provider.doc, Y.encodeStateVector(sv));
+    amira.provider.ws!.send(frame((e) => {
+      encoding.writeVarUint(e, MessageType.sync);
+      syncProtocol.writeUpdate(e, own);
+    }));
+    await waitFor(() => readBoard(ben.provider.doc).ideas.some((i) => i.title === 'Text nudges a week ahead'), 5000, 'the rename at Ben');
+    expect(readBoard(ben.provider.doc).ideas.map((i) => i.id)).toEqual([existing]);
+    const stored = await storedBoard(s.storage, board.id);
+    expect(stored.board.ideas.map((i) => i.title)).toEqual(['Text nudges a week ahead']);
+    expect(stored.bytes).not.toContain('REFUSED-CALENDAR');
   });
 
   it('the phase decides: ideas in Ideate, not problems; no edits while voting', async () => {

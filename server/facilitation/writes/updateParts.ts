@@ -87,7 +87,7 @@ type Place = { root: string; key: string | null; depth: number; field: string | 
 
 type Found = { in: 'update'; item: Y.Item } | { in: 'doc'; struct: Y.Item | Y.GC } | null;
 
-function isId(value: unknown): value is Y.ID {
+export function isId(value: unknown): value is Y.ID {
   return typeof value === 'object' && value !== null && typeof (value as Y.ID).client === 'number';
 }
 

@@ -4,8 +4,10 @@
  * may stay is kept — the refused parts listed back to the sender with the reason, and cards
  * credited to someone else re-credited to the sender once applied.
  *
- * Holds the one piece of state the judging needs across updates: who each deleted card credited
- * when it went (`removedCredits`), so that undo brings a card back as it was.
+ * Holds the state the judging needs across updates: who each deleted card credited when it went
+ * (`removedCredits`), so that undo brings a card back as it was; and which Items it refused, as
+ * what (`refusedItems`), so that what the sender builds on them before it hears of the refusal is
+ * refused as the same change.
  */
 import type { RefusedChange } from '../../../shared/protocol.ts';
 import type { Template } from '../../../shared/schema.ts';
@@ -14,6 +16,7 @@ import type { DecodedUpdate, Room, UpdateDecision } from '../../rooms/room.ts';
 import type { ParticipantRecord } from '../../storage/storage.ts';
 import { authorOf, creditsOfRemoved, creditsOfRestored, judgePart, refusedChange, type JudgeContext } from './judgeUpdate.ts';
 import { analyseUpdate, withoutParts, type UpdatePart } from './updateParts.ts';
+import { RefusedRanges } from './refusedRanges.ts';
 import { findRecord, recordCredits, setAuthor, type Author } from '../../../shared/board/index.ts';
 
 /** How many deleted cards' credits a board keeps for undo. */
@@ -28,6 +31,8 @@ export type WriteRules = { readonly state: SessionState; readonly template: Temp
 export class WriteGate {
   /** card id -> who it credited when it was deleted (see rememberCredits) */
   private readonly removedCredits = new Map<string, Author[]>();
+  /** the Items refused so far, and as what: what builds on them is refused as the same change */
+  private readonly refusedItems = new RefusedRanges();
 
   constructor(
     private readonly board: Pick<Room, 'doc' | 'changeAsServer'>,
@@ -52,12 +57,17 @@ export class WriteGate {
       removedCredits,
       restoredCredits: creditsOfRestored(analysis, removedCredits),
     };
-    const refused: Array<{ part: UpdatePart; change: RefusedChange }> = [];
+    const refused: Array<{ part: UpdatePart; changes: RefusedChange[] }> = [];
     const recredit: string[] = [];
     for (const part of analysis.parts.values()) {
       const judged = judgePart(doc, this.rules.state, this.rules.template, ctx, part);
       if (judged.refusal) {
-        refused.push({ part, change: refusedChange(part, judged.refusal, this.rules.state) });
+        // what can't be placed because it builds on a change refused earlier is that change going on
+        const changes = (part.target.kind === 'unresolved' && this.refusedItems.changesBuiltOn(part)) || [
+          refusedChange(part, judged.refusal, this.rules.state),
+        ];
+        this.refusedItems.remember(part.items, changes[0]!);
+        refused.push({ part, changes });
         continue;
       }
       if (part.removes) this.rememberCredits(part);
@@ -72,8 +82,9 @@ export class WriteGate {
     // Otherwise the update with placeholders for what goes. Refused whole, nothing is stored:
     // the sender's copy then still lacks nothing on the server, so if the notice is lost with
     // its connection, the next sync sends the refused change again and it is refused (and kept
-    // for the person) again. Its page drops the copy on `refused`; a stock client's later
-    // updates wait on the gap (Yjs holds them pending) until it resyncs.
+    // for the person) again. Its later updates wait on the gap (Yjs holds them pending) until it
+    // sends them again with what it holds: our page does so on `refused`, before it drops its
+    // copy (client/facilitation/layer.tsx); a stock client does on its next sync.
     const keep =
       refused.length === analysis.parts.size && !analysis.buildsOnCollected
         ? null
@@ -81,7 +92,7 @@ export class WriteGate {
     return {
       keep,
       ...(refused.length > 0
-        ? { notice: { type: 'refused', changes: refused.map((r) => r.change), kept: refused.length < analysis.parts.size } }
+        ? { notice: { type: 'refused', changes: [...new Set(refused.flatMap((r) => r.changes))], kept: refused.length < analysis.parts.size } }
         : {}),
       ...(after ? { after } : {}),
     };
