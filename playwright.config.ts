@@ -19,8 +19,10 @@ export const BASE_URL = `http://localhost:${PORT}`;
 
 export default defineConfig({
   testDir: 'e2e',
-  timeout: 60_000,
-  expect: { timeout: 10_000 },
+  // Generous: on 2 shared cores, a test with four browser contexts can take several times as long
+  // as on a quiet machine. Each waits on signals, so a pass is never slower for the margin.
+  timeout: 120_000,
+  expect: { timeout: 15_000 },
   fullyParallel: true,
   workers: Number(process.env.E2E_WORKERS ?? 2),
   forbidOnly: Boolean(process.env.CI),
@@ -30,6 +32,9 @@ export default defineConfig({
     baseURL: BASE_URL,
     viewport: { width: 1440, height: 900 },
     trace: 'retain-on-failure',
+    // The app's service worker precaches the whole client in every new context: only the specs
+    // about offline loading need it, and they allow it (test.use({ serviceWorkers: 'allow' })).
+    serviceWorkers: 'block',
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
       args: [

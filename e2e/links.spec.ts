@@ -6,6 +6,9 @@
 import { expect, test, type Page } from '@playwright/test';
 import { createBoard } from './helpers.ts';
 
+// these load the app with the network gone: the service worker must be there to serve it
+test.use({ serviceWorkers: 'allow' });
+
 async function expectBadLink(page: Page, noun: 'board' | 'brief') {
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`This link does not open this ${noun}`);
   await expect(page.getByText('The link may have been mistyped or replaced')).toBeVisible();

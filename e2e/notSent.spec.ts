@@ -9,6 +9,9 @@ import { expect, test, type Page } from '@playwright/test';
 import { addIdea, addProblem } from '../shared/board/index.ts';
 import { PEOPLE, addCard, cardById, cardByTitle, createBoard, openAs, seedThroughServer, waitReady, type CreatedBoard } from './helpers.ts';
 
+// these load the app with the network gone: the service worker must be there to serve it
+test.use({ serviceWorkers: 'allow' });
+
 const TOM = { participantId: 'seed-tom', name: 'Tom Whitfield', organisation: 'Leeds City Council', sector: 'public sector' as const };
 const seedOrigin = { kind: 'seed' } as const;
 

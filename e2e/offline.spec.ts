@@ -7,6 +7,9 @@ import { expect, test } from '@playwright/test';
 import { addProblem } from '../shared/board/index.ts';
 import { PEOPLE, bodyEditor, cardById, cardByTitle, createBoard, openAs, seedThroughServer, waitReady } from './helpers.ts';
 
+// these load the app with the network gone: the service worker must be there to serve it
+test.use({ serviceWorkers: 'allow' });
+
 const AUTHOR = { participantId: 'seed', name: 'Tom Whitfield', organisation: 'Leeds City Council', sector: 'public sector' as const };
 
 test('edits made offline survive an offline reload and merge when the connection returns', async ({ browser, request, baseURL }) => {
