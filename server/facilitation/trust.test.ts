@@ -12,9 +12,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+  addAction,
   addIdea,
   addProblem,
   mergeIdeas,
+  updateAction,
   readBoard,
   updateBriefText,
   updateCardTitle,
@@ -107,6 +109,32 @@ describe('the meta and the brief’s text are the facilitator’s', () => {
     expect(brief.title).toBe('Trusted board');
     expect(brief.sponsor).toBe('The council');
     expect(brief.summary).toBe('The team proposes a text-message pilot.');
+    expect(JSON.stringify(brief)).not.toContain('FORGED');
+    expect(bytesAsText((await s.storage.documents.loadDocument(board.id)).updates)).not.toContain('FORGED');
+  });
+
+  it('actions are the facilitator’s too: a contributor’s new or changed action is refused; the facilitator’s reach everyone and the brief', async () => {
+    const { s, board, fac, amira, ben } = await scene();
+    const owner = { kind: 'name' as const, name: 'Housing team' };
+    const id = addAction(fac.provider.doc, { title: 'Run a caseworker trial', owner, due: '2026-03-02' }, origin);
+    await waitFor(() => readBoard(amira.provider.doc).actions.length === 1 && readBoard(ben.provider.doc).actions.length === 1, 5000, 'the action everywhere');
+    const refused = await refusedWrite(amira, (doc) => {
+      addAction(doc, { title: 'FORGED: fund it all', owner: { kind: 'name', name: 'HM Treasury' } }, origin);
+      updateAction(doc, id, { status: 'done', title: 'FORGED: done already' }, origin);
+    });
+    expect(refused.kept).toBe(false);
+    expect(refused.changes.map((c) => [c.change, c.code])).toEqual([
+      ['add', 'forbidden'],
+      ['edit', 'forbidden'],
+    ]);
+    updateAction(fac.provider.doc, id, { status: 'in-progress' }, origin);
+    await waitFor(() => readBoard(ben.provider.doc).actions[0]?.status === 'in-progress', 5000, 'the change at Ben');
+    await settled(ben);
+    expect(readBoard(ben.provider.doc).actions.map((a) => [a.title, a.status])).toEqual([['Run a caseworker trial', 'in-progress']]);
+    const brief = (await briefJson(s, board)) as ChallengeBrief;
+    expect(brief.actions).toEqual([
+      { id, title: 'Run a caseworker trial', owner, due: '2026-03-02', status: 'in-progress', ideaId: null },
+    ]);
     expect(JSON.stringify(brief)).not.toContain('FORGED');
     expect(bytesAsText((await s.storage.documents.loadDocument(board.id)).updates)).not.toContain('FORGED');
   });

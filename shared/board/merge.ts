@@ -1,8 +1,9 @@
 /**
- * Merging a duplicate idea into another: credits, body, notes and the deletion in one transaction.
+ * Merging a duplicate idea into another: credits, body, notes, the record of where it went and the
+ * deletion in one transaction; and reading those records back, so votes can follow merged ideas.
  */
 import * as Y from 'yjs';
-import { CARD, LIMITS, boardMaps, cardBody, createBody, createTextParagraph } from '../schema.ts';
+import { CARD, LIMITS, MERGE, boardMaps, cardBody, createBody, createTextParagraph } from '../schema.ts';
 import { keyAfter } from '../order.ts';
 import type { BoardOrigin } from '../origins.ts';
 import { copyXmlText } from '../richtext/yjsTree.ts';
@@ -15,6 +16,9 @@ import { BoardWriteError, groupOf, isTemplateAuthor, requireRecord, siblingOrder
  * - its body gains a paragraph "Merged from: <title>" and then the merged idea's blocks, copied
  *   as Yjs structure (what Lexical wrote, so formatting, lists and links survive as they were);
  * - the merged idea's prototype notes move to the kept idea, after its own;
+ * - `merges` records that the merged idea went into the kept one, so the dots people placed on it
+ *   count for the kept idea (the server lets the record in only with the deletion: see
+ *   server/facilitation/writes/judgeUpdate.ts);
  * - the merged idea is deleted.
  * The kept idea keeps its own problem, theme and title. Edits that peers make to the merged idea
  * while the merge travels land in a deleted record and are dropped, exactly as for a delete;
@@ -62,7 +66,9 @@ export function mergeIdeas(
       note.set(CARD.ideaId, ids.keepId);
       note.set(CARD.order, last);
     }
-    keep.set(CARD.updatedAt, Date.now());
+    const now = Date.now();
+    keep.set(CARD.updatedAt, now);
+    maps.merges.set(ids.mergeId, { [MERGE.into]: ids.keepId, [MERGE.at]: now });
     maps.ideas.delete(ids.mergeId);
   }, origin);
 }
@@ -103,4 +109,38 @@ function isEmptyBlock(block: Y.XmlText): boolean {
     if (op.insert instanceof Y.XmlText && !isEmptyBlock(op.insert)) return false;
   }
   return true;
+}
+
+/** The id of the idea a `merges` entry says its idea went into, or null when it says nothing valid. */
+export function mergeTarget(entry: unknown): string | null {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
+  const into = (entry as Record<string, unknown>)[MERGE.into];
+  return typeof into === 'string' && into !== '' ? into : null;
+}
+
+/**
+ * Where each merged idea went: merged idea id -> the idea it counts for now, chains followed (an
+ * idea merged into one that was merged in turn counts for the last). An entry whose idea is on the
+ * board again (a merge undone while another device still had the record) counts for nothing, so a
+ * live idea's votes never move.
+ */
+export function readMerges(doc: Y.Doc): Map<string, string> {
+  const maps = boardMaps(doc);
+  const direct = new Map<string, string>();
+  maps.merges.forEach((entry, mergedId) => {
+    const into = mergeTarget(entry);
+    if (into !== null && into !== mergedId && !(maps.ideas.get(mergedId) instanceof Y.Map)) direct.set(mergedId, into);
+  });
+  const out = new Map<string, string>();
+  for (const mergedId of direct.keys()) {
+    let at = mergedId;
+    const seen = new Set([at]);
+    // a cycle (only a hostile or broken document has one) stops where it would repeat
+    while (direct.has(at) && !seen.has(direct.get(at)!)) {
+      at = direct.get(at)!;
+      seen.add(at);
+    }
+    if (at !== mergedId) out.set(mergedId, at);
+  }
+  return out;
 }
