@@ -3,8 +3,9 @@
  * group of fields — what, who (a participant of the board, or a name typed in), by when (a date),
  * and how far it has got — with buttons to move it up or down and to delete it, and one to add an
  * action. (A group per action rather than a table row: five fields side by side do not fit the
- * brief's reading width, and each group says which action its fields are.) Every change is written to the board at once (shared/board/actions.ts), so readers see
- * it in the brief as it is made; the server keeps anyone but a facilitator from writing them.
+ * brief's reading width, and each group says which action its fields are.) Every change is
+ * written to the board at once (shared/board/actions.ts), so readers see it in the brief as it is
+ * made; the server keeps anyone but a facilitator from writing them.
  */
 import { useEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import type * as Y from 'yjs';

@@ -102,16 +102,22 @@ function SectionBody({ blocks, ctx, section }: { blocks: DocBlock[]; ctx: Render
       out.push(<RankingTable key={i} table={block} ctx={ctx} />);
       continue;
     }
-    if (block.type === 'paragraph' && block.fold) {
-      // the cut body's blocks were drawn just before: the fold takes their place
-      const shown = blocks.slice(i - block.fold.shown, i);
-      out.splice(out.length - block.fold.shown, block.fold.shown);
-      out.push(<FoldedBody key={i} fold={block.fold} shown={shown} ctx={ctx} />);
-      continue;
-    }
+    if (pushFold(out, blocks, i, ctx)) continue;
     out.push(<Block key={i} block={block} ctx={ctx} />);
   }
   return <>{out}</>;
+}
+
+/**
+ * When `blocks[i]` says a card body was cut, puts the fold in place of the `shown` blocks drawn
+ * just before it (one node each) and returns true.
+ */
+function pushFold(out: ReactNode[], blocks: DocBlock[], i: number, ctx: RenderContext): boolean {
+  const block = blocks[i]!;
+  if (block.type !== 'paragraph' || !block.fold) return false;
+  out.splice(out.length - block.fold.shown, block.fold.shown);
+  out.push(<FoldedBody key={i} fold={block.fold} shown={blocks.slice(i - block.fold.shown, i)} ctx={ctx} />);
+  return true;
 }
 
 /**
@@ -166,12 +172,7 @@ function IdeaView({
   const votes = idea.votes;
   const out: ReactNode[] = [];
   blocks.forEach((b, i) => {
-    if (b.type === 'paragraph' && b.fold) {
-      // the cut body's blocks were drawn just before: the fold takes their place
-      out.splice(out.length - b.fold.shown, b.fold.shown);
-      out.push(<FoldedBody key={i} fold={b.fold} shown={blocks.slice(i - b.fold.shown, i)} ctx={ctx} />);
-      return;
-    }
+    if (pushFold(out, blocks, i, ctx)) return;
     out.push(
       <Fragment key={i}>
         <Block block={b} ctx={ctx} />

@@ -8,6 +8,7 @@ import {
   deleteCard,
   initBoard,
   isDueDate,
+  mergeIdeas,
   moveAction,
   readBoard,
   updateAction,
@@ -70,6 +71,20 @@ describe('actions', () => {
     expect(readBoard(doc).actions.find((x) => x.id === a)!.ideaId).toBeNull();
     deleteAction(doc, b, fay);
     expect(readBoard(doc).actions.map((x) => x.title)).toEqual(['C', 'A']);
+  });
+
+  it('an action of an idea merged since carries forward the idea it went into, through a chain of merges', () => {
+    const doc = board();
+    const [a, b, c] = ['Text nudges', 'Plain-English texts', 'Letters people can act on'].map((title) =>
+      addIdea(doc, { title, author: priya, problemId: null }, fay),
+    );
+    const action = addAction(doc, { title: 'Trial the texts', ideaId: a }, fay);
+    mergeIdeas(doc, { keepId: b!, mergeId: a! }, fay);
+    expect(readBoard(doc).actions.find((x) => x.id === action)!.ideaId).toBe(b);
+    mergeIdeas(doc, { keepId: c!, mergeId: b! }, fay);
+    expect(readBoard(doc).actions.find((x) => x.id === action)!.ideaId).toBe(c);
+    deleteCard(doc, c!, fay);
+    expect(readBoard(doc).actions.find((x) => x.id === action)!.ideaId).toBeNull();
   });
 
   it('refuse bad input with a clear error and change nothing', () => {

@@ -1,12 +1,13 @@
 /**
  * The brief's next steps as actions: what will be done, by whom, by when, and how far it has got.
- * Writing them; `readActions` (read.ts) reads them back. Each action is a record of its own in the board's `actions` map (shared/schema.ts `ACTION`),
- * ordered by a fractional key like cards, so two facilitators editing different actions at once
- * both keep their change. Only those who run the session may write them: the server judges every
+ * Writing them; `readActions` (read.ts) reads them back. Each action is a record of its own in
+ * the board's `actions` map (shared/schema.ts `ACTION`), ordered by a fractional key like cards,
+ * so two facilitators editing different actions at once both keep their change. Only those who run the session may write them: the server judges every
  * change to `actions` as it judges the meta (server/facilitation/writes/).
  *
  * An action may name the idea it carries forward (`ideaId`), so that a facilitator who turns the
- * top-voted ideas into actions during the session writes the same records the brief exports.
+ * top-voted ideas into actions during the session writes the same records the brief exports; if
+ * that idea is merged into another later, the action reads as carrying the other forward.
  */
 import * as Y from 'yjs';
 import { ACTION, ACTION_STATUSES, LIMITS, boardMaps } from '../schema.ts';

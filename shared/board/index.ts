@@ -5,7 +5,7 @@
  * transaction origins in shared/origins.ts.
  */
 export type { Action, ActionInput, ActionOwner, Author, BoardMeta, BoardSnapshot, Card, Idea, Note, Problem, Theme } from './types.ts';
-export { isDueDate, readActions, readAuthor, readBoard, readMeta, readOwner } from './read.ts';
+export { isDueDate, mergeTarget, readActions, readAuthor, readBoard, readMerges, readMeta, readOwner } from './read.ts';
 export {
   BoardWriteError,
   TEMPLATE_AUTHOR,
@@ -36,5 +36,5 @@ export {
   updateMeta,
   type Placement,
 } from './write.ts';
-export { mergeIdeas, mergeTarget, readMerges } from './merge.ts';
+export { mergeIdeas } from './merge.ts';
 export { addAction, deleteAction, moveAction, updateAction } from './actions.ts';

@@ -1,6 +1,7 @@
 /**
  * Merging a duplicate idea into another: credits, body, notes, the record of where it went and the
- * deletion in one transaction; and reading those records back, so votes can follow merged ideas.
+ * deletion in one transaction. The records are read back by `readMerges` (read.ts), so votes and
+ * actions can follow merged ideas.
  */
 import * as Y from 'yjs';
 import { CARD, LIMITS, MERGE, boardMaps, cardBody, createBody, createTextParagraph } from '../schema.ts';
@@ -109,38 +110,4 @@ function isEmptyBlock(block: Y.XmlText): boolean {
     if (op.insert instanceof Y.XmlText && !isEmptyBlock(op.insert)) return false;
   }
   return true;
-}
-
-/** The id of the idea a `merges` entry says its idea went into, or null when it says nothing valid. */
-export function mergeTarget(entry: unknown): string | null {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
-  const into = (entry as Record<string, unknown>)[MERGE.into];
-  return typeof into === 'string' && into !== '' ? into : null;
-}
-
-/**
- * Where each merged idea went: merged idea id -> the idea it counts for now, chains followed (an
- * idea merged into one that was merged in turn counts for the last). An entry whose idea is on the
- * board again (a merge undone while another device still had the record) counts for nothing, so a
- * live idea's votes never move.
- */
-export function readMerges(doc: Y.Doc): Map<string, string> {
-  const maps = boardMaps(doc);
-  const direct = new Map<string, string>();
-  maps.merges.forEach((entry, mergedId) => {
-    const into = mergeTarget(entry);
-    if (into !== null && into !== mergedId && !(maps.ideas.get(mergedId) instanceof Y.Map)) direct.set(mergedId, into);
-  });
-  const out = new Map<string, string>();
-  for (const mergedId of direct.keys()) {
-    let at = mergedId;
-    const seen = new Set([at]);
-    // a cycle (only a hostile or broken document has one) stops where it would repeat
-    while (direct.has(at) && !seen.has(direct.get(at)!)) {
-      at = direct.get(at)!;
-      seen.add(at);
-    }
-    if (at !== mergedId) out.set(mergedId, at);
-  }
-  return out;
 }

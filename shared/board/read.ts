@@ -5,7 +5,7 @@
  * null (a card added to a problem someone else deleted reads as detached, as a delete leaves it).
  */
 import * as Y from 'yjs';
-import { ACTION, ACTION_STATUSES, CARD, LIMITS, META, SCHEMA_VERSION, SECTORS, TEMPLATES, boardMaps, type ActionStatus } from '../schema.ts';
+import { ACTION, ACTION_STATUSES, CARD, LIMITS, MERGE, META, SCHEMA_VERSION, SECTORS, TEMPLATES, boardMaps, type ActionStatus } from '../schema.ts';
 import { isOrderKey } from '../order.ts';
 import type { Action, ActionOwner, Author, BoardMeta, BoardSnapshot, CardBase, Idea, Note, Problem, Theme } from './types.ts';
 
@@ -151,7 +151,44 @@ export function readBoard(doc: Y.Doc): BoardSnapshot {
   ideas.sort(byOrder);
   notes.sort(byOrder);
   themes.sort(byOrder);
-  return { meta: readMeta(doc), problems, ideas, notes, themes, actions: readActions(doc, ideaIds) };
+  return { meta: readMeta(doc), problems, ideas, notes, themes, actions: readActions(doc, ideaIds, readMerges(doc)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where merged ideas went (written by mergeIdeas, merge.ts)
+
+/** The id of the idea a `merges` entry says its idea went into, or null when it says nothing valid. */
+export function mergeTarget(entry: unknown): string | null {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
+  const into = (entry as Record<string, unknown>)[MERGE.into];
+  return typeof into === 'string' && into !== '' ? into : null;
+}
+
+/**
+ * Where each merged idea went: merged idea id -> the idea it counts for now, chains followed (an
+ * idea merged into one that was merged in turn counts for the last). An entry whose idea is on the
+ * board again (a merge undone while another device still had the record) counts for nothing, so a
+ * live idea's votes never move.
+ */
+export function readMerges(doc: Y.Doc): Map<string, string> {
+  const maps = boardMaps(doc);
+  const direct = new Map<string, string>();
+  maps.merges.forEach((entry, mergedId) => {
+    const into = mergeTarget(entry);
+    if (into !== null && into !== mergedId && !(maps.ideas.get(mergedId) instanceof Y.Map)) direct.set(mergedId, into);
+  });
+  const out = new Map<string, string>();
+  for (const mergedId of direct.keys()) {
+    let at = mergedId;
+    const seen = new Set([at]);
+    // a cycle (only a hostile or broken document has one) stops where it would repeat
+    while (direct.has(at) && !seen.has(direct.get(at)!)) {
+      at = direct.get(at)!;
+      seen.add(at);
+    }
+    if (at !== mergedId) out.set(mergedId, at);
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,9 +229,15 @@ export function readOwner(value: unknown): ActionOwner | null {
 
 /**
  * The board's actions in their order (at most LIMITS.actions), each validated on read. `ideaIds`:
- * the ideas on the board, so an action of an idea deleted since reads as carrying none forward.
+ * the ideas on the board, so an action of an idea deleted since reads as carrying none forward;
+ * `merges` (readMerges): one of an idea merged since carries forward the idea it went into.
  */
-export function readActions(doc: Y.Doc, ideaIds?: ReadonlySet<string>): Action[] {
+export function readActions(doc: Y.Doc, ideaIds?: ReadonlySet<string>, merges?: ReadonlyMap<string, string>): Action[] {
+  const ideaNow = (id: string | null): string | null => {
+    if (id === null || !ideaIds || ideaIds.has(id)) return id;
+    const into = merges?.get(id);
+    return into !== undefined && ideaIds.has(into) ? into : null;
+  };
   const out: Action[] = records(boardMaps(doc).actions).map(([key, r]) => {
     const order = r.get(ACTION.order);
     const status = r.get(ACTION.status);
@@ -206,7 +249,7 @@ export function readActions(doc: Y.Doc, ideaIds?: ReadonlySet<string>): Action[]
       owner: readOwner(r.get(ACTION.owner)),
       due: isDueDate(due) ? due : '',
       status: isActionStatus(status) ? status : 'open',
-      ideaId: ideaId !== null && (!ideaIds || ideaIds.has(ideaId)) ? ideaId : null,
+      ideaId: ideaNow(ideaId),
       order: isOrderKey(order) ? order : '',
       createdAt: time(r.get(ACTION.createdAt)),
       updatedAt: time(r.get(ACTION.updatedAt)),

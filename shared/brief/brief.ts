@@ -177,7 +177,7 @@ export type BriefProvenance = {
   boardVersion: string;
   boardSchemaVersion: number;
   /**
-   * the latest time the board records (ms): a card or theme added or edited, or the board
+   * the latest time the board records (ms): a card, theme or action added or edited, or the board
    * created. Read from the content, so the same board content always gives the same time: files
    * that carry a date of their own (the Word file) use it, so they do not change with the clock.
    */
@@ -278,7 +278,8 @@ function bodyOf(doc: Y.Doc, kind: CardKind, id: string): RichBlock[] {
  */
 function lastChange(board: BoardSnapshot): number {
   let latest = board.meta.createdAt;
-  for (const card of [...board.problems, ...board.ideas, ...board.notes]) latest = Math.max(latest, card.createdAt, card.updatedAt);
+  // an action is part of the brief: changing one alone changes the brief, and so its date
+  for (const card of [...board.problems, ...board.ideas, ...board.notes, ...board.actions]) latest = Math.max(latest, card.createdAt, card.updatedAt);
   for (const theme of board.themes) latest = Math.max(latest, theme.createdAt);
   return Math.floor(latest);
 }
