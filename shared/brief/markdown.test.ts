@@ -4,7 +4,7 @@ import { addIdea } from '../board/index.ts';
 import { SEED_ORIGIN } from '../origins.ts';
 import { DEFAULT_VOTE_CONFIG, tallyRound, type VoteRoundResult } from '../votes.ts';
 import { renderMarkdown } from './markdown.ts';
-import { all, captionedTable, cellTexts, isCaption, parse, sectionAfter, tableCaptions, text } from './testingMarkdown.ts';
+import { all, captionedTable, cellTexts, parse, sectionAfter, tableCaptions, text } from './testingMarkdown.ts';
 import { BRIEF_SCHEMA_VERSION } from './brief.ts';
 import {
   EXPECTED_RANKING,
