@@ -328,39 +328,44 @@ function BriefTextEditor(props: {
         Only facilitators can change these. Readers see your words in the brief as you type; leave a blank line between
         paragraphs.
       </p>
-      <div className="field">
-        <label className="field__label" htmlFor="brief-summary">
-          Summary
-        </label>
-        <textarea
-          id="brief-summary"
-          className="input textarea"
-          rows={5}
-          maxLength={LIMITS.summary}
-          value={summary}
-          onChange={(e) => props.onChange('summary', e.target.value)}
-        />
-      </div>
+      <BriefTextField id="brief-summary" label="Summary" rows={5} value={summary} onChange={(v) => props.onChange('summary', v)} />
       {props.actions}
       {(hadText || nextSteps.trim() !== '') && (
-        <div className="field brief-edit__legacy">
-          <label className="field__label" htmlFor="brief-next-steps">
-            Next steps as text
-          </label>
-          <p className="field__hint" id="brief-next-steps-hint">
-            Written before actions existed. The brief shows it above the actions: move it into actions, then clear it.
-          </p>
-          <textarea
-            id="brief-next-steps"
-            className="input textarea"
-            rows={4}
-            maxLength={LIMITS.summary}
-            aria-describedby="brief-next-steps-hint"
-            value={nextSteps}
-            onChange={(e) => props.onChange('nextSteps', e.target.value)}
-          />
-        </div>
+        <BriefTextField
+          id="brief-next-steps"
+          label="Next steps as text"
+          hint="Written before actions existed. The brief shows it above the actions: move it into actions, then clear it."
+          rows={4}
+          value={nextSteps}
+          onChange={(v) => props.onChange('nextSteps', v)}
+        />
       )}
     </details>
+  );
+}
+
+/** One of the brief's texts, as a labelled text area (with a hint under the label when given). */
+function BriefTextField(props: { id: string; label: string; hint?: string; rows: number; value: string; onChange: (value: string) => void }) {
+  const hintId = `${props.id}-hint`;
+  return (
+    <div className={props.hint ? 'field brief-edit__legacy' : 'field'}>
+      <label className="field__label" htmlFor={props.id}>
+        {props.label}
+      </label>
+      {props.hint && (
+        <p className="field__hint" id={hintId}>
+          {props.hint}
+        </p>
+      )}
+      <textarea
+        id={props.id}
+        className="input textarea"
+        rows={props.rows}
+        maxLength={LIMITS.summary}
+        aria-describedby={props.hint ? hintId : undefined}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </div>
   );
 }

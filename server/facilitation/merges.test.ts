@@ -12,8 +12,8 @@ import type { ChallengeBriefJson } from '../../shared/brief/json.ts';
 import type { RefusedMessage, VoteResultMessage } from '../../shared/protocol.ts';
 import { boardMaps, laneMap } from '../../shared/schema.ts';
 import type { BoardOrigin } from '../../shared/origins.ts';
-import { startServer, waitFor, type TestProvider, type TestServer } from '../test/harness.ts';
-import { creditOf, ok, person, until, type Person } from '../test/session.ts';
+import { waitFor, type TestProvider, type TestServer } from '../test/harness.ts';
+import { creditOf, hackathonTeam, ok, person, until, type Person } from '../test/session.ts';
 import type { CreateBoardResponse } from '../../shared/api.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -31,13 +31,7 @@ type Scene = { s: TestServer; board: CreateBoardResponse; fac: Person; amira: Pe
  * are shown live.
  */
 async function scene(): Promise<Scene> {
-  const s = await startServer();
-  cleanups.push(() => s.close());
-  const board = await s.createBoard({ title: 'Hack', template: 'hackathon' });
-  const fac = await person(s, board, 'facilitator', 'Fay', { sector: 'public sector' });
-  const amira = await person(s, board, 'contributor', 'Amira', { organisation: 'City council', sector: 'public sector' });
-  const ben = await person(s, board, 'contributor', 'Ben', { organisation: 'Acme', sector: 'private sector' });
-  cleanups.push(() => fac.provider.destroy(), () => amira.provider.destroy(), () => ben.provider.destroy());
+  const { s, board, fac, amira, ben } = await hackathonTeam(cleanups);
   const doc = fac.provider.doc;
   const problem = addProblem(doc, { title: 'Missed rent', author: creditOf(fac) }, origin(fac));
   const [keep, dup, other] = ['Text nudges', 'SMS reminders', 'Drop-in hub'].map((title) =>

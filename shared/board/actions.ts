@@ -11,11 +11,11 @@
  */
 import * as Y from 'yjs';
 import { ACTION, ACTION_STATUSES, LIMITS, boardMaps } from '../schema.ts';
-import { isOrderKey, keyAfter, keyBetween } from '../order.ts';
+import { isOrderKey } from '../order.ts';
 import type { BoardOrigin } from '../origins.ts';
 import { byOrder, isActionStatus, isDueDate, readOwner, records } from './read.ts';
 import type { ActionInput, ActionOwner } from './types.ts';
-import { BoardWriteError, newId, type Placement } from './write.ts';
+import { BoardWriteError, newId, placeAmong, type Placement } from './write.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Writing. Bad input is refused with a BoardWriteError saying what is wrong, before anything changes.
@@ -77,17 +77,6 @@ function siblings(doc: Y.Doc, excludeId?: string): Array<{ id: string; order: st
     .sort(byOrder);
 }
 
-function placeAt(list: Array<{ id: string; order: string }>, placement: Placement): string {
-  if (placement.beforeId) {
-    const i = list.findIndex((s) => s.id === placement.beforeId);
-    if (i >= 0) return keyBetween(list[i - 1]?.order || null, list[i]!.order || null);
-  }
-  if (placement.afterId) {
-    const i = list.findIndex((s) => s.id === placement.afterId);
-    if (i >= 0) return keyBetween(list[i]!.order || null, list[i + 1]?.order || null);
-  }
-  return keyAfter(list.at(-1)?.order || null);
-}
 
 function requireAction(doc: Y.Doc, id: string): Y.Map<unknown> {
   const record = boardMaps(doc).actions.get(id);
@@ -109,7 +98,7 @@ export function addAction(
     const record = new Y.Map<unknown>();
     const now = Date.now();
     record.set(ACTION.id, id);
-    record.set(ACTION.order, placeAt(siblings(doc), input));
+    record.set(ACTION.order, placeAmong(siblings(doc), input));
     record.set(ACTION.createdAt, now);
     record.set(ACTION.updatedAt, now);
     write(record, patch);
@@ -131,7 +120,7 @@ export function updateAction(doc: Y.Doc, id: string, input: Partial<ActionInput>
 /** Moves an action before or after another (to the end when neither is found). */
 export function moveAction(doc: Y.Doc, id: string, placement: Placement, origin: BoardOrigin): void {
   const record = requireAction(doc, id);
-  doc.transact(() => record.set(ACTION.order, placeAt(siblings(doc, id), placement)), origin);
+  doc.transact(() => record.set(ACTION.order, placeAmong(siblings(doc, id), placement)), origin);
 }
 
 export function deleteAction(doc: Y.Doc, id: string, origin: BoardOrigin): void {
