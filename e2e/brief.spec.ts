@@ -242,6 +242,7 @@ test('saved versions read back as they were and compare with now; the facilitato
   await expect(comparison).toContainText('Added (1)');
   await expect(comparison).toContainText(`Idea: ${idea}`);
   await expect(comparison).toContainText('Summary changed');
+  await expect(comparison).toContainText('Added: Trial it in two wards from March.');
   expect(await seriousViolations(sp)).toEqual([]);
 
   // Back to the live brief.
