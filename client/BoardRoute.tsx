@@ -22,6 +22,7 @@ import { BoardView } from './board/BoardView.tsx';
 import { Header, KeyboardHelp } from './board/Header.tsx';
 import { JoinForm, type JoinDetails } from './board/JoinForm.tsx';
 import { briefPageUrl, fetchComments } from './brief/briefApi.ts';
+import { cardIdOfHash } from '../shared/brief/layout.ts';
 import { CommentsStore, countByIdea } from './comments/commentsStore.ts';
 import { BoardCommentsContext, useComments, type BoardComments } from './comments/hooks.ts';
 import { CommentsButton, CommentsPanel, newCommentMessage } from './comments/CommentsPanel.tsx';
@@ -58,7 +59,8 @@ export function BoardRoute({ boardId, token }: { boardId: string; token: string 
   // The viewer link is the sponsor's: it opens the brief, unless they asked for the board itself.
   const toBrief = info?.role === 'viewer' && new URLSearchParams(window.location.search).get('view') !== 'board';
   useEffect(() => {
-    if (toBrief) window.location.replace(briefPageUrl(boardId, token));
+    // (with a card a brief linked to: the brief shows it, unfolded)
+    if (toBrief) window.location.replace(briefPageUrl(boardId, token) + window.location.hash);
   }, [toBrief, boardId, token]);
   if (toBrief) {
     return <OpeningPage what="brief" />;
@@ -224,6 +226,11 @@ function BoardScreen({
     requestAnimationFrame(() => document.querySelector<HTMLElement>(`article.card[data-card-id="${CSS.escape(cardId)}"]`)?.focus());
   }, []);
   const briefHref = briefPageUrl(info.id, info.token);
+  // a brief links a long card to it here (`#card-<id>`): show that card once the board is in
+  useEffect(() => {
+    const cardId = cardIdOfHash(window.location.hash);
+    if (ready && cardId !== null && findCard(conn.doc, cardId)) showCard(cardId);
+  }, [ready, conn, showCard]);
 
   // "Not sent": what the server refused, to copy out or apply again once the rules allow.
   const notSentEntries = useNotSent(notSent);

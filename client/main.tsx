@@ -5,6 +5,7 @@ import { BoardRoute } from './BoardRoute.tsx';
 import { BriefRoute } from './brief/BriefRoute.tsx';
 import { LinkProblemPage } from './lib/LinkPages.tsx';
 import { badLinkProblem } from './lib/useBoardInfo.ts';
+import { loadBoardInfo } from './lib/storage.ts';
 import './styles.css';
 
 /** A path segment as it was meant, or null when its `%` escapes are malformed (`%2`, `%E0%A4%A`). */
@@ -25,7 +26,9 @@ function App() {
     const boardId = decodeSegment((brief ?? board)![1]!);
     // a link mangled on its way here (a mail client, a chat app) is a bad link, not a blank page
     if (boardId === null) return <LinkProblemPage problem={badLinkProblem(noun)} offerNewBoard={noun === 'board'} />;
-    const token = new URLSearchParams(search).get('token') ?? '';
+    // A link without a token (a brief's "continued on the board") opens the board this device
+    // already has a link to: it remembers the token, as its list of recent boards does.
+    const token = new URLSearchParams(search).get('token') ?? loadBoardInfo(boardId)?.token ?? '';
     return brief ? <BriefRoute boardId={boardId} token={token} /> : <BoardRoute boardId={boardId} token={token} />;
   }
   if (pathname === '/' || pathname === '/index.html') return <LandingPage />;

@@ -3,7 +3,8 @@
  * board; it follows a contributor's new idea without a reload; the PDF and Word downloads are real
  * files that carry that idea; a comment left on the brief reaches the team's board at once.
  * Saved versions read back as they were, compare with now, and the facilitator writes the summary
- * on the page. Screenshots of the page and of the PDF's first page go in docs/.
+ * and the next steps as actions on the page, which everyone else reads. A long card body folds
+ * behind "Show more". Screenshots of the page and of the PDF's first page go in docs/.
  */
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -15,7 +16,7 @@ import JSZip from 'jszip';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { seedBoardFromFixture, type BoardFixture } from '../shared/fixtures.ts';
 import techConnect from '../shared/fixtures/tech-connect-board.json' with { type: 'json' };
-import { PEOPLE, briefPathFor, cardByTitle, createBoard, openAs, seedThroughServer } from './helpers.ts';
+import { PEOPLE, briefPathFor, cardByTitle, createBoard, join, openAs, seedThroughServer, waitReady } from './helpers.ts';
 import { castRevealedVote, type Voter } from './votes.ts';
 
 const fixture = techConnect as BoardFixture;
@@ -40,6 +41,31 @@ async function pdfText(bytes: Uint8Array): Promise<string> {
   }
   await pdf.destroy();
   return text.replace(/\s+/g, ' ');
+}
+
+/** The facilitator adds action `n` (1-based) in the brief page's editor: its title, then whichever of the rest is given. */
+async function addAction(
+  page: Page,
+  n: number,
+  action: { title: string; owner?: string | { name: string }; due?: string; status?: 'open' | 'in-progress' | 'done' },
+): Promise<void> {
+  await page.getByRole('button', { name: 'Add an action' }).click();
+  // the new action's first field has the focus: type straight in
+  await expect(page.getByLabel(`What will be done (action ${n})`)).toBeFocused();
+  await page.keyboard.type(action.title);
+  if (typeof action.owner === 'string') await page.getByLabel(`Owner (action ${n})`).selectOption({ label: action.owner });
+  else if (action.owner) {
+    await page.getByLabel(`Owner (action ${n})`).selectOption({ label: 'Someone else…' });
+    await page.getByLabel(`Their name, or a team (action ${n})`).fill(action.owner.name);
+  }
+  if (action.due) await page.getByLabel(`Due date (action ${n})`).fill(action.due);
+  if (action.status) await page.getByLabel(`Status (action ${n})`).selectOption(action.status);
+}
+
+/** The rows of the brief's "Actions" table, cell by cell. */
+async function actionRows(page: Page): Promise<string[][]> {
+  const table = page.getByTestId('brief').getByRole('table', { name: 'Actions' });
+  return table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => [...r.children].map((c) => (c.textContent ?? '').trim())));
 }
 
 /** Opens the download menu and downloads one format. */
@@ -188,7 +214,7 @@ test('saved versions read back as they were and compare with now; the facilitato
   await expect(sp.getByRole('heading', { level: 1 })).toHaveText(fixture.title);
   await expect(sp.getByRole('heading', { level: 2, name: 'Summary' })).toHaveCount(0);
   await F.page.getByLabel('Summary', { exact: true }).fill('The room backed a shared early-warning signal.');
-  await F.page.getByLabel('Next steps').fill('Trial it in two wards from March.');
+  await addAction(F.page, 1, { title: 'Trial it in two wards from March.' });
   await expect(sp.locator('section[data-section="summary"]')).toContainText('The room backed a shared early-warning signal.');
   await expect(sp.locator('section[data-section="next-steps"]')).toContainText('Trial it in two wards from March.');
 
@@ -216,6 +242,7 @@ test('saved versions read back as they were and compare with now; the facilitato
   await expect(comparison).toContainText('Added (1)');
   await expect(comparison).toContainText(`Idea: ${idea}`);
   await expect(comparison).toContainText('Summary changed');
+  await expect(comparison).toContainText('Added: Trial it in two wards from March.');
   expect(await seriousViolations(sp)).toEqual([]);
 
   // Back to the live brief.
@@ -250,7 +277,7 @@ test('screenshots: the brief page and the PDF’s first page, for the fixture bo
   const fp = await facilitator.newPage();
   await fp.goto(briefPathFor(board, 'facilitator'));
   await fp.getByLabel('Summary', { exact: true }).fill(SUMMARY);
-  await fp.getByLabel('Next steps').fill(NEXT_STEPS);
+  await addAction(fp, 1, { title: NEXT_STEPS, owner: 'Tom Whitfield (Leeds City Council)', due: '2026-03-02', status: 'in-progress' });
   await expect(fp.locator('section[data-section="next-steps"]')).toContainText(NEXT_STEPS);
 
   const sponsor = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 1800 } });
@@ -276,4 +303,117 @@ test('screenshots: the brief page and the PDF’s first page, for the fixture bo
   fs.copyFileSync(path.join(dir, 'page.png'), 'docs/brief-pdf.png');
   fs.rmSync(dir, { recursive: true, force: true });
   await sponsor.close();
+});
+
+test('a long card folds behind “Show more”; the facilitator writes the next steps as actions, which the others read', async ({
+  browser,
+  request,
+  baseURL,
+}) => {
+  test.setTimeout(180_000);
+  // A small board: one problem, two ideas, and a 320 KB paste (640 paragraphs: a report) in one idea's body.
+  const LAST = 'The last paragraph of the paste, which only the board and “Show more” show.';
+  const said =
+    'tenants told us the letters came too late to act on, that the forms asked for documents they no longer had, and that nobody asked what would have helped before the notice arrived. ';
+  const paste = [...Array.from({ length: 640 }, (_, i) => `Interview ${i + 1}: ${said.repeat(3)}`), LAST].join('\n\n');
+  const ideas = new Set(['i5', 'i6']);
+  const small: BoardFixture = {
+    ...fixture,
+    problems: fixture.problems.filter((p) => p.id === 'pb2'),
+    ideas: fixture.ideas.filter((i) => ideas.has(i.id)).map((i) => (i.id === 'i5' ? { ...i, body: paste } : i)),
+    notes: [],
+    themes: fixture.themes.filter((t) => t.id === 't2'),
+  };
+  expect(paste.length).toBeGreaterThan(320_000);
+  const board = await createBoard(request, { title: fixture.title, challenge: fixture.challenge, sponsor: fixture.sponsor, template: 'open' });
+  await seedThroughServer(baseURL!, board, (doc) => seedBoardFromFixture(doc, small));
+
+  // The facilitator writes the summary and three actions on the brief page, then puts the last first.
+  const facilitator = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+  const fp = await facilitator.newPage();
+  await fp.goto(briefPathFor(board, 'facilitator'));
+  await fp.getByLabel('Summary', { exact: true }).fill(SUMMARY);
+  await addAction(fp, 1, { title: 'Run a caseworker trial of the tell-us-once form', owner: 'Lukas Brandt (OpenForms Software)', due: '2026-03-02', status: 'in-progress' });
+  await addAction(fp, 2, { title: 'Report back to the housing board', owner: { name: 'Housing team' }, due: '2026-04-30' });
+  await addAction(fp, 3, { title: 'Agree consent wording with the lived-experience panel', owner: 'Hannah Cole (Shelter North (charity))', status: 'done' });
+  await fp.getByRole('button', { name: 'Move action 3 up' }).click();
+  await expect(fp.getByRole('button', { name: 'Move action 2 up' })).toBeFocused();
+  await fp.keyboard.press('Enter');
+  // a fourth, deleted again
+  await addAction(fp, 4, { title: 'A step nobody needs' });
+  await fp.getByRole('button', { name: 'Delete action 4' }).click();
+  await expect(fp.getByRole('button', { name: 'Add an action' })).toBeFocused();
+  const expected = [
+    ['Agree consent wording with the lived-experience panel', 'Hannah Cole, Shelter North (charity)', 'No date', 'Done'],
+    ['Run a caseworker trial of the tell-us-once form', 'Lukas Brandt, OpenForms Software', '2 March 2026', 'In progress'],
+    ['Report back to the housing board', 'Housing team', '30 April 2026', 'Open'],
+  ];
+  await expect.poll(() => actionRows(fp)).toEqual(expected);
+
+  // A contributor and the sponsor read them, in their own contexts, with nothing to edit them with.
+  const contributor = await browser.newContext();
+  const cp = await contributor.newPage();
+  await cp.goto(briefPathFor(board, 'contributor'));
+  const sponsor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const sp = await sponsor.newPage();
+  await sp.goto(briefPathFor(board));
+  for (const page of [cp, sp]) {
+    await expect.poll(() => actionRows(page)).toEqual(expected);
+    await expect(page.getByTestId('actions-editor')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Add an action' })).toHaveCount(0);
+  }
+
+  // The long card is folded: its first part, and a real button, operated from the keyboard.
+  const fold = sp.locator('[data-testid="folded-body"][data-card-id="i5"]');
+  const toggle = fold.getByRole('button', { name: 'Show more of this card' });
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(fold).toContainText('Interview 1: tenants told us');
+  await expect(fold).not.toContainText(LAST);
+  const pageHeight = () => sp.evaluate(() => document.documentElement.scrollHeight);
+  const cardHeight = async () => (await fold.boundingBox())!.height;
+  const folded = { page: await pageHeight(), card: await cardHeight() };
+  await toggle.focus();
+  await sp.keyboard.press('Enter');
+  const less = fold.getByRole('button', { name: 'Show less of this card' });
+  await expect(less).toHaveAttribute('aria-expanded', 'true');
+  await expect(less).toBeFocused();
+  await expect(fold).toContainText(LAST);
+  const unfolded = { page: await pageHeight(), card: await cardHeight() };
+  console.log(`the 320 KB card folded: ${folded.card} px (page ${folded.page} px); unfolded: ${unfolded.card} px (page ${unfolded.page} px)`);
+  // folded, the card is at most its 1,500 characters and the button; unfolded, all 640 paragraphs
+  expect(folded.card).toBeLessThan(800);
+  expect(unfolded.card).toBeGreaterThan(100 * folded.card);
+  await sp.keyboard.press('Space');
+  await expect(toggle).toHaveAttribute('aria-expanded', 'false');
+  await expect(fold).not.toContainText(LAST);
+  expect(await seriousViolations(sp)).toEqual([]);
+  expect(await seriousViolations(fp)).toEqual([]);
+
+  // The files link "continued on the board" to /b/<id>#card-<id>, with no token in it: on a device
+  // that has the board, the sponsor lands on the brief with the card unfolded, a contributor on
+  // the board with the card in focus.
+  const cardLink = `/b/${encodeURIComponent(board.id)}#card-i5`;
+  await sp.goto(cardLink);
+  await expect(sp).toHaveURL(/\/brief\?token=[^#]+#card-i5$/);
+  const linked = sp.locator('[data-testid="folded-body"][data-card-id="i5"]');
+  await expect(linked.getByRole('button', { name: 'Show less of this card' })).toHaveAttribute('aria-expanded', 'true');
+  await expect(linked).toContainText(LAST);
+  await expect(linked).toBeInViewport();
+  await cp.goto(cardLink);
+  await join(cp, PEOPLE.hannah);
+  await waitReady(cp);
+  await expect(cp.locator('article.card[data-card-id="i5"]')).toBeFocused();
+
+  // The PDF says where the rest is, not 640 paragraphs of it.
+  const pdf = await download(sp, 'pdf');
+  const text = await pdfText(new Uint8Array(pdf.bytes));
+  expect(text).toContain('… continued on the board');
+  expect(text).not.toContain(LAST);
+  expect(text).toContain('Report back to the housing board');
+
+  // the facilitator's page, from the top to the end of the next steps: the editor, the folded card, the table
+  fs.mkdirSync('docs', { recursive: true });
+  const end = await fp.locator('section[data-section="next-steps"]').evaluate((el) => el.getBoundingClientRect().bottom + window.scrollY);
+  await fp.screenshot({ path: 'docs/brief-actions.png', fullPage: true, clip: { x: 0, y: 0, width: 1280, height: Math.ceil(end) + 24 } });
+  for (const ctx of [facilitator, contributor, sponsor]) await ctx.close();
 });

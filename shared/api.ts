@@ -196,6 +196,7 @@ export const boardComparison = z
       changed: z.array(cardRef.extend({ changed: z.array(z.enum(['title', 'body'])), before: cardText, after: cardText })),
     }),
     meta: z.array(z.object({ field: z.enum(COMPARED_META_FIELDS), before: z.string(), after: z.string() })),
+    actions: z.array(z.object({ id: z.string(), title: z.string(), change: z.enum(['added', 'removed', 'changed']) })),
     votes: z.array(
       z.object({
         round: z.number().int(),

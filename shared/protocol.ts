@@ -428,7 +428,9 @@ export type RefusedChangeCode =
   /** writes outside the board's layout */
   | 'outside-board'
   /** refers to something the server does not have, so it can't be checked */
-  | 'unchecked';
+  | 'unchecked'
+  /** records a merge that did not happen with it (the merged idea is not deleted): it would move votes */
+  | 'merge';
 
 /** One refused part of a document update: one card, theme or meta field. */
 export type RefusedChange = {

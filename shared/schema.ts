@@ -7,13 +7,17 @@
  *   ideas     Y.Map<id, Y.Map>   each linked to a problem, optionally to a theme
  *   notes     Y.Map<id, Y.Map>   prototype notes, each linked to an idea
  *   themes    Y.Map<id, Y.Map>   clusters of ideas
+ *   merges    Y.Map<id, object>  ideas merged into another: the merged idea's id -> where it went
+ *   actions   Y.Map<id, Y.Map>   the brief's next steps as actions (owner, due date, status)
  *
  * A card record is a Y.Map with the fields in `CARD`; its title is a Y.Text (so concurrent edits
  * to one title merge character by character) and its body a Y.XmlText bound to a Lexical editor.
  *
  * Anything in the document may have been written by any peer, so nothing here is trusted:
  * `readBoard` validates on read. Trusted state (votes, phase, timer, lock, roles) never lives in
- * this document.
+ * this document. What the server lets in only from certain people or with certain changes (the
+ * meta and actions: those who run the session; a `merges` entry: with the merged idea's deletion)
+ * is judged part by part before it is stored (server/facilitation/writes/).
  */
 import * as Y from 'yjs';
 
@@ -51,6 +55,8 @@ export const ROOT = {
   ideas: 'ideas',
   notes: 'notes',
   themes: 'themes',
+  merges: 'merges',
+  actions: 'actions',
 } as const;
 
 /** Keys of the `meta` map. */
@@ -89,6 +95,38 @@ export const CARD = {
   coAuthors: 'coAuthors',
 } as const;
 
+/**
+ * Keys of a `merges` entry: a plain object written by `mergeIdeas` in the transaction that deletes
+ * the merged idea. The server lets one in only with that deletion (see
+ * server/facilitation/writes/judgeUpdate.ts), so votes cast on the merged idea can follow it.
+ */
+export const MERGE = {
+  /** the id of the idea it was merged into */
+  into: 'into',
+  /** when (ms since the epoch, the merging device's clock) */
+  at: 'at',
+} as const;
+
+/** Keys of an action record (a Y.Map in `actions`). Only those who run the session may write them. */
+export const ACTION = {
+  id: 'id',
+  title: 'title',
+  /** a plain object: `{ participantId, name, organisation, sector }` of a participant, or `{ name }` */
+  owner: 'owner',
+  /** 'YYYY-MM-DD', or '' when there is none */
+  due: 'due',
+  /** one of ACTION_STATUSES */
+  status: 'status',
+  order: 'order',
+  /** the idea the action carries forward (null when none) */
+  ideaId: 'ideaId',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt',
+} as const;
+
+export const ACTION_STATUSES = ['open', 'in-progress', 'done'] as const;
+export type ActionStatus = (typeof ACTION_STATUSES)[number];
+
 export const LIMITS = {
   title: 300,
   metaTitle: 200,
@@ -97,6 +135,9 @@ export const LIMITS = {
   name: 80,
   organisation: 120,
   summary: 5000,
+  actionTitle: 300,
+  /** actions a board keeps: more are not read */
+  actions: 200,
 } as const;
 
 /**
@@ -125,7 +166,14 @@ const LANE_ROOT: Record<CardKind, (typeof ROOT)[keyof typeof ROOT]> = {
  * null for a name that is not part of the board (any peer may write anything; it counts for
  * nothing).
  */
-export type RootRole = { kind: 'lane'; lane: CardKind } | { kind: 'themes' } | { kind: 'meta' };
+export type RootRole =
+  | { kind: 'lane'; lane: CardKind }
+  | { kind: 'themes' }
+  | { kind: 'meta' }
+  /** where merged ideas went: votes follow them, so the server judges each entry */
+  | { kind: 'merges' }
+  /** the brief's actions: written only by those who run the session, like the meta */
+  | { kind: 'actions' };
 
 export function rootRole(name: string): RootRole | null {
   switch (name) {
@@ -139,6 +187,10 @@ export function rootRole(name: string): RootRole | null {
       return { kind: 'themes' };
     case ROOT.meta:
       return { kind: 'meta' };
+    case ROOT.merges:
+      return { kind: 'merges' };
+    case ROOT.actions:
+      return { kind: 'actions' };
     default:
       return null;
   }
@@ -162,6 +214,8 @@ export type BoardMaps = {
   ideas: Y.Map<unknown>;
   notes: Y.Map<unknown>;
   themes: Y.Map<unknown>;
+  merges: Y.Map<unknown>;
+  actions: Y.Map<unknown>;
 };
 
 /** The top-level shared types of a board document (created on first access, as Yjs does). */
@@ -172,6 +226,8 @@ export function boardMaps(doc: Y.Doc): BoardMaps {
     ideas: doc.getMap(ROOT.ideas),
     notes: doc.getMap(ROOT.notes),
     themes: doc.getMap(ROOT.themes),
+    merges: doc.getMap(ROOT.merges),
+    actions: doc.getMap(ROOT.actions),
   };
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SECTORS, type Sector } from './schema.ts';
 import {
+  followMerges,
   DEFAULT_VOTE_CONFIG,
   applyVote,
   checkVote,
@@ -224,5 +225,22 @@ describe('anonymous rounds: small sectors are shown only together', () => {
     expect(withCheckedSectors(fresh)).toBe(fresh);
     const named = { ...legacy, config: { ...config, anonymous: false } };
     expect(withCheckedSectors(named)).toBe(named);
+  });
+});
+
+describe('merged ideas: dots follow the idea they were merged into', () => {
+  const into = (merges: Record<string, string>) => (cardId: string) => merges[cardId] ?? cardId;
+
+  it('dots on a merged idea count for the kept one, within the per-card cap per person', () => {
+    // Ann: 2 on X and 1 on K; cap 2 — K gets 2, not 3. Ben: 1 on X — K gets it.
+    expect(followMerges({ x: 2, k: 1 }, into({ x: 'k' }), 2)).toEqual({ k: 2 });
+    expect(followMerges({ x: 1, other: 2 }, into({ x: 'k' }), 2)).toEqual({ k: 1, other: 2 });
+    // a chain resolved by the caller (readMerges): X into Y into K
+    expect(followMerges({ x: 1, y: 1, k: 1 }, into({ x: 'k', y: 'k' }), 3)).toEqual({ k: 3 });
+  });
+
+  it('never adds dots: a ballot without merged cards is unchanged, and empty counts drop', () => {
+    expect(followMerges({ a: 1, b: 2 }, into({}), 2)).toEqual({ a: 1, b: 2 });
+    expect(followMerges({ a: 0 }, into({}), 2)).toEqual({});
   });
 });

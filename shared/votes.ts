@@ -319,6 +319,23 @@ export function checkVote(attempt: VoteAttempt): VoteRefusal | null {
   return null;
 }
 
+/**
+ * A ballot as it counts once merged ideas are followed: the dots on an idea merged into another
+ * count for that other idea (`countsFor` gives the card each card's dots count for now), within
+ * the round's per-card cap: someone who put 2 dots on each of two duplicates, in a round of at most
+ * 2 per card, has 2 on the merged idea, not 4. Dots over the cap count for nothing; the budget
+ * cannot be exceeded, since dots only ever move or drop.
+ */
+export function followMerges(ballot: Ballot, countsFor: (cardId: string) => string, maxPerCard: number): Ballot {
+  const out: Record<string, number> = {};
+  for (const [cardId, count] of Object.entries(ballot)) {
+    if (!(count > 0)) continue;
+    const target = countsFor(cardId);
+    out[target] = Math.min(maxPerCard, (out[target] ?? 0) + count);
+  }
+  return out;
+}
+
 /** The ballot after a dot is cast on, or withdrawn from, `cardId` (call only after checkVote). */
 export function applyVote(ballot: Ballot, action: 'cast' | 'withdraw', cardId: string): Ballot {
   const next = { ...ballot };

@@ -2,13 +2,15 @@
  * The brief as a page: the same `BriefDocument` layout the Markdown, HTML, PDF and Word exports
  * draw (shared/brief/layout.ts), drawn as React elements — so the page and the downloads say the
  * same things in the same order. On top of the layout the page adds what only a screen can: a
- * small stacked bar beside each sector breakdown, and a comment button beside each section and
- * idea (through `BriefCommentsContext`, absent for a saved version).
+ * small stacked bar beside each sector breakdown, a comment button beside each section and
+ * idea (through `BriefCommentsContext`, absent for a saved version), and long card bodies folded
+ * behind "Show more" where the files say "continued on the board" (the layout's `fold`).
  */
-import { Fragment, createContext, useContext, type ReactNode } from 'react';
+import { Fragment, createContext, useContext, useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import type { BriefSectionId, CommentTarget } from '../../shared/brief/comments.ts';
 import { BRIEF_SECTIONS } from '../../shared/brief/comments.ts';
 import type { BriefDocument, ChallengeBrief, DocBlock, SectorVotes } from '../../shared/brief/index.ts';
+import { cardIdOfHash, type BodyFold } from '../../shared/brief/layout.ts';
 import { exportedLink, isLinkRun, type Inline, type TextRun } from '../../shared/richtext/index.ts';
 import { sectorStyle } from '../lib/sectors.ts';
 
@@ -100,9 +102,57 @@ function SectionBody({ blocks, ctx, section }: { blocks: DocBlock[]; ctx: Render
       out.push(<RankingTable key={i} table={block} ctx={ctx} />);
       continue;
     }
+    if (pushFold(out, blocks, i, ctx)) continue;
     out.push(<Block key={i} block={block} ctx={ctx} />);
   }
   return <>{out}</>;
+}
+
+/**
+ * When `blocks[i]` says a card body was cut, puts the fold in place of the `shown` blocks drawn
+ * just before it (one node each) and returns true.
+ */
+function pushFold(out: ReactNode[], blocks: DocBlock[], i: number, ctx: RenderContext): boolean {
+  const block = blocks[i]!;
+  if (block.type !== 'paragraph' || !block.fold) return false;
+  out.splice(out.length - block.fold.shown, block.fold.shown);
+  out.push(<FoldedBody key={i} fold={block.fold} shown={blocks.slice(i - block.fold.shown, i)} ctx={ctx} />);
+  return true;
+}
+
+/**
+ * A long card body, as the files print it (its first part, cut at a word) with a "Show more"
+ * button that unfolds the whole of it in place, and folds it again. A real button: Tab reaches
+ * it, Enter and Space press it, and `aria-expanded` says which way it is.
+ */
+function FoldedBody({ fold, shown, ctx }: { fold: BodyFold; shown: DocBlock[]; ctx: RenderContext }) {
+  // the card a file's "continued on the board" link named (`#card-<id>`): shown whole, in view
+  const [linked] = useState(() => cardIdOfHash(window.location.hash) === fold.cardId);
+  const [open, setOpen] = useState(linked);
+  const id = useId();
+  const ref = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (linked) ref.current?.scrollIntoView();
+  }, [linked]);
+  return (
+    <div ref={ref} className="brief-fold" data-testid="folded-body" data-card-id={fold.cardId} data-open={open}>
+      <div id={id} className="brief-fold__body">
+        {(open ? fold.full : shown).map((b, i) => (
+          <Block key={i} block={b} ctx={ctx} />
+        ))}
+      </div>
+      <button
+        type="button"
+        className="button button--small button--secondary brief-fold__toggle"
+        aria-expanded={open}
+        aria-controls={id}
+        onClick={() => setOpen((o) => !o)}
+      >
+        {open ? 'Show less' : 'Show more'}
+        <span className="visually-hidden"> of this card</span>
+      </button>
+    </div>
+  );
 }
 
 function IdeaView({
@@ -120,17 +170,22 @@ function IdeaView({
   const title = plain(heading.children);
   const h = <h3 id={heading.id}>{title}</h3>;
   const votes = idea.votes;
+  const out: ReactNode[] = [];
+  blocks.forEach((b, i) => {
+    if (pushFold(out, blocks, i, ctx)) return;
+    out.push(
+      <Fragment key={i}>
+        <Block block={b} ctx={ctx} />
+        {i === 0 && b.type === 'facts' && votes && votes.total > 0 && (
+          <SectorBar bySector={votes.bySector} otherSectors={votes.otherSectors} total={votes.total} max={ctx.maxVotes} />
+        )}
+      </Fragment>,
+    );
+  });
   return (
     <article className="brief-idea" aria-labelledby={heading.id} data-idea-id={idea.id}>
       <Commentable target={{ kind: 'idea', cardId: idea.id }} title={title} heading={h} />
-      {blocks.map((b, i) => (
-        <Fragment key={i}>
-          <Block block={b} ctx={ctx} />
-          {i === 0 && b.type === 'facts' && votes && votes.total > 0 && (
-            <SectorBar bySector={votes.bySector} otherSectors={votes.otherSectors} total={votes.total} max={ctx.maxVotes} />
-          )}
-        </Fragment>
-      ))}
+      {out}
     </article>
   );
 }

@@ -3,13 +3,14 @@
  * written live from the board's Y.Doc (one read-only connection, as the board uses) and the
  * visible vote results, through the same layout as every export. With it: downloads in every
  * format, saved versions and "compare with now", comments by section or idea, the way to the
- * board itself, and — for facilitators — the summary and next steps, written in place.
+ * board itself, and — for facilitators — the summary and the next steps as actions, written in
+ * place.
  */
 import { useBoardInfo } from '../lib/useBoardInfo.ts';
 import { LinkProblemPage, OpeningPage } from '../lib/LinkPages.tsx';
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import * as Y from 'yjs';
-import { newId, updateBriefText } from '../../shared/board/index.ts';
+import { newId, updateBriefText, type BoardSnapshot } from '../../shared/board/index.ts';
 import { commentTargetKey, type NewComment, type SponsorComment } from '../../shared/brief/comments.ts';
 import { BRIEF_FORMATS, type BriefFormat } from '../../shared/brief/formats.ts';
 import { LIMITS, type Role } from '../../shared/schema.ts';
@@ -36,6 +37,7 @@ import {
 import { buildBriefFrom, useLiveBrief, type BuiltBrief } from './useLiveBrief.ts';
 import { VersionNotice, VersionPicker } from './VersionTools.tsx';
 import { VoteResultsStore } from './voteResults.ts';
+import { ActionsEditor } from './ActionsEditor.tsx';
 import type { VersionInfo } from '../../shared/api.ts';
 import './brief.css';
 
@@ -240,9 +242,9 @@ function BriefScreen({ info }: { info: BoardInfo }) {
         {version && <VersionNotice boardId={boardId} token={token} version={version} onLive={() => setVersionId(null)} />}
         {role === 'facilitator' && !versionId && ready && (
           <BriefTextEditor
-            summary={board.meta.summary}
-            nextSteps={board.meta.nextSteps}
+            board={board}
             onChange={(field, value) => updateBriefText(conn.doc, field, value, conn.origin)}
+            actions={<ActionsEditor doc={conn.doc} origin={conn.origin} board={board} />}
           />
         )}
         {savedError ? (
@@ -311,11 +313,14 @@ function DownloadMenu(props: { boardId: string; token: string; versionId: string
 }
 
 function BriefTextEditor(props: {
-  summary: string;
-  nextSteps: string;
+  board: BoardSnapshot;
   onChange: (field: 'summary' | 'nextSteps', value: string) => void;
+  actions: ReactNode;
 }) {
-  const [open] = useState(() => props.summary.trim() === '' || props.nextSteps.trim() === '');
+  const { summary, nextSteps } = props.board.meta;
+  const [open] = useState(() => summary.trim() === '' || (nextSteps.trim() === '' && props.board.actions.length === 0));
+  // the next steps as text, from before actions: kept editable while there is any, so it can be moved into actions
+  const [hadText] = useState(() => nextSteps.trim() !== '');
   return (
     <details className="brief-edit" open={open}>
       <summary className="brief-edit__summary">Write the summary and next steps</summary>
@@ -323,32 +328,44 @@ function BriefTextEditor(props: {
         Only facilitators can change these. Readers see your words in the brief as you type; leave a blank line between
         paragraphs.
       </p>
-      <div className="field">
-        <label className="field__label" htmlFor="brief-summary">
-          Summary
-        </label>
-        <textarea
-          id="brief-summary"
-          className="input textarea"
-          rows={5}
-          maxLength={LIMITS.summary}
-          value={props.summary}
-          onChange={(e) => props.onChange('summary', e.target.value)}
-        />
-      </div>
-      <div className="field">
-        <label className="field__label" htmlFor="brief-next-steps">
-          Next steps
-        </label>
-        <textarea
+      <BriefTextField id="brief-summary" label="Summary" rows={5} value={summary} onChange={(v) => props.onChange('summary', v)} />
+      {props.actions}
+      {(hadText || nextSteps.trim() !== '') && (
+        <BriefTextField
           id="brief-next-steps"
-          className="input textarea"
+          label="Next steps as text"
+          hint="Written before actions existed. The brief shows it above the actions: move it into actions, then clear it."
           rows={4}
-          maxLength={LIMITS.summary}
-          value={props.nextSteps}
-          onChange={(e) => props.onChange('nextSteps', e.target.value)}
+          value={nextSteps}
+          onChange={(v) => props.onChange('nextSteps', v)}
         />
-      </div>
+      )}
     </details>
+  );
+}
+
+/** One of the brief's texts, as a labelled text area (with a hint under the label when given). */
+function BriefTextField(props: { id: string; label: string; hint?: string; rows: number; value: string; onChange: (value: string) => void }) {
+  const hintId = `${props.id}-hint`;
+  return (
+    <div className={props.hint ? 'field brief-edit__legacy' : 'field'}>
+      <label className="field__label" htmlFor={props.id}>
+        {props.label}
+      </label>
+      {props.hint && (
+        <p className="field__hint" id={hintId}>
+          {props.hint}
+        </p>
+      )}
+      <textarea
+        id={props.id}
+        className="input textarea"
+        rows={props.rows}
+        maxLength={LIMITS.summary}
+        aria-describedby={props.hint ? hintId : undefined}
+        value={props.value}
+        onChange={(e) => props.onChange(e.target.value)}
+      />
+    </div>
   );
 }

@@ -123,6 +123,8 @@ export function VersionNotice(props: { boardId: string; token: string; version: 
   );
 }
 
+const ACTION_CHANGE = { added: 'Added', removed: 'Removed', changed: 'Changed' } as const;
+
 function ComparisonView({ comparison: response }: { comparison: VersionComparisonResponse }) {
   const c = response.comparison;
   const groups: Array<{ title: string; lines: string[] }> = [
@@ -136,6 +138,7 @@ function ComparisonView({ comparison: response }: { comparison: VersionCompariso
       }),
     },
     { title: 'Brief text', lines: c.meta.map((m) => `${FIELD[m.field]} changed`) },
+    { title: 'Actions', lines: c.actions.map((x) => `${ACTION_CHANGE[x.change]}: ${x.title.trim() || 'Untitled action'}`) },
     {
       title: 'Votes',
       lines: c.votes.flatMap((r) => [

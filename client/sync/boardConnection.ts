@@ -126,7 +126,8 @@ export class BoardConnection {
     this.disposers.push(keepPresenceAcrossReconnects(this.provider));
 
     const maps = boardMaps(doc);
-    this.undoManager = new Y.UndoManager([maps.problems, maps.ideas, maps.notes, maps.themes], {
+    // merges too: undoing a merge takes its record out with it, so the votes go back to the idea
+    this.undoManager = new Y.UndoManager([maps.problems, maps.ideas, maps.notes, maps.themes, maps.merges], {
       trackedOrigins: new Set<unknown>([this.origin]),
       captureTimeout: 600,
     });

@@ -44,6 +44,7 @@ import {
   type BriefRenderer,
 } from '../brief/pool.ts';
 import {
+  boardUrl,
   liveSource,
   namesShownByDefault,
   noVoteResults,
@@ -245,6 +246,8 @@ export function createBriefApi(deps: BriefApiDeps): OpenAPIHono {
       exportedBy: { name: showNames ? cleanPersonName(c.req.query('by')) : '', role },
       exportedAt: now(),
       ...(source.version ? { version: source.version } : {}),
+      // the address the board's links are made with (board creation's): the brief links cards to it
+      boardUrl: boardUrl(deps.publicUrl ?? new URL(c.req.url).origin, id),
     };
     let outcome;
     try {

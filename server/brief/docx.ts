@@ -226,6 +226,9 @@ class Builder {
       People: 1100,
       Organisations: 1600,
       'Cards written': 1500,
+      // the actions table: "30 September 2026", "In progress"
+      Due: 1850,
+      Status: 1300,
     };
     const fixedTotal = b.head.reduce((n, h) => n + (fixed[h] ?? 0), 0);
     const flexible = b.head.filter((h) => fixed[h] === undefined).length || 1;

@@ -27,6 +27,8 @@ export type BriefJob = {
   exportedAt: number;
   /** the saved version the state comes from; absent for the live board */
   version?: { id: string; name: string };
+  /** the board page's address without a token, for links to its cards (`boardUrl` in source.ts) */
+  boardUrl?: string;
 };
 
 /** The rendered brief, with the board's title and version as the brief states them. */
@@ -44,6 +46,7 @@ export async function runBriefJob(job: BriefJob): Promise<BriefJobResult> {
       exportedBy: job.exportedBy,
       exportedAt: job.exportedAt,
       ...(job.version ? { version: job.version } : {}),
+      ...(job.boardUrl ? { boardUrl: job.boardUrl } : {}),
     });
     const rendered = await renderBrief(brief, job.format);
     return { ...rendered, boardVersion: brief.provenance.boardVersion, title: brief.title };

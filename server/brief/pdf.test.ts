@@ -1,37 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { getDocument, type PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
+import type { PDFDocumentProxy } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import * as Y from 'yjs';
 import { addIdea, addProblem, initBoard } from '../../shared/board/index.ts';
 import { buildBrief, type ChallengeBrief } from '../../shared/brief/brief.ts';
-import { inlineText, layoutBrief, type DocBlock } from '../../shared/brief/layout.ts';
 import { EXPECTED_RANKING, expectedVotesText, fixtureBrief, fixtureDoc, HOSTILE, writeBody } from '../../shared/brief/testing.ts';
-import { numberTreeGet, PdfName, PdfRef, readPdfObjects, type PdfDict, type PdfValue } from '../test/pdfObjects.ts';
+import { readPdfObjects, type PdfDict } from '../test/pdfObjects.ts';
+import { expectEveryLinkTagged, linkAnnotations, oneEach, open, pageTexts, poppler, type LinkAnnotation } from '../test/pdfRead.ts';
 import { renderPdf } from './pdf.ts';
 import { SEED_ORIGIN } from '../../shared/origins.ts';
 
 type StructNode = { role?: string; children?: StructNode[] };
-type TextItem = { str: string; hasEOL: boolean };
-
-async function open(bytes: Uint8Array): Promise<PDFDocumentProxy> {
-  // pdf.js takes ownership of the buffer it is given: hand it a copy.
-  return getDocument({ data: bytes.slice(), isEvalSupported: false, useSystemFonts: false }).promise;
-}
-
-/** Each page's text, one line per text line, spaces normalised. */
-async function pageTexts(pdf: PDFDocumentProxy): Promise<string[]> {
-  const out: string[] = [];
-  for (let i = 1; i <= pdf.numPages; i++) {
-    const content = await (await pdf.getPage(i)).getTextContent();
-    const text = (content.items as TextItem[]).map((item) => item.str + (item.hasEOL ? '\n' : '')).join('');
-    out.push(text.replace(/[ \t]+/g, ' ').replace(/ ?\n ?/g, '\n'));
-  }
-  return out;
-}
-
 async function roles(pdf: PDFDocumentProxy): Promise<string[]> {
   const out: string[] = [];
   const walk = (n: StructNode) => {
@@ -183,97 +164,6 @@ describe('renderPdf with hostile and non-Latin-1 text', () => {
   });
 });
 
-/** A link annotation as the file has it, and the structure element its /StructParent leads to. */
-type LinkAnnotation = {
-  page: number;
-  ref: PdfRef;
-  contents: string | undefined;
-  structParent: number | undefined;
-  /** the object number of that element (a link that wraps has an annotation per line, all in one element) */
-  element: number | undefined;
-  /** the /S of the element the parent tree gives for /StructParent */
-  role: string | undefined;
-  /** that element's OBJR kids: each annotation it claims, and the page it says that annotation is on */
-  objrs: Array<{ obj: number; page: number }>;
-  /** the roles above that element, nearest first */
-  ancestors: string[];
-  goTo?: string;
-  uri?: string;
-};
-
-function linkAnnotations(bytes: Uint8Array): LinkAnnotation[] {
-  const pdf = readPdfObjects(bytes);
-  const dict = (v: PdfValue | undefined) => pdf.get(v) as PdfDict | undefined;
-  const name = (v: PdfValue | undefined) => (pdf.get(v) instanceof PdfName ? (pdf.get(v) as PdfName).name : undefined);
-  const pageNumber = new Map(pdf.pages.map((p, i) => [p.ref.num, i + 1]));
-  const parentTree = dict(pdf.catalog.get('StructTreeRoot'))!.get('ParentTree');
-  const out: LinkAnnotation[] = [];
-  pdf.pages.forEach((page, i) => {
-    for (const ref of (page.dict.get('Annots') as PdfRef[] | undefined) ?? []) {
-      const annotation = dict(ref)!;
-      if (name(annotation.get('Subtype')) !== 'Link') continue;
-      const structParent = annotation.get('StructParent') as number | undefined;
-      const elementRef = structParent === undefined ? undefined : numberTreeGet(pdf, parentTree, structParent);
-      const element = dict(elementRef);
-      const kids = element?.get('K');
-      const objrs = (Array.isArray(kids) ? kids : [kids])
-        .map((k) => dict(k))
-        .filter((k): k is PdfDict => k instanceof Map && name(k.get('Type')) === 'OBJR')
-        .map((k) => ({ obj: (k.get('Obj') as PdfRef).num, page: pageNumber.get((k.get('Pg') as PdfRef).num)! }));
-      const ancestors: string[] = [];
-      for (let up = dict(element?.get('P')); up && name(up.get('Type')) !== 'StructTreeRoot'; up = dict(up.get('P'))) ancestors.push(name(up.get('S'))!);
-      const action = dict(annotation.get('A'));
-      out.push({
-        page: i + 1,
-        ref,
-        contents: annotation.get('Contents') as string | undefined,
-        structParent,
-        element: elementRef instanceof PdfRef ? elementRef.num : undefined,
-        role: name(element?.get('S')),
-        objrs,
-        ancestors,
-        ...(name(action?.get('S')) === 'GoTo' ? { goTo: action!.get('D') as string } : {}),
-        ...(name(action?.get('S')) === 'URI' ? { uri: action!.get('URI') as string } : {}),
-      });
-    }
-  });
-  return out;
-}
-
-/** The first annotation of each Link element (one that wraps has an annotation per line). */
-function oneEach(links: readonly LinkAnnotation[]): LinkAnnotation[] {
-  return links.filter((link, i) => links.findIndex((other) => other.element === link.element) === i);
-}
-
-/** Each heading id of the brief's layout with its title. */
-function headingTitles(blocks: readonly DocBlock[], into = new Map<string, string>()): Map<string, string> {
-  for (const b of blocks) {
-    if (b.type === 'heading' && b.id) into.set(b.id, inlineText(b.children));
-    if (b.type === 'list') b.items.forEach((item) => headingTitles(item, into));
-  }
-  return into;
-}
-
-/** Every link annotation is in the structure tree, on its own page, and says where it goes. */
-function expectEveryLinkTagged(brief: ChallengeBrief, links: readonly LinkAnnotation[]): void {
-  const titles = headingTitles(layoutBrief(brief).blocks);
-  for (const link of links) {
-    const where = `link ${link.ref.key} on page ${link.page} (${link.goTo ?? link.uri})`;
-    expect(link.structParent, where).toEqual(expect.any(Number));
-    expect(link.role, where).toBe('Link');
-    expect(link.objrs.filter((o) => o.obj === link.ref.num), where).toEqual([{ obj: link.ref.num, page: link.page }]);
-    expect(link.contents, where).toBe(link.goTo !== undefined ? `Go to section: ${titles.get(link.goTo)}` : `Open ${link.uri}`);
-  }
-}
-
-/** Runs a poppler tool on `file`: its standard output, and its standard error (which must stay empty). */
-function poppler(tool: string, file: string, ...args: string[]): { stdout: string; stderr: string } {
-  const run = spawnSync(tool, [...args, file, ...(tool === 'pdftotext' ? ['-'] : [])], { encoding: 'utf8' });
-  if (run.error) throw run.error;
-  expect(run.status, `${tool} exit status`).toBe(0);
-  return { stdout: run.stdout, stderr: run.stderr };
-}
-
 describe('renderPdf as PDF/UA asks: tagged links, no reader warnings', () => {
   let brief: ChallengeBrief;
   let bytes: Uint8Array;
@@ -350,14 +240,15 @@ describe('renderPdf as PDF/UA asks: tagged links, no reader warnings', () => {
 
 describe('renderPdf with links near the end of a page', () => {
   test('a paragraph holding a link is not split by a page break, so each link is filed under the page it is on', async () => {
-    // 40 paragraphs of four lines, most of each a link: without care, page ends fall inside them
+    // 42 paragraphs of four lines, most of each a link: without care, page ends fall inside them.
+    // Three to each of the 14 ideas, so that no body is long enough to be cut (longBodies.ts).
     const doc = fixtureDoc();
     const words = 'the caseworker trial in two wards showed where the referral broke down and who had to chase it';
     const paragraph = (n: number) => `Note ${n}: [${words}, ${words}, ${words}](https://example.org/notes/${n}), as [the review](#what-we-propose) found.`;
-    writeBody(doc, 'i1', Array.from({ length: 40 }, (_, n) => paragraph(n)).join('\n\n'));
+    EXPECTED_RANKING.forEach(({ id }, k) => writeBody(doc, id, [0, 1, 2].map((j) => paragraph(3 * k + j)).join('\n\n')));
     const brief = fixtureBrief({ doc });
     const links = linkAnnotations(await renderPdf(brief));
-    expect(oneEach(links.filter((l) => l.uri?.startsWith('https://example.org/notes/')))).toHaveLength(40);
+    expect(oneEach(links.filter((l) => l.uri?.startsWith('https://example.org/notes/')))).toHaveLength(42);
     expectEveryLinkTagged(brief, links);
   });
 });

@@ -520,6 +520,9 @@ function columnWidths(block: Extract<DocBlock, { type: 'table' }>, width: number
     People: 52,
     Organisations: 84,
     'Cards written': 78,
+    // the actions table: "30 September 2026", "In progress"
+    Due: 92,
+    Status: 66,
   };
   const set = block.head.map((h) => (fixed[h] === undefined ? null : Math.min(fixed[h], width / 2)));
   const free = set.filter((w) => w === null).length;

@@ -23,6 +23,15 @@ export const noVoteResults: VoteResultsSource = () => [];
 export type ShowNamesSetting = (boardId: string) => Awaitable<boolean>;
 export const namesShownByDefault: ShowNamesSetting = () => true;
 
+/**
+ * The board page's address without any token (`<origin>/b/<id>`): a brief links a long card's
+ * "continued on the board" to its card there. Whoever opens it needs a link of their own to the
+ * board; the brief never carries one, since it is forwarded.
+ */
+export function boardUrl(origin: string, boardId: string): string {
+  return `${origin.replace(/\/+$/, '')}/b/${encodeURIComponent(boardId)}`;
+}
+
 export type BriefSource = {
   /** `Y.encodeStateAsUpdate` of the document */
   state: Uint8Array;

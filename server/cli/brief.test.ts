@@ -24,6 +24,8 @@ import { initialSession } from '../../shared/facilitation/index.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 const EXPORTED_AT = Date.UTC(2025, 10, 28, 9, 30);
+/** where the server says it is served: the CLI is given the same, so briefs link cards alike */
+const PUBLIC_URL = 'https://crossboard.example.org';
 const ORIGIN = { kind: 'local', participantId: 'p1' } as const;
 const AUTHOR: Author = { participantId: 'p1', name: 'Siân Evans', organisation: 'Leeds City Council', sector: 'public sector' };
 const OTHER: Author = { participantId: 'p2', name: 'Ben Okafor', organisation: 'Civic Data Co', sector: 'private sector' };
@@ -60,7 +62,7 @@ async function cli(argv: string[], io: Partial<BriefCliIo> = {}): Promise<Captur
   const out: Uint8Array[] = [];
   let stderr = '';
   const code = await runBriefCli(argv, {
-    env: { SOURCE_DATE_EPOCH: String(EXPORTED_AT / 1000), INIT_CWD: dir },
+    env: { SOURCE_DATE_EPOCH: String(EXPORTED_AT / 1000), INIT_CWD: dir, PUBLIC_URL },
     cwd: root,
     stdout: { write: (chunk) => out.push(typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk) },
     stderr: { write: (chunk) => (stderr += chunk) },
@@ -75,7 +77,7 @@ function npmRunBrief(args: string[], cwd: string, env: Record<string, string> = 
   return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = spawn('npm', ['run', '--silent', '--prefix', root, 'brief', '--', ...args], {
       cwd,
-      env: { ...process.env, SOURCE_DATE_EPOCH: String(EXPORTED_AT / 1000), ...env },
+      env: { ...process.env, SOURCE_DATE_EPOCH: String(EXPORTED_AT / 1000), PUBLIC_URL, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -99,7 +101,7 @@ beforeAll(async () => {
   dataDir = path.join(dir, 'data');
   const storage = SqliteStorage.open(dataDir);
   // the server's own vote results: the stored session's (no override), so the CLI must find the same
-  const s = await startServer({ storage, now: () => EXPORTED_AT });
+  const s = await startServer({ storage, now: () => EXPORTED_AT, publicUrl: PUBLIC_URL });
   const providers: TestProvider[] = [];
   try {
     board = await s.createBoard({ title: 'Safer “Streets” / Día 2', sponsor: 'Police and crime commissioner' });

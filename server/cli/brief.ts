@@ -12,7 +12,8 @@
  * --format defaults to the extension of --out; --out defaults to the file name from the board's
  * title, in the current directory; `--out -` writes to standard output. --data-dir defaults to
  * DATA_DIR, then ./data. Relative paths are taken from where `npm run` was started (INIT_CWD).
- * SOURCE_DATE_EPOCH (seconds), when set, is the export time (reproducible files).
+ * SOURCE_DATE_EPOCH (seconds), when set, is the export time (reproducible files). PUBLIC_URL, as
+ * for the server, is where the board is served: the brief then links long cards to the board.
  * Exit code 0 when the file is written, 1 with a message on standard error otherwise.
  */
 import { accessSync, constants, existsSync, statSync, writeFileSync } from 'node:fs';
@@ -25,6 +26,7 @@ import { cleanPersonName } from '../api/brief.ts';
 import type { BriefJob } from '../brief/job.ts';
 import { inlineRenderer, type BriefRenderer } from '../brief/pool.ts';
 import {
+  boardUrl,
   liveSource,
   loadVersionSource,
   namesShownByDefault,
@@ -194,6 +196,7 @@ export async function runBriefCli(argv: string[], io: BriefCliIo): Promise<numbe
       exportedBy: io.exportedBy ?? { name: showNames ? cleanPersonName(values.by) : '', role: 'cli' },
       exportedAt,
       ...(source.version ? { version: source.version } : {}),
+      ...(io.env.PUBLIC_URL ? { boardUrl: boardUrl(io.env.PUBLIC_URL, boardId) } : {}),
     };
     const rendered = await (io.renderer ?? inlineRenderer).render(job);
 

@@ -21,6 +21,8 @@ import { People } from './people.ts';
 import { Publisher } from './publish.ts';
 import { TimerAlarm } from './timer.ts';
 import { WriteGate } from './writes/writeGate.ts';
+import { countsForMerged } from './results.ts';
+import { readMerges } from '../../shared/board/index.ts';
 import type { Role } from '../../shared/schema.ts';
 import { endTimer, type SessionState } from '../../shared/facilitation/index.ts';
 
@@ -58,10 +60,12 @@ export class BoardSession implements RoomHooks {
       boardId: room.boardId,
       logger: deps.logger,
       minSectorVoters: deps.minSectorVoters,
+      // votes on a merged idea count for the idea it went into: the room's document says where
+      countsFor: () => countsForMerged(readMerges(room.doc)),
     });
     this.people = new People(room, this.model);
     this.publish = new Publisher(room, this.model, this.people, deps.now);
-    this.writes = new WriteGate(room, this.model);
+    this.writes = new WriteGate(room, this.model, () => this.publish.publishResults());
     this.timer = new TimerAlarm(deps.now, () => room.schedule(() => this.timerDue()));
     this.scope = {
       model: this.model,

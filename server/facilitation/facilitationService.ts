@@ -2,7 +2,8 @@
  * Facilitation for the whole server: creates each loaded room's `BoardSession` (the room hooks)
  * with the command table, keeps track of the live ones, and offers what lives outside a room —
  * rotating a link (from the WebSocket command or the API) and reading vote results from storage
- * (the API, the brief).
+ * (the API, the brief), with the dots on merged ideas counted where the board's document says
+ * they went.
  */
 import type { VoteRoundResult } from '../../shared/votes.ts';
 import { generateToken, hashToken } from '../auth/tokens.ts';
@@ -13,7 +14,9 @@ import { BoardSession } from './boardSession.ts';
 import type { CommandRegistry } from './command.ts';
 import { COMMANDS } from './commands/index.ts';
 import { readStoredSession, storeTokenHash } from './model.ts';
-import { resultsOf, visibleResultsOf } from './results.ts';
+import { countsForMerged, resultsOf, visibleResultsOf, type CountsFor } from './results.ts';
+import { docFromStorage } from '../rooms/rooms.ts';
+import { readMerges } from '../../shared/board/index.ts';
 import type { Role } from '../../shared/schema.ts';
 
 export type FacilitationServiceDeps = {
@@ -98,11 +101,28 @@ export class FacilitationService {
 
   /** Every round's full results, oldest first — trusted, server-side only (e.g. the brief). */
   async getVoteResults(boardId: string): Promise<VoteRoundResult[]> {
-    return resultsOf(await readStoredSession(this.deps.storage, boardId), this.deps.minSectorVoters);
+    const stored = await readStoredSession(this.deps.storage, boardId);
+    return resultsOf(stored, this.deps.minSectorVoters, await this.countsFor(boardId));
   }
 
   /** The same with totals removed from rounds whose results may not be seen yet: safe for any role. */
   async visibleVoteResults(boardId: string): Promise<VoteRoundResult[]> {
-    return visibleResultsOf(await readStoredSession(this.deps.storage, boardId), this.deps.minSectorVoters);
+    const stored = await readStoredSession(this.deps.storage, boardId);
+    return visibleResultsOf(stored, this.deps.minSectorVoters, await this.countsFor(boardId));
+  }
+
+  /**
+   * Where merged ideas went, from the board's document: the live one when this process holds the
+   * board, else the stored one (every update is stored before anyone sees it, so it is as new).
+   */
+  private async countsFor(boardId: string): Promise<CountsFor> {
+    const session = this.live.get(boardId);
+    if (session && !session.room.destroyed) return countsForMerged(readMerges(session.room.doc));
+    const doc = await docFromStorage(this.deps.storage, boardId);
+    try {
+      return countsForMerged(readMerges(doc));
+    } finally {
+      doc.destroy();
+    }
   }
 }

@@ -15,7 +15,7 @@ import { dotsUsed, type Ballot, type VoteRoundResult } from '../../shared/votes.
 import type { TokenHashes } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';
 import { StaleSessionError, type Awaitable, type ParticipantRecord, type Storage, type StoredSession, type VoteRoundRecord } from '../storage/storage.ts';
-import { roundResult } from './results.ts';
+import { countsForItself, roundResult, type CountsFor } from './results.ts';
 import { timingSafeEqual } from 'node:crypto';
 import {
   readSessionState,
@@ -30,6 +30,8 @@ export type ModelDeps = {
   logger: Logger;
   /** anonymous rounds: fewest voters a sector needs to be shown on its own (default 3) */
   minSectorVoters?: number;
+  /** where the dots on each card count now (merged ideas: the idea they went into), read when results are made */
+  countsFor?: () => CountsFor;
 };
 
 /** What a stored state change was: the state before, the state now, and the vote round it stored (if any). */
@@ -230,7 +232,7 @@ export class FacilitationModel {
     const ballots = [...(this.ballots.get(round) ?? new Map<string, Ballot>())].flatMap(([participantId, ballot]) =>
       Object.entries(ballot).map(([cardId, count]) => ({ participantId, cardId, count })),
     );
-    return roundResult(record, ballots, this.people, this.deps.minSectorVoters);
+    return roundResult(record, ballots, this.people, this.deps.minSectorVoters, this.deps.countsFor?.() ?? countsForItself);
   }
 
   // --- drafts --------------------------------------------------------------------------------

@@ -120,6 +120,11 @@ export class Publisher {
     this.sendTo(this.room.connectionList(), { type: 'voteResult', result: this.model.result(round)! });
   }
 
+  /** Every round's results that may be seen, again (a merge moved votes from one idea to another). */
+  publishResults(): void {
+    for (const round of this.model.rounds.keys()) this.publishResult(round);
+  }
+
   /** The room is going: nothing more is published. */
   destroy(): void {
     this.destroyed = true;

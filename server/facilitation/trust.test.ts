@@ -3,7 +3,7 @@
  * rules: real server on port 0, unmodified y-websocket providers, asserting on a second client and
  * on brief.json.
  *
- * - the meta (title, challenge, sponsor) and the brief's summary and next steps: facilitators only;
+ * - the meta (title, challenge, sponsor), the brief's summary, next steps and actions: facilitators only;
  * - a card is credited to the joined participant who added it, whatever its author field says,
  *   and nobody changes that afterwards; a merge adds co-authors the server recorded;
  * - an update is judged part by part: what the rules allow is kept, the rest is listed back;
@@ -12,9 +12,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+  addAction,
   addIdea,
   addProblem,
   mergeIdeas,
+  updateAction,
   readBoard,
   updateBriefText,
   updateCardTitle,
@@ -23,7 +25,8 @@ import {
 } from '../../shared/board/index.ts';
 import type { ChallengeBrief } from '../../shared/brief/brief.ts';
 import type { RefusedMessage } from '../../shared/protocol.ts';
-import { CARD, laneMap } from '../../shared/schema.ts';
+import { ACTION, CARD, LIMITS, boardMaps, laneMap } from '../../shared/schema.ts';
+import { briefSchemaErrors } from '../../shared/brief/testingSchema.ts';
 import { startServer, waitFor, whenSynced, connectProvider, type TestProvider, type TestServer } from '../test/harness.ts';
 import { bytesAsText, controlFrameOf, ok, person, type Person } from '../test/session.ts';
 import type { CreateBoardResponse } from '../../shared/api.ts';
@@ -108,6 +111,64 @@ describe('the meta and the brief’s text are the facilitator’s', () => {
     expect(brief.sponsor).toBe('The council');
     expect(brief.summary).toBe('The team proposes a text-message pilot.');
     expect(JSON.stringify(brief)).not.toContain('FORGED');
+    expect(bytesAsText((await s.storage.documents.loadDocument(board.id)).updates)).not.toContain('FORGED');
+  });
+
+  it('actions are the facilitator’s too: a contributor’s new or changed action is refused; the facilitator’s reach everyone and the brief', async () => {
+    const { s, board, fac, amira, ben } = await scene();
+    const owner = { kind: 'name' as const, name: 'Housing team' };
+    const id = addAction(fac.provider.doc, { title: 'Run a caseworker trial', owner, due: '2026-03-02' }, origin);
+    await waitFor(() => readBoard(amira.provider.doc).actions.length === 1 && readBoard(ben.provider.doc).actions.length === 1, 5000, 'the action everywhere');
+    const refused = await refusedWrite(amira, (doc) => {
+      addAction(doc, { title: 'FORGED: fund it all', owner: { kind: 'name', name: 'HM Treasury' } }, origin);
+      updateAction(doc, id, { status: 'done', title: 'FORGED: done already' }, origin);
+    });
+    expect(refused.kept).toBe(false);
+    expect(refused.changes.map((c) => [c.change, c.code])).toEqual([
+      ['add', 'forbidden'],
+      ['edit', 'forbidden'],
+    ]);
+    updateAction(fac.provider.doc, id, { status: 'in-progress' }, origin);
+    await waitFor(() => readBoard(ben.provider.doc).actions[0]?.status === 'in-progress', 5000, 'the change at Ben');
+    await settled(ben);
+    expect(readBoard(ben.provider.doc).actions.map((a) => [a.title, a.status])).toEqual([['Run a caseworker trial', 'in-progress']]);
+    const brief = (await briefJson(s, board)) as ChallengeBrief;
+    expect(brief.actions).toEqual([
+      { id, title: 'Run a caseworker trial', owner, due: '2026-03-02', status: 'in-progress', ideaId: null },
+    ]);
+    expect(JSON.stringify(brief)).not.toContain('FORGED');
+    expect(bytesAsText((await s.storage.documents.loadDocument(board.id)).updates)).not.toContain('FORGED');
+  });
+
+  it('a contributor’s junk in the actions is refused whole, deletions included; a facilitator’s oversized fields reach the brief cut to their limits', async () => {
+    const { s, board, fac, amira, ben } = await scene();
+    const id = addAction(fac.provider.doc, { title: 'Run a caseworker trial' }, origin);
+    await waitFor(() => readBoard(amira.provider.doc).actions.length === 1, 5000, 'the action at Amira');
+    const refused = await refusedWrite(amira, (doc) => {
+      const actions = boardMaps(doc).actions;
+      actions.set('junk', 'FORGED'.repeat(50_000));
+      const record = new Y.Map<unknown>();
+      actions.set('forged', record);
+      record.set(ACTION.title, { FORGED: true });
+      record.set(ACTION.status, ['done']);
+      actions.delete(id);
+    });
+    expect(refused.kept).toBe(false);
+    expect(refused.changes.map((c) => c.code)).toEqual(['forbidden', 'forbidden', 'forbidden']);
+    await settled(ben);
+    expect(readBoard(ben.provider.doc).actions.map((a) => a.id)).toEqual([id]);
+
+    // a facilitator's page caps what it writes; one that does not is cut when read
+    fac.provider.doc.transact(() => {
+      const record = boardMaps(fac.provider.doc).actions.get(id) as Y.Map<unknown>;
+      record.set(ACTION.title, 'T'.repeat(100_000));
+      record.set(ACTION.owner, { name: 'N'.repeat(10_000) });
+      record.set(ACTION.due, '2026-02-30');
+    });
+    await waitFor(() => readBoard(ben.provider.doc).actions[0]?.owner !== null, 5000, 'the change at Ben');
+    const brief = await briefJson(s, board);
+    expect(briefSchemaErrors(brief)).toEqual([]);
+    expect(brief.actions).toEqual([{ id, title: 'T'.repeat(LIMITS.actionTitle), owner: { kind: 'name', name: 'N'.repeat(LIMITS.name) }, due: null, status: 'open', ideaId: null }]);
     expect(bytesAsText((await s.storage.documents.loadDocument(board.id)).updates)).not.toContain('FORGED');
   });
 

@@ -17,6 +17,7 @@ import {
   bytesAsText,
   command,
   connectRecordingProvider,
+  hackathonTeam,
   last,
   ok,
   person,
@@ -48,13 +49,7 @@ type Scene = {
 
 /** A hackathon with a problem and three ideas, in its Vote phase; the vote opened with `config` unless null. */
 async function scene(config: Partial<VoteConfig> | null = {}, limits: Partial<Limits> = {}): Promise<Scene> {
-  const s = await startServer({ limits });
-  cleanups.push(() => s.close());
-  const board = await s.createBoard({ title: 'Hack', template: 'hackathon' });
-  const fac = await person(s, board, 'facilitator', 'Fay', { sector: 'public sector' });
-  const amira = await person(s, board, 'contributor', 'Amira', { organisation: 'City council', sector: 'public sector' });
-  const ben = await person(s, board, 'contributor', 'Ben', { organisation: 'Acme', sector: 'private sector' });
-  cleanups.push(() => fac.provider.destroy(), () => amira.provider.destroy(), () => ben.provider.destroy());
+  const { s, board, fac, amira, ben } = await hackathonTeam(cleanups, { limits });
   // facilitators may write in any phase
   const doc = fac.provider.doc;
   const problem = addProblem(doc, { title: 'Missed rent', author: fay }, facOrigin);

@@ -275,7 +275,7 @@ export class Rooms {
 }
 
 /** A board's stored document (snapshot, then the log after it), for reading. */
-async function docFromStorage(storage: Storage, boardId: string): Promise<Y.Doc> {
+export async function docFromStorage(storage: Storage, boardId: string): Promise<Y.Doc> {
   const stored = await storage.documents.loadDocument(boardId);
   const doc = new Y.Doc();
   doc.transact(() => {

@@ -21,6 +21,7 @@ import type { Sector, Role } from '../../shared/schema.ts';
 import {
   boardText,
   connectProvider,
+  startServer,
   TEXT_CARD,
   text,
   waitFor,
@@ -149,6 +150,21 @@ export async function person(
 }
 
 /** Who the server credits a card to when `p` adds it: what they joined as. */
+/**
+ * A server with a hackathon board ("Hack"), its facilitator Fay and two contributors joined: Amira
+ * (City council, public sector) and Ben (Acme, private sector). What it starts goes in `cleanups`.
+ */
+export async function hackathonTeam(cleanups: Array<() => unknown>, options?: Parameters<typeof startServer>[0]) {
+  const s = await startServer(options);
+  cleanups.push(() => s.close());
+  const board = await s.createBoard({ title: 'Hack', template: 'hackathon' });
+  const fac = await person(s, board, 'facilitator', 'Fay', { sector: 'public sector' });
+  const amira = await person(s, board, 'contributor', 'Amira', { organisation: 'City council', sector: 'public sector' });
+  const ben = await person(s, board, 'contributor', 'Ben', { organisation: 'Acme', sector: 'private sector' });
+  cleanups.push(() => fac.provider.destroy(), () => amira.provider.destroy(), () => ben.provider.destroy());
+  return { s, board, fac, amira, ben };
+}
+
 export function creditOf(p: Person): Author {
   return { participantId: p.me.participantId, name: p.me.name, organisation: p.me.organisation, sector: p.me.sector };
 }

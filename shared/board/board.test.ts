@@ -18,8 +18,8 @@ import {
   BoardWriteError,
   type Author,
 } from './index.ts';
-import { CARD, EMPTY_PARAGRAPH_ATTRIBUTES, ROOT, cardBody, findCard, laneMap } from '../schema.ts';
-import { mergeIdeas } from './index.ts';
+import { CARD, EMPTY_PARAGRAPH_ATTRIBUTES, ROOT, boardMaps, cardBody, findCard, laneMap } from '../schema.ts';
+import { mergeIdeas, mergeTarget, readMerges } from './index.ts';
 import { bodyToMarkdown, writeMarkdownToBody } from '../richtext/index.ts';
 import { openLiveEditor } from '../richtext/liveEditor.ts';
 import { $createTextNode, $getRoot, type ElementNode } from 'lexical';
@@ -443,6 +443,36 @@ describe('merging ideas', () => {
     expect(after.notes.find((n) => n.id === n1)!.ideaId).toBe(dup);
     expect(bodyToMarkdown(body(doc, keep))).toBe(keptBody);
     expect(bodyToMarkdown(body(doc, dup))).toContain('plain English');
+  });
+
+  it('records where the duplicate went, in the same transaction; chains are followed and an undone merge counts for nothing', () => {
+    const doc = board();
+    const a = addIdea(doc, { title: 'A', author: amira, problemId: null }, local);
+    const b = addIdea(doc, { title: 'B', author: rhys, problemId: null }, other);
+    const c = addIdea(doc, { title: 'C', author: hannah, problemId: null }, other);
+    const undo = new Y.UndoManager([laneMap(doc, 'idea'), boardMaps(doc).merges], { trackedOrigins: new Set([local]) });
+    const transactions: Y.Transaction[] = [];
+    doc.on('afterTransaction', (tr: Y.Transaction) => transactions.push(tr));
+    mergeIdeas(doc, { keepId: b, mergeId: c }, local);
+    // the deletion and the record travel together: one transaction, one update
+    const changed = (tr: Y.Transaction, type: Y.Map<unknown>) => [...tr.changed.keys()].some((t) => t === (type as unknown));
+    expect(transactions.map((tr) => [changed(tr, laneMap(doc, 'idea')), changed(tr, boardMaps(doc).merges)])).toEqual([[true, true]]);
+    expect(mergeTarget(boardMaps(doc).merges.get(c))).toBe(b);
+    undo.stopCapturing();
+    mergeIdeas(doc, { keepId: a, mergeId: b }, local);
+    // C went into B, B into A: both count for A
+    expect(readMerges(doc)).toEqual(new Map([[c, a], [b, a]]));
+    undo.undo();
+    expect(readMerges(doc)).toEqual(new Map([[c, b]]));
+    // a record whose idea is on the board (another device undid the merge) moves nothing
+    boardMaps(doc).merges.set(b, { into: a });
+    expect(readMerges(doc)).toEqual(new Map([[c, b]]));
+    // junk, a record pointing at itself, a cycle: read safely
+    boardMaps(doc).merges.set('x', 'junk');
+    boardMaps(doc).merges.set('y', { into: 'y' });
+    boardMaps(doc).merges.set('p', { into: 'q' });
+    boardMaps(doc).merges.set('q', { into: 'p' });
+    expect(readMerges(doc)).toEqual(new Map([[c, b], ['p', 'q'], ['q', 'p']]));
   });
 
   it('reads hostile co-author data safely', () => {

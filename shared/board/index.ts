@@ -1,11 +1,11 @@
 /**
  * The board model: typed snapshots read from a board's Y.Doc (read.ts, shapes in types.ts), the
- * named write functions that change it (write.ts), and merging duplicate ideas (merge.ts). The
- * document's layout and key strings are in shared/schema.ts; transaction origins in
- * shared/origins.ts.
+ * named write functions that change it (write.ts), merging duplicate ideas (merge.ts) and writing
+ * the brief's actions (actions.ts). The document's layout and key strings are in shared/schema.ts;
+ * transaction origins in shared/origins.ts.
  */
-export type { Author, BoardMeta, BoardSnapshot, Card, Idea, Note, Problem, Theme } from './types.ts';
-export { readAuthor, readBoard, readMeta } from './read.ts';
+export type { Action, ActionInput, ActionOwner, Author, BoardMeta, BoardSnapshot, Card, Idea, Note, Problem, Theme } from './types.ts';
+export { isDueDate, mergeTarget, readActions, readAuthor, readBoard, readMerges, readMeta, readOwner } from './read.ts';
 export {
   BoardWriteError,
   TEMPLATE_AUTHOR,
@@ -37,3 +37,4 @@ export {
   type Placement,
 } from './write.ts';
 export { mergeIdeas } from './merge.ts';
+export { addAction, deleteAction, moveAction, updateAction } from './actions.ts';

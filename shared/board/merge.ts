@@ -1,8 +1,10 @@
 /**
- * Merging a duplicate idea into another: credits, body, notes and the deletion in one transaction.
+ * Merging a duplicate idea into another: credits, body, notes, the record of where it went and the
+ * deletion in one transaction. The records are read back by `readMerges` (read.ts), so votes and
+ * actions can follow merged ideas.
  */
 import * as Y from 'yjs';
-import { CARD, LIMITS, boardMaps, cardBody, createBody, createTextParagraph } from '../schema.ts';
+import { CARD, LIMITS, MERGE, boardMaps, cardBody, createBody, createTextParagraph } from '../schema.ts';
 import { keyAfter } from '../order.ts';
 import type { BoardOrigin } from '../origins.ts';
 import { copyXmlText } from '../richtext/yjsTree.ts';
@@ -15,6 +17,9 @@ import { BoardWriteError, groupOf, isTemplateAuthor, requireRecord, siblingOrder
  * - its body gains a paragraph "Merged from: <title>" and then the merged idea's blocks, copied
  *   as Yjs structure (what Lexical wrote, so formatting, lists and links survive as they were);
  * - the merged idea's prototype notes move to the kept idea, after its own;
+ * - `merges` records that the merged idea went into the kept one, so the dots people placed on it
+ *   count for the kept idea (the server lets the record in only with the deletion: see
+ *   server/facilitation/writes/judgeUpdate.ts);
  * - the merged idea is deleted.
  * The kept idea keeps its own problem, theme and title. Edits that peers make to the merged idea
  * while the merge travels land in a deleted record and are dropped, exactly as for a delete;
@@ -62,7 +67,9 @@ export function mergeIdeas(
       note.set(CARD.ideaId, ids.keepId);
       note.set(CARD.order, last);
     }
-    keep.set(CARD.updatedAt, Date.now());
+    const now = Date.now();
+    keep.set(CARD.updatedAt, now);
+    maps.merges.set(ids.mergeId, { [MERGE.into]: ids.keepId, [MERGE.at]: now });
     maps.ideas.delete(ids.mergeId);
   }, origin);
 }

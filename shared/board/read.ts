@@ -5,9 +5,9 @@
  * null (a card added to a problem someone else deleted reads as detached, as a delete leaves it).
  */
 import * as Y from 'yjs';
-import { CARD, LIMITS, META, SCHEMA_VERSION, SECTORS, TEMPLATES, boardMaps } from '../schema.ts';
+import { ACTION, ACTION_STATUSES, CARD, LIMITS, MERGE, META, SCHEMA_VERSION, SECTORS, TEMPLATES, boardMaps, type ActionStatus } from '../schema.ts';
 import { isOrderKey } from '../order.ts';
-import type { Author, BoardMeta, BoardSnapshot, CardBase, Idea, Note, Problem, Theme } from './types.ts';
+import type { Action, ActionOwner, Author, BoardMeta, BoardSnapshot, CardBase, Idea, Note, Problem, Theme } from './types.ts';
 
 export const UNKNOWN_AUTHOR: Author = {
   participantId: 'unknown',
@@ -151,5 +151,109 @@ export function readBoard(doc: Y.Doc): BoardSnapshot {
   ideas.sort(byOrder);
   notes.sort(byOrder);
   themes.sort(byOrder);
-  return { meta: readMeta(doc), problems, ideas, notes, themes };
+  return { meta: readMeta(doc), problems, ideas, notes, themes, actions: readActions(doc, ideaIds, readMerges(doc)) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Where merged ideas went (written by mergeIdeas, merge.ts)
+
+/** The id of the idea a `merges` entry says its idea went into, or null when it says nothing valid. */
+export function mergeTarget(entry: unknown): string | null {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) return null;
+  const into = (entry as Record<string, unknown>)[MERGE.into];
+  return typeof into === 'string' && into !== '' ? into : null;
+}
+
+/**
+ * Where each merged idea went: merged idea id -> the idea it counts for now, chains followed (an
+ * idea merged into one that was merged in turn counts for the last). An entry whose idea is on the
+ * board again (a merge undone while another device still had the record) counts for nothing, so a
+ * live idea's votes never move.
+ */
+export function readMerges(doc: Y.Doc): Map<string, string> {
+  const maps = boardMaps(doc);
+  const direct = new Map<string, string>();
+  maps.merges.forEach((entry, mergedId) => {
+    const into = mergeTarget(entry);
+    if (into !== null && into !== mergedId && !(maps.ideas.get(mergedId) instanceof Y.Map)) direct.set(mergedId, into);
+  });
+  const out = new Map<string, string>();
+  for (const mergedId of direct.keys()) {
+    let at = mergedId;
+    const seen = new Set([at]);
+    // a cycle (only a hostile or broken document has one) stops where it would repeat
+    while (direct.has(at) && !seen.has(direct.get(at)!)) {
+      at = direct.get(at)!;
+      seen.add(at);
+    }
+    if (at !== mergedId) out.set(mergedId, at);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The brief's actions (written by shared/board/actions.ts)
+
+const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
+
+/** Whether `value` is a real calendar date written 'YYYY-MM-DD' (2025-02-30 is not). */
+export function isDueDate(value: unknown): value is string {
+  if (typeof value !== 'string') return false;
+  const m = DATE.exec(value);
+  if (!m) return false;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const date = new Date(Date.UTC(y, mo - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
+}
+
+export function isActionStatus(value: unknown): value is ActionStatus {
+  return ACTION_STATUSES.includes(value as ActionStatus);
+}
+
+/** An owner as stored, validated; null when it is missing or names nobody. */
+export function readOwner(value: unknown): ActionOwner | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const raw = value as Record<string, unknown>;
+  const name = str(raw.name, LIMITS.name)?.trim() ?? '';
+  if (name === '') return null;
+  const participantId = str(raw.participantId, 100);
+  if (!participantId) return { kind: 'name', name };
+  return {
+    kind: 'participant',
+    participantId,
+    name,
+    organisation: str(raw.organisation, LIMITS.organisation)?.trim() ?? '',
+    sector: SECTORS.find((s) => s === raw.sector) ?? 'unknown',
+  };
+}
+
+/**
+ * The board's actions in their order (at most LIMITS.actions), each validated on read. `ideaIds`:
+ * the ideas on the board, so an action of an idea deleted since reads as carrying none forward;
+ * `merges` (readMerges): one of an idea merged since carries forward the idea it went into.
+ */
+export function readActions(doc: Y.Doc, ideaIds?: ReadonlySet<string>, merges?: ReadonlyMap<string, string>): Action[] {
+  const ideaNow = (id: string | null): string | null => {
+    if (id === null || !ideaIds || ideaIds.has(id)) return id;
+    const into = merges?.get(id);
+    return into !== undefined && ideaIds.has(into) ? into : null;
+  };
+  const out: Action[] = records(boardMaps(doc).actions).map(([key, r]) => {
+    const order = r.get(ACTION.order);
+    const status = r.get(ACTION.status);
+    const due = r.get(ACTION.due);
+    const ideaId = str(r.get(ACTION.ideaId)) ?? null;
+    return {
+      id: key,
+      title: (str(r.get(ACTION.title), LIMITS.actionTitle) ?? '').trim(),
+      owner: readOwner(r.get(ACTION.owner)),
+      due: isDueDate(due) ? due : '',
+      status: isActionStatus(status) ? status : 'open',
+      ideaId: ideaNow(ideaId),
+      order: isOrderKey(order) ? order : '',
+      createdAt: time(r.get(ACTION.createdAt)),
+      updatedAt: time(r.get(ACTION.updatedAt)),
+    };
+  });
+  return out.sort(byOrder).slice(0, LIMITS.actions);
 }

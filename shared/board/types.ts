@@ -1,5 +1,5 @@
 /** The typed, validated shapes `readBoard` returns: plain data, no Yjs. */
-import type { Sector, Template } from '../schema.ts';
+import type { ActionStatus, Sector, Template } from '../schema.ts';
 
 export type Author = {
   participantId: string;
@@ -54,4 +54,36 @@ export type BoardSnapshot = {
   ideas: Idea[];
   notes: Note[];
   themes: Theme[];
+  /** the brief's actions in their order (ideaId null unless the idea is on the board) */
+  actions: Action[];
+};
+
+/** Who will do an action: a participant of the board (as they were when picked), or a name typed in. */
+export type ActionOwner =
+  | { kind: 'participant'; participantId: string; name: string; organisation: string; sector: Sector | 'unknown' }
+  | { kind: 'name'; name: string };
+
+/** One of the brief's next steps as an action (shared/board/actions.ts writes them). */
+export type Action = {
+  id: string;
+  title: string;
+  /** null when nobody is named yet */
+  owner: ActionOwner | null;
+  /** a calendar date, 'YYYY-MM-DD' (no time, no zone); '' when there is none */
+  due: string;
+  status: ActionStatus;
+  /** the idea it carries forward, if it is still on the board */
+  ideaId: string | null;
+  order: string;
+  createdAt: number;
+  updatedAt: number;
+};
+
+/** What a facilitator gives for a new action or a change to one. */
+export type ActionInput = {
+  title: string;
+  owner: ActionOwner | null;
+  due: string;
+  status: ActionStatus;
+  ideaId: string | null;
 };

@@ -157,7 +157,7 @@ export function siblingOrders(
  * Where to put a card among its siblings: right before `beforeId`, right after `afterId`, or at
  * the end. Unknown neighbours fall back to the end rather than failing a user's move.
  */
-function placeAmong(
+export function placeAmong(
   siblings: Array<{ id: string; order: string }>,
   position: { beforeId?: string | null; afterId?: string | null },
 ): string {

@@ -1,18 +1,20 @@
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
 import {
+  addAction,
   addIdea,
   addProblem,
   applyTemplate,
   deleteCard,
   initBoard,
+  mergeIdeas,
   updateBriefText,
   updateCardTitle,
 } from '../board/index.ts';
 import { boardMaps, CARD, SECTORS } from '../schema.ts';
 import { tallyVotes } from '../votes.ts';
 import { BRIEF_SCHEMA_VERSION, boardVersion, buildBrief } from './brief.ts';
-import { embedBody } from './layout.ts';
+import { embedBody, inlineText, layoutBrief, type DocBlock, type Inline } from './layout.ts';
 import {
   BOARD_ID,
   EXPECTED_RANKING,
@@ -24,6 +26,7 @@ import {
   FIXTURE,
   NEXT_STEPS,
   SUMMARY,
+  writeBody,
 } from './testing.ts';
 import { SEED_ORIGIN } from '../origins.ts';
 
@@ -141,6 +144,7 @@ describe('buildBrief on the Tech Connect fixture', () => {
       boardVersion: boardVersion(doc),
       boardSchemaVersion: 1,
       boardChangedAt: expect.any(Number),
+      boardUrl: null,
       savedVersion: { id: 'v-7', name: 'End of day 1' },
       rounds: [1],
       leadRound: 1,
@@ -333,5 +337,97 @@ describe('embedBody', () => {
     expect(levels(embedBody([h(2), h(3)], 5))).toEqual([6, 6]);
     const nested = embedBody([{ type: 'list', ordered: false, start: 1, items: [[h(3)]] }, h(4)], 2);
     expect(nested[0]!.type === 'list' && nested[0]!.items[0]![0]).toMatchObject({ type: 'heading', level: 3 });
+  });
+});
+
+describe('buildBrief: merged ideas, long bodies and actions', () => {
+  const people = new Map(FIXTURE.participants.map((p) => [p.id, { participantId: p.id, name: p.name, organisation: p.organisation, sector: p.sector }]));
+  const tom = people.get('p2')!;
+  const grace = people.get('p3')!;
+
+  /** The fixture with a duplicate of i1 by Tom merged into it, a long body on i5, and two actions. */
+  function doc(): Y.Doc {
+    const d = fixtureDoc();
+    const dup = addIdea(d, { id: 'dup', title: 'Early warning, shared', author: tom, problemId: null }, SEED_ORIGIN);
+    mergeIdeas(d, { keepId: 'i1', mergeId: dup }, SEED_ORIGIN);
+    writeBody(d, 'i5', `${'A help request that follows you. '.repeat(100)}\n\nThe last paragraph.`);
+    addAction(d, { id: 'a1', title: 'Run a caseworker trial', owner: { kind: 'participant', ...grace }, due: '2026-03-02', status: 'in-progress', ideaId: 'i1' }, SEED_ORIGIN);
+    addAction(d, { id: 'a2', title: 'Report to the board', owner: { kind: 'name', name: 'Housing team' } }, SEED_ORIGIN);
+    return d;
+  }
+
+  test('a merged idea credits the duplicate’s author as a co-author, who counts among the people who took part', () => {
+    const brief = fixtureBrief({ doc: doc() });
+    const idea = brief.ideas.find((i) => i.id === 'i1')!;
+    expect(idea.coAuthors).toEqual([{ name: 'Tom Whitfield', organisation: 'Leeds City Council', sector: 'public sector' }]);
+    const withheld = fixtureBrief({ doc: doc(), showNames: false }).ideas.find((i) => i.id === 'i1')!;
+    expect(withheld.coAuthors).toEqual([{ name: null, organisation: 'Leeds City Council', sector: 'public sector' }]);
+    const facts = layoutBrief(brief).blocks.filter((b): b is Extract<DocBlock, { type: 'facts' }> => b.type === 'facts');
+    const coAuthors = facts.flatMap((f) => f.items).filter((f) => f.label === 'Co-authors');
+    expect(coAuthors.map((f) => inlineText(f.value))).toEqual(['Tom Whitfield, Leeds City Council, public sector']);
+  });
+
+  test('actions, in their order, with owners withheld like authors; the old text stays as it was', () => {
+    const brief = fixtureBrief({ doc: doc() });
+    expect(brief.nextSteps).toBe(NEXT_STEPS);
+    expect(brief.actions).toEqual([
+      {
+        id: 'a1',
+        title: 'Run a caseworker trial',
+        owner: { kind: 'participant', name: 'Grace Adeyemi', organisation: 'Ministry of Justice', sector: 'public sector' },
+        due: '2026-03-02',
+        status: 'in-progress',
+        ideaId: 'i1',
+      },
+      { id: 'a2', title: 'Report to the board', owner: { kind: 'name', name: 'Housing team' }, due: null, status: 'open', ideaId: null },
+    ]);
+    expect(fixtureBrief({ doc: doc(), showNames: false }).actions[0]!.owner).toEqual({
+      kind: 'participant',
+      name: null,
+      organisation: 'Ministry of Justice',
+      sector: 'public sector',
+    });
+    const blocks = layoutBrief(brief).blocks;
+    const start = blocks.findIndex((b) => b.type === 'heading' && b.id === 'next-steps');
+    const [text, table] = blocks.slice(start + 1, start + 3);
+    expect(text).toEqual({ type: 'paragraph', children: [{ text: NEXT_STEPS }] });
+    expect(table).toMatchObject({ type: 'table', caption: 'Actions', head: ['Action', 'Owner', 'Due', 'Status', 'From idea'], rowHeader: 0 });
+    const rows = (table as Extract<DocBlock, { type: 'table' }>).rows.map((r) => r.map(inlineText));
+    expect(rows).toEqual([
+      ['Run a caseworker trial', 'Grace Adeyemi, Ministry of Justice', '2 March 2026', 'In progress', 'Shared early-warning signal across services'],
+      ['Report to the board', 'Housing team', 'No date', 'Open', ''],
+    ]);
+  });
+
+  test('a board without actions shows its next steps as text, as before; no text and no actions: no section', () => {
+    const blocks = layoutBrief(fixtureBrief()).blocks;
+    const start = blocks.findIndex((b) => b.type === 'heading' && b.id === 'next-steps');
+    expect(blocks[start + 1]).toEqual({ type: 'paragraph', children: [{ text: NEXT_STEPS }] });
+    expect(blocks[start + 2]).toMatchObject({ type: 'heading', level: 2 });
+    const none = layoutBrief(fixtureBrief({ nextSteps: '' })).blocks;
+    expect(none.some((b) => b.type === 'heading' && b.id === 'next-steps')).toBe(false);
+  });
+
+  /** The text of a block with inline children ('' for others). */
+  const blockText = (b: object | undefined): string => (b && 'children' in b ? inlineText(b.children as Inline[]) : '');
+
+  test('a long body is whole in the brief, cut in the layout with a line that says where the rest is', () => {
+    const brief = fixtureBrief({ doc: doc(), boardUrl: 'https://crossboard.example.org/b/tech-connect-2' });
+    expect(blockText(brief.ideas.find((i) => i.id === 'i5')!.body.at(-1))).toBe('The last paragraph.');
+    const blocks = layoutBrief(brief).blocks;
+    const fold = blocks.find((b): b is Extract<DocBlock, { type: 'paragraph' }> => b.type === 'paragraph' && b.fold?.cardId === 'i5')!;
+    expect(fold.role).toBe('meta');
+    expect(fold.children).toEqual([
+      { text: '… ' },
+      { type: 'link', url: 'https://crossboard.example.org/b/tech-connect-2#card-i5', children: [{ text: 'continued on the board' }] },
+    ]);
+    const at = blocks.indexOf(fold);
+    const shown = blocks.slice(at - fold.fold!.shown, at);
+    expect(shown).toHaveLength(1);
+    expect(blockText(shown[0]).length).toBeLessThanOrEqual(1501);
+    expect(blockText(fold.fold!.full.at(-1))).toBe('The last paragraph.');
+    // without the board's address, the same words, not a link
+    const plain = layoutBrief(fixtureBrief({ doc: doc() })).blocks.find((b) => b.type === 'paragraph' && b.fold);
+    expect(plain).toMatchObject({ children: [{ text: '… continued on the board' }] });
   });
 });

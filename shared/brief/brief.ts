@@ -14,10 +14,15 @@
  *   organisations and sectors still do, because "which sectors backed it" is the point.
  * - In an anonymous round, sectors with too few voters are shown only together ("other sectors"),
  *   exactly as the server published them (shared/votes.ts, `tallyRound`), and the brief says why.
+ * - Card bodies are here whole; the documents cut long ones (layout.ts), the data keeps them.
+ * - An idea credits the people of the duplicates merged into it (`coAuthors`), withheld like authors.
+ * - Next steps are actions, each with an owner, a due date and a status, written by facilitators;
+ *   a board from before actions keeps its next steps as text, and the brief shows them as they were.
  */
 import * as Y from 'yjs';
 import { isTemplateAuthor, readBoard, type Author, type BoardSnapshot, type Idea } from '../board/index.ts';
-import { SECTORS, cardBody, laneMap, type CardKind, type Sector, type Role } from '../schema.ts';
+import { SECTORS, cardBody, laneMap, type ActionStatus, type CardKind, type Sector, type Role } from '../schema.ts';
+import type { Action } from '../board/index.ts';
 import type { VoteLane, VoteRoundResult, VoteRoundStatus } from '../votes.ts';
 import { readBody, type RichBlock } from '../richtext/readBody.ts';
 import { boardVersion } from './version.ts';
@@ -100,6 +105,8 @@ export type BriefIdea = {
   id: string;
   title: string;
   author: BriefPerson;
+  /** the authors of ideas merged into this one (and their co-authors), by name */
+  coAuthors: BriefPerson[];
   body: RichBlock[];
   problemId: string | null;
   problemTitle: string | null;
@@ -121,6 +128,21 @@ export type BriefProblem = {
 };
 
 export type BriefTheme = { id: string; title: string; ideaIds: string[] };
+
+/** Who will do an action: a participant of the board (withheld like an author), or a name as typed. */
+export type BriefActionOwner = ({ kind: 'participant' } & BriefPerson) | { kind: 'name'; name: string };
+
+export type BriefAction = {
+  id: string;
+  title: string;
+  /** null when nobody is named yet */
+  owner: BriefActionOwner | null;
+  /** a calendar date, 'YYYY-MM-DD'; null when there is none */
+  due: string | null;
+  status: ActionStatus;
+  /** the idea it carries forward, when it names one still on the board */
+  ideaId: string | null;
+};
 
 export type BriefOrganisation = {
   /** '' when not given */
@@ -155,11 +177,16 @@ export type BriefProvenance = {
   boardVersion: string;
   boardSchemaVersion: number;
   /**
-   * the latest time the board records (ms): a card or theme added or edited, or the board
+   * the latest time the board records (ms): a card, theme or action added or edited, or the board
    * created. Read from the content, so the same board content always gives the same time: files
    * that carry a date of their own (the Word file) use it, so they do not change with the clock.
    */
   boardChangedAt: number;
+  /**
+   * the board's address, without any access token (opening it takes a link with one), when the
+   * exporter knows it; the documents link a long card's "continued on the board" to its card there
+   */
+  boardUrl: string | null;
   /** the saved version the brief was made from, null for the live board */
   savedVersion: { id: string; name: string } | null;
   /** rounds whose results are included */
@@ -180,7 +207,10 @@ export type ChallengeBrief = {
   challenge: string;
   /** written by the facilitator; '' when not written */
   summary: string;
+  /** next steps as free text, as boards had them before actions; '' when not written */
   nextSteps: string;
+  /** the next steps as actions, in the facilitator's order */
+  actions: BriefAction[];
   problems: BriefProblem[];
   /** ranked by the lead round (voted first), then the rest in board order */
   ideas: BriefIdea[];
@@ -206,6 +236,8 @@ export type BuildBriefInput = {
   exportedBy: { name: string; role: ExportRole };
   exportedAt: number;
   version?: { id: string; name: string };
+  /** the board page's address without a token (`<origin>/b/<id>`), when known */
+  boardUrl?: string;
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -215,6 +247,22 @@ function person(author: Author, showNames: boolean): BriefPerson {
     name: showNames && author.participantId !== 'unknown' ? author.name : null,
     organisation: author.organisation,
     sector: author.sector,
+  };
+}
+
+function briefAction(action: Action, showNames: boolean): BriefAction {
+  const owner = action.owner;
+  return {
+    id: action.id,
+    title: action.title,
+    owner: !owner
+      ? null
+      : owner.kind === 'name'
+        ? { kind: 'name', name: owner.name }
+        : { kind: 'participant', ...person({ ...owner }, showNames) },
+    due: action.due || null,
+    status: action.status,
+    ideaId: action.ideaId,
   };
 }
 
@@ -230,7 +278,8 @@ function bodyOf(doc: Y.Doc, kind: CardKind, id: string): RichBlock[] {
  */
 function lastChange(board: BoardSnapshot): number {
   let latest = board.meta.createdAt;
-  for (const card of [...board.problems, ...board.ideas, ...board.notes]) latest = Math.max(latest, card.createdAt, card.updatedAt);
+  // an action is part of the brief: changing one alone changes the brief, and so its date
+  for (const card of [...board.problems, ...board.ideas, ...board.notes, ...board.actions]) latest = Math.max(latest, card.createdAt, card.updatedAt);
   for (const theme of board.themes) latest = Math.max(latest, theme.createdAt);
   return Math.floor(latest);
 }
@@ -331,6 +380,8 @@ function buildContributors(board: BoardSnapshot, showNames: boolean): BriefContr
   const authors: Author[] = [
     ...board.problems.map((c) => c.author),
     ...board.ideas.map((c) => c.author),
+    // each co-author wrote a duplicate that was merged into the idea: they took part too
+    ...board.ideas.flatMap((c) => c.coAuthors),
     ...board.notes.map((c) => c.author),
     ...board.themes.map((t) => t.author),
   ];
@@ -423,6 +474,7 @@ export function buildBrief(input: BuildBriefInput): ChallengeBrief {
       id: idea.id,
       title: idea.title,
       author: person(idea.author, showNames),
+      coAuthors: idea.coAuthors.filter((a) => !isTemplateAuthor(a)).map((a) => person(a, showNames)),
       body: bodyOf(doc, 'idea', idea.id),
       problemId: idea.problemId,
       problemTitle: idea.problemId === null ? null : (problemTitle.get(idea.problemId) ?? null),
@@ -454,6 +506,7 @@ export function buildBrief(input: BuildBriefInput): ChallengeBrief {
     challenge: board.meta.challenge,
     summary: (input.summary ?? board.meta.summary).trim(),
     nextSteps: (input.nextSteps ?? board.meta.nextSteps).trim(),
+    actions: board.actions.map((a) => briefAction(a, showNames)),
     problems,
     ideas,
     otherNotes,
@@ -466,6 +519,7 @@ export function buildBrief(input: BuildBriefInput): ChallengeBrief {
       boardVersion: boardVersion(doc),
       boardSchemaVersion: board.meta.schemaVersion,
       boardChangedAt: lastChange(board),
+      boardUrl: input.boardUrl ?? null,
       savedVersion: input.version ? { id: input.version.id, name: input.version.name } : null,
       rounds: rounds.filter((r) => r.resultsVisible).map((r) => r.round),
       leadRound: lead?.round ?? null,

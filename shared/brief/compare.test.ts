@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addIdea, deleteCard, updateBriefText, updateCardTitle, type Author } from '../board/index.ts';
+import { addAction, addIdea, deleteAction, deleteCard, moveAction, updateAction, updateBriefText, updateCardTitle, type Author } from '../board/index.ts';
 import { tallyVotes } from '../votes.ts';
 import { compareBoards } from './compare.ts';
 import { fixtureDoc, fixtureDots, fixtureRound, writeBody } from './testing.ts';
@@ -80,6 +80,23 @@ describe('compareBoards: cards', () => {
     updateBriefText(after, 'summary', 'Two ideas stood out.', ORIGIN);
     const result = compareBoards({ doc: before, rounds: [] }, { doc: after, rounds: [] });
     expect(result.meta).toEqual([{ field: 'summary', before: '', after: 'Two ideas stood out.' }]);
+  });
+
+  it('reports the actions added, removed and changed, not one only moved', () => {
+    const before = fixtureDoc();
+    const [kept, changed, removed] = ['Report back', 'Run a trial', 'Ask the panel'].map((title) => addAction(before, { title }, ORIGIN));
+    const after = copyOf(before);
+    moveAction(after, kept!, { afterId: removed! }, ORIGIN);
+    updateAction(after, changed!, { status: 'done' }, ORIGIN);
+    deleteAction(after, removed!, ORIGIN);
+    addAction(after, { title: 'Fund it' }, ORIGIN);
+    const result = compareBoards({ doc: before, rounds: [] }, { doc: after, rounds: [] });
+    expect(result.actions.map((x) => [x.change, x.title])).toEqual([
+      ['changed', 'Run a trial'],
+      ['added', 'Fund it'],
+      ['removed', 'Ask the panel'],
+    ]);
+    expect(compareBoards({ doc: before, rounds: [] }, { doc: copyOf(before), rounds: [] }).actions).toEqual([]);
   });
 
   it('works when the earlier side is an empty document (nothing existed yet)', () => {

@@ -1,6 +1,6 @@
 /**
  * What changed between two states of a board — a saved version and now, usually: cards added,
- * removed and changed (title or body text), the brief's own texts, and votes. A pure function of
+ * removed and changed (title or body text), the brief's own texts, its actions, and votes. A pure function of
  * two documents and their vote results, like `buildBrief`.
  *
  * "Changed" means the words changed: a body is compared by its plain text (through Lexical, as the
@@ -12,7 +12,7 @@
  * not yet revealed) are never included, on either side.
  */
 import * as Y from 'yjs';
-import { readBoard, type BoardMeta, type BoardSnapshot } from '../board/index.ts';
+import { readBoard, type Action, type BoardMeta, type BoardSnapshot } from '../board/index.ts';
 import { bodyToPlainText } from '../richtext/readBody.ts';
 import { cardBody, laneMap, type CardKind } from '../schema.ts';
 import type { VoteLane, VoteRoundResult, VoteRoundStatus } from '../votes.ts';
@@ -35,6 +35,9 @@ export type MetaField = 'title' | 'challenge' | 'sponsor' | 'summary' | 'nextSte
 export const COMPARED_META_FIELDS: readonly MetaField[] = ['title', 'challenge', 'sponsor', 'summary', 'nextSteps'];
 
 export type MetaChange = { field: MetaField; before: string; after: string };
+
+/** An action added, removed, or changed in any of its fields (moving it in the list is not a change). */
+export type ActionChange = { id: string; title: string; change: 'added' | 'removed' | 'changed' };
 
 export type RoundState = { status: VoteRoundStatus; resultsVisible: boolean };
 
@@ -67,6 +70,8 @@ export type BoardComparison = {
     changed: CardChange[];
   };
   meta: MetaChange[];
+  /** in the later board's order, then those removed in the earlier board's */
+  actions: ActionChange[];
   /** rounds that started, ended, were revealed or whose counts changed, in round order */
   votes: RoundChange[];
 };
@@ -148,6 +153,20 @@ function compareRounds(before: Side & CompareSide, after: Side & CompareSide): R
   return out;
 }
 
+function compareActions(before: BoardSnapshot, after: BoardSnapshot): ActionChange[] {
+  const fields = (x: Action) => JSON.stringify([x.title, x.owner, x.due, x.status, x.ideaId]);
+  const was = new Map(before.actions.map((x) => [x.id, x]));
+  const now = new Set(after.actions.map((x) => x.id));
+  const out: ActionChange[] = [];
+  for (const x of after.actions) {
+    const old = was.get(x.id);
+    if (!old) out.push({ id: x.id, title: x.title, change: 'added' });
+    else if (fields(old) !== fields(x)) out.push({ id: x.id, title: x.title, change: 'changed' });
+  }
+  for (const x of before.actions) if (!now.has(x.id)) out.push({ id: x.id, title: x.title, change: 'removed' });
+  return out;
+}
+
 /** Compares an earlier state of a board (`before`) with a later one (`after`). Pure. */
 export function compareBoards(before: CompareSide, after: CompareSide): BoardComparison {
   const a = { ...before, board: readBoard(before.doc) };
@@ -205,6 +224,7 @@ export function compareBoards(before: CompareSide, after: CompareSide): BoardCom
     unchanged: versions.before === versions.after && votes.length === 0,
     cards: { added, removed, changed },
     meta,
+    actions: compareActions(a.board, b.board),
     votes,
   };
 }

@@ -7,7 +7,7 @@ import { boardMaps, CARD } from '../schema.ts';
 import { DEFAULT_VOTE_CONFIG, tallyRound, tallyVotes, withCheckedSectors, type VoteRoundResult } from '../votes.ts';
 import { BRIEF_SCHEMA_VERSION, buildBrief, type ChallengeBrief } from './brief.ts';
 import { BRIEF_JSON_FORMAT, BRIEF_JSON_SCHEMA_ID, BriefJsonError, parseBriefJson, renderJson } from './json.ts';
-import { EXPECTED_RANKING, fixtureBrief, fixtureDoc, fixtureDots, fixtureRound, hostileBrief, OPENED_AT } from './testing.ts';
+import { actionsDoc, BOARD_URL, EXPECTED_RANKING, fixtureBrief, fixtureDoc, fixtureDots, fixtureRound, hostileBrief, OPENED_AT } from './testing.ts';
 import { BRIEF_SCHEMA, briefSchemaErrors } from './testingSchema.ts';
 
 describe('renderJson', () => {
@@ -46,7 +46,7 @@ describe('renderJson', () => {
     );
   });
 
-  test('docs/brief-json.md documents every field the JSON has', () => {
+  test('docs/brief-json.md documents every field the JSON has, those of actions and merged ideas too', () => {
     const docs = readFileSync(new URL('../../docs/brief-json.md', import.meta.url), 'utf8');
     const fields = new Set<string>();
     const walk = (value: unknown) => {
@@ -59,6 +59,7 @@ describe('renderJson', () => {
       }
     };
     walk(json);
+    walk(JSON.parse(renderJson(fixtureBrief({ doc: actionsDoc(''), boardUrl: BOARD_URL }))));
     const missing = [...fields].filter((key) => !docs.includes(`\`${key}\``));
     expect(missing).toEqual([]);
     expect(docs).toContain(`\`${BRIEF_JSON_FORMAT}\``);
@@ -127,6 +128,8 @@ describe('docs/brief.schema.json', () => {
     ['a saved version, exported from the command line', () => fixtureBrief({ version: { id: 'v-7', name: 'End of day 1' }, exportedBy: { name: '', role: 'cli' } })],
     ['dots on a deleted idea', () => fixtureBrief({ doc: deleted })],
     ['a board a peer damaged', () => buildBrief({ boardId: 'odd', doc: damagedBoard(), rounds: [], showNames: true, exportedBy: { name: 'CLI', role: 'cli' }, exportedAt: 0 })],
+    ['merged ideas, actions and a long body, with the board’s address', () => fixtureBrief({ doc: actionsDoc(), boardUrl: BOARD_URL })],
+    ['merged ideas and actions, names withheld', () => fixtureBrief({ doc: actionsDoc(''), showNames: false })],
   ];
 
   test.each(boards)('the export of %s follows it', (_name, brief) => {
@@ -161,5 +164,10 @@ describe('docs/brief.schema.json', () => {
     expect(changed((j) => (j.provenance.boardVersion = 'abc'))).toContainEqual(expect.stringMatching(/^\/provenance\/boardVersion must match pattern/));
     expect(changed((j) => (j.provenance.exportedAtIso = 'yesterday'))).toContainEqual(expect.stringMatching(/^\/provenance\/exportedAtIso must match format "date-time"/));
     expect(changed((j) => (j.$schema = 'https://crossboard.example/schemas/challenge-brief/1.json'))).toContainEqual(expect.stringMatching(/^\/\$schema must be equal to constant/));
+    expect(changed((j) => delete j.ideas[0].coAuthors)).toContainEqual(expect.stringMatching(/^\/ideas\/0 must have required property 'coAuthors'/));
+    expect(changed((j) => (j.actions = [{ id: 'a', title: 'x', owner: null, due: 'soon', status: 'open', ideaId: null }]))).toContainEqual(
+      expect.stringMatching(/^\/actions\/0\/due /),
+    );
+    expect(changed((j) => (j.provenance.boardUrl = 'https://crossboard.example.org/b/x?token=t'))).toContainEqual(expect.stringMatching(/^\/provenance\/boardUrl /));
   });
 });

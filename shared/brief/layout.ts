@@ -5,16 +5,24 @@
  *
  * Card bodies are embedded as they are (their lists, emphasis and links survive) with their
  * headings moved below the heading of the card that holds them, so the outline stays a tree.
+ * A long body is cut (longBodies.ts) and followed by "… continued on the board", linked to the
+ * card where the brief knows the board's address; that paragraph carries the whole body too
+ * (`fold`), so a page can offer "Show more" where a file can only say where the rest is.
  * Links whose URL is `#id` point at a heading of this document (`anchors`).
  */
 import type { HeadingLevel, Inline, RichBlock, TextRun } from '../richtext/index.ts';
-import type { BriefIdea, BriefNote, BriefProvenance, BriefRankEntry, BriefRound, ChallengeBrief } from './brief.ts';
+import type { BriefAction, BriefIdea, BriefNote, BriefProvenance, BriefRankEntry, BriefRound, ChallengeBrief } from './brief.ts';
+import { cutBody } from './longBodies.ts';
 import {
+  CONTINUED_ON_BOARD,
   SECTION_TITLES,
+  actionStatusName,
   dateText,
   dateTimeText,
+  dayText,
   laneName,
   organisationName,
+  ownerText,
   paragraphsOf,
   personText,
   plural,
@@ -30,8 +38,11 @@ export type { HeadingLevel, Inline, TextRun };
 
 export type DocBlock =
   | { type: 'heading'; level: HeadingLevel; children: Inline[]; id?: string }
-  /** `lead`: the challenge statement; `meta`: a line about the document itself */
-  | { type: 'paragraph'; children: Inline[]; role?: 'lead' | 'meta' }
+  /**
+   * `lead`: the challenge statement; `meta`: a line about the document itself. `fold`: this line
+   * says a card body was cut; `full` is the whole body, in place of the `shown` blocks before it
+   */
+  | { type: 'paragraph'; children: Inline[]; role?: 'lead' | 'meta'; fold?: BodyFold }
   | { type: 'quote'; children: Inline[] }
   | { type: 'list'; ordered: boolean; start: number; items: DocBlock[][] }
   /** `rowHeader`: the column whose cells name their row; `numeric`: columns to align right */
@@ -40,6 +51,9 @@ export type DocBlock =
   | { type: 'facts'; items: Array<{ label: string; value: Inline[] }> }
   /** the list of sections; formats with pages add page numbers */
   | { type: 'contents'; title: string; entries: Array<{ id: string; text: string }> };
+
+/** A card body cut for print, kept whole for a page that can fold it (see the module comment). */
+export type BodyFold = { cardId: string; full: DocBlock[]; shown: number };
 
 export type BriefDocument = {
   /** the document title for metadata (the board's title) */
@@ -93,12 +107,56 @@ function hasText(inlines: Inline[]): boolean {
   return inlines.some((i) => ('type' in i ? i.children.some((c) => c.text.trim() !== '') : i.text.trim() !== ''));
 }
 
-/** Drops empty paragraphs (an untouched card body is one empty paragraph). */
-function bodyBlocks(blocks: readonly RichBlock[], parent: number): DocBlock[] {
-  return embedBody(
-    blocks.filter((b) => b.type === 'list' || hasText(b.children)),
-    parent,
-  );
+/** Where a card is on the board, for a link from the brief: null when the board's address is not known. */
+export function cardUrl(boardUrl: string | null, cardId: string): string | null {
+  return boardUrl ? `${boardUrl}#card-${encodeURIComponent(cardId)}` : null;
+}
+
+/** The card a `cardUrl` link names in its fragment (`#card-<id>`), or null. */
+export function cardIdOfHash(hash: string): string | null {
+  const match = /^#card-(.+)$/.exec(hash);
+  if (!match) return null;
+  try {
+    return decodeURIComponent(match[1]!);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A card body under a heading of level `parent`, without empty paragraphs (an untouched card body
+ * is one empty paragraph), cut to BODY_LIMIT with the line that says where the rest is.
+ */
+function bodyBlocks(blocks: readonly RichBlock[], parent: number, card: { id: string; url: string | null }): DocBlock[] {
+  const written = blocks.filter((b) => b.type === 'list' || hasText(b.children));
+  const { blocks: kept, cut } = cutBody(written);
+  const shown = embedBody(kept, parent);
+  if (!cut) return shown;
+  const continued: Inline[] = card.url ? [{ text: '… ' }, link(card.url, CONTINUED_ON_BOARD)] : text(`… ${CONTINUED_ON_BOARD}`);
+  return [
+    ...shown,
+    { type: 'paragraph', role: 'meta', children: continued, fold: { cardId: card.id, full: embedBody(written, parent), shown: shown.length } },
+  ];
+}
+
+/** The actions as a table: what, who, by when, how far; and the idea each carries forward, if any does. */
+export function actionsTable(actions: readonly BriefAction[], idea: (ideaId: string) => { anchor: string; title: string } | undefined): DocBlock {
+  const withIdeas = actions.some((a) => a.ideaId !== null && idea(a.ideaId));
+  const head = ['Action', 'Owner', 'Due', 'Status', ...(withIdeas ? ['From idea'] : [])];
+  const rows = actions.map((a) => {
+    const row: Inline[][] = [
+      text(a.title || 'Untitled action'),
+      text(ownerText(a.owner)),
+      text(a.due ? dayText(a.due) : 'No date'),
+      text(actionStatusName(a.status)),
+    ];
+    if (withIdeas) {
+      const from = a.ideaId === null ? undefined : idea(a.ideaId);
+      row.push(from ? [link(`#${from.anchor}`, from.title || 'Untitled idea')] : []);
+    }
+    return row;
+  });
+  return { type: 'table', caption: 'Actions', head, rows, numeric: head.map(() => false), rowHeader: 0 };
 }
 
 export function rankingTable(round: BriefRound, caption: string, idOf: (cardId: string) => string | undefined): DocBlock {
@@ -127,11 +185,11 @@ export function rankingTable(round: BriefRound, caption: string, idOf: (cardId: 
   };
 }
 
-function noteBlocks(note: BriefNote, level: number): DocBlock[] {
+function noteBlocks(note: BriefNote, level: number, boardUrl: string | null): DocBlock[] {
   return [
     { type: 'heading', level: clampLevel(level), children: text(note.title || 'Untitled note') },
     { type: 'paragraph', role: 'meta', children: text(`By ${personText(note.author)}.`) },
-    ...bodyBlocks(note.body, level),
+    ...bodyBlocks(note.body, level, { id: note.id, url: cardUrl(boardUrl, note.id) }),
   ];
 }
 
@@ -151,6 +209,7 @@ export function layoutBrief(brief: ChallengeBrief): BriefDocument {
   const ideaById = new Map(brief.ideas.map((idea) => [idea.id, idea]));
   const lead = brief.rounds.find((r) => r.round === brief.provenance.leadRound) ?? null;
   const p = brief.provenance;
+  const boardUrl = p.boardUrl;
 
   // Title block
   heading(1, brief.title, 'top');
@@ -225,6 +284,7 @@ export function layoutBrief(brief: ChallengeBrief): BriefDocument {
       }
     }
     facts.push({ label: 'Proposed by', value: text(personText(idea.author)) });
+    if (idea.coAuthors.length > 0) facts.push({ label: 'Co-authors', value: text(idea.coAuthors.map(personText).join('; ')) });
     if (idea.problemId !== null) {
       const target = problemAnchor.get(idea.problemId);
       const title = idea.problemTitle || 'Untitled problem';
@@ -234,18 +294,27 @@ export function layoutBrief(brief: ChallengeBrief): BriefDocument {
     const out: DocBlock[] = [
       { type: 'heading', level: 3, id, children: text(idea.title || 'Untitled idea') },
       { type: 'facts', items: facts },
-      ...bodyBlocks(idea.body, 3),
+      ...bodyBlocks(idea.body, 3, { id: idea.id, url: cardUrl(boardUrl, idea.id) }),
     ];
     if (idea.notes.length > 0) {
       out.push({ type: 'heading', level: 4, children: text('Prototype notes') });
-      for (const note of idea.notes) out.push(...noteBlocks(note, 5));
+      for (const note of idea.notes) out.push(...noteBlocks(note, 5, boardUrl));
     }
     return out;
   }
 
-  if (brief.nextSteps) {
+  // Next steps: the text boards had before actions, as it was, then the actions
+  if (brief.nextSteps || brief.actions.length > 0) {
     section('next-steps', SECTION_TITLES.nextSteps);
     paragraphs(brief.nextSteps);
+    if (brief.actions.length > 0) {
+      blocks.push(
+        actionsTable(brief.actions, (ideaId) => {
+          const anchor = ideaAnchor.get(ideaId);
+          return anchor ? { anchor, title: ideaById.get(ideaId)!.title } : undefined;
+        }),
+      );
+    }
   }
 
   // Voting rounds: how each was run; tables for the rounds not already shown above
@@ -308,7 +377,7 @@ export function layoutBrief(brief: ChallengeBrief): BriefDocument {
           { label: 'Ideas', value: text(problem.ideaIds.length === 0 ? 'None yet' : plural(problem.ideaIds.length, 'idea')) },
         ],
       });
-      blocks.push(...bodyBlocks(problem.body, 3));
+      blocks.push(...bodyBlocks(problem.body, 3, { id: problem.id, url: cardUrl(boardUrl, problem.id) }));
       if (problem.ideaIds.length > 0) {
         blocks.push({ type: 'paragraph', children: [bold('Ideas answering this problem')] });
         blocks.push({
@@ -326,7 +395,7 @@ export function layoutBrief(brief: ChallengeBrief): BriefDocument {
   if (brief.otherNotes.length > 0) {
     section('other-notes', SECTION_TITLES.otherNotes);
     blocks.push({ type: 'paragraph', children: text('Prototype notes that are not attached to an idea.') });
-    for (const note of brief.otherNotes) blocks.push(...noteBlocks(note, 3));
+    for (const note of brief.otherNotes) blocks.push(...noteBlocks(note, 3, boardUrl));
   }
 
   // Who took part

@@ -4,7 +4,7 @@
  * revealed), and the expectations computed by hand from the fixture's 30 votes.
  */
 import * as Y from 'yjs';
-import { addIdea, addProblem, initBoard } from '../board/index.ts';
+import { addAction, addIdea, addProblem, initBoard, mergeIdeas } from '../board/index.ts';
 import { writeMarkdownToBody } from '../richtext/writeMarkdownToBody.ts';
 import { cardBody, findCard } from '../schema.ts';
 import fixtureJson from '../fixtures/tech-connect-board.json' with { type: 'json' };
@@ -156,4 +156,48 @@ export function hostileBrief(overrides: Partial<BuildBriefInput> = {}): Challeng
     exportedAt: 0,
     ...overrides,
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Long cards, merged ideas and actions
+
+/** The board's address as the server gives it to a brief: `provenance.boardUrl`. */
+export const BOARD_URL = `https://crossboard.example.org/b/${BOARD_ID}`;
+/** The last paragraph of PASTE: what no document may print (the JSON keeps it). */
+export const PASTE_END = 'THE-LAST-PARAGRAPH-OF-THE-PASTE';
+const SENTENCE = 'A help request that follows you from service to service. ';
+/** A 320 KB paste: the sentence over and over, then PASTE_END. */
+export const PASTE = `${SENTENCE.repeat(Math.ceil(320_000 / SENTENCE.length))}\n\n${PASTE_END}`;
+
+/** The actions of `actionsDoc` as every document's table shows them: action, owner, due, status, from idea. */
+export const ACTION_ROWS = [
+  ['Run a caseworker trial in two wards', 'Grace Adeyemi, Ministry of Justice', '2 March 2026', 'In progress', 'Shared early-warning signal across services'],
+  ['Report back to the housing board', 'Housing team', 'No date', 'Open', ''],
+];
+
+/** A participant of the fixture as a card's author (or an action's owner). */
+export function fixturePerson(id: string) {
+  const p = FIXTURE.participants.find((x) => x.id === id)!;
+  return { participantId: p.id, name: p.name, organisation: p.organisation, sector: p.sector };
+}
+
+/**
+ * The fixture board with a duplicate of "Shared early-warning signal" (i1) by Tom (p2) merged into
+ * it, `paste` as the body of "Tell us once" (i5; none when ''), and the two actions of
+ * ACTION_ROWS: one owned by Grace (p3), written for the duplicate (so carrying i1 forward once it
+ * is merged), one owned by a name typed in.
+ */
+export function actionsDoc(paste = PASTE): Y.Doc {
+  const doc = fixtureDoc();
+  addIdea(doc, { id: 'dup', title: 'Early warning, shared', author: fixturePerson('p2'), problemId: null }, SEED_ORIGIN);
+  const [trial, report] = ACTION_ROWS;
+  addAction(
+    doc,
+    { title: trial![0], owner: { kind: 'participant', ...fixturePerson('p3') }, due: '2026-03-02', status: 'in-progress', ideaId: 'dup' },
+    SEED_ORIGIN,
+  );
+  addAction(doc, { title: report![0], owner: { kind: 'name', name: 'Housing team' } }, SEED_ORIGIN);
+  mergeIdeas(doc, { keepId: 'i1', mergeId: 'dup' }, SEED_ORIGIN);
+  if (paste) writeBody(doc, 'i5', paste);
+  return doc;
 }

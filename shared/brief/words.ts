@@ -4,7 +4,9 @@
  * case, numerals, no jargon, no symbols that a screen reader reads out as noise.
  */
 
+import type { ActionStatus } from '../schema.ts';
 import type {
+  BriefActionOwner,
   BriefPerson,
   BriefRankEntry,
   BriefRound,
@@ -131,6 +133,14 @@ export function dateTimeText(ms: number): string {
   return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}, ${hh}:${mm} UTC`;
 }
 
+/** "12 March 2026" for an action's due date, '2026-03-12' (a calendar date: no zone to convert). */
+export function dayText(date: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
+  if (!m || !month) return 'unknown date';
+  return `${Number(m[3])} ${month} ${m[1]}`;
+}
+
 /** "27 November 2025". */
 export function dateText(ms: number): string {
   const d = new Date(ms);
@@ -177,4 +187,25 @@ export function roundDescription(round: BriefRound): string {
  */
 export function linkPurpose(target: { section: string } | { url: string }): string {
   return 'section' in target ? `Go to section: ${target.section}` : `Open ${target.url}`;
+}
+
+/** Where a long card body's printed part ends: the rest is on the board. */
+export const CONTINUED_ON_BOARD = 'continued on the board';
+
+const ACTION_STATUS_NAMES: Record<ActionStatus, string> = { open: 'Open', 'in-progress': 'In progress', done: 'Done' };
+
+/** "Open", "In progress", "Done". */
+export function actionStatusName(status: ActionStatus): string {
+  return ACTION_STATUS_NAMES[status] ?? 'Open';
+}
+
+/**
+ * Who owns an action, in a table cell: "Priya Nair, Datalane Analytics"; names withheld: "A
+ * participant from Datalane Analytics"; a name typed in as it was; nobody yet: "Not named yet".
+ */
+export function ownerText(owner: BriefActionOwner | null): string {
+  if (!owner) return 'Not named yet';
+  if (owner.kind === 'name') return owner.name;
+  if (owner.name !== null) return owner.organisation ? `${owner.name}, ${owner.organisation}` : owner.name;
+  return owner.organisation ? `A participant from ${owner.organisation}` : 'A participant';
 }

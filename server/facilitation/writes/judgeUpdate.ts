@@ -12,10 +12,17 @@
  * on the kept one (a co-author added in the same update that deletes an idea credited to them),
  * and undo brings a deleted card back with the credits it had when it was deleted (`removedCredits`,
  * which the write gate keeps: writeGate.ts) — and takes back the co-authors its merge had added.
+ *
+ * Merges. The dots placed on an idea count for the idea it was merged into, so a `merges` entry
+ * moves votes, and only a real merge may write one (`judgeMerge`): the entry goes in with the
+ * deletion of the idea it names, in the same update, into an idea that is on the board and stays
+ * there; it comes out only with that idea coming back (undo). Nobody can move a live idea's votes,
+ * nor take a merge's votes away while the idea stays merged. Actions are the brief's word, like
+ * the meta: only those who run the session write them.
  */
 import * as Y from 'yjs';
 import type { RefusedChange, RefusedChangeCode } from '../../../shared/protocol.ts';
-import type { Template } from '../../../shared/schema.ts';
+import { findCard, type Template } from '../../../shared/schema.ts';
 import {
   addRefusal,
   editRefusal,
@@ -30,6 +37,7 @@ import { plainValue, type UpdateAnalysis, type UpdatePart } from './updateParts.
 import {
   findRecord,
   hasCoAuthorMap,
+  mergeTarget,
   readAuthor,
   recordCredits,
   sameAuthor,
@@ -62,6 +70,10 @@ const UNCHECKED: Refusal = {
 const CREDITS: Refusal = {
   code: 'credits',
   message: 'Who a card is credited to is recorded by the server and can’t be changed',
+};
+const MERGE: Refusal = {
+  code: 'merge',
+  message: 'A merge is recorded only when the merged idea is deleted with it, into an idea on the board, so votes can’t be moved this way',
 };
 const NOT_JOINED: Refusal = {
   code: 'not-joined',
@@ -96,10 +108,12 @@ export function judgePart(doc: Y.Doc, state: SessionState, template: Template, c
   const target = part.target;
   if (target.kind === 'outside') return { refusal: OUTSIDE };
   if (target.kind === 'unresolved') return { refusal: UNCHECKED };
-  if (target.kind === 'meta') {
+  if (target.kind === 'meta' || target.kind === 'action') {
     const refusal = metaRefusal(ctx.standing);
     return refusal ? { refusal } : { refusal: null, recredit: false };
   }
+  // judged by judgeMerge once the cards of the same update are
+  if (target.kind === 'merge') return { refusal: MERGE };
 
   // the session's rules first: a locked board says so, whoever is asking
   if (!runsSession(ctx.standing)) {
@@ -151,10 +165,48 @@ export function judgePart(doc: Y.Doc, state: SessionState, template: Template, c
   return { refusal: null, recredit };
 }
 
+/** The ideas an update deletes and adds (brings back), counting only its parts that were accepted. */
+export type IdeaChanges = { removed: ReadonlySet<string>; added: ReadonlySet<string> };
+
+export function ideaChanges(accepted: Iterable<UpdatePart>): IdeaChanges {
+  const removed = new Set<string>();
+  const added = new Set<string>();
+  for (const part of accepted) {
+    if (part.target.kind !== 'card' || part.target.lane !== 'idea') continue;
+    if (part.removes) removed.add(part.target.id);
+    if (part.adds) added.add(part.target.id);
+  }
+  return { removed, added };
+}
+
+/**
+ * A change to the record of where a merged idea went, judged against what the rest of the same
+ * update does to ideas (`changes`: its accepted parts). Whoever writes it, the same rule:
+ * - written: one plain entry naming an idea the server has, while this update deletes the merged
+ *   idea and keeps the other; never over an entry that stands (its votes went there already);
+ * - taken out: only while this update brings the merged idea back (an undone merge).
+ */
+export function judgeMerge(doc: Y.Doc, part: UpdatePart, changes: IdeaChanges): Judged {
+  const target = part.target;
+  if (target.kind !== 'merge') return { refusal: MERGE };
+  const mergedId = target.ideaId;
+  if (part.edits) return { refusal: MERGE };
+  if (part.adds) {
+    if (part.removes || part.items.length !== 1) return { refusal: MERGE };
+    const into = mergeTarget(plainValue(part.items[0]!));
+    if (into === null || into === mergedId || !changes.removed.has(mergedId)) return { refusal: MERGE };
+    if (findCard(doc, into)?.kind !== 'idea' || changes.removed.has(into)) return { refusal: MERGE };
+    return { refusal: null, recredit: false };
+  }
+  if (part.removes && !changes.added.has(mergedId)) return { refusal: MERGE };
+  return { refusal: null, recredit: false };
+}
+
 /** A refused part as the sender is told of it. */
 export function refusedChange(part: UpdatePart, refusal: Refusal, state: SessionState): RefusedChange {
   const t = part.target;
   return {
+    // a merge record or an action has no entry of its own in a person's not-sent list
     target:
       t.kind === 'card' || t.kind === 'theme' || t.kind === 'meta' ? t : { kind: 'other' },
     change: part.adds ? 'add' : part.removes ? 'remove' : 'edit',

@@ -38,6 +38,10 @@ export type PartTarget =
   | { kind: 'card'; lane: CardKind; id: string }
   | { kind: 'theme'; id: string }
   | { kind: 'meta'; field: string }
+  /** the record of where a merged idea went (its id), which the idea's votes follow */
+  | { kind: 'merge'; ideaId: string }
+  /** one of the brief's actions */
+  | { kind: 'action'; id: string }
   /** a top-level name that is not part of the board's layout */
   | { kind: 'outside'; root: string }
   /** refers to content the server does not have, so what it touches can't be told */
@@ -98,6 +102,8 @@ function targetOf(place: Place): PartTarget {
   if (place.key === null) return { kind: 'outside', root: place.root };
   if (role.kind === 'lane') return { kind: 'card', lane: role.lane, id: place.key };
   if (role.kind === 'themes') return { kind: 'theme', id: place.key };
+  if (role.kind === 'merges') return { kind: 'merge', ideaId: place.key };
+  if (role.kind === 'actions') return { kind: 'action', id: place.key };
   return { kind: 'meta', field: place.key };
 }
 
@@ -109,6 +115,10 @@ export function partKey(target: PartTarget): string {
       return `theme\u0000${target.id}`;
     case 'meta':
       return `meta\u0000${target.field}`;
+    case 'merge':
+      return `merge\u0000${target.ideaId}`;
+    case 'action':
+      return `action\u0000${target.id}`;
     case 'outside':
       return `outside\u0000${target.root}`;
     case 'unresolved':

@@ -7,17 +7,32 @@
  * Holds the state the judging needs across updates: who each deleted card credited when it went
  * (`removedCredits`), so that undo brings a card back as it was; and which Items it refused, as
  * what (`refusedItems`), so that what the sender builds on them before it hears of the refusal is
- * refused as the same change.
+ * refused as the same change. A record of a merge is judged after the cards of its update (it
+ * stands or falls with the merged idea's deletion), and once one is applied `mergesChanged` is
+ * called: the votes it moved change the results.
  */
 import type { RefusedChange } from '../../../shared/protocol.ts';
 import type { Template } from '../../../shared/schema.ts';
 import type { SessionState, Standing } from '../../../shared/facilitation/index.ts';
 import type { DecodedUpdate, Room, UpdateDecision } from '../../rooms/room.ts';
 import type { ParticipantRecord } from '../../storage/storage.ts';
-import { authorOf, creditsOfRemoved, creditsOfRestored, judgePart, refusedChange, type JudgeContext } from './judgeUpdate.ts';
+import {
+  authorOf,
+  creditsOfRemoved,
+  creditsOfRestored,
+  ideaChanges,
+  judgeMerge,
+  judgePart,
+  refusedChange,
+  type JudgeContext,
+  type Judged,
+} from './judgeUpdate.ts';
 import { analyseUpdate, withoutParts, type UpdatePart } from './updateParts.ts';
 import { RefusedRanges } from './refusedRanges.ts';
 import { findRecord, recordCredits, setAuthor, type Author } from '../../../shared/board/index.ts';
+
+/** A refused part, and the changes its sender is told were refused. */
+type Refused = { part: UpdatePart; changes: RefusedChange[] };
 
 /** How many deleted cards' credits a board keeps for undo. */
 const REMOVED_CREDITS_KEPT = 5000;
@@ -37,6 +52,8 @@ export class WriteGate {
   constructor(
     private readonly board: Pick<Room, 'doc' | 'changeAsServer'>,
     private readonly rules: WriteRules,
+    /** after an update that changed where merged ideas went is applied */
+    private readonly mergesChanged: () => void = () => {},
   ) {}
 
   /**
@@ -57,25 +74,40 @@ export class WriteGate {
       removedCredits,
       restoredCredits: creditsOfRestored(analysis, removedCredits),
     };
-    const refused: Array<{ part: UpdatePart; changes: RefusedChange[] }> = [];
-    const recredit: string[] = [];
+    const judged = new Map<UpdatePart, Judged>();
+    const merges: UpdatePart[] = [];
     for (const part of analysis.parts.values()) {
-      const judged = judgePart(doc, this.rules.state, this.rules.template, ctx, part);
-      if (judged.refusal) {
+      if (part.target.kind === 'merge') merges.push(part);
+      else judged.set(part, judgePart(doc, this.rules.state, this.rules.template, ctx, part));
+    }
+    const changes = ideaChanges([...judged].filter(([, j]) => !j.refusal).map(([part]) => part));
+    for (const part of merges) judged.set(part, judgeMerge(doc, part, changes));
+
+    const refused: Refused[] = [];
+    const recredit: string[] = [];
+    let mergesChanged = false;
+    for (const part of analysis.parts.values()) {
+      const judgement = judged.get(part)!;
+      if (judgement.refusal) {
         // what can't be placed because it builds on a change refused earlier is that change going on
         const changes = (part.target.kind === 'unresolved' && this.refusedItems.changesBuiltOn(part)) || [
-          refusedChange(part, judged.refusal, this.rules.state),
+          refusedChange(part, judgement.refusal, this.rules.state),
         ];
         this.refusedItems.remember(part.items, changes[0]!);
         refused.push({ part, changes });
         continue;
       }
+      if (part.target.kind === 'merge') mergesChanged = true;
       if (part.removes) this.rememberCredits(part);
-      if (judged.recredit && (part.target.kind === 'card' || part.target.kind === 'theme')) recredit.push(part.target.id);
+      if (judgement.recredit && (part.target.kind === 'card' || part.target.kind === 'theme')) recredit.push(part.target.id);
     }
+    const credit = recredit.length > 0 && ctx.participant ? () => this.creditTo(recredit, ctx.participant!) : undefined;
     const after =
-      recredit.length > 0 && ctx.participant
-        ? () => this.creditTo(recredit, ctx.participant!)
+      credit || mergesChanged
+        ? () => {
+            credit?.();
+            if (mergesChanged) this.mergesChanged();
+          }
         : undefined;
     // nothing refused, nothing that builds on what was: the bytes as sent
     if (refused.length === 0 && !analysis.buildsOnCollected) return after ? { keep: 'all', after } : null;
@@ -92,7 +124,7 @@ export class WriteGate {
     return {
       keep,
       ...(refused.length > 0
-        ? { notice: { type: 'refused', changes: [...new Set(refused.flatMap((r) => r.changes))], kept: refused.length < analysis.parts.size } }
+        ? { notice: { type: 'refused', changes: told(refused), kept: refused.length < analysis.parts.size } }
         : {}),
       ...(after ? { after } : {}),
     };
@@ -119,4 +151,15 @@ export class WriteGate {
       for (const id of ids) setAuthor(doc, id, author);
     });
   }
+}
+
+/**
+ * The refused changes as the sender is told of them. A merge refused only because its idea's
+ * deletion was (a locked board, say) is that same change to the person, already listed with the
+ * idea: it is not listed again as a change of its own.
+ */
+function told(refused: readonly Refused[]): RefusedChange[] {
+  const ideas = new Set(refused.flatMap(({ part: { target } }) => (target.kind === 'card' && target.lane === 'idea' ? [target.id] : [])));
+  const changes = refused.filter(({ part: { target } }) => !(target.kind === 'merge' && ideas.has(target.ideaId)));
+  return [...new Set(changes.flatMap((r) => r.changes))];
 }
