@@ -9,7 +9,8 @@ import { Fragment, createContext, useContext, type ReactNode } from 'react';
 import type { BriefSectionId, CommentTarget } from '../../shared/brief/comments.ts';
 import { BRIEF_SECTIONS } from '../../shared/brief/comments.ts';
 import type { BriefDocument, ChallengeBrief, DocBlock, SectorVotes } from '../../shared/brief/index.ts';
-import { exportedLink, isLinkRun, type Inline, type TextRun } from '../../shared/richtext/index.ts';
+import { exportedLink } from '../../shared/richtext/links.ts';
+import { isLinkRun, type Inline, type TextRun } from '../../shared/richtext/readBody.ts';
 import { sectorStyle } from '../lib/sectors.ts';
 
 /** Renders the heading it is given with a comment button beside it, and the comments under it. */

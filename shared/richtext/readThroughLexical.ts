@@ -1,0 +1,199 @@
+/**
+ * Reading card bodies through Lexical itself: a headless editor hydrated from a private copy of
+ * the body (bodyEditor.ts), so a body reads exactly as the client's editors show it.
+ *
+ * - `bodyToMarkdown`: Lexical's Markdown exporter, the inverse of `writeMarkdownToBody`.
+ * - `readBodyThroughLexical`: the typed tree of readBody.ts, read from the editor. Pages read
+ *   bodies with readBody.ts, which reads the Yjs structure directly and needs no Lexical; this is
+ *   the reference its tests hold it to.
+ *
+ * Any peer can write anything into a body, so nothing here throws on content: what Lexical cannot
+ * load falls back to the plain text found in the Yjs structure, and what it loads is sanitised
+ * first (unsafe link URLs, heading tags and list types are peer-controlled node properties).
+ */
+import { $isLinkNode, type LinkNode } from '@lexical/link';
+import { $isListItemNode, $isListNode, type ListNode } from '@lexical/list';
+import { $convertToMarkdownString } from '@lexical/markdown';
+import { $isHeadingNode, $isQuoteNode } from '@lexical/rich-text';
+import {
+  $createParagraphNode,
+  $getRoot,
+  $isDecoratorNode,
+  $isElementNode,
+  $isLineBreakNode,
+  $isTextNode,
+  type ElementNode,
+  type LexicalNode,
+  type TextNode,
+} from 'lexical';
+import type * as Y from 'yjs';
+import { hydrateCopy } from './bodyEditor.ts';
+import { linkTarget } from './links.ts';
+import { RICH_TEXT_TRANSFORMERS } from './nodes.ts';
+import { isLinkRun, plainTextBlocks, scrapeText, type HeadingLevel, type Inline, type RichBlock, type TextRun } from './readBody.ts';
+
+/** The body as Markdown (Lexical's exporter, the inverse of `writeMarkdownToBody`). Never throws. */
+export function bodyToMarkdown(body: Y.XmlText): string {
+  return (
+    readSanitised(body, () => $convertToMarkdownString([...RICH_TEXT_TRANSFORMERS])) ??
+    scrapeText(body).join('\n\n')
+  );
+}
+
+/** The body as typed blocks, read through Lexical. Never throws; an unreadable body reads as its plain text. */
+export function readBodyThroughLexical(body: Y.XmlText): RichBlock[] {
+  return readSanitised(body, $readBlocks) ?? plainTextBlocks(scrapeText(body));
+}
+
+/** Hydrates a copy, sanitises it, then reads; undefined when Lexical could not load the body. */
+function readSanitised<T>(body: Y.XmlText, $read: () => T): T | undefined {
+  try {
+    const session = hydrateCopy(body, $sanitise);
+    if (session.failure()) return undefined;
+    return session.editor.getEditorState().read($read);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Links as links.ts reads them: a link whose URL may not be a link is unwrapped to its text, and
+ * every other gets its URL written out as it will be followed (`//host/x` becomes
+ * `https://host/x`). For a private copy before reading, and for the server's own writes.
+ */
+export function $sanitiseLinks(): void {
+  const links: LinkNode[] = [];
+  const visit = (node: LexicalNode): void => {
+    if ($isLinkNode(node)) links.push(node);
+    if ($isElementNode(node)) node.getChildren().forEach(visit);
+  };
+  visit($getRoot());
+  for (const link of links) {
+    const target = linkTarget(link.getURL());
+    if (target === null) {
+      for (const child of link.getChildren()) link.insertBefore(child);
+      link.remove();
+    } else if (target.href !== link.getURL()) {
+      link.setURL(target.href);
+    }
+  }
+}
+
+/**
+ * Makes the private copy safe and well formed before it is read: links are sanitised as above
+ * (unsafe ones unwrapped to their text), and inline nodes a peer put directly at the root are wrapped in
+ * paragraphs (Lexical's Markdown export would skip them). Other peer-controlled properties are
+ * validated where they are read: a heading tag other than h1-h6 reads as a paragraph, an unknown
+ * list type as bullets.
+ */
+function $sanitise(): void {
+  $sanitiseLinks();
+  let wrapper: ElementNode | null = null;
+  for (const child of $getRoot().getChildren()) {
+    if ($isElementNode(child) && !child.isInline()) {
+      wrapper = null;
+    } else {
+      if (wrapper === null) {
+        wrapper = $createParagraphNode();
+        child.insertBefore(wrapper);
+      }
+      wrapper.append(child);
+    }
+  }
+}
+
+function $readBlocks(): RichBlock[] {
+  return $readBlockChildren($getRoot());
+}
+
+/** Block children of an element; runs of inline children in between become paragraphs. */
+function $readBlockChildren(element: ElementNode): RichBlock[] {
+  const blocks: RichBlock[] = [];
+  let inline: LexicalNode[] = [];
+  const flush = () => {
+    if (inline.length > 0) blocks.push({ type: 'paragraph', children: $readInlines(inline) });
+    inline = [];
+  };
+  for (const child of element.getChildren()) {
+    if ($isElementNode(child) && !child.isInline()) {
+      flush();
+      blocks.push(...$readBlock(child));
+    } else {
+      inline.push(child);
+    }
+  }
+  flush();
+  return blocks;
+}
+
+function $readBlock(node: ElementNode): RichBlock[] {
+  if ($isListNode(node)) return [$readList(node)];
+  if ($isHeadingNode(node)) {
+    const level = /^h([1-6])$/.exec(String(node.getTag()))?.[1];
+    const children = $readInlines(node.getChildren());
+    return [level ? { type: 'heading', level: Number(level) as HeadingLevel, children } : { type: 'paragraph', children }];
+  }
+  if ($isQuoteNode(node)) return [{ type: 'quote', children: $readInlines(node.getChildren()) }];
+  // Paragraphs, and any element Lexical nests where it should not (read through, not dropped).
+  if (node.getChildren().some((c) => $isElementNode(c) && !c.isInline())) return $readBlockChildren(node);
+  return [{ type: 'paragraph', children: $readInlines(node.getChildren()) }];
+}
+
+function $readList(list: ListNode): RichBlock {
+  const listType: unknown = list.getListType();
+  const start = Number(list.getStart());
+  const items: RichBlock[][] = [];
+  for (const child of list.getChildren()) {
+    const blocks = $isElementNode(child) ? $readBlockChildren(child) : [{ type: 'paragraph' as const, children: $readInlines([child]) }];
+    // Lexical nests a list as an item holding only that list, right after the parent item.
+    const nestedOnly = $isListItemNode(child) && blocks.length > 0 && blocks.every((b) => b.type === 'list');
+    const previous = items.at(-1);
+    if (nestedOnly && previous) previous.push(...blocks);
+    else items.push(blocks);
+  }
+  return {
+    type: 'list',
+    ordered: listType === 'number',
+    start: Number.isSafeInteger(start) && start >= 0 ? start : 1,
+    items,
+  };
+}
+
+/** Inline content as runs; adjacent runs with the same formatting are merged. */
+function $readInlines(nodes: LexicalNode[]): Inline[] {
+  const out: Inline[] = [];
+  const pushText = (run: TextRun, into: Inline[]) => {
+    if (run.text === '') return;
+    const last = into.at(-1);
+    if (last && !isLinkRun(last) && sameFormat(last, run)) last.text += run.text;
+    else into.push(run);
+  };
+  const visit = (node: LexicalNode, into: Inline[]): void => {
+    if ($isTextNode(node)) pushText($readTextRun(node), into);
+    else if ($isLineBreakNode(node)) pushText({ text: '\n' }, into);
+    else if ($isLinkNode(node) && into === out) {
+      const children: Inline[] = [];
+      node.getChildren().forEach((c) => visit(c, children));
+      if (children.length > 0) out.push({ type: 'link', url: node.getURL(), children: children as TextRun[] });
+    } else if ($isElementNode(node)) node.getChildren().forEach((c) => visit(c, into));
+    else if ($isDecoratorNode(node)) pushText({ text: node.getTextContent() }, into);
+  };
+  nodes.forEach((node) => visit(node, out));
+  return out;
+}
+
+function $readTextRun(node: TextNode): TextRun {
+  const run: TextRun = { text: String(node.getTextContent()) };
+  if (node.hasFormat('bold')) run.bold = true;
+  if (node.hasFormat('italic')) run.italic = true;
+  if (node.hasFormat('underline')) run.underline = true;
+  if (node.hasFormat('code')) run.code = true;
+  if (node.hasFormat('strikethrough')) run.strikethrough = true;
+  return run;
+}
+
+const FORMATS = ['bold', 'italic', 'underline', 'code', 'strikethrough'] as const;
+
+function sameFormat(a: TextRun, b: TextRun): boolean {
+  return FORMATS.every((f) => Boolean(a[f]) === Boolean(b[f]));
+}
