@@ -10,17 +10,7 @@ import path from 'node:path';
 /** The checkout: paths below are resolved from it, whatever directory the benchmark runs in. */
 export const ROOT = path.resolve(import.meta.dirname, '..');
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-/** Without the background-networking flags Chromium floods the closed network with refused connections. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH } from '../e2e/chromium.ts';
 
 export type Served = { url: string; proc: ChildProcess; dataDir: string };
 

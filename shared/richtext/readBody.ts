@@ -243,24 +243,39 @@ function normalise(root: ElementNode): ElementNode {
 // ---------------------------------------------------------------------------------------------
 // Reading, as the Lexical reader reads its editor
 
-/** Block children of an element; runs of inline children in between become paragraphs. */
-function readBlockChildren(children: BodyNode[]): RichBlock[] {
+/**
+ * Block children in order, each run of inline children between them read as a paragraph: the
+ * walk both readers (this one and readThroughLexical.ts) make, over their own kind of node.
+ */
+export function readBlocksOf<N>(children: readonly N[], isBlockNode: (n: N) => boolean, readBlockNode: (n: N) => RichBlock[], readInlineNodes: (ns: N[]) => Inline[]): RichBlock[] {
   const blocks: RichBlock[] = [];
-  let inline: BodyNode[] = [];
+  let inline: N[] = [];
   const flush = () => {
-    if (inline.length > 0) blocks.push({ type: 'paragraph', children: readInlines(inline) });
+    if (inline.length > 0) blocks.push({ type: 'paragraph', children: readInlineNodes(inline) });
     inline = [];
   };
   for (const child of children) {
-    if (isBlock(child)) {
+    if (isBlockNode(child)) {
       flush();
-      blocks.push(...readBlock(child));
+      blocks.push(...readBlockNode(child));
     } else {
       inline.push(child);
     }
   }
   flush();
   return blocks;
+}
+
+/** Appends a run to inline content, merged into the run before it when the formatting is the same; empty runs are dropped. */
+export function pushRun(into: Inline[], run: TextRun): void {
+  if (run.text === '') return;
+  const last = into.at(-1);
+  if (last && !isLinkRun(last) && sameFormat(last, run)) last.text += run.text;
+  else into.push(run);
+}
+
+function readBlockChildren(children: BodyNode[]): RichBlock[] {
+  return readBlocksOf(children, isBlock, readBlock, readInlines);
 }
 
 function readBlock(node: ElementNode): RichBlock[] {
@@ -278,36 +293,39 @@ function readBlock(node: ElementNode): RichBlock[] {
 
 function readList(list: ElementNode): RichBlock {
   const listType = prop(list.props, '__listType', 'number');
-  const start = Number(prop(list.props, '__start', 1));
+  const start = prop(list.props, '__start', 1);
+  return listBlock(
+    listType,
+    start,
+    list.children.map((child) => ({
+      blocks: child.kind === 'element' ? readBlockChildren(child.children) : [{ type: 'paragraph' as const, children: readInlines([child]) }],
+      listItem: child.kind === 'element' && child.type === 'listitem',
+    })),
+  );
+}
+
+/**
+ * A list from its children as read (both readers): a list item holding only lists is how Lexical
+ * nests a list, and joins the item before it; a start that is not a whole number reads as 1.
+ */
+export function listBlock(listType: unknown, rawStart: unknown, children: ReadonlyArray<{ blocks: RichBlock[]; listItem: boolean }>): RichBlock {
   const items: RichBlock[][] = [];
-  for (const child of list.children) {
-    const blocks = child.kind === 'element' ? readBlockChildren(child.children) : [{ type: 'paragraph' as const, children: readInlines([child]) }];
-    // Lexical nests a list as an item holding only that list, right after the parent item.
-    const nestedOnly = child.kind === 'element' && child.type === 'listitem' && blocks.length > 0 && blocks.every((b) => b.type === 'list');
+  for (const { blocks, listItem } of children) {
+    const nestedOnly = listItem && blocks.length > 0 && blocks.every((b) => b.type === 'list');
     const previous = items.at(-1);
     if (nestedOnly && previous) previous.push(...blocks);
     else items.push(blocks);
   }
-  return {
-    type: 'list',
-    ordered: listType === 'number',
-    start: Number.isSafeInteger(start) && start >= 0 ? start : 1,
-    items,
-  };
+  const start = Number(rawStart);
+  return { type: 'list', ordered: listType === 'number', start: Number.isSafeInteger(start) && start >= 0 ? start : 1, items };
 }
 
 /** Inline content as runs; adjacent runs with the same formatting are merged. */
 function readInlines(nodes: BodyNode[]): Inline[] {
   const out: Inline[] = [];
-  const pushText = (run: TextRun, into: Inline[]) => {
-    if (run.text === '') return;
-    const last = into.at(-1);
-    if (last && !isLinkRun(last) && sameFormat(last, run)) last.text += run.text;
-    else into.push(run);
-  };
   const visit = (node: BodyNode, into: Inline[]): void => {
-    if (node.kind === 'text') pushText(readTextRun(node), into);
-    else if (node.kind === 'linebreak') pushText({ text: '\n' }, into);
+    if (node.kind === 'text') pushRun(into, readTextRun(node));
+    else if (node.kind === 'linebreak') pushRun(into, { text: '\n' });
     else if ((node.type === 'link' || node.type === 'autolink') && into === out) {
       const children: Inline[] = [];
       node.children.forEach((c) => visit(c, children));
@@ -335,7 +353,8 @@ function readTextRun(node: TextNode): TextRun {
 
 const FORMATS = ['bold', 'italic', 'underline', 'code', 'strikethrough'] as const;
 
-function sameFormat(a: TextRun, b: TextRun): boolean {
+/** Whether two runs carry the same formatting (then they read as one run). */
+export function sameFormat(a: TextRun, b: TextRun): boolean {
   return FORMATS.every((f) => Boolean(a[f]) === Boolean(b[f]));
 }
 

@@ -30,7 +30,7 @@ import type * as Y from 'yjs';
 import { hydrateCopy } from './bodyEditor.ts';
 import { linkTarget } from './links.ts';
 import { RICH_TEXT_TRANSFORMERS } from './nodes.ts';
-import { isLinkRun, plainTextBlocks, scrapeText, type HeadingLevel, type Inline, type RichBlock, type TextRun } from './readBody.ts';
+import { listBlock, plainTextBlocks, pushRun, readBlocksOf, scrapeText, type HeadingLevel, type Inline, type RichBlock, type TextRun } from './readBody.ts';
 
 /** The body as Markdown (Lexical's exporter, the inverse of `writeMarkdownToBody`). Never throws. */
 export function bodyToMarkdown(body: Y.XmlText): string {
@@ -106,24 +106,8 @@ function $readBlocks(): RichBlock[] {
   return $readBlockChildren($getRoot());
 }
 
-/** Block children of an element; runs of inline children in between become paragraphs. */
 function $readBlockChildren(element: ElementNode): RichBlock[] {
-  const blocks: RichBlock[] = [];
-  let inline: LexicalNode[] = [];
-  const flush = () => {
-    if (inline.length > 0) blocks.push({ type: 'paragraph', children: $readInlines(inline) });
-    inline = [];
-  };
-  for (const child of element.getChildren()) {
-    if ($isElementNode(child) && !child.isInline()) {
-      flush();
-      blocks.push(...$readBlock(child));
-    } else {
-      inline.push(child);
-    }
-  }
-  flush();
-  return blocks;
+  return readBlocksOf(element.getChildren(), (c) => $isElementNode(c) && !c.isInline(), (c) => $readBlock(c as ElementNode), $readInlines);
 }
 
 function $readBlock(node: ElementNode): RichBlock[] {
@@ -141,42 +125,29 @@ function $readBlock(node: ElementNode): RichBlock[] {
 
 function $readList(list: ListNode): RichBlock {
   const listType: unknown = list.getListType();
-  const start = Number(list.getStart());
-  const items: RichBlock[][] = [];
-  for (const child of list.getChildren()) {
-    const blocks = $isElementNode(child) ? $readBlockChildren(child) : [{ type: 'paragraph' as const, children: $readInlines([child]) }];
-    // Lexical nests a list as an item holding only that list, right after the parent item.
-    const nestedOnly = $isListItemNode(child) && blocks.length > 0 && blocks.every((b) => b.type === 'list');
-    const previous = items.at(-1);
-    if (nestedOnly && previous) previous.push(...blocks);
-    else items.push(blocks);
-  }
-  return {
-    type: 'list',
-    ordered: listType === 'number',
-    start: Number.isSafeInteger(start) && start >= 0 ? start : 1,
-    items,
-  };
+  const start: unknown = list.getStart();
+  return listBlock(
+    listType,
+    start,
+    list.getChildren().map((child) => ({
+      blocks: $isElementNode(child) ? $readBlockChildren(child) : [{ type: 'paragraph' as const, children: $readInlines([child]) }],
+      listItem: $isListItemNode(child),
+    })),
+  );
 }
 
 /** Inline content as runs; adjacent runs with the same formatting are merged. */
 function $readInlines(nodes: LexicalNode[]): Inline[] {
   const out: Inline[] = [];
-  const pushText = (run: TextRun, into: Inline[]) => {
-    if (run.text === '') return;
-    const last = into.at(-1);
-    if (last && !isLinkRun(last) && sameFormat(last, run)) last.text += run.text;
-    else into.push(run);
-  };
   const visit = (node: LexicalNode, into: Inline[]): void => {
-    if ($isTextNode(node)) pushText($readTextRun(node), into);
-    else if ($isLineBreakNode(node)) pushText({ text: '\n' }, into);
+    if ($isTextNode(node)) pushRun(into, $readTextRun(node));
+    else if ($isLineBreakNode(node)) pushRun(into, { text: '\n' });
     else if ($isLinkNode(node) && into === out) {
       const children: Inline[] = [];
       node.getChildren().forEach((c) => visit(c, children));
       if (children.length > 0) out.push({ type: 'link', url: node.getURL(), children: children as TextRun[] });
     } else if ($isElementNode(node)) node.getChildren().forEach((c) => visit(c, into));
-    else if ($isDecoratorNode(node)) pushText({ text: node.getTextContent() }, into);
+    else if ($isDecoratorNode(node)) pushRun(into, { text: node.getTextContent() });
   };
   nodes.forEach((node) => visit(node, out));
   return out;
@@ -190,10 +161,4 @@ function $readTextRun(node: TextNode): TextRun {
   if (node.hasFormat('code')) run.code = true;
   if (node.hasFormat('strikethrough')) run.strikethrough = true;
   return run;
-}
-
-const FORMATS = ['bold', 'italic', 'underline', 'code', 'strikethrough'] as const;
-
-function sameFormat(a: TextRun, b: TextRun): boolean {
-  return FORMATS.every((f) => Boolean(a[f]) === Boolean(b[f]));
 }
