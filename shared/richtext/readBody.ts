@@ -247,7 +247,12 @@ function normalise(root: ElementNode): ElementNode {
  * Block children in order, each run of inline children between them read as a paragraph: the
  * walk both readers (this one and readThroughLexical.ts) make, over their own kind of node.
  */
-export function readBlocksOf<N>(children: readonly N[], isBlockNode: (n: N) => boolean, readBlockNode: (n: N) => RichBlock[], readInlineNodes: (ns: N[]) => Inline[]): RichBlock[] {
+export function readBlocksOf<N, B extends N>(
+  children: readonly N[],
+  isBlockNode: (n: N) => n is B,
+  readBlockNode: (n: B) => RichBlock[],
+  readInlineNodes: (ns: N[]) => Inline[],
+): RichBlock[] {
   const blocks: RichBlock[] = [];
   let inline: N[] = [];
   const flush = () => {

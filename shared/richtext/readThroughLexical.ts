@@ -107,7 +107,7 @@ function $readBlocks(): RichBlock[] {
 }
 
 function $readBlockChildren(element: ElementNode): RichBlock[] {
-  return readBlocksOf(element.getChildren(), (c) => $isElementNode(c) && !c.isInline(), (c) => $readBlock(c as ElementNode), $readInlines);
+  return readBlocksOf(element.getChildren(), (c): c is ElementNode => $isElementNode(c) && !c.isInline(), $readBlock, $readInlines);
 }
 
 function $readBlock(node: ElementNode): RichBlock[] {
