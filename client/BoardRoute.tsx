@@ -5,7 +5,7 @@
  */
 import { useBoardInfo } from './lib/useBoardInfo.ts';
 import { LinkProblemPage, OpeningPage } from './lib/LinkPages.tsx';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { wsBase } from './lib/api.ts';
 import { BOARD_FULL_MESSAGE, CloseCode } from '../shared/protocol.ts';
 import { loadIdentity, saveBoardInfo, saveIdentity, type BoardInfo, type Identity } from './lib/storage.ts';
@@ -14,7 +14,8 @@ import { BoardConnection } from './sync/boardConnection.ts';
 import { createActions } from './sync/actions.ts';
 import { useBoard, useConnectionState, usePeers, useSyncStatus } from './sync/hooks.ts';
 import type { PresenceUser } from './sync/presence.ts';
-import { CardEditor, requestBodyFocus } from './editor/CardEditor.tsx';
+import { requestBodyFocus } from './editor/bodyFocus.ts';
+import { LazyCardEditor, preloadCardEditor } from './editor/LazyCardEditor.tsx';
 import { StaticBody } from './editor/StaticBody.tsx';
 import { CardTitleInput } from './editor/CardTitleInput.tsx';
 import { BoardServicesContext, type BoardServices } from './board/services.ts';
@@ -30,15 +31,26 @@ import { channelOf } from './sync/channel.ts';
 import { FacilitationContext } from './facilitation/context.ts';
 import { useFacilitationLayer } from './facilitation/layer.tsx';
 import { Banners, SessionStatus } from './facilitation/SessionHeader.tsx';
-import { FacilitatorBar } from './facilitation/FacilitatorBar.tsx';
+import { LoadBoundary } from './lib/LoadBoundary.tsx';
+import { useSettled } from './lib/useSettled.ts';
 import { ResultsStrip } from './facilitation/ResultsStrip.tsx';
 import { ShutOutPage } from './facilitation/ShutOutPage.tsx';
 import { NotSentButton, NotSentPanel, useNotSent } from './board/NotSent.tsx';
 import { describeEntry, NotSentStore, reapplyEntry, type NotSentEntry } from './sync/notSent.ts';
-import { metaRefusal, addMode } from '../shared/facilitation/index.ts';
+import { metaRefusal, addMode, runsSession } from '../shared/facilitation/index.ts';
 import { findCard } from '../shared/schema.ts';
 
 const VIEWER_NOTE = 'You are viewing this board live. Only contributors and facilitators can change it.';
+/** The longest the board waits for the session's rules before it shows without them. */
+const FIRST_SHOW_WAIT_MS = 3_000;
+
+// only facilitators and co-facilitators see the bar (and its dialogs): nobody else fetches it
+const FacilitatorBar = lazy(() => import('./facilitation/FacilitatorBar.tsx').then((m) => ({ default: m.FacilitatorBar })));
+
+function preloadEditor(): void {
+  // a failure shows when a card opens, which tries again
+  preloadCardEditor().catch(() => {});
+}
 
 export function BoardRoute({ boardId, token }: { boardId: string; token: string }) {
   const { info, setInfo, problem } = useBoardInfo(boardId, token, 'board');
@@ -206,7 +218,15 @@ function BoardScreen({
       focusBody: requestBodyFocus,
       renderBody: (cardId) => <StaticBody doc={conn.doc} cardId={cardId} />,
       renderEditor: (p) => (
-        <CardEditor conn={conn} user={user} cardId={p.cardId} label={p.label} autoFocus={p.autoFocus} onEscape={p.onEscape} />
+        <LazyCardEditor
+          conn={conn}
+          user={user}
+          cardId={p.cardId}
+          label={p.label}
+          autoFocus={p.autoFocus}
+          onEscape={p.onEscape}
+          loadingBody={<StaticBody doc={conn.doc} cardId={p.cardId} />}
+        />
       ),
       renderTitleInput: (p) => <CardTitleInput conn={conn} write={(title, caret) => actions.setTitle(p.cardId, title, caret)} {...p} />,
     };
@@ -255,10 +275,9 @@ function BoardScreen({
   );
   const reapplyNotSent = useCallback(
     async (entry: NotSentEntry) => {
-      const { writeMarkdownToBody } = await import('../shared/richtext/writeMarkdownToBody.ts');
       const author = { participantId: identity.participantId, name: identity.name, organisation: identity.organisation, sector: identity.sector };
       conn.stopCapturing();
-      await reapplyEntry(conn.doc, entry, author, conn.origin, writeMarkdownToBody);
+      await reapplyEntry(conn.doc, entry, author, conn.origin);
       conn.stopCapturing();
       await notSent.remove(entry.id);
       announce(`Applied again: ${describeEntry(entry, board)}.`);
@@ -270,20 +289,36 @@ function BoardScreen({
   const title = (ready && board.meta.title !== 'Untitled board' ? board.meta.title : '') || info.title;
   const challenge = (ready && board.meta.challenge) || info.challenge;
 
+  // The screen appears whole, once the board and the session's rules are both here (or the
+  // server has said no, or there is no server): they arrive moments apart, and drawing each as
+  // it came made the header grow and the lanes jump down.
+  const sessionKnown = fac.value.store.getSnapshot().session !== null;
+  const settled = useSettled((ready && sessionKnown) || boardFull || stopped !== null || status === 'offline', FIRST_SHOW_WAIT_MS);
+
   if (fac.shutOut) return <ShutOutPage shutOut={fac.shutOut} />;
 
+  const root = {
+    className: 'board',
+    'data-sync-status': status,
+    'data-ready': ready && settled,
+    'data-role': role,
+    'data-readonly': readOnly,
+    'data-standing': fac.standing,
+    'data-session': sessionKnown ? 'joined' : 'waiting',
+  };
+  if (!settled) {
+    return (
+      <div {...root}>
+        <p className="loading" aria-busy="true">
+          Loading the board…
+        </p>
+      </div>
+    );
+  }
   return (
     <BoardServicesContext.Provider value={services}>
      <FacilitationContext.Provider value={fac.value}>
-      <div
-        className="board"
-        data-sync-status={status}
-        data-ready={ready}
-        data-role={role}
-        data-readonly={readOnly}
-        data-standing={fac.standing}
-        data-session={fac.value.store.getSnapshot().session ? 'joined' : 'waiting'}
-      >
+      <div {...root}>
         <a className="skip-link" href="#lanes">
           Skip to the lanes
         </a>
@@ -309,7 +344,14 @@ function BoardScreen({
           }
         />
         <Banners />
-        <main id="lanes" className="board__main" tabIndex={-1} aria-label="Board lanes">
+        <main
+          id="lanes"
+          className="board__main"
+          tabIndex={-1}
+          aria-label="Board lanes"
+          // the first touch, click or key on the lanes fetches the editor, usually before a card opens
+          {...(cardsReadOnly ? {} : { onPointerDownCapture: preloadEditor, onKeyDownCapture: preloadEditor, onFocusCapture: preloadEditor })}
+        >
           <ResultsStrip />
           {ready ? (
             <BoardCommentsContext.Provider value={boardComments}>
@@ -334,7 +376,19 @@ function BoardScreen({
           onClose={() => setCommentsAt(null)}
           onShowCard={showCard}
         />
-        <FacilitatorBar />
+        {runsSession(fac.standing) && (
+          <LoadBoundary
+            failed={
+              <p className="field__error" role="alert">
+                The facilitator tools could not be loaded. Check your connection, then reload the page.
+              </p>
+            }
+          >
+            <Suspense fallback={null}>
+              <FacilitatorBar />
+            </Suspense>
+          </LoadBoundary>
+        )}
         {notSentOpen && (
           <NotSentPanel
             entries={notSentEntries}

@@ -20,33 +20,14 @@
  * is judged part by part before it is stored (server/facilitation/writes/).
  */
 import * as Y from 'yjs';
+import { CARD_KINDS, type CardKind } from './domain.ts';
 
 /** Bump when the layout changes incompatibly; `readBoard` reports it so clients can refuse. */
 export const SCHEMA_VERSION = 1;
 
-export const SECTORS = [
-  'public sector',
-  'private sector',
-  'academia',
-  'voluntary and community',
-  'citizen',
-] as const;
-export type Sector = (typeof SECTORS)[number];
-
-export const TEMPLATES = ['open', 'design-sprint', 'hackathon', 'lightning-decision-jam'] as const;
-export type Template = (typeof TEMPLATES)[number];
-
-export const CARD_KINDS = ['problem', 'idea', 'note'] as const;
-export type CardKind = (typeof CARD_KINDS)[number];
-
-/** The role a board link gives (a person's standing may be higher: see shared/facilitation). */
-export const ROLES = ['facilitator', 'contributor', 'viewer'] as const;
-export type Role = (typeof ROLES)[number];
-
-/** Whether a role's document updates are applied and stored. */
-export function canWrite(role: Role): boolean {
-  return role !== 'viewer';
-}
+// The board's vocabulary, which pages without a board (the landing page) use too; it lives in a
+// module with no Yjs so that they do not load Yjs for it.
+export { CARD_KINDS, LIMITS, ROLES, SECTORS, TEMPLATES, canWrite, type CardKind, type Role, type Sector, type Template } from './domain.ts';
 
 /** Top-level shared types of the document. */
 export const ROOT = {
@@ -126,19 +107,6 @@ export const ACTION = {
 
 export const ACTION_STATUSES = ['open', 'in-progress', 'done'] as const;
 export type ActionStatus = (typeof ACTION_STATUSES)[number];
-
-export const LIMITS = {
-  title: 300,
-  metaTitle: 200,
-  challenge: 2000,
-  sponsor: 200,
-  name: 80,
-  organisation: 120,
-  summary: 5000,
-  actionTitle: 300,
-  /** actions a board keeps: more are not read */
-  actions: 200,
-} as const;
 
 /**
  * The attributes Lexical 0.52 gives the XmlText of an empty paragraph, so that bodies written

@@ -11,7 +11,8 @@ import type { BriefSectionId, CommentTarget } from '../../shared/brief/comments.
 import { BRIEF_SECTIONS } from '../../shared/brief/comments.ts';
 import type { BriefDocument, ChallengeBrief, DocBlock, SectorVotes } from '../../shared/brief/index.ts';
 import { cardIdOfHash, type BodyFold } from '../../shared/brief/layout.ts';
-import { exportedLink, isLinkRun, type Inline, type TextRun } from '../../shared/richtext/index.ts';
+import { exportedLink } from '../../shared/richtext/links.ts';
+import { isLinkRun, type Inline, type TextRun } from '../../shared/richtext/readBody.ts';
 import { sectorStyle } from '../lib/sectors.ts';
 
 /** Renders the heading it is given with a comment button beside it, and the comments under it. */

@@ -16,6 +16,7 @@ import { BRIEF_FORMATS, type BriefFormat } from '../../shared/brief/formats.ts';
 import { LIMITS, type Role } from '../../shared/schema.ts';
 import { wsBase } from '../lib/api.ts';
 import { loadIdentity, type BoardInfo } from '../lib/storage.ts';
+import { useSettled } from '../lib/useSettled.ts';
 import { BoardConnection } from '../sync/boardConnection.ts';
 import { channelOf } from '../sync/channel.ts';
 import { useBoard, useConnectionState, useSyncStatus } from '../sync/hooks.ts';
@@ -61,6 +62,9 @@ const FORMAT_HINT: Record<BriefFormat, string> = {
   json: 'data, for other tools',
 };
 const FORMAT_ORDER: BriefFormat[] = ['pdf', 'docx', 'md', 'html', 'json'];
+
+/** The longest the brief waits for the vote results and comments before it shows without them. */
+const FIRST_SHOW_WAIT_MS = 3_000;
 
 const UPDATED = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 
@@ -109,8 +113,20 @@ function BriefScreen({ info }: { info: BoardInfo }) {
     [stores, announce],
   );
 
+  // The brief is laid out once, whole: the board, its vote results and the comments arrive
+  // moments apart, and each rebuilt the brief and pushed everything below it down the page.
+  const [answered, setAnswered] = useState(false);
+  useEffect(() => {
+    let live = true;
+    void Promise.all([stores.votes.firstRead, stores.comments.firstRead]).then(() => live && setAnswered(true));
+    return () => {
+      live = false;
+    };
+  }, [stores]);
+  const settled = useSettled(ready && answered, FIRST_SHOW_WAIT_MS);
+
   const exportedBy = useMemo(() => ({ name: identity?.name ?? '', role }), [identity, role]);
-  const live = useLiveBrief(conn.doc, ready, { boardId, rounds, exportedBy, showNames: true });
+  const live = useLiveBrief(conn.doc, ready && settled, { boardId, rounds, exportedBy, showNames: true });
 
   // saved versions: the list, and the one shown (kept in the URL so a reload shows it again)
   const [versions, setVersions] = useState<VersionInfo[] | null>(null);
@@ -240,7 +256,7 @@ function BriefScreen({ info }: { info: BoardInfo }) {
       </div>
       <main id="brief" className="brief-main" tabIndex={-1}>
         {version && <VersionNotice boardId={boardId} token={token} version={version} onLive={() => setVersionId(null)} />}
-        {role === 'facilitator' && !versionId && ready && (
+        {role === 'facilitator' && !versionId && ready && settled && (
           <BriefTextEditor
             board={board}
             onChange={(field, value) => updateBriefText(conn.doc, field, value, conn.origin)}

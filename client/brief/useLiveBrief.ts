@@ -1,13 +1,14 @@
 /**
  * The brief of a Y.Doc, rebuilt as the document changes: `buildBrief` then `layoutBrief`, the same
- * two steps every export takes. Building reads every card body through Lexical, so it is not done
- * per keystroke: after a change the brief is rebuilt once the board has been quiet for a moment,
- * and at least every `maxWait` while people keep typing (both stretched on a board so big that a
- * build is slow).
+ * two steps every export takes. Building reads every card body, so it is not done per keystroke:
+ * after a change the brief is rebuilt once the board has been quiet for a moment, and at least
+ * every `maxWait` while people keep typing (both stretched on a board so big that a build is slow).
  */
-import { useEffect, useRef, useState } from 'react';
+import { startTransition, useEffect, useRef, useState } from 'react';
 import type * as Y from 'yjs';
-import { buildBrief, layoutBrief, type BriefDocument, type ChallengeBrief, type ExportRole } from '../../shared/brief/index.ts';
+// from their own modules, not the index: it also holds the export renderers, which the page never runs
+import { buildBrief, type ChallengeBrief, type ExportRole } from '../../shared/brief/brief.ts';
+import { layoutBrief, type BriefDocument } from '../../shared/brief/layout.ts';
 import type { VoteRoundResult } from '../../shared/votes.ts';
 
 export type BuiltBrief = { brief: ChallengeBrief; layout: BriefDocument; builtAt: number };
@@ -57,7 +58,9 @@ export function useLiveBrief(doc: Y.Doc | null, ready: boolean, input: BriefInpu
       if (destroyed) return;
       const started = performance.now();
       try {
-        setBuilt(buildBriefFrom(doc, inputRef.current));
+        const next = buildBriefFrom(doc, inputRef.current);
+        // the whole document re-renders: in slices, so that typing and scrolling stay smooth
+        startTransition(() => setBuilt(next));
       } catch (error) {
         // a board any peer can write to must not take the page down; the last good brief stays
         console.error('could not build the brief', error);

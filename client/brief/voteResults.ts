@@ -13,6 +13,9 @@ export class VoteResultsStore {
   private readonly listeners = new Set<() => void>();
   private readonly disposers: Array<() => void> = [];
   private lastVote = '';
+  private answerFirstRead: () => void = () => {};
+  /** Settles when the first full read has been answered, or has failed: a page waits for it before it lays out the results. */
+  readonly firstRead = new Promise<void>((resolve) => (this.answerFirstRead = resolve));
 
   constructor(
     private readonly fetchAll: () => Promise<VoteRoundResult[]>,
@@ -38,6 +41,8 @@ export class VoteResultsStore {
       this.set(await this.fetchAll());
     } catch {
       // offline: the pushed results (or none) stand until the next sync
+    } finally {
+      this.answerFirstRead();
     }
   }
 

@@ -16,6 +16,9 @@ export class CommentsStore {
   private readonly disposers: Array<() => void> = [];
   /** false until the first list arrived: comments already there are not "new" */
   private loaded = false;
+  private answerFirstRead: () => void = () => {};
+  /** Settles when the first full list has been answered, or has failed: a page waits for it before it lays out the comments. */
+  readonly firstRead = new Promise<void>((resolve) => (this.answerFirstRead = resolve));
 
   constructor(
     private readonly fetchAll: CommentsFetcher,
@@ -37,6 +40,8 @@ export class CommentsStore {
       this.merge(all, !first);
     } catch {
       // offline or refused: keep what we have; the next sync asks again
+    } finally {
+      this.answerFirstRead();
     }
   }
 

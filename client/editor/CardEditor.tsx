@@ -2,7 +2,8 @@
  * The rich-text editor of one open card: Lexical bound to that card's nested Y.XmlText through
  * CollaborationPlugin's getXmlText, on the board's one connection (see cardProvider.ts).
  *
- * Mounted only on the card being edited; every other card renders statically (StaticBody).
+ * Mounted only on the card being edited; every other card renders statically (StaticBody). Its
+ * code, with Lexical, is loaded only when a card opens (LazyCardEditor.tsx).
  */
 import { useCallback, useEffect, useMemo, useRef } from 'react';
 import { LexicalCollaboration } from '@lexical/react/LexicalCollaborationContext';
@@ -33,7 +34,9 @@ import { isSafeUrl } from '../../shared/richtext/links.ts';
 import type { BoardConnection } from '../sync/boardConnection.ts';
 import type { PresenceUser } from '../sync/presence.ts';
 import { createCardProvider } from './cardProvider.ts';
-import { clearCollabCaches, hydrateFromYjs } from '../../shared/richtext/yjsTree.ts';
+import { hydrateFromYjs } from '../../shared/richtext/bodyEditor.ts';
+import { clearCollabCaches } from '../../shared/richtext/yjsTree.ts';
+import { bodyEmptied, bodyFilled, registerBodyFocus } from './bodyFocus.ts';
 import { Toolbar } from './Toolbar.tsx';
 import { editorTheme } from './theme.ts';
 import type { BoardOrigin } from '../../shared/origins.ts';
@@ -51,17 +54,6 @@ function bindingOf(editor: object): Binding | undefined {
     if (origin && typeof origin === 'object' && 'collabNodeMap' in origin && 'root' in origin) return origin as Binding;
   }
   return undefined;
-}
-
-const focusers = new Map<string, () => void>();
-const hydrated = new Set<string>();
-const pendingFocus = new Set<string>();
-
-/** Focuses the open editor of `cardId` with the caret at the end, now or as soon as it is filled. */
-export function requestBodyFocus(cardId: string): void {
-  const focus = focusers.get(cardId);
-  if (focus && hydrated.has(cardId)) focus();
-  else pendingFocus.add(cardId);
 }
 
 export type CardEditorProps = {
@@ -117,8 +109,7 @@ function CardEditorInner({ conn, cardId, user, label, autoFocus, onEscape }: Car
         hydrateFromYjs(binding);
         untrack.current?.();
         untrack.current = conn.trackOrigin(binding);
-        hydrated.add(cardId);
-        if (autoFocusRef.current || pendingFocus.delete(cardId)) editor.focus(undefined, { defaultSelection: 'rootEnd' });
+        if (bodyFilled(cardId) || autoFocusRef.current) editor.focus(undefined, { defaultSelection: 'rootEnd' });
       });
       return provider;
     },
@@ -140,7 +131,7 @@ function CardEditorInner({ conn, cardId, user, label, autoFocus, onEscape }: Car
   useEffect(
     () => () => {
       untrack.current?.();
-      hydrated.delete(cardId);
+      bodyEmptied(cardId);
     },
     [cardId],
   );
@@ -193,13 +184,8 @@ function CardEditorInner({ conn, cardId, user, label, autoFocus, onEscape }: Car
   }, [editor, conn, cardId, user.participantId]);
 
   // "Go to the body" (Enter in the title field): caret at the end of the text, once the editor is
-  // filled. A request made before that is kept until hydration (see requestBodyFocus).
-  useEffect(() => {
-    focusers.set(cardId, () => editor.focus(undefined, { defaultSelection: 'rootEnd' }));
-    return () => {
-      focusers.delete(cardId);
-    };
-  }, [editor, cardId]);
+  // filled. A request made before that is kept until hydration (bodyFocus.ts).
+  useEffect(() => registerBodyFocus(cardId, () => editor.focus(undefined, { defaultSelection: 'rootEnd' })), [editor, cardId]);
 
   useEffect(() => {
     conn.setEditing(cardId);

@@ -122,9 +122,13 @@ export function useFacilitationLayer(options: LayerOptions) {
   const storing = useRef<Promise<void>[]>([]);
   const keep = useCallback(
     (changes: readonly RefusedChange[]) => {
-      const fresh = captureNotSent(conn.doc, boardId, changes, Date.now()).filter((e) => !captured.current.has(e.id));
-      for (const e of fresh) captured.current.set(e.id, e);
-      storing.current.push(notSent.add(fresh));
+      storing.current.push(
+        captureNotSent(conn.doc, boardId, changes, Date.now()).then((entries) => {
+          const fresh = entries.filter((e) => !captured.current.has(e.id));
+          for (const e of fresh) captured.current.set(e.id, e);
+          return notSent.add(fresh);
+        }),
+      );
     },
     [conn, boardId, notSent],
   );

@@ -1,6 +1,6 @@
 /** `/`: what Crossboard is, "Start a board", the three links once created, and recent boards. */
 import { useEffect, useId, useRef, useState } from 'react';
-import { TEMPLATES, type Role } from '../../shared/schema.ts';
+import { TEMPLATES, type Role } from '../../shared/domain.ts';
 import { ApiError, createBoard } from '../lib/api.ts';
 import type { CreateBoardResponse } from '../../shared/api.ts';
 import { loadRecentBoards, saveBoardInfo, type BoardInfo } from '../lib/storage.ts';

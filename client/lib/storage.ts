@@ -4,8 +4,8 @@
  * board reloaded with no network still knows what it is. Everything read back is validated:
  * localStorage is shared with whatever else ran on this origin.
  */
-import { SECTORS, type Sector, type Role } from '../../shared/schema.ts';
-import { newId } from '../../shared/board/index.ts';
+import { SECTORS, type Sector, type Role } from '../../shared/domain.ts';
+import { newId } from '../../shared/ids.ts';
 import type { SessionMessage } from '../../shared/protocol.ts';
 import type { Standing } from '../../shared/facilitation/index.ts';
 

@@ -59,6 +59,9 @@ export type ConnectionOptions = {
   persist?: boolean;
 };
 
+/** How long a first visit waits for the server's copy before it shows the (empty) board anyway. */
+const FIRST_VISIT_WAIT_MS = 5_000;
+
 type Listener = () => void;
 type ControlListener = (message: ControlMessage) => void;
 
@@ -88,7 +91,19 @@ export class BoardConnection {
     const doc = this.doc;
 
     this.persistence = options.persist === false ? null : new IndexeddbPersistence(`crossboard:${options.boardId}`, doc);
-    this.persistence?.once('synced', () => this.markReady());
+    this.persistence?.once('synced', () => {
+      // A copy kept on this device opens at once, online or not. An empty one is a first visit:
+      // the page waits for the server's copy (drawing an empty board, then all of it moments
+      // later, makes the page jump), unless there is no server to wait for.
+      if (doc.store.clients.size > 0 || !navigator.onLine) return this.markReady();
+      const timer = setTimeout(() => this.markReady(), FIRST_VISIT_WAIT_MS);
+      const onOffline = () => this.markReady();
+      window.addEventListener('offline', onOffline);
+      this.disposers.push(() => {
+        clearTimeout(timer);
+        window.removeEventListener('offline', onOffline);
+      });
+    });
 
     // Reconnects with full jitter, and after the server's "come back later" closes (1012, 4408,
     // 4429) too, but not after closes a retry cannot fix (see ./reconnect.ts).

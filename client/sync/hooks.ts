@@ -22,24 +22,32 @@ function insideBody(type: Y.AbstractType<unknown>): boolean {
  * snapshot reads, and re-reads lazily, once, when React next asks. Typing in a card body changes
  * only that body, so it costs no readBoard and no board render (StaticBody and the open editor
  * follow their own body).
+ *
+ * It watches the document from its creation, not from React's subscribe: React reads the
+ * snapshot when it renders and subscribes only after it commits, and a change in between (the
+ * device's copy arriving from IndexedDB while a lazily loaded screen mounts) would otherwise never
+ * mark it dirty, leaving the board empty on screen with the cards in the document.
  */
 export function createBoardStore(doc: Y.Doc) {
   let snapshot: BoardSnapshot | null = null;
   let dirty = true;
+  const listeners = new Set<() => void>();
+  doc.on('afterTransaction', (tr: Y.Transaction) => {
+    if (tr.changed.size === 0) return;
+    for (const type of tr.changed.keys()) {
+      if (!insideBody(type as Y.AbstractType<unknown>)) {
+        dirty = true;
+        for (const l of listeners) l();
+        return;
+      }
+    }
+  });
   return {
     subscribe(listener: () => void) {
-      const onTransaction = (tr: Y.Transaction) => {
-        if (tr.changed.size === 0) return;
-        for (const type of tr.changed.keys()) {
-          if (!insideBody(type as Y.AbstractType<unknown>)) {
-            dirty = true;
-            listener();
-            return;
-          }
-        }
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
       };
-      doc.on('afterTransaction', onTransaction);
-      return () => doc.off('afterTransaction', onTransaction);
     },
     getSnapshot(): BoardSnapshot {
       if (dirty || snapshot === null) {

@@ -26,7 +26,8 @@ import {
   type BoardSnapshot,
 } from '../../shared/board/index.ts';
 import type { RefusedChange, RefusedChangeCode, RefusedTarget } from '../../shared/protocol.ts';
-import { bodyToMarkdown } from '../../shared/richtext/readBody.ts';
+import { bodyToPlainText } from '../../shared/richtext/readBody.ts';
+import { copyXmlText } from '../../shared/richtext/yjsTree.ts';
 import { cardBody, findCard, META, type CardKind } from '../../shared/schema.ts';
 import type { BoardOrigin } from '../../shared/origins.ts';
 
@@ -63,11 +64,18 @@ function entryId(boardId: string, target: RefusedTarget): string {
   }
 }
 
-/** What this page's copy of the board says of each refused part, read now. */
-export function captureNotSent(doc: Y.Doc, boardId: string, changes: readonly RefusedChange[], now: number): NotSentEntry[] {
+/**
+ * What this page's copy of the board says of each refused part, read now: titles and meta text
+ * at once, each card body as a copy taken at once and turned into Markdown when the Markdown
+ * code has loaded (Lexical, which a page does not load until it needs it).
+ */
+export async function captureNotSent(doc: Y.Doc, boardId: string, changes: readonly RefusedChange[], now: number): Promise<NotSentEntry[]> {
   const board = readBoard(doc);
   const meta = readMeta(doc);
   const out = new Map<string, NotSentEntry>();
+  const bodies = new Map<string, Y.XmlText>();
+  // the copies live in a document of their own, so nothing done to the board reaches them
+  const scratch = new Y.Doc();
   for (const change of changes) {
     const base = {
       id: entryId(boardId, change.target),
@@ -88,7 +96,13 @@ export function captureNotSent(doc: Y.Doc, boardId: string, changes: readonly Re
       const found = findCard(doc, t.id);
       const body = found ? cardBody(found.record) : undefined;
       base.title = card?.title ?? '';
-      base.body = body ? bodyToMarkdown(body) : '';
+      if (body) {
+        const copy = copyXmlText(body);
+        scratch.getArray<Y.XmlText>('bodies').push([copy]);
+        bodies.set(base.id, copy);
+      } else {
+        bodies.delete(base.id);
+      }
       base.group = card && 'problemId' in card ? card.problemId : card && 'ideaId' in card ? card.ideaId : null;
     } else if (t.kind === 'theme') {
       base.title = board.themes.find((x) => x.id === t.id)?.title ?? '';
@@ -97,7 +111,22 @@ export function captureNotSent(doc: Y.Doc, boardId: string, changes: readonly Re
     }
     out.set(base.id, base);
   }
+  if (bodies.size > 0) {
+    // should the code not load (offline, before the service worker kept it), keep the words at least
+    const toMarkdown = await loadBodyMarkdown().then((m) => m.bodyToMarkdown, () => bodyToPlainText);
+    for (const [id, copy] of bodies) out.get(id)!.body = toMarkdown(copy);
+  }
+  scratch.destroy();
   return [...out.values()];
+}
+
+/** Card bodies as Markdown, both ways: Lexical's converters, loaded the first time they are needed. */
+async function loadBodyMarkdown() {
+  const [{ bodyToMarkdown }, { writeMarkdownToBody }] = await Promise.all([
+    import('../../shared/richtext/readThroughLexical.ts'),
+    import('../../shared/richtext/writeMarkdownToBody.ts'),
+  ]);
+  return { bodyToMarkdown, writeMarkdownToBody };
 }
 
 /** The meta fields a person writes, by their key in the document. */
@@ -161,15 +190,8 @@ export function canReapply(entry: NotSentEntry): boolean {
 /**
  * Makes the change again on `doc` as this person: a card is added back (or its title and body set
  * to what was refused, if it is still on the board), a deletion made again, a meta field set.
- * `writeBody` writes Markdown into a card body (Lexical, loaded when needed).
  */
-export async function reapplyEntry(
-  doc: Y.Doc,
-  entry: NotSentEntry,
-  author: Author,
-  origin: BoardOrigin,
-  writeBody: (doc: Y.Doc, body: Y.XmlText, markdown: string, origin: BoardOrigin) => void,
-): Promise<void> {
+export async function reapplyEntry(doc: Y.Doc, entry: NotSentEntry, author: Author, origin: BoardOrigin): Promise<void> {
   const t = entry.target;
   if (t.kind === 'meta') {
     if (t.field === META.summary || t.field === META.nextSteps) {
@@ -185,6 +207,8 @@ export async function reapplyEntry(
     return;
   }
   if (t.kind !== 'card') return;
+  // the Markdown code first: everything below reads and writes the board in one go
+  const markdown = entry.change !== 'remove' && entry.body.trim() ? await loadBodyMarkdown() : null;
   const existing = findCard(doc, t.id);
   if (entry.change === 'remove') {
     if (existing) deleteCard(doc, t.id, origin);
@@ -201,7 +225,7 @@ export async function reapplyEntry(
   }
   const record = findCard(doc, id)?.record;
   const body = record ? cardBody(record) : undefined;
-  if (body && entry.body.trim() && bodyToMarkdown(body).trim() !== entry.body.trim()) writeBody(doc, body, entry.body, origin);
+  if (body && markdown && markdown.bodyToMarkdown(body).trim() !== entry.body.trim()) markdown.writeMarkdownToBody(doc, body, entry.body, origin);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -29,20 +29,14 @@ import {
 import { isOrderKey, keyAfter, keyBetween } from '../order.ts';
 import { textEdit } from '../textEdit.ts';
 import { SERVER_ORIGIN, type BoardOrigin } from '../origins.ts';
+import { newId } from '../ids.ts';
 import { byOrder, readAuthor, readCoAuthors, records, str } from './read.ts';
 import type { Author, BoardMeta } from './types.ts';
 
+export { newId };
+
 export class BoardWriteError extends Error {
   override name = 'BoardWriteError';
-}
-
-/** 96 random bits, URL-safe. Uses getRandomValues, which (unlike randomUUID) works on plain http. */
-export function newId(): string {
-  const bytes = new Uint8Array(12);
-  globalThis.crypto.getRandomValues(bytes);
-  let s = '';
-  for (const b of bytes) s += String.fromCharCode(b);
-  return btoa(s).replace(/\+/g, '-').replace(/\//g, '_');
 }
 
 function cleanTitle(title: string): string {

@@ -4,7 +4,10 @@
  *
  * Lexical internals relied on (pinned to 0.52.0; the tests beside this file guard them):
  * - `createYjsBinding({ getXmlText })` binds to a nested XmlText without a provider;
- * - hydration (yjsTree.ts `hydrateFromYjs`) is what `syncYjsChangesToLexical` does per event;
+ * - hydration (`hydrateFromYjs` below) is what `syncYjsChangesToLexical` does per event.
+ *   CollaborationPlugin fills an editor only from Yjs *events*, so an editor bound to a body that
+ *   already has content stays empty (and typing would add a second paragraph) until
+ *   `hydrateFromYjs` applies the body's current delta through the binding's root;
  * - the binding caches its collab node on every Yjs type it touches (yjsTree.ts). A live editor in
  *   the same process may be bound to the same body, so a writer here saves those caches first and
  *   puts them back (removing the ones it created) before the transaction ends and the live binding
@@ -17,14 +20,13 @@ import {
   type Binding,
   type Provider,
 } from '@lexical/yjs';
-import { SKIP_COLLAB_TAG, type LexicalEditor } from 'lexical';
+import { COLLABORATION_TAG, SKIP_COLLAB_TAG, type LexicalEditor } from 'lexical';
 import * as Y from 'yjs';
 import { RICH_TEXT_NODES } from './nodes.ts';
 import {
   clearCollabCaches,
   collabCacheOf,
   copyXmlText,
-  hydrateFromYjs,
   setCollabCache,
   sharedTypesOf,
   type SharedType,
@@ -68,6 +70,24 @@ function createSession(body: Y.XmlText): BodySession & { failure: () => Error | 
     getXmlText: () => body,
   });
   return { editor, binding, failure: () => reported };
+}
+
+/**
+ * Brings an editor bound to a body in line with the body's current content, as a remote change
+ * would: the body's delta is applied through the binding's root, inside an update tagged
+ * COLLABORATION_TAG so that nothing is written back to Yjs. Safe on an empty body. `$then` runs
+ * in the same update; `skipTransforms` loads the content exactly as stored (for readers).
+ */
+export function hydrateFromYjs(binding: Binding, options: { $then?: () => void; skipTransforms?: boolean } = {}): void {
+  const root = binding.root;
+  binding.editor.update(
+    () => {
+      root.applyChildrenYjsDelta(binding, root.getSharedType().toDelta());
+      root.syncChildrenFromYjs(binding);
+      options.$then?.();
+    },
+    { tag: COLLABORATION_TAG, discrete: true, ...(options.skipTransforms ? { skipTransforms: true } : {}) },
+  );
 }
 
 /**

@@ -2,9 +2,9 @@
 export { RICH_TEXT_NODES, RICH_TEXT_TRANSFORMERS } from './nodes.ts';
 export { writeMarkdownToBody } from './writeMarkdownToBody.ts';
 export { exportedLink, isSafeUrl, linkTarget, type LinkTarget } from './links.ts';
+export { bodyToMarkdown } from './readThroughLexical.ts';
 export {
   readBody,
-  bodyToMarkdown,
   bodyToPlainText,
   blocksToPlainText,
   isLinkRun,

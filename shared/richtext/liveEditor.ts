@@ -1,6 +1,6 @@
 /**
  * A headless stand-in for a client's card editor: bound to a body the way CollaborationPlugin
- * (V1) binds one, hydrated as the client hydrates it (yjsTree.ts), syncing both ways while it is open.
+ * (V1) binds one, hydrated as the client hydrates it (bodyEditor.ts), syncing both ways while it is open.
  * For tests (here, in client/ and server/) that need "another person editing this card".
  */
 import { createHeadlessEditor } from '@lexical/headless';
@@ -8,9 +8,8 @@ import { $convertToMarkdownString } from '@lexical/markdown';
 import { createYjsBinding, syncYjsChangesToLexical, type Binding } from '@lexical/yjs';
 import type { LexicalEditor } from 'lexical';
 import * as Y from 'yjs';
-import { HEADLESS_PROVIDER, syncEditorToBody } from './bodyEditor.ts';
+import { HEADLESS_PROVIDER, hydrateFromYjs, syncEditorToBody } from './bodyEditor.ts';
 import { RICH_TEXT_NODES, RICH_TEXT_TRANSFORMERS } from './nodes.ts';
-import { hydrateFromYjs } from './yjsTree.ts';
 
 export type LiveEditor = {
   editor: LexicalEditor;

@@ -1,7 +1,13 @@
+import { $createAutoLinkNode, $createLinkNode } from '@lexical/link';
+import { $createLineBreakNode, $createParagraphNode, $createTabNode, $createTextNode, $getRoot } from 'lexical';
 import { describe, expect, test } from 'vitest';
 import * as Y from 'yjs';
-import { EMPTY_PARAGRAPH_ATTRIBUTES } from '../schema.ts';
-import { blocksToPlainText, bodyToMarkdown, bodyToPlainText, isSafeUrl, readBody } from './readBody.ts';
+import { seedBoardFromFixture, type BoardFixture } from '../fixtures.ts';
+import techConnect from '../fixtures/tech-connect-board.json' with { type: 'json' };
+import { cardBody, EMPTY_PARAGRAPH_ATTRIBUTES, findCard } from '../schema.ts';
+import { syncEditorToBody, withBodyEditor } from './bodyEditor.ts';
+import { blocksToPlainText, bodyToPlainText, isSafeUrl, readBody, readBodyTree } from './readBody.ts';
+import { bodyToMarkdown, readBodyThroughLexical } from './readThroughLexical.ts';
 import { docWithCard, dumpYjs, HOSTILE_HREFS, storedLinkUrls, writeRawLinks } from './testHelpers.ts';
 import { writeMarkdownToBody } from './writeMarkdownToBody.ts';
 
@@ -111,6 +117,89 @@ describe('readBody', () => {
   });
 });
 
+/** The body as readBody reads it straight from Yjs, checked against the body as Lexical loads it. */
+function expectReadAsLexicalReads(body: Y.XmlText, label?: string): void {
+  const direct = readBodyTree(body);
+  expect(direct, `${label ?? 'body'} is left to the plain-text fallback`).toBeDefined();
+  expect(direct, label).toEqual(readBodyThroughLexical(body));
+}
+
+/** Writes a body through a Lexical editor, as a person's editor would. */
+function writeWithEditor(body: Y.XmlText, $build: () => void): void {
+  withBodyEditor(body, (session) => {
+    const stop = syncEditorToBody(session);
+    try {
+      session.editor.update($build, { discrete: true });
+    } finally {
+      stop();
+    }
+  });
+}
+
+describe('readBody reads a body as Lexical loads it, without Lexical', () => {
+  const MARKDOWN: Record<string, string> = {
+    empty: '',
+    paragraphs: 'First paragraph.\n\nSecond paragraph.',
+    headings: '# One\n\n## Two\n\n###### Six',
+    formats: 'Mostly **bold**, some *italic*, ***both***, ~~struck~~ and `code`; **`bold code`**.',
+    lists: '3. three\n4. four\n    - sub `code`\n        1. deeper\n- back out',
+    links: 'See [the model](https://www.gov.uk/x), [relative](/boards/x), [anchor](#top), [mail](mailto:a@b.org) and [bad](javascript:alert(1)).',
+    'links in lists and quotes': '- [a **bold** link](https://a.org)\n\n> quoted [link](//evil.example/x)',
+    quote: '> People did not know who to call.\n\n> Twice.',
+    mixed: '## Who\n\nPrivate renters on **Universal Credit**.\n\n1. One\n2. Two\n\n- [Link](https://example.org) in a *list*',
+  };
+  for (const [name, markdown] of Object.entries(MARKDOWN)) {
+    test(name, () => {
+      const { doc, body } = docWithCard();
+      writeMarkdownToBody(doc, body, markdown);
+      expectReadAsLexicalReads(body);
+    });
+  }
+
+  test('every body of the Tech Connect board', () => {
+    const doc = new Y.Doc();
+    const fixture = techConnect as BoardFixture;
+    seedBoardFromFixture(doc, fixture);
+    for (const card of [...fixture.problems, ...fixture.ideas, ...fixture.notes]) {
+      expectReadAsLexicalReads(cardBody(findCard(doc, card.id)!.record)!, card.id);
+    }
+  });
+
+  test('tabs, line breaks, underline and autolinks, as an editor writes them', () => {
+    const { body } = docWithCard();
+    writeWithEditor(body, () => {
+      const paragraph = $createParagraphNode().append(
+        $createTextNode('a'),
+        $createTabNode(),
+        $createTextNode('under').toggleFormat('underline'),
+        $createLineBreakNode(),
+        $createLinkNode('https://a.org').append($createTextNode('link')),
+        $createTextNode(' '),
+        $createAutoLinkNode('https://b.org').append($createTextNode('https://b.org')),
+      );
+      $getRoot().clear().append(paragraph, $createParagraphNode());
+    });
+    expectReadAsLexicalReads(body);
+    expect(readBody(body)[0]).toEqual({
+      type: 'paragraph',
+      children: [
+        { text: 'a\t' },
+        { text: 'under', underline: true },
+        { text: '\n' },
+        { type: 'link', url: 'https://a.org', children: [{ text: 'link' }] },
+        { text: ' ' },
+        { type: 'link', url: 'https://b.org', children: [{ text: 'https://b.org' }] },
+      ],
+    });
+  });
+
+  test('links a hostile peer wrote', () => {
+    const { body } = docWithCard();
+    writeRawLinks(body, HOSTILE_HREFS.map(([href]) => href));
+    expectReadAsLexicalReads(body);
+  });
+});
+
 describe('readBody on malformed bodies (any peer can write anything)', () => {
   const cases: Record<string, (body: Y.XmlText) => void> = {
     'random attributes on a paragraph': (body) => {
@@ -172,6 +261,9 @@ describe('readBody on malformed bodies (any peer can write anything)', () => {
       doc.transact(() => corrupt(body));
       expectUnchanged(doc, () => {
         const blocks = readBody(body);
+        // read directly only when Lexical would load it as it is, and then as Lexical reads it
+        const direct = readBodyTree(body);
+        if (direct !== undefined) expect(direct).toEqual(readBodyThroughLexical(body));
         expect(blocksToPlainText(blocks)).toContain('kept text');
         expect(bodyToPlainText(body)).toContain('kept text');
         expect(bodyToMarkdown(body)).toContain('kept text');
@@ -207,10 +299,11 @@ describe('readBody on malformed bodies (any peer can write anything)', () => {
     expect(readBody(body).find((b) => b.type === 'heading')).toBeUndefined();
   });
 
-  test('fuzz: random edits to a real body never make readers throw or write', () => {
+  test('fuzz: random edits to a real body never make readers throw or write, and read as Lexical reads them', () => {
     const seed = Number(process.env.FUZZ_SEED ?? Date.now() % 100000);
     let state = seed;
     const rand = () => ((state = (Math.imul(state, 1103515245) + 12345) >>> 0) / 2 ** 32);
+    const pick = <T,>(list: readonly T[]): T => list[Math.floor(rand() * list.length)]!;
     const types = (root: Y.XmlText): Y.XmlText[] => {
       const out = [root];
       for (const op of root.toDelta() as Array<{ insert: unknown }>) {
@@ -218,30 +311,52 @@ describe('readBody on malformed bodies (any peer can write anything)', () => {
       }
       return out;
     };
-    const values = ['', 'h9', 'script', 0, -1, 1e9, null, true, { a: 1 }, [1], 'number', 'bullet', 'javascript:x'];
-    const keys = ['__type', '__tag', '__format', '__indent', '__listType', '__start', '__url', '__value', '__dir', '__x'];
+    const textNodes = (root: Y.XmlText): Y.Map<unknown>[] =>
+      types(root).flatMap((t) => (t.toDelta() as Array<{ insert: unknown }>).flatMap((op) => (op.insert instanceof Y.Map ? [op.insert] : [])));
+    const values = ['', 'h9', 'h2', 'script', 0, 1, 2, 3, 16, -1, 1e9, null, true, { a: 1 }, [1], 'number', 'bullet', 'javascript:x', 'https://x.org', '//e.x'];
+    const keys = ['__type', '__tag', '__format', '__indent', '__listType', '__start', '__url', '__value', '__dir', '__x', '__mode', '__detail'];
+    let compared = 0;
     try {
-      for (let round = 0; round < 40; round++) {
+      for (let round = 0; round < 150; round++) {
         const { doc, body } = docWithCard();
         writeMarkdownToBody(doc, body, '## H\n\n- a **b** [c](https://c.org)\n    - d\n\n1. e\n\n> f *g*');
         doc.transact(() => {
-          for (let i = 0; i < 3; i++) {
-            const all = types(body);
-            const target = all[Math.floor(rand() * all.length)]!;
+          for (let i = 0, n = 1 + Math.floor(rand() * 4); i < n; i++) {
+            const target = pick(types(body));
             const pos = Math.floor(rand() * (target.length + 1));
-            const kind = Math.floor(rand() * 5);
-            if (kind === 0) target.setAttribute(keys[Math.floor(rand() * keys.length)]!, values[Math.floor(rand() * values.length)] as never);
+            const kind = Math.floor(rand() * 8);
+            if (kind === 0) target.setAttribute(pick(keys), pick(values) as never);
             else if (kind === 1) target.insert(pos, 'zz');
             else if (kind === 2 && target.length > 0) target.delete(Math.min(pos, target.length - 1), 1);
             else if (kind === 3) target.insertEmbed(pos, new Y.Map([['__type', rand() < 0.5 ? 'text' : 'linebreak']]));
-            else target.insertEmbed(pos, lexicalParagraph('p'));
+            else if (kind === 4) target.insertEmbed(pos, lexicalParagraph('p'));
+            else if (kind === 5) textNodes(body).at(Math.floor(rand() * 8))?.set(pick(keys), pick(values));
+            else if (kind === 6) {
+              // a link with any URL, holding text, an empty text node or nothing
+              const link = new Y.XmlText();
+              link.setAttribute('__type', 'link' as never);
+              link.setAttribute('__url', pick(values) as never);
+              target.insertEmbed(pos, link);
+              if (rand() < 0.7) link.insertEmbed(0, new Y.Map(Object.entries(TEXT_NODE)));
+              if (rand() < 0.5 && link.length > 0) link.insert(1, 'L');
+            } else {
+              target.insertEmbed(pos, lexicalParagraph(rand() < 0.5 ? '' : 'q', { ...EMPTY_PARAGRAPH_ATTRIBUTES, __type: pick(['list', 'listitem', 'quote', 'heading', 'autolink']) }));
+            }
           }
         });
         expectUnchanged(doc, () => {
           expect(() => readBody(body)).not.toThrow();
           expect(() => bodyToMarkdown(body)).not.toThrow();
+          // whatever readBody reads without Lexical is what Lexical reads
+          const direct = readBodyTree(body);
+          if (direct !== undefined) {
+            compared++;
+            expect(direct, JSON.stringify(dumpYjs(body))).toEqual(readBodyThroughLexical(body));
+          }
         });
       }
+      // most damaged bodies are still bodies Lexical loads as they are
+      expect(compared).toBeGreaterThan(40);
     } catch (error) {
       throw new Error(`fuzz failed with FUZZ_SEED=${seed}: ${String(error)}`, { cause: error });
     }

@@ -8,7 +8,8 @@ import { EMPTY_PARAGRAPH_ATTRIBUTES } from '../schema.ts';
 import { HEADLESS_PROVIDER, syncEditorToBody } from './bodyEditor.ts';
 import { openLiveEditor } from './liveEditor.ts';
 import { RICH_TEXT_NODES, RICH_TEXT_TRANSFORMERS } from './nodes.ts';
-import { bodyToMarkdown, readBody } from './readBody.ts';
+import { readBody } from './readBody.ts';
+import { bodyToMarkdown } from './readThroughLexical.ts';
 import { docWithCard, dumpYjs, exchange, storedLinkUrls } from './testHelpers.ts';
 import { writeMarkdownToBody } from './writeMarkdownToBody.ts';
 

@@ -3,7 +3,7 @@ import { $createParagraphNode, $getRoot } from 'lexical';
 import type * as Y from 'yjs';
 import { syncEditorToBody, withBodyEditor } from './bodyEditor.ts';
 import { RICH_TEXT_TRANSFORMERS } from './nodes.ts';
-import { $sanitiseLinks } from './readBody.ts';
+import { $sanitiseLinks } from './readThroughLexical.ts';
 import { SEED_ORIGIN, type BoardOrigin } from '../origins.ts';
 
 /**

@@ -1,21 +1,17 @@
 /**
- * A card body's Yjs tree, in one place: walking it, copying it, and loading it into a Lexical
- * editor bound to it. A body is a Y.XmlText whose embeds are the blocks Lexical writes: XmlText
+ * A card body's Yjs tree, in one place: walking it and copying it, with no Lexical code (the
+ * board's first paint uses it; loading a body into an editor is `hydrateFromYjs` in
+ * bodyEditor.ts). A body is a Y.XmlText whose embeds are the blocks Lexical writes: XmlText
  * elements (paragraphs, headings, lists, quotes) holding Y.Map text nodes and node state, and
  * XmlElement decorators; attributes may hold shared types too. Any peer can write anything into
  * a body, so every function here copes with kinds Lexical never writes.
  *
- * Lexical internals relied on (pinned to 0.52.0; the tests of readBody.ts and bodyEditor.ts, and
- * e2e/editor.spec.ts, which remounts a card and edits it again, guard them):
- * - CollaborationPlugin (binding V1) fills an editor only from Yjs *events*, so an editor bound to
- *   a body that already has content stays empty (and typing would add a second paragraph) until
- *   `hydrateFromYjs` applies the body's current delta through the binding's root;
- * - a binding caches its collab node on every Yjs type it touches (`type._collabNode`); the cache
+ * Lexical internals relied on (pinned to 0.52.0; the tests of readThroughLexical.ts and
+ * bodyEditor.ts, and e2e/editor.spec.ts, which remounts a card and edits it again, guard them):
+ * a binding caches its collab node on every Yjs type it touches (`type._collabNode`); the cache
  *   outlives the binding, and the next binding would reuse it with stale keys as if it were its
  *   own, so whoever binds a body again first clears the caches (`clearCollabCaches`).
  */
-import type { Binding } from '@lexical/yjs';
-import { COLLABORATION_TAG } from 'lexical';
 import * as Y from 'yjs';
 
 // `any`: Yjs types are invariant in their event type, so no narrower type covers them all.
@@ -138,25 +134,4 @@ function copyValue(value: unknown): unknown {
   }
   if (value instanceof Y.Array) return Y.Array.from(value.toArray().map(copyValue).filter((c) => c !== LEFT_OUT) as never[]);
   return LEFT_OUT;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Hydrating
-
-/**
- * Brings an editor bound to a body in line with the body's current content, as a remote change
- * would: the body's delta is applied through the binding's root, inside an update tagged
- * COLLABORATION_TAG so that nothing is written back to Yjs. Safe on an empty body. `$then` runs
- * in the same update; `skipTransforms` loads the content exactly as stored (for readers).
- */
-export function hydrateFromYjs(binding: Binding, options: { $then?: () => void; skipTransforms?: boolean } = {}): void {
-  const root = binding.root;
-  binding.editor.update(
-    () => {
-      root.applyChildrenYjsDelta(binding, root.getSharedType().toDelta());
-      root.syncChildrenFromYjs(binding);
-      options.$then?.();
-    },
-    { tag: COLLABORATION_TAG, discrete: true, ...(options.skipTransforms ? { skipTransforms: true } : {}) },
-  );
 }
