@@ -15,8 +15,15 @@
  *   own, so whoever binds a body again first clears the caches (`clearCollabCaches`).
  */
 import type { Binding } from '@lexical/yjs';
-import { COLLABORATION_TAG } from 'lexical';
+import type * as Lexical from 'lexical';
 import * as Y from 'yjs';
+
+/**
+ * Lexical's COLLABORATION_TAG, written out: the server copies bodies with this module (merging
+ * ideas) but never hydrates an editor, and importing the constant loaded all of Lexical into it at
+ * start. The type is Lexical's own literal, so a different value does not compile.
+ */
+const COLLABORATION_TAG: typeof Lexical.COLLABORATION_TAG = 'collaboration';
 
 // `any`: Yjs types are invariant in their event type, so no narrower type covers them all.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
