@@ -3,6 +3,7 @@
  * attached, grouped by path; what is held is bounded in number and in time.
  */
 import type { IncomingMessage, Server } from 'node:http';
+import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
@@ -103,4 +104,36 @@ describe('listenEarly', () => {
     expect(await kept).toBe('/kept');
     expect(order).toEqual(['/kept']);
   });
+
+  it('a client that resets its connection while its upgrade is held, or while the app checks it, takes nothing down', async () => {
+    // without an 'error' listener on the socket, the reset is an uncaught exception and fails the run
+    const l = await listener();
+    const early = await upgradeRequest(l.port, '/ws/early');
+    await waitFor(() => l.held === 1, 5000, 'the upgrade held');
+    early.resetAndDestroy();
+    // forgotten on the server's 'close', which comes after its 'error'
+    await waitFor(() => l.held === 0, 5000, 'the reset one forgotten');
+
+    // an app that takes its time over an upgrade (a board check waiting for storage) and adds no listener of its own
+    let checking: ((socket: Duplex) => void) | null = null;
+    const checked = new Promise<Duplex>((resolve) => (checking = resolve));
+    await l.open((server) => server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => checking!(socket)));
+    const late = await upgradeRequest(l.port, '/ws/late');
+    const socket = await checked;
+    const closed = new Promise((resolve) => socket.once('close', resolve));
+    late.resetAndDestroy();
+    await closed;
+    expect(socket.destroyed).toBe(true);
+  });
 });
+
+/** A raw WebSocket upgrade request to `path`, written and left waiting for its answer. */
+function upgradeRequest(port: number, path: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => {
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      resolve(socket);
+    });
+    socket.once('error', reject);
+  });
+}

@@ -80,6 +80,17 @@ function closer(held: Held): NodeJS.EventEmitter {
   return held.kind === 'request' ? held.res : held.socket;
 }
 
+/**
+ * Node takes its own 'error' listener off a socket it hands to 'upgrade' listeners, and the app's
+ * WebSocket server adds one only once it takes the socket over: after the board check, or, for a
+ * held socket, after the app is ready. A client resetting the connection in between (a tab
+ * closed during a restart) would be an uncaught exception, the end of the process. The 'close'
+ * that follows the error is what forgets such a socket.
+ */
+function ignoreSocketError(): void {
+  // nothing to do: see above
+}
+
 /** A request's path, without its query string. */
 export function pathOf(req: IncomingMessage): string {
   const url = req.url ?? '/';
@@ -93,6 +104,10 @@ export function listenEarly(options: ListenOptions): Promise<EarlyListener> {
   const holdMs = options.holdMs ?? HOLD_MS;
   const server = createServer();
   let queue: Held[] = [];
+  // first of the upgrade listeners, and kept after `open`: it runs before the app's (see ignoreSocketError)
+  server.on('upgrade', (_req: IncomingMessage, socket: Duplex) => {
+    if (!socket.listeners('error').includes(ignoreSocketError)) socket.on('error', ignoreSocketError);
+  });
 
   /** Takes it out of the queue, with its timer and close listener. */
   const release = (held: Held) => {
