@@ -11,7 +11,8 @@
  * change without the other.
  */
 import { z } from 'zod';
-import { COMPARED_META_FIELDS, type BoardComparison } from './brief/compare.ts';
+import type { BoardComparison } from './brief/compare.ts';
+import { COMPARED_META_FIELDS } from './brief/metaFields.ts';
 import { BRIEF_SECTION_IDS, type SponsorComment } from './brief/comments.ts';
 import { CARD_KINDS, ROLES, SECTORS, TEMPLATES, type Role, type Sector } from './schema.ts';
 import { VOTE_LANES, type VoteRoundResult } from './votes.ts';
