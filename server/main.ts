@@ -55,6 +55,7 @@ import {
 import { listenEarly } from './listener.ts';
 import type { Logger } from './log.ts';
 import type { MetricsServer } from './metrics/metricsServer.ts';
+import { quietMoment } from './quietMoment.ts';
 import { answerProbesWhileStarting } from './api/startingProbes.ts';
 import type { Storage } from './storage/storage.ts';
 
@@ -184,9 +185,9 @@ async function main(): Promise<void> {
   });
 
   // A first export on a cold worker took seconds (starting, parsing fonts, compiling): warm one
-  // in its own thread, so that the first export after a start finds it ready. After what was held
-  // has been handed to the app: on a restart, the clients waiting come first.
-  void serving.then(() => {
+  // in its own thread, so that the first export after a start finds it ready. At the first quiet
+  // moment once what was held has been handed over: on a restart, the clients coming back first.
+  void serving.then(() => quietMoment()).then(() => {
     const warming = performance.now();
     return sharedRenderPool()
       .warm()
