@@ -7,7 +7,7 @@ import { connect, type Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket, WebSocketServer } from 'ws';
-import { listenEarly, type EarlyListener } from './listener.ts';
+import { testListener, type TestListener } from './test/earlyListener.ts';
 import { upgradeStatus, waitFor } from './test/harness.ts';
 
 const cleanups: (() => unknown)[] = [];
@@ -15,16 +15,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function listener(options: { maxHeld?: number; holdMs?: number } = {}): Promise<EarlyListener & { url: string }> {
-  const l = await listenEarly({ port: 0, host: '127.0.0.1', ...options });
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        l.server.closeAllConnections();
-        l.server.close(() => resolve());
-      }),
-  );
-  return Object.assign(l, { url: `http://127.0.0.1:${l.port}` });
+async function listener(options: { maxHeld?: number; holdMs?: number } = {}): Promise<TestListener> {
+  const l = await testListener(options);
+  cleanups.push(l.close);
+  return l;
 }
 
 /** An app that answers each request with its URL, records the order, and upgrades /ws/* to an echo. */

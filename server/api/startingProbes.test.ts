@@ -4,7 +4,7 @@
  * and other methods included, is held for the app.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { listenEarly, type EarlyListener } from '../listener.ts';
+import { testListener, type TestListener } from '../test/earlyListener.ts';
 import { waitFor } from '../test/harness.ts';
 import { answerProbesWhileStarting } from './startingProbes.ts';
 
@@ -13,16 +13,10 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function starting(): Promise<EarlyListener & { url: string }> {
-  const l = await listenEarly({ port: 0, host: '127.0.0.1', answerEarly: answerProbesWhileStarting });
-  cleanups.push(
-    () =>
-      new Promise<void>((resolve) => {
-        l.server.closeAllConnections();
-        l.server.close(() => resolve());
-      }),
-  );
-  return Object.assign(l, { url: `http://127.0.0.1:${l.port}` });
+async function starting(): Promise<TestListener> {
+  const l = await testListener({ answerEarly: answerProbesWhileStarting });
+  cleanups.push(l.close);
+  return l;
 }
 
 describe('answerProbesWhileStarting', () => {
