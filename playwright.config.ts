@@ -44,7 +44,8 @@ export default defineConfig({
   webServer: {
     // what `npm run serve` runs, without npm around it
     command: 'node --enable-source-maps dist-server/main.js',
-    url: `${BASE_URL}/api/health`,
+    // readiness, not liveness: the port opens (and /api/health answers) before the app has loaded
+    url: `${BASE_URL}/api/ready`,
     reuseExistingServer: false,
     timeout: 60_000,
     stdout: 'ignore',

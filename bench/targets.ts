@@ -12,12 +12,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
+import { holdPort, socketActivated } from '../server/test/heldPort.ts';
 import { createTestDatabase, type TestDatabase } from '../server/test/postgres.ts';
 
 const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
@@ -70,7 +71,50 @@ export type TargetOptions = {
   dataDir?: string;
   /** extra node flags for the target process */
   nodeArgs?: string[];
+  /**
+   * Crossboard: run the server built as `npm run serve` runs it (`node dist-server/main.js`,
+   * compiled by `npm run build:server`) instead of through tsx, whose compiling at start is no
+   * part of a production restart
+   */
+  built?: boolean;
+  /** Crossboard: another checkout of the project to run the server of (e.g. an older commit, for a before/after) */
+  checkout?: string;
+  /**
+   * Crossboard: the listening socket outlives the process, as with systemd socket activation
+   * (server/test/heldPort.ts): clients that connect while it restarts wait instead of being refused
+   */
+  heldSocket?: boolean;
 };
+
+/**
+ * The project as it was at `commit` (anything `git archive` takes), extracted once into
+ * `.scratch/checkout-<commit>/`: inside this project, so its imports resolve to these node_modules.
+ */
+export function checkoutOf(commit: string): string {
+  const dir = join(root, '.scratch', `checkout-${commit.replace(/[^\w.-]/g, '_')}`);
+  if (!existsSync(join(dir, 'server'))) {
+    mkdirSync(dir, { recursive: true });
+    const tar = execFileSync('git', ['archive', '--format=tar', commit], { cwd: root, maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', dir], { input: tar });
+  }
+  return dir;
+}
+
+/**
+ * Builds the server of `checkout` (this project by default) with its own build script into
+ * `<checkout>/.scratch/bench-server/`, once per run; returns the path of its main.js.
+ */
+const builds = new Map<string, string>();
+function builtServer(checkout: string): string {
+  let main = builds.get(checkout);
+  if (!main) {
+    const out = join(checkout, '.scratch', 'bench-server');
+    execFileSync(process.execPath, ['--import', 'tsx', join(checkout, 'server', 'cli', 'build.ts'), '--out', out], { cwd: checkout, stdio: 'ignore' });
+    main = join(out, 'main.js');
+    builds.set(checkout, main);
+  }
+  return main;
+}
 
 export function freePort(): Promise<number> {
   return new Promise((ok, fail) => {
@@ -131,7 +175,9 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
   const count = processCount(name);
   const clustered = name.startsWith('crossboard-pg');
   const procs: Proc[] = [];
-  for (let i = 0; i < count; i++) procs.push({ port: await freePort(), up: false });
+  if (options.heldSocket && (count > 1 || !name.startsWith('crossboard'))) throw new Error('heldSocket is for a single Crossboard process');
+  const held = options.heldSocket ? await holdPort() : undefined;
+  for (let i = 0; i < count; i++) procs.push({ port: held?.port ?? (await freePort()), up: false });
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'crossboard-bench-'));
   const ownsData = !options.dataDir;
   const database: TestDatabase | undefined = clustered ? await createTestDatabase() : undefined;
@@ -147,7 +193,8 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
       } else if (name === 'relay') {
         args = ['--import', 'tsx', 'bench/relay.ts'];
       } else {
-        args = ['--import', 'tsx', 'server/main.ts'];
+        const checkout = options.checkout ?? root;
+        args = options.built ? [builtServer(checkout)] : ['--import', 'tsx', join(checkout, 'server', 'main.ts')];
         Object.assign(env, {
           DATA_DIR: dataDir,
           LOG_LEVEL: 'error',
@@ -157,7 +204,13 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
       }
       // BENCH_NODE_ARGS, e.g. '--cpu-prof --cpu-prof-dir=prof', to profile a target
       const extra = process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) ?? [];
-      const child = spawn(process.execPath, [...extra, ...(options.nodeArgs ?? []), ...args], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const argv = [process.execPath, ...extra, ...(options.nodeArgs ?? []), ...args];
+      const activated = held ? socketActivated(argv) : null;
+      const child = spawn(activated?.command ?? argv[0]!, activated?.args ?? argv.slice(1), {
+        cwd: root,
+        env: { ...env, ...activated?.env },
+        stdio: held ? ['ignore', 'pipe', 'pipe', held.fd] : ['ignore', 'pipe', 'pipe'],
+      });
       proc.child = child;
       const label = count > 1 ? `${name}#${procs.indexOf(proc) + 1}` : name;
       let ready = false;
@@ -223,6 +276,7 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
     await Promise.all(procs.map(launch));
   } catch (error) {
     await Promise.all(procs.map((p) => signal(p, 'SIGKILL')));
+    await held?.release();
     await database?.drop();
     throw error;
   }
@@ -271,6 +325,7 @@ export async function startTarget(name: TargetName, options: TargetOptions = {})
     async stop() {
       running.delete(target);
       await Promise.all(procs.map((p) => signal(p, 'SIGTERM')));
+      await held?.release();
       if (ownsData) rmSync(dataDir, { recursive: true, force: true });
       if (database) {
         await database.drop();

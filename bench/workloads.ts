@@ -2,7 +2,6 @@
  * The workloads of `npm run bench`. Each takes a started target and returns plain
  * figures; run.ts prints them side by side with ratios.
  */
-import WS from 'ws';
 import type WebSocket from 'ws';
 import { Reader, Writer, awarenessFrame, closeAll, connect, connectMany, paced, syncStep1Frame, until } from './clients.ts';
 import { median, summarize, type Summary } from './stats.ts';
@@ -200,65 +199,6 @@ export async function idleConnections(
 }
 
 export { median };
-
-/**
- * B8: `clients` connections spread over boards; the server is killed and restarted; each client
- * reconnects with exponential backoff plus full jitter (as Crossboard's client does) and counts as
- * synced when its sync step 2 arrives. Reports the time from restart until all are synced.
- */
-export async function reconnectStorm(
-  target: Target,
-  opts: { clients: number; perBoard: number },
-): Promise<{ clients: number; allSyncedMs: number; p50Ms: number; p99Ms: number; attempts: number; lagMax: number }> {
-  const boards = Math.ceil(opts.clients / opts.perBoard);
-  const urls: string[] = [];
-  for (let b = 0; b < boards; b++) {
-    const url = await target.newRoom();
-    for (let c = 0; c < opts.perBoard && urls.length < opts.clients; c++) urls.push(url);
-  }
-  let restartedAt = 0;
-  let attempts = 0;
-  const syncedAt: number[] = new Array(urls.length).fill(0);
-  const sockets: WebSocket[] = [];
-  let stopping = false;
-
-  const open = (i: number, failures: number) => {
-    attempts++;
-    const ws = new WS(urls[i]!, { perMessageDeflate: false });
-    sockets[i] = ws;
-    ws.on('open', () => ws.send(syncStep1Frame()));
-    ws.on('message', (data: Buffer) => {
-      if (data[0] === 0 && data[1] === 1 && restartedAt > 0 && syncedAt[i] === 0) syncedAt[i] = performance.now();
-    });
-    const retry = () => {
-      if (stopping) return;
-      // full jitter: a random wait up to the exponential backoff cap
-      const cap = Math.min(100 * 2 ** failures, 2000);
-      setTimeout(() => open(i, failures + 1), Math.random() * cap);
-    };
-    ws.on('error', () => {});
-    ws.on('close', retry);
-  };
-  urls.forEach((_, i) => open(i, 0));
-  await until(() => sockets.every((s) => s.readyState === WS.OPEN), 60_000, 'all connected');
-
-  await target.kill9();
-  await target.restart();
-  restartedAt = performance.now();
-  await until(() => syncedAt.every((t) => t > 0), 60_000, 'all resynced').catch(() => {});
-  const probes = target.probesSince(restartedAt);
-  stopping = true;
-  closeAll(sockets);
-  const times = syncedAt.filter((t) => t > 0).map((t) => t - restartedAt).sort((a, b) => a - b);
-  return {
-    clients: times.length,
-    allSyncedMs: times.length === urls.length ? times.at(-1)! : NaN,
-    p50Ms: times[Math.floor(times.length / 2)] ?? NaN,
-    p99Ms: times[Math.floor(times.length * 0.99)] ?? NaN,
-    attempts,
-    lagMax: probes.length ? Math.max(...probes.map((p) => p.lagMax)) : NaN,
-  };
-}
 
 /**
  * B5: open a board, sync, close, `cycles` times over `boards` distinct boards (idle unload set to

@@ -57,6 +57,13 @@ export type Limits = {
    * on a busier board the updates of one event-loop turn wait for the end of it and go together
    */
   quietBroadcastMs: number;
+  /**
+   * after an awareness frame, how long a change to a state already shown (a caret moving) may
+   * wait for the next, and how long a person appearing or leaving may: changes within the window
+   * share a frame (rooms/broadcast.ts); 0 sends each turn's changes at the end of that turn
+   */
+  awarenessBroadcastMs: number;
+  presenceBroadcastMs: number;
   /** compact the log into a snapshot after this many appended updates */
   compactAfterUpdates: number;
   /** how long a board with no connections stays in memory before it is stored and unloaded */
@@ -86,7 +93,9 @@ export const DEFAULT_LIMITS: Limits = {
   // a facilitator's laptop, projector and phone, co-running colleagues, reloads in between
   facilitatorConnectionsPerBoard: 20,
   connectionsPerSecondPerAddress: 50,
-  connectionBurstPerAddress: 500,
+  // a full board (500 + 20 facilitators) behind one venue NAT reconnecting at once after a
+  // restart gets in together; a flood beyond that gets 50 a second
+  connectionBurstPerAddress: 520,
   // a real state (name, organisation, sector, colour, a caret's two relative positions) is under
   // 1 KB even with long names in a non-Latin script
   maxAwarenessStateBytes: 8 * 1024,
@@ -101,6 +110,10 @@ export const DEFAULT_LIMITS: Limits = {
   boardsPerMinutePerAddress: 2,
   boardCreationBurstPerAddress: 50,
   quietBroadcastMs: 2,
+  // below what a person notices in a caret or in someone's arrival; a room of 50 reconnecting at
+  // once sends a few presence frames instead of one per arrival to everyone already there
+  awarenessBroadcastMs: 50,
+  presenceBroadcastMs: 200,
   compactAfterUpdates: 500,
   idleUnloadMs: 30_000,
   heartbeatMs: 30_000,

@@ -11,6 +11,7 @@ import {
   databaseUrlFromEnv,
   DEFAULT_PORT,
   DEFAULT_REDIS_PREFIX,
+  listenFdFromEnv,
   logLevelFromEnv,
   metricsPortFromEnv,
   portFromEnv,
@@ -56,6 +57,20 @@ describe('LOG_LEVEL', () => {
     expect(logLevelFromEnv({ LOG_LEVEL: 'WARN' })).toBe('warn');
     expect(logLevelFromEnv({ LOG_LEVEL: 'silent' })).toBe('silent');
     expect(() => logLevelFromEnv({ LOG_LEVEL: 'verbose' })).toThrow('LOG_LEVEL must be debug, info, warn, error or silent, got "verbose"');
+  });
+});
+
+describe('LISTEN_FDS and LISTEN_PID (systemd socket activation)', () => {
+  it('give fd 3 to the process they name, and nothing to any other (variables inherited from a parent)', () => {
+    expect(listenFdFromEnv({}, 42)).toBeUndefined();
+    expect(listenFdFromEnv({ LISTEN_FDS: '1', LISTEN_PID: '42' }, 42)).toBe(3);
+    expect(listenFdFromEnv({ LISTEN_FDS: '1', LISTEN_PID: '41' }, 42)).toBeUndefined();
+    expect(listenFdFromEnv({ LISTEN_FDS: '1' }, 42)).toBeUndefined();
+  });
+
+  it('refuses more than one socket, or a count that is not one', () => {
+    expect(() => listenFdFromEnv({ LISTEN_FDS: '2', LISTEN_PID: '42' }, 42)).toThrow('LISTEN_FDS must be 1: Crossboard listens on one socket (set one ListenStream= in its .socket unit), got "2"');
+    expect(() => listenFdFromEnv({ LISTEN_FDS: 'x', LISTEN_PID: '42' }, 42)).toThrow(/LISTEN_FDS must be 1/);
   });
 });
 

@@ -3,7 +3,6 @@
  * and what it shares with other processes, checked so that a mistyped value stops the start with
  * a message naming the variable, rather than a process that runs with something else.
  */
-import { LOG_LEVELS, type LogLevel } from './log.ts';
 
 /** How processes meet when several serve the same boards. */
 export type ClusterSettings = {
@@ -17,6 +16,10 @@ export const DEFAULT_PORT = 8787;
 export const DEFAULT_REDIS_PREFIX = 'crossboard:';
 
 type Env = Record<string, string | undefined>;
+
+/** What LOG_LEVEL takes (pino's names). Here rather than in log.ts: main.ts reads the environment before pino is loaded. */
+export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
 
 /** PORT: 0 to 65535 (0 picks a free port); default 8787. */
 export function portFromEnv(env: Env): number {
@@ -45,6 +48,24 @@ export function logLevelFromEnv(env: Env): LogLevel {
   const level = LOG_LEVELS.find((l) => l === raw.trim().toLowerCase());
   if (!level) throw new Error(`LOG_LEVEL must be ${LOG_LEVELS.slice(0, -1).join(', ')} or silent, got "${raw}"`);
   return level;
+}
+
+/** The first file descriptor systemd passes (SD_LISTEN_FDS_START). */
+export const SYSTEMD_FIRST_FD = 3;
+
+/**
+ * LISTEN_FDS and LISTEN_PID, systemd's socket activation: the listening socket systemd opened and
+ * keeps open across restarts of the service, so that clients connecting while it restarts wait
+ * in the socket's backlog instead of being refused. Returns its file descriptor, or undefined
+ * when none was passed to this process (LISTEN_PID names another: the variables were inherited
+ * from a parent, as sd_listen_fds(3) ignores them then).
+ */
+export function listenFdFromEnv(env: Env, pid: number): number | undefined {
+  const fds = env.LISTEN_FDS;
+  if (fds === undefined || fds === '') return undefined;
+  if (env.LISTEN_PID !== String(pid)) return undefined;
+  if (fds.trim() !== '1') throw new Error(`LISTEN_FDS must be 1: Crossboard listens on one socket (set one ListenStream= in its .socket unit), got "${fds}"`);
+  return SYSTEMD_FIRST_FD;
 }
 
 /** TRUST_PROXY_HOPS: how many proxies in front append to X-Forwarded-For (0 to 10; default 0). */

@@ -11,6 +11,7 @@
  * Callers may log paths, URLs and error messages as they are.
  */
 import pino from 'pino';
+import type { LogLevel } from './environment.ts';
 
 export type LogFields = Record<string, unknown>;
 
@@ -21,8 +22,7 @@ export interface Logger {
   error(message: string, fields?: LogFields): void;
 }
 
-export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+export type { LogLevel };
 
 /** A query string: `?` and what follows up to white space or a quote. */
 const QUERY = /\?[^\s"'<>]+/g;

@@ -3,13 +3,16 @@
  * in the middle of a write burst, and stopped with SIGTERM. Node loads tsx in-process: the `tsx`
  * command would run the server as a grandchild, and a signal to it would not reach the server.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+import { WebsocketProvider } from 'y-websocket';
 import * as Y from 'yjs';
 import { CloseCode } from '../shared/protocol.ts';
 import { SqliteStorage } from './storage/sqlite.ts';
+import { holdPort } from './test/heldPort.ts';
 import { startServerProcess, type ServerProcess } from './test/process.ts';
 import { boardText, connectProvider, storedText, text, waitFor, whenSynced } from './test/harness.ts';
 import { addTextCardsOverSocket, writeThenTerminate } from './test/session.ts';
@@ -97,4 +100,99 @@ describe('server process', () => {
     expect(stored.updates).toHaveLength(0);
     expect(await storedText(storage, board.id)).toBe('stored at shutdown');
   }, 60_000);
+
+  it('SIGKILL with the socket held across the restart (systemd socket activation): each client comes back in one attempt, with nothing lost', async () => {
+    const dataDir = tempDir();
+    const held = await holdPort();
+    cleanups.push(held.release);
+    const first = await startServerProcess(dataDir, { held });
+    cleanups.push(first.kill);
+    const board = await createBoard(first.url);
+    await addTextCardsOverSocket(first, board);
+    const clients = Array.from({ length: 5 }, () => countedProvider(first, board));
+    cleanups.push(() => clients.forEach((c) => c.provider.destroy()));
+    await Promise.all(clients.map((c) => whenSynced(c.provider)));
+    boardText(clients[0]!.provider.doc).insert(0, 'kept');
+    await waitFor(() => clients.every((c) => text(c.provider.doc) === 'kept'), 5000, 'everyone has it');
+
+    first.process.kill('SIGKILL');
+    await first.exited;
+    // every client knocks again while no process serves the port: the socket holds them
+    await waitFor(() => clients.every((c) => c.attempts === 2), 10_000, 'everyone knocking');
+    const second = await startServerProcess(dataDir, { held });
+    cleanups.push(second.kill);
+    expect(second.url).toBe(first.url);
+    await waitFor(() => clients.every((c) => c.provider.synced), 20_000, 'everyone resynced');
+    expect(clients.map((c) => c.attempts)).toEqual([2, 2, 2, 2, 2]);
+    boardText(clients[1]!.provider.doc).insert(4, ' and more');
+    await waitFor(() => clients.every((c) => text(c.provider.doc) === 'kept and more'), 5000, 'edits flow again');
+  }, 60_000);
+
+  it('while the app loads the port is already open: readiness says "starting" at once, liveness 200, and a request waits for the app instead of being refused', async () => {
+    const dataDir = tempDir();
+    const gate = path.join(dataDir, 'app may load');
+    const held = await holdPort();
+    cleanups.push(held.release);
+    const starting = startServerProcess(dataDir, { held, args: ['--import', 'tsx', '--import', holdingImport('./app.ts', gate), 'server/main.ts'] });
+    cleanups.push(async () => {
+      writeFileSync(gate, '');
+      await starting.then((child) => child.kill());
+    });
+    const origin = `http://127.0.0.1:${held.port}`;
+
+    let answered = false;
+    const created = fetch(`${origin}/api/boards`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ title: 'Early' }) }).then((res) => {
+      answered = true;
+      return res;
+    });
+    const ready = await fetch(`${origin}/api/ready`);
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toEqual({ ready: false, reason: 'starting' });
+    const health = await fetch(`${origin}/api/health`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ ok: true, rooms: 0 });
+    expect(answered).toBe(false);
+
+    writeFileSync(gate, '');
+    const child = await starting;
+    expect(child.url).toBe(origin);
+    expect((await created).status).toBe(201);
+    const readyNow = await fetch(`${origin}/api/ready`);
+    expect(readyNow.status).toBe(200);
+    expect(await readyNow.json()).toEqual({ ready: true });
+  }, 60_000);
 });
+
+/**
+ * A `--import` for the server process that holds back its import of `specifier` until the file
+ * `gate` exists: the server is then caught between opening its port and loading its app, for as
+ * long as a test needs. A module resolve hook (node:module register), chained before tsx's.
+ */
+function holdingImport(specifier: string, gate: string): string {
+  const hooks = `
+import { existsSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+export async function resolve(specifier, context, next) {
+  if (specifier === ${JSON.stringify(specifier)}) while (!existsSync(${JSON.stringify(gate)})) await sleep(10);
+  return next(specifier, context);
+}`;
+  const preload = `import { register } from 'node:module'; register(${JSON.stringify(`data:text/javascript,${encodeURIComponent(hooks)}`)});`;
+  return `data:text/javascript,${encodeURIComponent(preload)}`;
+}
+
+/** A y-websocket client counting the sockets it opens: its connection attempts. */
+function countedProvider(server: ServerProcess, board: CreateBoardResponse): { provider: WebsocketProvider; attempts: number } {
+  const counted = { attempts: 0 } as { provider: WebsocketProvider; attempts: number };
+  class CountedSocket extends WebSocket {
+    constructor(url: string | URL, protocols?: string | string[]) {
+      super(url, protocols);
+      counted.attempts++;
+    }
+  }
+  counted.provider = new WebsocketProvider(server.wsUrl, board.id, new Y.Doc(), {
+    params: { token: board.tokens.contributor },
+    WebSocketPolyfill: CountedSocket as unknown as typeof globalThis.WebSocket,
+    disableBc: true,
+  });
+  return counted;
+}

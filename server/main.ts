@@ -3,6 +3,8 @@
  *
  *   PORT               port to listen on (default 8787; 0 picks a free one)
  *   HOST               interface to bind (default: all)
+ *   LISTEN_FDS, LISTEN_PID  set by systemd's socket activation: listen on the socket it passes
+ *                      (fd 3) instead of PORT and HOST; it stays open while the service restarts
  *   DATABASE_URL       PostgreSQL, for several processes serving the same boards
  *                      (postgres://user@host:5432/db); unset: SQLite in DATA_DIR
  *   REDIS_URL          Redis between those processes (redis://host:6379, or redis://host:6379/5 for
@@ -25,29 +27,36 @@
  *   CONNECTIONS_PER_SECOND_PER_ADDRESS, CONNECTION_BURST_PER_ADDRESS, MAX_AWARENESS_STATE_BYTES,
  *   MAX_AWARENESS_BYTES_PER_BOARD, MAX_BOARD_BYTES, BOARDS_PER_MINUTE_PER_ADDRESS,
  *   BOARD_CREATION_BURST_PER_ADDRESS, SYNC_REQUESTS_PER_SECOND, SYNC_REQUEST_BURST,
- *   COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS, QUIET_BROADCAST_MS   override the limits in config.ts
+ *   COMPACT_AFTER_UPDATES, IDLE_UNLOAD_MS, QUIET_BROADCAST_MS, AWARENESS_BROADCAST_MS,
+ *   PRESENCE_BROADCAST_MS   override the limits in config.ts
  *
- * Logs `Crossboard listening on http://HOST:PORT (data in …)` as the `msg` of a JSON line once
+ * Binds the port first, with only Node built-ins loaded, and holds what arrives while storage and
+ * the app load (listener.ts); meanwhile GET /api/ready answers 503 "starting" and GET /api/health
+ * 200. Logs `Crossboard listening on http://HOST:PORT (data in …)` as the `msg` of a JSON line once
  * ready, whatever LOG_LEVEL says (tests and benchmarks find it with /listening on (http:\/\/\S+)/),
- * after `metrics on http://HOST:PORT/metrics` when METRICS_PORT is set; then warms a brief render
- * worker in the background. On SIGTERM or SIGINT: GET /api/ready answers 503 from then on,
- * closes every socket with 1012, stores every loaded board, closes storage and the metrics
- * listener, exits 0.
+ * after `metrics on http://HOST:PORT/metrics` when METRICS_PORT is set; then hands the app what
+ * was held, and warms a brief render worker in the background. On SIGTERM or SIGINT: GET
+ * /api/ready answers 503 from then on, closes every socket with 1012, stores every loaded board,
+ * closes storage and the metrics listener, exits 0.
  */
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import path from 'node:path';
-import { serve } from '@hono/node-server';
-import { createApp } from './app.ts';
-import { sharedRenderPool } from './brief/pool.ts';
-import { FenceBook } from './cluster/leaseKeeper.ts';
+import type { FenceBook } from './cluster/leaseKeeper.ts';
 import type { Limits } from './config.ts';
-import { clusterFromEnv, databaseUrlFromEnv, logLevelFromEnv, metricsPortFromEnv, portFromEnv, serveSourceMapsFromEnv, trustProxyHopsFromEnv } from './environment.ts';
-import { jsonLogger } from './log.ts';
-import { serveMetrics, type MetricsServer } from './metrics/metricsServer.ts';
-import { serveClient } from './static.ts';
-import { PostgresStorage } from './storage/postgres.ts';
-import { SqliteStorage } from './storage/sqlite.ts';
+import {
+  clusterFromEnv,
+  databaseUrlFromEnv,
+  listenFdFromEnv,
+  logLevelFromEnv,
+  metricsPortFromEnv,
+  portFromEnv,
+  serveSourceMapsFromEnv,
+  trustProxyHopsFromEnv,
+} from './environment.ts';
+import { listenEarly } from './listener.ts';
+import type { Logger } from './log.ts';
+import type { MetricsServer } from './metrics/metricsServer.ts';
+import { quietMoment } from './quietMoment.ts';
+import { answerProbesWhileStarting } from './api/startingProbes.ts';
 import type { Storage } from './storage/storage.ts';
 
 const LIMIT_ENV: Record<string, keyof Limits> = {
@@ -68,6 +77,8 @@ const LIMIT_ENV: Record<string, keyof Limits> = {
   COMPACT_AFTER_UPDATES: 'compactAfterUpdates',
   IDLE_UNLOAD_MS: 'idleUnloadMs',
   QUIET_BROADCAST_MS: 'quietBroadcastMs',
+  AWARENESS_BROADCAST_MS: 'awarenessBroadcastMs',
+  PRESENCE_BROADCAST_MS: 'presenceBroadcastMs',
   SYNC_REQUESTS_PER_SECOND: 'syncRequestsPerSecond',
   SYNC_REQUEST_BURST: 'syncRequestBurst',
   ANONYMOUS_SECTOR_MIN_VOTERS: 'anonymousSectorMinVoters',
@@ -85,15 +96,30 @@ function limitsFromEnv(env: NodeJS.ProcessEnv): Partial<Limits> {
   return limits;
 }
 
-/** PostgreSQL when `DATABASE_URL` is set (connected and migrated before the port opens), else SQLite in `dataDir`. */
+/**
+ * PostgreSQL when `DATABASE_URL` is set (connected and migrated before the app serves), else SQLite
+ * in `dataDir`. Each is loaded only when chosen: a SQLite server never loads the PostgreSQL client.
+ */
 async function openStorage(url: string | undefined, dataDir: string, fences: FenceBook | null): Promise<{ storage: Storage; where: string }> {
-  // in a cluster, writes are fenced by the leases this process holds: one paused past its lease writes nothing
-  if (url) return { storage: await PostgresStorage.open(url, fences ? { fenceOf: fences.fenceOf } : {}), where: 'PostgreSQL' };
+  if (url) {
+    const { PostgresStorage } = await import('./storage/postgres.ts');
+    // in a cluster, writes are fenced by the leases this process holds: one paused past its lease writes nothing
+    return { storage: await PostgresStorage.open(url, fences ? { fenceOf: fences.fenceOf } : {}), where: 'PostgreSQL' };
+  }
+  const { SqliteStorage } = await import('./storage/sqlite.ts');
   return { storage: SqliteStorage.open(dataDir), where: dataDir };
 }
 
-/** The lines a start and a failed start always print, whatever LOG_LEVEL says: people and tests wait for them. */
-const announce = jsonLogger({ level: 'info' });
+/**
+ * The lines a start and a failed start always print, whatever LOG_LEVEL says: people and tests
+ * wait for them. Made once the port is open (pino is not loaded before it); a start that fails
+ * earlier loads it then.
+ */
+let announcing: Logger | null = null;
+async function announcer(): Promise<Logger> {
+  const { jsonLogger } = await import('./log.ts');
+  return (announcing ??= jsonLogger({ level: 'info' }));
+}
 
 async function main(): Promise<void> {
   const env = process.env;
@@ -106,7 +132,25 @@ async function main(): Promise<void> {
   const distDir = path.resolve(env.DIST_DIR || './dist');
   const sourceMaps = serveSourceMapsFromEnv(env);
   const metricsPort = metricsPortFromEnv(env);
-  const logger = jsonLogger({ level: logLevelFromEnv(env) });
+  const level = logLevelFromEnv(env);
+  const limits = limitsFromEnv(env);
+  const trustHops = trustProxyHopsFromEnv(env);
+
+  // The port opens before the rest of the server loads: clients that come back after a restart
+  // wait for the app instead of being refused and backing off (listener.ts), and the health probes
+  // are answered meanwhile (api/startingProbes.ts). Everything below is imported only now, for that reason.
+  const listener = await listenEarly({ port, host, fd: listenFdFromEnv(env, process.pid), answerEarly: answerProbesWhileStarting });
+  const [{ createApp }, { FenceBook }, { serveClient }, { getRequestListener }, { jsonLogger }, { serveMetrics }, { sharedRenderPool }] = await Promise.all([
+    import('./app.ts'),
+    import('./cluster/leaseKeeper.ts'),
+    import('./static.ts'),
+    import('@hono/node-server'),
+    import('./log.ts'),
+    import('./metrics/metricsServer.ts'),
+    import('./brief/pool.ts'),
+  ]);
+  const logger = jsonLogger({ level });
+  const announce = await announcer();
 
   // several processes on one PostgreSQL database meet through Redis; the storage fences with this process's leases
   const fences = cluster ? new FenceBook() : null;
@@ -114,11 +158,11 @@ async function main(): Promise<void> {
   const { app, injectWebSocket, shutdown, ready, metrics } = createApp({
     storage,
     logger,
-    limits: limitsFromEnv(env),
+    limits,
     publicUrl: env.PUBLIC_URL || undefined,
     createBoardToken: env.CREATE_BOARD_TOKEN || undefined,
     cluster: cluster && fences ? { ...cluster, fences } : undefined,
-    trustProxyHops: trustProxyHopsFromEnv(env),
+    trustProxyHops: trustHops,
   });
   await ready;
   serveClient(app, distDir, { sourceMaps });
@@ -132,17 +176,23 @@ async function main(): Promise<void> {
     announce.info(`metrics on ${metricsServer.url}`, { port: metricsServer.port });
   }
 
-  const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => {
-    announce.info(`Crossboard listening on http://${host ?? 'localhost'}:${info.port} (data in ${where})`, { port: info.port });
-  }) as Server;
-  injectWebSocket(server);
+  const server = listener.server;
+  // logged before what was held is answered: a benchmark timing a restart from this line counts that work
+  announce.info(`Crossboard listening on http://${host ?? 'localhost'}:${listener.port} (data in ${where})`, { port: listener.port });
+  const serving = listener.open((s) => {
+    s.on('request', getRequestListener(app.fetch, { hostname: host }));
+    injectWebSocket(s);
+  });
 
   // A first export on a cold worker took seconds (starting, parsing fonts, compiling): warm one
-  // now, in its own thread, so that the first export after a start finds it ready.
-  const warming = performance.now();
-  void sharedRenderPool()
-    .warm()
-    .then(() => logger.info('brief render worker warm', { ms: Math.round(performance.now() - warming) }));
+  // in its own thread, so that the first export after a start finds it ready. At the first quiet
+  // moment once what was held has been handed over: on a restart, the clients coming back first.
+  void serving.then(() => quietMoment()).then(() => {
+    const warming = performance.now();
+    return sharedRenderPool()
+      .warm()
+      .then(() => logger.info('brief render worker warm', { ms: Math.round(performance.now() - warming) }));
+  });
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -171,6 +221,8 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   // a setting that cannot be used, or a database that cannot be reached: say which, without a stack trace
-  announce.error(`Crossboard cannot start: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
+  const message = `Crossboard cannot start: ${error instanceof Error ? error.message : String(error)}`;
+  void announcer()
+    .then((log) => log.error(message))
+    .finally(() => process.exit(1));
 });

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_LIMITS } from './config.ts';
 import { KeyedRateLimiter, TokenBucket } from './rateLimit.ts';
 import { startServer, upgradeStatus, type TestServer } from './test/harness.ts';
 
@@ -41,6 +42,26 @@ describe('KeyedRateLimiter', () => {
     limiter.sweep();
     expect(limiter.size).toBe(0);
     expect(limiter.take('a')).toBe(true);
+  });
+});
+
+describe('connection attempts per address, as configured by default', () => {
+  it('a full board reconnecting at once from one NAT address gets in; a flood beyond it gets the steady rate', () => {
+    let now = 0;
+    const { connectionsPerSecondPerAddress: perSecond, connectionBurstPerAddress: burst, maxConnectionsPerBoard, facilitatorConnectionsPerBoard } = DEFAULT_LIMITS;
+    const limiter = new KeyedRateLimiter(perSecond, burst, () => now);
+    const fullBoard = maxConnectionsPerBoard + facilitatorConnectionsPerBoard;
+    const admitted = (attempts: number) => Array.from({ length: attempts }, () => limiter.take('venue')).filter(Boolean).length;
+    expect(admitted(fullBoard)).toBe(fullBoard);
+    // the same address keeps knocking: a thousand more in the next second, one every millisecond
+    let flood = 0;
+    for (let i = 0; i < 1000; i++) {
+      now += 1;
+      flood += admitted(1);
+    }
+    expect(flood).toBeLessThanOrEqual(burst - fullBoard + perSecond);
+    // another address is not held back by it
+    expect(limiter.take('elsewhere')).toBe(true);
   });
 });
 

@@ -11,7 +11,8 @@
  * change without the other.
  */
 import { z } from 'zod';
-import { COMPARED_META_FIELDS, type BoardComparison } from './brief/compare.ts';
+import type { BoardComparison } from './brief/compare.ts';
+import { COMPARED_META_FIELDS } from './brief/metaFields.ts';
 import { BRIEF_SECTION_IDS, type SponsorComment } from './brief/comments.ts';
 import { CARD_KINDS, ROLES, SECTORS, TEMPLATES, type Role, type Sector } from './schema.ts';
 import { VOTE_LANES, type VoteRoundResult } from './votes.ts';
@@ -43,12 +44,12 @@ export const healthResponse = z
   .meta({ id: 'HealthResponse', description: 'The process is up (liveness).' });
 export type HealthResponse = z.infer<typeof healthResponse>;
 
-/** Why `GET /api/ready` answers 503. */
-export const NOT_READY_REASONS = ['draining', 'storage unreachable', 'redis unreachable'] as const;
+/** Why `GET /api/ready` answers 503; `starting`: the port is open but storage and the app are still loading. */
+export const NOT_READY_REASONS = ['starting', 'draining', 'storage unreachable', 'redis unreachable'] as const;
 
 /**
- * `GET /api/ready` → 200 when storage (and in a cluster Redis) answers and the server is not
- * draining; 503 with the reason otherwise.
+ * `GET /api/ready` → 200 when storage (and in a cluster Redis) answers and the server has
+ * started and is not draining; 503 with the reason otherwise.
  */
 export const readyResponse = z
   .object({ ready: z.literal(true) })
@@ -57,7 +58,7 @@ export type ReadyResponse = z.infer<typeof readyResponse>;
 
 export const notReadyResponse = z
   .object({ ready: z.literal(false), reason: z.enum(NOT_READY_REASONS) })
-  .meta({ id: 'NotReadyResponse', description: 'Do not send new traffic here: the server is shutting down, or cannot reach its storage or Redis.' });
+  .meta({ id: 'NotReadyResponse', description: 'Do not send new traffic here: the server is still starting, is shutting down, or cannot reach its storage or Redis.' });
 export type NotReadyResponse = z.infer<typeof notReadyResponse>;
 
 // ---------------------------------------------------------------------------------------------

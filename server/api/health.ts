@@ -5,8 +5,9 @@
  *   GET /api/ready    200 when storage answers a real query (and Redis, in a cluster) and the
  *                     server is not draining; 503 {ready: false, reason} otherwise
  *
- * Readiness turns 503 the moment shutdown begins (SIGTERM or SIGINT in main.ts), so a balancer
- * stops sending new clients while the boards are stored. A check that takes longer than
+ * While the port is open but the app still loading, main.ts answers both (startingProbes.ts):
+ * liveness 200, readiness 503 "starting". Readiness turns 503 the moment shutdown begins (SIGTERM
+ * or SIGINT in main.ts), so a balancer stops sending new clients while the boards are stored. A check that takes longer than
  * `checkTimeoutMs` counts as unreachable: a database that stopped answering must not hold the probe.
  */
 import { OpenAPIHono } from '@hono/zod-openapi';
@@ -94,7 +95,7 @@ export function createHealthApi(deps: HealthApiDeps): OpenAPIHono {
     tags: ['operations'],
     responses: {
       200: json(readyResponse, 'ready for traffic'),
-      503: json(notReadyResponse, 'not ready: draining for shutdown, or storage or Redis unreachable'),
+      503: json(notReadyResponse, 'not ready: still starting (answered by main.ts before the app loads), draining for shutdown, or storage or Redis unreachable'),
     },
   });
   api.get('/ready', async (c) => {

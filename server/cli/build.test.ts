@@ -87,6 +87,26 @@ describe('the built server', () => {
     expect(pkg.dependencies).toHaveProperty('source-sans');
   });
 
+  it('main.js loads only Node built-ins before it opens its port; the server comes with import() after, without Lexical or the renderers', () => {
+    const main = path.join(built.outDir, 'main.js');
+    // what a file imports statically, and what those import, and so on (import() is not followed)
+    const loadedFirst = (file: string, seen = new Set<string>()): string[] => {
+      if (seen.has(file)) return [];
+      seen.add(file);
+      const specifiers = [...readFileSync(file, 'utf8').matchAll(/(?:^|\n)\s*(?:import|export)\s+(?:[^;]*?\sfrom\s*)?"([^"]+)"/g)].map((m) => m[1]!);
+      return specifiers.flatMap((s) => (s.startsWith('.') ? loadedFirst(path.resolve(path.dirname(file), s), seen) : [s]));
+    };
+    const first = loadedFirst(main);
+    expect(first.length).toBeGreaterThan(0);
+    expect(first.filter((s) => !s.startsWith('node:'))).toEqual([]);
+    const app = /import\("\.\/(app-[\w-]+\.js)"\)/.exec(readFileSync(main, 'utf8'))?.[1];
+    expect(app).toBeDefined();
+    // the server at start: no editor, no renderers (they load when a body is written or a brief rendered)
+    const atStart = loadedFirst(path.join(built.outDir, app!));
+    expect(atStart).toContain('yjs');
+    expect(atStart.filter((s) => /^(lexical|@lexical\/|pdfkit|docx)/.test(s))).toEqual([]);
+  });
+
   it('is never built into the client folder the server serves, nor outside the project', async () => {
     await expect(buildServer(path.join(root, 'dist'))).rejects.toThrow(/folder of its own/);
     await expect(buildServer(path.join(tmpdir(), 'crossboard-outside'))).rejects.toThrow(/folder of its own/);

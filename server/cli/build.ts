@@ -7,6 +7,7 @@
  *                                  the name pool.ts starts it by, beside main.js
  *   dist-server/cluster.js         `npm run cluster` (server/cli/cluster.ts)
  *   dist-server/package.json       `"type": "module"`, so the files are ESM wherever they are copied
+ *   dist-server/<name>-<hash>.js   what main.js and cluster.js load with import() (see ENTRIES)
  *
  * The client is built by Vite into dist/, which the server serves to browsers; the server's own
  * code goes to a folder of its own so it is never served.
@@ -28,13 +29,20 @@ const root = path.resolve(import.meta.dirname, '..', '..');
 
 export const DEFAULT_OUT_DIR = path.join(root, 'dist-server');
 
-/** Each output file and the source it is built from. */
-const ENTRIES: { source: string; out: string }[] = [
-  { source: 'server/main.ts', out: 'main.js' },
+/**
+ * Each output file and the source it is built from. `split` entries are built together with code
+ * splitting: what they import with `import()` goes to a chunk of its own, loaded only when that
+ * import runs. Chunks sit beside main.js, so that what they find relative to themselves
+ * (`./renderWorker.mjs` in pool.ts) is where it is for main.js. main.ts relies on it to open its
+ * port before the rest of the server (and the packages it imports) load; without splitting,
+ * esbuild would inline the imported code and hoist its packages' imports to the top of main.js.
+ */
+const ENTRIES: { source: string; out: string; split: boolean }[] = [
+  { source: 'server/main.ts', out: 'main.js', split: true },
   // pool.ts starts `new URL('./renderWorker.mjs', import.meta.url)`: under tsx that is the
   // loader shim beside the TypeScript worker, in the build it is the compiled worker itself
-  { source: 'server/brief/renderWorker.ts', out: 'renderWorker.mjs' },
-  { source: 'server/cli/cluster.ts', out: 'cluster.js' },
+  { source: 'server/brief/renderWorker.ts', out: 'renderWorker.mjs', split: false },
+  { source: 'server/cli/cluster.ts', out: 'cluster.js', split: true },
 ];
 
 export type BuiltServer = {
@@ -64,7 +72,17 @@ export async function buildServer(outDir: string = DEFAULT_OUT_DIR): Promise<Bui
     logLevel: 'warning',
     metafile: true,
   };
-  const results = await Promise.all(ENTRIES.map((entry) => build({ ...common, entryPoints: [entry.source], outfile: path.join(outDir, entry.out) })));
+  const split = ENTRIES.filter((entry) => entry.split);
+  const results = await Promise.all([
+    build({
+      ...common,
+      entryPoints: split.map((entry) => ({ in: entry.source, out: entry.out.replace(/\.js$/, '') })),
+      outdir: outDir,
+      splitting: true,
+      chunkNames: '[name]-[hash]',
+    }),
+    ...ENTRIES.filter((entry) => !entry.split).map((entry) => build({ ...common, entryPoints: [entry.source], outfile: path.join(outDir, entry.out) })),
+  ]);
   writeFileSync(path.join(outDir, 'package.json'), JSON.stringify({ type: 'module', private: true }, null, 2) + '\n');
   const externalImports = new Set(
     results.flatMap((result) => Object.values(result.metafile?.outputs ?? {}).flatMap((output) => output.imports.filter((i) => i.external).map((i) => i.path))),

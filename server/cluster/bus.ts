@@ -6,8 +6,14 @@
  * reconnect and resync from storage). Publishing while disconnected fails at once rather than
  * queueing, so nothing stale arrives after a reconnect.
  */
-import { Redis } from 'ioredis';
+import { createRequire } from 'node:module';
+import type * as IORedis from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../log.ts';
+
+// ioredis is loaded when a Bus is made rather than with this module, which every server imports:
+// a process alone never needs it, and loading it was a tenth of a restart's wait for clients.
+const load = createRequire(import.meta.url);
 
 export type BusConfig = {
   /** redis://host:port/db */
@@ -42,9 +48,10 @@ export class Bus {
       // come back quickly after a Redis restart: the relays wait for it
       retryStrategy: (times: number) => Math.min(50 * times, 500),
     };
-    this.pub = new Redis(config.redisUrl, { ...options, connectionName: `crossboard-pub-${config.processId}` });
+    const { Redis: Client } = load('ioredis') as typeof IORedis;
+    this.pub = new Client(config.redisUrl, { ...options, connectionName: `crossboard-pub-${config.processId}` });
     // a subscriber queues its SUBSCRIBE until connected and subscribes again after every reconnect
-    this.sub = new Redis(config.redisUrl, { retryStrategy: options.retryStrategy, connectionName: `crossboard-sub-${config.processId}` });
+    this.sub = new Client(config.redisUrl, { retryStrategy: options.retryStrategy, connectionName: `crossboard-sub-${config.processId}` });
     this.watch(this.pub, 'pub');
     this.watch(this.sub, 'sub');
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) => {

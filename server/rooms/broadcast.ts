@@ -1,9 +1,16 @@
 /**
  * Broadcasts: a room that has been quiet sends an update the moment it is stored and applied.
- * When updates come faster than that, the ones queued during one event-loop turn (and awareness
- * changes) are flushed together in one setImmediate, merged into few frames. Either way each
- * frame is encoded once and the same buffer goes to every connection, except that a frame made
- * only of one connection's updates is not echoed back to it (it has them).
+ * When updates come faster than that, the ones queued during one event-loop turn are flushed
+ * together in one setImmediate, merged into few frames. Either way each frame is encoded once and
+ * the same buffer goes to every connection, except that a frame made only of one connection's
+ * updates is not echoed back to it (it has them).
+ *
+ * Awareness changes go with the next flush, but spaced out after an awareness frame: a change to
+ * a state already shown (a caret moving) at most `awarenessBroadcastMs` after it, a person
+ * appearing or leaving at most `presenceBroadcastMs` after it. A change in a quiet room goes at
+ * the end of its turn. When a board's people all come back at once after a restart, each arrival
+ * would otherwise be sent to everyone already there: 50 x 49 / 2 frames for a board of 50, most
+ * of the work of a reconnect storm. Within the window, arrivals share frames.
  */
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -25,6 +32,10 @@ export class Broadcaster {
   private pendingUpdates: PendingUpdate[] = [];
   private lastFlushAt = -Infinity;
   private pendingAwareness = new Set<number>();
+  private lastAwarenessAt = -Infinity;
+  /** when what is pending goes out: now (with the next flush) or at the timer; Infinity when nothing is pending */
+  private awarenessDue = Infinity;
+  private awarenessTimer: NodeJS.Timeout | null = null;
   private flushScheduled = false;
 
   /**
@@ -52,12 +63,39 @@ export class Broadcaster {
     this.scheduleFlush();
   }
 
-  /** Awareness states that changed: sent with the next flush. */
+  /** Awareness states that changed: sent with the next flush once their window since the last awareness frame is over. */
   queueAwareness(change: AwarenessChange): void {
     for (const id of change.added) this.pendingAwareness.add(id);
     for (const id of change.updated) this.pendingAwareness.add(id);
     for (const id of change.removed) this.pendingAwareness.add(id);
-    this.scheduleFlush();
+    const window = change.updated.length > 0 ? this.limits.awarenessBroadcastMs : this.limits.presenceBroadcastMs;
+    const now = performance.now();
+    const due = Math.max(now, this.lastAwarenessAt + window);
+    // already going out sooner
+    if (due >= this.awarenessDue) return;
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+    this.awarenessTimer = null;
+    this.awarenessDue = due;
+    if (due <= now) {
+      this.scheduleFlush();
+      return;
+    }
+    this.awarenessTimer = setTimeout(() => {
+      this.awarenessTimer = null;
+      // due now, even if the timer fired a fraction of a millisecond before `due`
+      this.awarenessDue = 0;
+      this.flush();
+    }, due - now);
+    this.awarenessTimer.unref();
+  }
+
+  /** Drops what is pending: the room is gone. */
+  destroy(): void {
+    if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+    this.awarenessTimer = null;
+    this.awarenessDue = Infinity;
+    this.pendingAwareness.clear();
+    this.pendingUpdates = [];
   }
 
   private scheduleFlush(): void {
@@ -79,6 +117,15 @@ export class Broadcaster {
 
   private flushNow(): void {
     this.lastFlushAt = performance.now();
+    // awareness goes now if it is due (a flush of updates before then leaves it to the timer);
+    // taken first, so that a failure below cannot leave it neither sent nor scheduled
+    let awarenessIds: number[] = [];
+    if (this.pendingAwareness.size > 0 && this.lastFlushAt >= this.awarenessDue) {
+      awarenessIds = Array.from(this.pendingAwareness);
+      this.pendingAwareness.clear();
+      this.lastAwarenessAt = this.lastFlushAt;
+      this.awarenessDue = Infinity;
+    }
     const frames: OutgoingFrame[] = [];
     let group: Uint8Array[] = [];
     let groupBytes = 0;
@@ -99,10 +146,8 @@ export class Broadcaster {
     closeGroup();
     const flushed = this.pendingUpdates;
     this.pendingUpdates = [];
-    if (this.pendingAwareness.size > 0) {
-      const ids = Array.from(this.pendingAwareness);
-      this.pendingAwareness.clear();
-      frames.push({ frame: awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, ids)), skip: null });
+    if (awarenessIds.length > 0) {
+      frames.push({ frame: awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, awarenessIds)), skip: null });
     }
     if (frames.length === 0) return;
     for (const conn of Array.from(this.connections)) {

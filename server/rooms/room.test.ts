@@ -1,11 +1,12 @@
 import * as encoding from 'lib0/encoding';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { CloseCode, MessageType, SyncMessageType } from '../../shared/protocol.ts';
 import { resolveLimits, type Limits } from '../config.ts';
 import { testBoard } from '../storage/fixtures.ts';
 import { FakeSocket, ObservedStorage, decodeFrame, insertUpdate } from '../test/fakes.ts';
-import { captureLogger, waitFor } from '../test/harness.ts';
+import { awarenessFrame, captureLogger, waitFor } from '../test/harness.ts';
 import { Rooms } from './rooms.ts';
 import type { Role } from '../../shared/schema.ts';
 
@@ -49,6 +50,14 @@ function syncFrame(kind: number, payload: Uint8Array): Uint8Array {
 }
 
 const updateMsg = (u: Uint8Array) => syncFrame(SyncMessageType.update, u);
+
+/** The client ids an awareness frame carries states for. */
+function presentIn(frame: Uint8Array): number[] {
+  const awareness = new awarenessProtocol.Awareness(new Y.Doc());
+  awareness.setLocalState(null);
+  awarenessProtocol.applyAwarenessUpdate(awareness, (decodeFrame(frame) as { payload: Uint8Array }).payload, null);
+  return Array.from(awareness.getStates().keys()).sort((x, y) => x - y);
+}
 const isHello = (frame: Uint8Array) => (decodeFrame(frame) as { json?: { type?: string } }).json?.type === 'hello';
 const frames = (socket: FakeSocket) => socket.sent.map((f) => decodeFrame(f) as { type: string; kind?: number; payload?: Uint8Array });
 
@@ -139,6 +148,33 @@ describe('Room', () => {
     expect(doc.getText('t').toString()).toBe('stored');
   });
 
+  it('clients asking with the same state vector get one encoding of the reply, until the board changes', async () => {
+    const { storage, board, join } = await setup();
+    const stored = insertUpdate(new Y.Doc(), 'stored');
+    storage.inner.documents.appendUpdate(board.id, stored);
+    const a = await join();
+    const b = await join();
+    // what they hold: the board as stored (so not answered from the stored bytes)
+    const held = new Y.Doc();
+    Y.applyUpdate(held, stored);
+    const ask = (who: typeof a) => {
+      who.conn.receive(syncFrame(SyncMessageType.step1, Y.encodeStateVector(held)));
+      return who.socket.sent.at(-1)!;
+    };
+    const step1 = (who: typeof a) => who.socket.sent.find((f) => (decodeFrame(f) as { kind?: number }).kind === SyncMessageType.step1);
+    expect(step1(a)).toBe(step1(b));
+    const replyA = ask(a);
+    expect(ask(b)).toBe(replyA);
+    const writer = new Y.Doc();
+    Y.applyUpdate(writer, Y.encodeStateAsUpdate(held));
+    a.conn.receive(updateMsg(insertUpdate(writer, ' and more')));
+    await turn();
+    const after = ask(b);
+    expect(after).not.toBe(replyA);
+    Y.applyUpdate(held, (decodeFrame(after) as { payload: Uint8Array }).payload);
+    expect(held.getText('t').toString()).toBe('stored and more');
+  });
+
   it('write path order: append (durable), then apply, then broadcast; the sender gets no echo', async () => {
     const { storage, board, join, rooms } = await setup();
     const writer = await join();
@@ -162,6 +198,90 @@ describe('Room', () => {
     await turn();
     expect(order).toEqual(['append(doc has 0 chars)', 'apply', 'send']);
     expect(writer.socket.sent.length).toBe(writerSent);
+  });
+
+  it("a reconnecting client's sync step 2 holding only what the board has (its delete set) is neither stored nor broadcast; news in one still is", async () => {
+    const { storage, board, join, rooms } = await setup();
+    const a = await join();
+    const b = await join();
+    const docA = new Y.Doc();
+    a.conn.receive(updateMsg(insertUpdate(docA, 'hello world')));
+    let deletion: Uint8Array | null = null;
+    docA.once('update', (u: Uint8Array) => (deletion = u));
+    docA.getText('t').delete(0, 6);
+    a.conn.receive(updateMsg(deletion!));
+    const room = rooms.peek(board.id)!;
+    await waitFor(() => room.doc.getText('t').toString() === 'world', 2000, 'both stored');
+    await turn();
+    storage.calls = [];
+    const sentB = b.socket.sent.length;
+
+    const reply = Y.encodeStateAsUpdate(docA, Y.encodeStateVector(room.doc));
+    expect(Y.decodeUpdate(reply).ds.clients.size).toBe(1);
+    a.conn.receive(syncFrame(SyncMessageType.step2, reply));
+    await turn();
+    expect(storage.calls).toEqual([]);
+    expect(b.socket.sent.length).toBe(sentB);
+
+    docA.getText('t').insert(0, 'new ');
+    a.conn.receive(syncFrame(SyncMessageType.step2, Y.encodeStateAsUpdate(docA, Y.encodeStateVector(room.doc))));
+    await waitFor(() => b.socket.sent.length === sentB + 1, 2000, 'the news broadcast');
+    expect(storage.calls).toEqual(['append']);
+    expect(room.doc.getText('t').toString()).toBe('new world');
+  });
+
+  /** A room with a watcher and three people whose awareness messages `announce` sends. */
+  async function presenceScene(limits: Partial<Limits>) {
+    const { join } = await setup(limits);
+    const watcher = await join();
+    const people = [await join(), await join(), await join()];
+    const presence = () => watcher.socket.sent.filter((f) => decodeFrame(f).type === 'awareness');
+    const announce = (n: number, clock = 1) => people[n]!.conn.receive(awarenessFrame([{ clientId: 100 + n, clock, state: { user: { name: `Person ${n}` }, clock } }]));
+    return { presence, announce, before: presence().length };
+  }
+
+  it('awareness: a quiet room sends an arrival at the end of the turn; arrivals within presenceBroadcastMs after it share one frame', async () => {
+    const { presence, announce, before } = await presenceScene({ presenceBroadcastMs: 1000 });
+    announce(0);
+    await turn();
+    expect(presence()).toHaveLength(before + 1);
+    announce(1);
+    announce(2);
+    await turn();
+    // inside the window: held for the one frame that carries both
+    expect(presence()).toHaveLength(before + 1);
+    await waitFor(() => presence().length === before + 2, 5000, 'the shared frame');
+    expect(presentIn(presence().at(-1)!)).toEqual([101, 102]);
+  });
+
+  it('joiners get everyone present in one frame, encoded once until presence changes', async () => {
+    const { join } = await setup();
+    const first = await join();
+    first.conn.receive(awarenessFrame([{ clientId: 7, clock: 1, state: { user: { name: 'Seven' } } }]));
+    const presentFor = async () => {
+      const { socket } = await join();
+      return socket.sent.find((f) => decodeFrame(f).type === 'awareness')!;
+    };
+    const a = await presentFor();
+    expect(presentIn(a)).toEqual([7]);
+    expect(await presentFor()).toBe(a);
+    first.conn.receive(awarenessFrame([{ clientId: 7, clock: 2, state: { user: { name: 'Seven, renamed' } } }]));
+    const after = await presentFor();
+    expect(after).not.toBe(a);
+    expect(presentIn(after)).toEqual([7]);
+  });
+
+  it('awareness: a caret moving waits only awarenessBroadcastMs, and takes the arrivals waiting longer with it', async () => {
+    const { presence, announce, before } = await presenceScene({ presenceBroadcastMs: 60_000, awarenessBroadcastMs: 300 });
+    announce(0);
+    await turn();
+    expect(presence()).toHaveLength(before + 1);
+    announce(1);
+    announce(0, 2);
+    await turn();
+    expect(presence()).toHaveLength(before + 1);
+    await waitFor(() => presence().length === before + 2, 5000, 'the caret frame');
+    expect(presentIn(presence().at(-1)!)).toEqual([100, 101]);
   });
 
   it('an update that decodes but that Yjs cannot apply is not relayed; its sender gets 4422 and the log drops it', async () => {

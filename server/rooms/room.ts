@@ -4,6 +4,7 @@
  *
  * The write path, in this order, for every document update a client sends:
  *   decode the frame -> validate the update completely (nothing is applied yet) ->
+ *   drop it if the document already has all of it (addsNothing.ts) ->
  *   the hooks' checkUpdate (keep all of it, a part of it rebuilt as an update, or nothing) ->
  *   check the board's size cap -> storage.documents.appendUpdate (durable) -> Y.applyUpdate -> broadcast.
  * So anything a client has seen broadcast is already stored, and a rejected update leaves no
@@ -33,15 +34,17 @@ import {
 import type { Limits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { Awaitable, Storage, StoredDocument } from '../storage/storage.ts';
+import { addsNothing } from './addsNothing.ts';
 import { AwarenessOwnership, type AwarenessChange } from './awareness.ts';
 import { Broadcaster } from './broadcast.ts';
 import { hasRoomFor, noConnections } from './capacity.ts';
 import type { Connection, ConnectionSink } from './connection.ts';
-import { awarenessFrame, controlFrame, syncStep2Frame } from './messages.ts';
+import { awarenessFrame, controlFrame } from './messages.ts';
 import { SERVER_ORIGIN, isBoardOrigin } from '../../shared/origins.ts';
 import { canWrite, type Role } from '../../shared/schema.ts';
 import { RejectedMessage, readOrReject } from './rejectedMessage.ts';
 import { StoredState } from './storedState.ts';
+import { SyncReplies } from './syncReplies.ts';
 import { UpdateQueue, isPromise } from './updateQueue.ts';
 
 export type RoomDeps = {
@@ -93,6 +96,10 @@ export class Room implements ConnectionSink {
   /** the transaction of the client update being applied, kept in case Yjs throws midway */
   private lastTransaction: Y.Transaction | null = null;
   private readonly stored: StoredState;
+  /** sync frames encoded once per document state, for every connection that asks */
+  private readonly replies: SyncReplies;
+  /** `presentFrame` as last encoded; undefined once presence has changed */
+  private presentCache: Uint8Array | null | undefined = undefined;
   readonly awareness: awarenessProtocol.Awareness;
   private readonly presence: AwarenessOwnership;
   private readonly connections = new Set<Connection>();
@@ -118,10 +125,12 @@ export class Room implements ConnectionSink {
   ) {
     this.ydoc = new Y.Doc({ gc: true });
     this.queue = new UpdateQueue(this.taskFailed);
+    this.replies = new SyncReplies(this.ydoc);
     this.stored = new StoredState(this.ydoc, stored, {
       boardId,
       logger: deps.logger,
       enqueue: (task) => this.queue.enqueue(task),
+      step1Frame: () => this.replies.step1Frame(),
     });
     this.lastSeq = stored.lastSeq;
     this.appendedSinceSnapshot = stored.updates.length;
@@ -204,10 +213,8 @@ export class Room implements ConnectionSink {
         ...(readOnly ? { message: VIEWER_MESSAGE } : {}),
       }),
     );
-    const present = Array.from(this.awareness.getStates().keys());
-    if (present.length > 0) {
-      conn.send(awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)));
-    }
+    const present = this.presentFrame();
+    if (present) conn.send(present);
     // before attach: attach replays messages that arrived during the load, and a command among
     // them should find the connection already known
     this.hooks.joined?.(conn);
@@ -310,9 +317,8 @@ export class Room implements ConnectionSink {
       if (!conn.takeSyncRequest()) throw new RejectedMessage(CloseCode.rateLimited, CloseReason.rateLimited, 'sync requests');
       const stateVector = readOrReject(() => Y.decodeStateVector(payload));
       if (this.stored.answerFromStored(conn, stateVector)) return;
-      const doc = this.doc;
-      const reply = readOrReject(() => Y.encodeStateAsUpdate(doc, payload));
-      conn.send(syncStep2Frame(reply));
+      this.stored.build();
+      conn.send(readOrReject(() => this.replies.step2Frame(payload)));
       return;
     }
     if (kind !== SyncMessageType.step2 && kind !== SyncMessageType.update) {
@@ -328,8 +334,10 @@ export class Room implements ConnectionSink {
     } catch (error) {
       throw new RejectedMessage(CloseCode.invalidUpdate, CloseReason.invalidUpdate, String(error));
     }
-    // Nothing in it (typically a client's sync step 2 with nothing new): nothing to store.
+    // Nothing in it, or nothing the board lacks (typically a reconnecting client's sync step 2:
+    // see addsNothing.ts): nothing to store, judge or broadcast.
     if (decoded.structs.length === 0 && decoded.ds.clients.size === 0) return;
+    if (addsNothing(this.doc, decoded)) return;
     const decision = this.hooks.checkUpdate?.(conn, decoded) ?? null;
     if (decision && decision.keep !== 'all') {
       this.deps.logger.info('refused a document update', {
@@ -442,10 +450,25 @@ export class Room implements ConnectionSink {
   // --- outgoing ---------------------------------------------------------------------------------
 
   private readonly onAfterTransaction = (tr: Y.Transaction): void => {
+    this.replies.changed();
     if (isBoardOrigin(tr.origin) && tr.origin.kind === 'connection') this.lastTransaction = tr;
   };
 
+  /**
+   * Everyone's presence as one frame for a joining connection, encoded once until presence
+   * changes: a board's people coming back together after a restart join in one burst, and each
+   * encoding is every state as JSON again. Null when nobody is present.
+   */
+  private presentFrame(): Uint8Array | null {
+    if (this.presentCache === undefined) {
+      const present = Array.from(this.awareness.getStates().keys());
+      this.presentCache = present.length > 0 ? awarenessFrame(awarenessProtocol.encodeAwarenessUpdate(this.awareness, present)) : null;
+    }
+    return this.presentCache;
+  }
+
   private readonly onAwarenessUpdate = (change: AwarenessChange, _origin: unknown): void => {
+    this.presentCache = undefined;
     // a removal by its owner, by the owner leaving, or by the awareness timing the state out
     this.presence.removed(change.removed);
     this.broadcast.queueAwareness(change);
@@ -499,6 +522,7 @@ export class Room implements ConnectionSink {
     this._destroyed = true;
     this.hooks.destroy?.();
     this.stored.destroy();
+    this.broadcast.destroy();
     this.ydoc.off('afterTransaction', this.onAfterTransaction);
     this.awareness.off('update', this.onAwarenessUpdate);
     this.awareness.destroy();

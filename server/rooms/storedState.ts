@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import type { Logger } from '../log.ts';
 import type { StoredDocument } from '../storage/storage.ts';
 import type { Connection } from './connection.ts';
-import { syncStep1Frame, syncStep2Frame, updateFrame } from './messages.ts';
+import { syncStep2Frame, updateFrame } from './messages.ts';
 import { LOAD_ORIGIN } from '../../shared/origins.ts';
 import type { Task } from './updateQueue.ts';
 
@@ -31,6 +31,8 @@ export type StoredStateDeps = {
   logger: Logger;
   /** the room's queue: the server's step 1 for early joiners runs there, after the message being handled */
   enqueue: (task: Task) => void;
+  /** the server's sync step 1 for the document as it is now (encoded once per state: syncReplies.ts) */
+  step1Frame: () => Uint8Array;
 };
 
 export class StoredState {
@@ -71,7 +73,7 @@ export class StoredState {
     this.deps.enqueue(() => {
       const waiting = this.awaitingStep1;
       this.awaitingStep1 = [];
-      for (const conn of waiting) if (!conn.closed) conn.send(syncStep1Frame(this.ydoc));
+      for (const conn of waiting) if (!conn.closed) conn.send(this.deps.step1Frame());
     });
   }
 
@@ -100,7 +102,7 @@ export class StoredState {
   /** The server's sync step 1 for a joining connection: now, or once the doc is built. */
   sendStep1(conn: Connection): void {
     if (this.unbuilt) this.awaitingStep1.push(conn);
-    else conn.send(syncStep1Frame(this.ydoc));
+    else conn.send(this.deps.step1Frame());
   }
 
   /**

@@ -6,6 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
+import { socketActivated, type HeldPort } from './heldPort.ts';
 
 const root = path.resolve(import.meta.dirname, '..', '..');
 
@@ -38,10 +39,14 @@ export type ServerProcessOptions = {
   env?: Record<string, string>;
   /** node's arguments; default `--import tsx server/main.ts` (the built server: `[<dir>/main.js]`) */
   args?: string[];
+  /** listen on this socket, passed as systemd's socket activation does (PORT is then unused) */
+  held?: HeldPort;
 };
 
 export function startServerProcess(dataDir: string, options: ServerProcessOptions = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, options.args ?? ['--import', 'tsx', 'server/main.ts'], {
+  const argv = [process.execPath, ...(options.args ?? ['--import', 'tsx', 'server/main.ts'])];
+  const activated = options.held ? socketActivated(argv) : null;
+  const child = spawn(activated?.command ?? argv[0]!, activated?.args ?? argv.slice(1), {
     cwd: root,
     env: {
       ...process.env,
@@ -50,9 +55,10 @@ export function startServerProcess(dataDir: string, options: ServerProcessOption
       DATA_DIR: dataDir,
       DIST_DIR: path.join(dataDir, 'no-dist'),
       LOG_LEVEL: 'warn',
+      ...activated?.env,
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: options.held ? ['ignore', 'pipe', 'pipe', options.held.fd] : ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

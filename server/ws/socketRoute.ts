@@ -58,9 +58,25 @@ export type SocketRouteDeps = {
  * holding its buffer for ws's 30 s default.
  */
 function adaptSocket(ws: WebSocket, closeGraceMs: number): SocketLike {
+  // The frames one tick of work sends this socket go out in one write: a join sends four or five
+  // (step 1, hello, presence, session), and each write is a system call, the largest single cost
+  // of a reconnect storm. Uncorked at the end of the tick, before anything else can run.
+  const tcp = (ws as unknown as { _socket?: { cork(): void; uncork(): void } | null })._socket;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    tcp?.uncork();
+  };
   return {
     // the room sends one buffer to many sockets: frame it once (see sharedFrame.ts)
-    send: (data) => sendShared(ws, data),
+    send: (data) => {
+      if (tcp && !corked) {
+        corked = true;
+        tcp.cork();
+        process.nextTick(uncork);
+      }
+      sendShared(ws, data);
+    },
     close: (code, reason) => {
       ws.close(code, reason);
       setTimeout(() => {

@@ -16,6 +16,7 @@ import { readBoard, type Action, type BoardMeta, type BoardSnapshot } from '../b
 import { bodyToPlainText } from '../richtext/readBody.ts';
 import { cardBody, laneMap, type CardKind } from '../schema.ts';
 import type { VoteLane, VoteRoundResult, VoteRoundStatus } from '../votes.ts';
+import { COMPARED_META_FIELDS, type MetaField } from './metaFields.ts';
 import { boardVersion } from './version.ts';
 
 export type CompareSide = { doc: Y.Doc; rounds: readonly VoteRoundResult[] };
@@ -31,8 +32,7 @@ export type CardChange = CardRef & {
   after: CardText;
 };
 
-export type MetaField = 'title' | 'challenge' | 'sponsor' | 'summary' | 'nextSteps';
-export const COMPARED_META_FIELDS: readonly MetaField[] = ['title', 'challenge', 'sponsor', 'summary', 'nextSteps'];
+export { COMPARED_META_FIELDS, type MetaField };
 
 export type MetaChange = { field: MetaField; before: string; after: string };
 
