@@ -246,11 +246,6 @@ function BoardScreen({
     requestAnimationFrame(() => document.querySelector<HTMLElement>(`article.card[data-card-id="${CSS.escape(cardId)}"]`)?.focus());
   }, []);
   const briefHref = briefPageUrl(info.id, info.token);
-  // a brief links a long card to it here (`#card-<id>`): show that card once the board is in
-  useEffect(() => {
-    const cardId = cardIdOfHash(window.location.hash);
-    if (ready && cardId !== null && findCard(conn.doc, cardId)) showCard(cardId);
-  }, [ready, conn, showCard]);
 
   // "Not sent": what the server refused, to copy out or apply again once the rules allow.
   const notSentEntries = useNotSent(notSent);
@@ -294,6 +289,13 @@ function BoardScreen({
   // it came made the header grow and the lanes jump down.
   const sessionKnown = fac.value.store.getSnapshot().session !== null;
   const settled = useSettled((ready && sessionKnown) || boardFull || stopped !== null || status === 'offline', FIRST_SHOW_WAIT_MS);
+  // a brief links a long card to it here (`#card-<id>`): show that card once the board is in and
+  // on screen (the cards are not rendered until the board has settled)
+  const shown = ready && settled;
+  useEffect(() => {
+    const cardId = cardIdOfHash(window.location.hash);
+    if (shown && cardId !== null && findCard(conn.doc, cardId)) showCard(cardId);
+  }, [shown, conn, showCard]);
 
   if (fac.shutOut) return <ShutOutPage shutOut={fac.shutOut} />;
 
