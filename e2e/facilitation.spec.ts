@@ -83,7 +83,7 @@ async function banner(page: Page, text: string | RegExp) {
 }
 
 test('a full Lightning decision jam: three people, two votes, private ideas, the timer throughout', async ({ browser }) => {
-  test.setTimeout(300_000);
+  test.setTimeout(420_000);
 
   // --- The facilitator creates the board from the template on the landing page.
   const facContext = await browser.newContext();

@@ -13,7 +13,7 @@ const fixture = techConnect as BoardFixture;
 fs.mkdirSync('docs', { recursive: true });
 
 test('screenshots: landing, join, busy board, offline, phone', async ({ browser, request, baseURL }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   // Landing, with this device's recent boards empty.
   const landing = await browser.newContext();
   const lp = await landing.newPage();
