@@ -8,6 +8,7 @@ import { all, captionedTable, cellTexts, parse, sectionAfter, tableCaptions, tex
 import { BRIEF_SCHEMA_VERSION } from './brief.ts';
 import {
   EXPECTED_RANKING,
+  EXPECTED_SECTOR_TABLE,
   expectedVotesText,
   fixtureBrief,
   fixtureRound,
@@ -87,14 +88,7 @@ describe('renderMarkdown on the fixture brief', () => {
   test('who took part: a GFM table of sectors with counts, then organisations by sector', () => {
     const sectors = captionedTable(root, 'Contributors by sector');
     expect(sectors.align).toEqual([null, 'right', 'right', 'right']);
-    expect(cellTexts(sectors)).toEqual([
-      ['Sector', 'People', 'Organisations', 'Cards written'],
-      ['Public sector', '4', '4', '13'],
-      ['Private sector', '3', '3', '8'],
-      ['Academia', '1', '1', '2'],
-      ['Voluntary and community', '1', '1', '2'],
-      ['Citizens', '1', '1', '2'],
-    ]);
+    expect(cellTexts(sectors)).toEqual(EXPECTED_SECTOR_TABLE);
     expect(headings).toContainEqual([3, 'Citizens: 1 person']);
     const citizens = sectionAfter(root, 'Citizens: 1 person');
     expect((citizens[0] as List).children.map(text)).toEqual(['Lived-experience panel: 1 person, 2 cards (Jo Marsh)']);

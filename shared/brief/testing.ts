@@ -106,6 +106,16 @@ export const EXPECTED_RANKING: Expected[] = [
   { id: 'i2', title: 'Trigger a support call when a sanction is applied', rank: null, tied: false, total: 0, bySector: {} },
 ];
 
+/** The fixture's contributors by sector, as every format's table reads: header row, then one row a sector. */
+export const EXPECTED_SECTOR_TABLE: string[][] = [
+  ['Sector', 'People', 'Organisations', 'Cards written'],
+  ['Public sector', '4', '4', '13'],
+  ['Private sector', '3', '3', '8'],
+  ['Academia', '1', '1', '2'],
+  ['Voluntary and community', '1', '1', '2'],
+  ['Citizens', '1', '1', '2'],
+];
+
 /** "5 votes (public sector 3, private sector 2)", or "None in round 1": an idea's Votes fact in every format. */
 export function expectedVotesText(e: Expected): string {
   if (e.total === 0) return 'None in round 1';
